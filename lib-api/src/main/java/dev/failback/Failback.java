@@ -1,0 +1,508 @@
+package dev.failback;
+
+import dev.failback.spi.CheckpointStore;
+import dev.failback.spi.Dialect;
+import dev.failback.spi.FailbackProvider;
+import dev.failback.spi.Sink;
+import dev.failback.spi.StagingStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.ThreadFactory;
+import javax.sql.DataSource;
+
+/**
+ * A running failback pipeline: it receives a CockroachDB changefeed, stages each batch durably and
+ * applies the changes to the target database in transactions that follow the changefeed's resolved
+ * timestamps.
+ *
+ * <pre>{@code
+ * try (Failback failback = Failback.builder()
+ *         .target(targetDataSource)                 // the database you fail back to
+ *         .tables("employees", "orders", "payments")
+ *         .sink(JettySink.bind("0.0.0.0", 30004))   // where the changefeed POSTs
+ *         .start()) {
+ *     failback.awaitTermination(Duration.ofDays(1));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent and bounded by {@link Builder#shutdownTimeout}.
+ */
+public interface Failback extends AutoCloseable {
+
+    /**
+     * Returns a new builder.
+     *
+     * @return a builder, never null
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns this pipeline's name, used in thread names, logs and metrics.
+     *
+     * @return the name, never null
+     */
+    String name();
+
+    /**
+     * Returns the lifecycle state.
+     *
+     * @return the state, never null
+     */
+    State state();
+
+    /**
+     * Returns a snapshot of progress and counters.
+     *
+     * @return the status, never null
+     */
+    Status status();
+
+    /**
+     * Returns the server-independent handler that sinks feed; mount it in your own HTTP server to
+     * receive a changefeed without Jetty.
+     *
+     * @return the handler, never null
+     */
+    WebhookHandler webhookHandler();
+
+    /**
+     * Waits until every target schema this pipeline has seen has applied everything up to
+     * {@code resolved}.
+     *
+     * @param resolved the timestamp to wait for, never null
+     * @param timeout  the longest to wait, never null
+     * @return true when applied, false on timeout or when the pipeline stopped first
+     * @throws InterruptedException when interrupted while waiting
+     */
+    boolean awaitApplied(Hlc resolved, Duration timeout) throws InterruptedException;
+
+    /**
+     * Waits until the pipeline has stopped.
+     *
+     * @param timeout the longest to wait, never null
+     * @return true when stopped, false on timeout
+     * @throws InterruptedException when interrupted while waiting
+     */
+    boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+    /**
+     * Stops the sinks (new requests are refused), finishes the window being applied, and releases
+     * everything Failback created. Idempotent; returns within the shutdown timeout. Never closes
+     * the data sources, registry or thread factory it was given.
+     */
+    @Override
+    void close();
+
+    /**
+     * Configures and starts a {@link Failback}. Not thread-safe. {@link #build()} leaves the builder
+     * unchanged, so one builder may start several pipelines.
+     */
+    final class Builder {
+        /** Default pipeline name: {@value}. */
+        public static final String DEFAULT_NAME = "failback";
+        /** Default staging schema: {@value}. */
+        public static final String DEFAULT_STAGING_SCHEMA = "_failback";
+        /** Default number of mutations per target transaction (a source transaction is never split): {@value}. */
+        public static final int DEFAULT_FLUSH_SIZE = 1000;
+        /** Default staging page size: {@value}. */
+        public static final int DEFAULT_SCAN_SIZE = 10_000;
+        /** Default largest accepted request body in bytes, after decompression: {@value} (128 MiB). */
+        public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
+        /** Default deepest accepted JSON nesting: {@value}. */
+        public static final int DEFAULT_MAX_NESTING_DEPTH = 200;
+        /** Default most webhook requests staging at once before answering 503: {@value}. */
+        public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+        /** Default interval between background checks for work and schema changes. */
+        public static final Duration DEFAULT_FLUSH_PERIOD = Duration.ofSeconds(1);
+        /** Default interval between target schema refreshes. */
+        public static final Duration DEFAULT_SCHEMA_REFRESH = Duration.ofMinutes(1);
+        /** Default bound on {@link Failback#close()}. */
+        public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+        /** Default longest single target transaction before it is abandoned and retried. */
+        public static final Duration DEFAULT_APPLY_TIMEOUT = Duration.ofSeconds(30);
+
+        String name = DEFAULT_NAME;
+        DataSource staging;
+        DataSource target;
+        final List<String> tables = new ArrayList<>();
+        String stagingSchema = DEFAULT_STAGING_SCHEMA;
+        boolean createStagingSchema;
+        Mode mode = Mode.CONSISTENT;
+        final List<Sink> sinks = new ArrayList<>();
+        Dialect dialect;
+        StagingStore stagingStore;
+        CheckpointStore checkpointStore;
+        int flushSize = DEFAULT_FLUSH_SIZE;
+        int scanSize = DEFAULT_SCAN_SIZE;
+        long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
+        int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        Duration flushPeriod = DEFAULT_FLUSH_PERIOD;
+        Duration schemaRefresh = DEFAULT_SCHEMA_REFRESH;
+        Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        Duration applyTimeout = DEFAULT_APPLY_TIMEOUT;
+        final List<FailbackListener> listeners = new ArrayList<>();
+        ThreadFactory threadFactory;
+        Object meterRegistry;
+
+        Builder() {
+        }
+
+        /**
+         * Names this pipeline (threads {@code failback-<name>-…}, logs, metrics). Default {@value #DEFAULT_NAME}.
+         *
+         * @param name a non-empty name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * The database holding staged changes and checkpoints (PostgreSQL or CockroachDB). When not
+         * given, staging lives in the target database under {@link #stagingSchema}.
+         *
+         * @param staging the staging data source; never closed by Failback
+         * @return this builder
+         */
+        public Builder staging(DataSource staging) {
+            Objects.requireNonNull(staging, "staging");
+            if (this.staging != null) {
+                throw new IllegalStateException("staging was already set to " + this.staging);
+            }
+            this.staging = staging;
+            return this;
+        }
+
+        /**
+         * The database changes are applied to (required).
+         *
+         * @param target the target data source; never closed by Failback
+         * @return this builder
+         */
+        public Builder target(DataSource target) {
+            Objects.requireNonNull(target, "target");
+            if (this.target != null) {
+                throw new IllegalStateException("target was already set to " + this.target);
+            }
+            this.target = target;
+            return this;
+        }
+
+        /**
+         * The tables this pipeline serves, as {@code table} or {@code schema.table}. Changes for any
+         * other table are refused with 404. Default: every table of the target schema named by the
+         * webhook path. May be called several times; names accumulate.
+         *
+         * @param tables table names
+         * @return this builder
+         */
+        public Builder tables(String... tables) {
+            for (String t : tables) {
+                Objects.requireNonNull(t, "table");
+                if (t.isBlank()) {
+                    throw new IllegalArgumentException("table name must not be blank");
+                }
+                this.tables.add(t);
+            }
+            return this;
+        }
+
+        /**
+         * The schema holding staging and checkpoint tables. Default {@value #DEFAULT_STAGING_SCHEMA}.
+         *
+         * @param schema the schema name
+         * @return this builder
+         */
+        public Builder stagingSchema(String schema) {
+            Objects.requireNonNull(schema, "schema");
+            if (!schema.matches("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?")) {
+                throw new IllegalArgumentException("stagingSchema must be a plain SQL identifier, but was " + schema);
+            }
+            this.stagingSchema = schema;
+            return this;
+        }
+
+        /**
+         * Whether to create the staging schema when it is missing (MOLT's {@code --stagingCreateSchema}).
+         * Staging tables are always created when missing. Default false.
+         *
+         * @param create true to create the schema
+         * @return this builder
+         */
+        public Builder createStagingSchema(boolean create) {
+            this.createStagingSchema = create;
+            return this;
+        }
+
+        /**
+         * How changes reach the target. Default {@link Mode#CONSISTENT}.
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Adds an ingress: something that receives webhook requests and hands them to
+         * {@link Failback#webhookHandler()}. Started by {@link #start()}, closed by {@link Failback#close()}.
+         *
+         * @param sink the sink
+         * @return this builder
+         */
+        public Builder sink(Sink sink) {
+            this.sinks.add(Objects.requireNonNull(sink, "sink"));
+            return this;
+        }
+
+        /**
+         * Forces a dialect instead of detecting it from the target's metadata.
+         *
+         * @param dialect the dialect
+         * @return this builder
+         */
+        public Builder dialect(Dialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /**
+         * Replaces the JDBC staging store (for example with an in-memory store in tests).
+         *
+         * @param store the store; closed by Failback
+         * @return this builder
+         */
+        public Builder stagingStore(StagingStore store) {
+            this.stagingStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Replaces the JDBC checkpoint store.
+         *
+         * @param store the store; closed by Failback
+         * @return this builder
+         */
+        public Builder checkpointStore(CheckpointStore store) {
+            this.checkpointStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Ideal mutations per target transaction (MOLT {@code --flushSize}). A source transaction is
+         * never split, so a transaction may be larger. Default {@value #DEFAULT_FLUSH_SIZE}.
+         *
+         * @param size a positive count
+         * @return this builder
+         */
+        public Builder flushSize(int size) {
+            this.flushSize = positive("flushSize", size);
+            return this;
+        }
+
+        /**
+         * Rows read from staging per query (MOLT {@code --scanSize}). Default {@value #DEFAULT_SCAN_SIZE}.
+         *
+         * @param size a positive count
+         * @return this builder
+         */
+        public Builder scanSize(int size) {
+            this.scanSize = positive("scanSize", size);
+            return this;
+        }
+
+        /**
+         * Largest accepted request body, after decompression; larger ones get 413. Default 128 MiB.
+         *
+         * @param bytes a positive size
+         * @return this builder
+         */
+        public Builder maxBodyBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxBodyBytes must be > 0, but was " + bytes);
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Deepest accepted JSON nesting. Default {@value #DEFAULT_MAX_NESTING_DEPTH}.
+         *
+         * @param depth a positive depth
+         * @return this builder
+         */
+        public Builder maxNestingDepth(int depth) {
+            this.maxNestingDepth = positive("maxNestingDepth", depth);
+            return this;
+        }
+
+        /**
+         * Most requests staging at once; more get 503 so the changefeed retries. Default {@value #DEFAULT_MAX_IN_FLIGHT}.
+         *
+         * @param requests a positive count
+         * @return this builder
+         */
+        public Builder maxInFlight(int requests) {
+            this.maxInFlight = positive("maxInFlight", requests);
+            return this;
+        }
+
+        /**
+         * How often the applier looks for work when not woken by a resolved timestamp (MOLT {@code --flushPeriod}).
+         *
+         * @param period a positive duration
+         * @return this builder
+         */
+        public Builder flushPeriod(Duration period) {
+            this.flushPeriod = positive("flushPeriod", period);
+            return this;
+        }
+
+        /**
+         * How often the target schema is re-read (MOLT {@code --schemaRefresh}); it is also re-read
+         * when a batch names an unknown table or column.
+         *
+         * @param period a positive duration
+         * @return this builder
+         */
+        public Builder schemaRefresh(Duration period) {
+            this.schemaRefresh = positive("schemaRefresh", period);
+            return this;
+        }
+
+        /**
+         * Bound on {@link Failback#close()}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = positive("shutdownTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Longest a target transaction may take before it is abandoned and retried (MOLT {@code --applyTimeout}).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder applyTimeout(Duration timeout) {
+            this.applyTimeout = positive("applyTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Adds a listener.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(FailbackListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The factory for Failback's threads. Default: daemon threads named {@code failback-<name>-<role>-<n>}.
+         *
+         * @param factory the factory; never shut down by Failback
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * A Micrometer {@code MeterRegistry} to publish metrics to. Typed {@code Object} so that the
+         * API does not depend on Micrometer; anything else is rejected at start. Metrics are off
+         * unless a registry is given.
+         *
+         * @param registry an {@code io.micrometer.core.instrument.MeterRegistry}
+         * @return this builder
+         */
+        public Builder meterRegistry(Object registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Checks the configuration and returns an immutable snapshot of it. The builder is unchanged.
+         *
+         * @return the configuration, never null
+         * @throws FailbackConfigurationException listing every problem found
+         */
+        public FailbackConfig build() {
+            List<String> problems = new ArrayList<>();
+            if (target == null) {
+                problems.add("target(DataSource) is required");
+            }
+            if (staging != null && staging == target) {
+                problems.add("staging and target are the same DataSource; omit staging(...) to stage in the target under "
+                        + stagingSchema);
+            }
+            if (staging != null && stagingStore != null && checkpointStore != null) {
+                problems.add("staging(DataSource) is unused when both stagingStore(...) and checkpointStore(...) are given");
+            }
+            if (!problems.isEmpty()) {
+                throw new FailbackConfigurationException(problems);
+            }
+            return new FailbackConfig(this);
+        }
+
+        /**
+         * Builds, then starts the pipeline: resolves the dialect, prepares staging, resumes from the
+         * checkpoints, and starts the sinks.
+         *
+         * @return the running pipeline, never null
+         * @throws FailbackConfigurationException when the configuration or the databases are unusable
+         */
+        public Failback start() {
+            FailbackConfig config = build();
+            return provider().start(config);
+        }
+
+        private static FailbackProvider provider() {
+            Iterator<FailbackProvider> it = ServiceLoader.load(FailbackProvider.class, Failback.class.getClassLoader())
+                    .iterator();
+            if (!it.hasNext()) {
+                it = ServiceLoader.load(FailbackProvider.class).iterator();
+            }
+            if (!it.hasNext()) {
+                throw new FailbackConfigurationException(
+                        List.of("No Failback engine on the classpath; add dev.failback:failback-core"));
+            }
+            return it.next();
+        }
+
+        private static int positive(String what, int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(what + " must be > 0, but was " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(String what, Duration value) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, but was " + value);
+            }
+            return value;
+        }
+    }
+}

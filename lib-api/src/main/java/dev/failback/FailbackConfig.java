@@ -1,0 +1,182 @@
+package dev.failback;
+
+import dev.failback.spi.CheckpointStore;
+import dev.failback.spi.Dialect;
+import dev.failback.spi.Sink;
+import dev.failback.spi.StagingStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+import javax.sql.DataSource;
+
+/**
+ * The immutable configuration of one pipeline, made by {@link Failback.Builder#build()}. See the
+ * builder's methods for the meaning and default of each value. Thread-safe.
+ */
+public final class FailbackConfig {
+    private final String name;
+    private final DataSource staging;
+    private final DataSource target;
+    private final List<String> tables;
+    private final String stagingSchema;
+    private final boolean createStagingSchema;
+    private final Mode mode;
+    private final List<Sink> sinks;
+    private final Dialect dialect;
+    private final StagingStore stagingStore;
+    private final CheckpointStore checkpointStore;
+    private final int flushSize;
+    private final int scanSize;
+    private final long maxBodyBytes;
+    private final int maxNestingDepth;
+    private final int maxInFlight;
+    private final Duration flushPeriod;
+    private final Duration schemaRefresh;
+    private final Duration shutdownTimeout;
+    private final Duration applyTimeout;
+    private final List<FailbackListener> listeners;
+    private final ThreadFactory threadFactory;
+    private final Object meterRegistry;
+
+    FailbackConfig(Failback.Builder b) {
+        this.name = b.name;
+        this.staging = b.staging;
+        this.target = b.target;
+        this.tables = List.copyOf(b.tables);
+        this.stagingSchema = b.stagingSchema;
+        this.createStagingSchema = b.createStagingSchema;
+        this.mode = b.mode;
+        this.sinks = List.copyOf(b.sinks);
+        this.dialect = b.dialect;
+        this.stagingStore = b.stagingStore;
+        this.checkpointStore = b.checkpointStore;
+        this.flushSize = b.flushSize;
+        this.scanSize = b.scanSize;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.maxNestingDepth = b.maxNestingDepth;
+        this.maxInFlight = b.maxInFlight;
+        this.flushPeriod = b.flushPeriod;
+        this.schemaRefresh = b.schemaRefresh;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.applyTimeout = b.applyTimeout;
+        this.listeners = List.copyOf(b.listeners);
+        this.threadFactory = b.threadFactory;
+        this.meterRegistry = b.meterRegistry;
+    }
+
+    /** @return the pipeline name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the staging data source, empty when staging lives in the target */
+    public Optional<DataSource> staging() {
+        return Optional.ofNullable(staging);
+    }
+
+    /** @return the target data source */
+    public DataSource target() {
+        return target;
+    }
+
+    /** @return the served tables, empty for every table of the target schema */
+    public List<String> tables() {
+        return tables;
+    }
+
+    /** @return the staging schema */
+    public String stagingSchema() {
+        return stagingSchema;
+    }
+
+    /** @return whether to create the staging schema when missing */
+    public boolean createStagingSchema() {
+        return createStagingSchema;
+    }
+
+    /** @return the mode */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** @return the sinks */
+    public List<Sink> sinks() {
+        return sinks;
+    }
+
+    /** @return the forced dialect, empty to detect it */
+    public Optional<Dialect> dialect() {
+        return Optional.ofNullable(dialect);
+    }
+
+    /** @return the replacement staging store, empty for the JDBC store */
+    public Optional<StagingStore> stagingStore() {
+        return Optional.ofNullable(stagingStore);
+    }
+
+    /** @return the replacement checkpoint store, empty for the JDBC store */
+    public Optional<CheckpointStore> checkpointStore() {
+        return Optional.ofNullable(checkpointStore);
+    }
+
+    /** @return mutations per target transaction */
+    public int flushSize() {
+        return flushSize;
+    }
+
+    /** @return staging page size */
+    public int scanSize() {
+        return scanSize;
+    }
+
+    /** @return largest accepted body */
+    public long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** @return deepest accepted JSON nesting */
+    public int maxNestingDepth() {
+        return maxNestingDepth;
+    }
+
+    /** @return most requests staging at once */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** @return the applier's polling period */
+    public Duration flushPeriod() {
+        return flushPeriod;
+    }
+
+    /** @return the schema refresh period */
+    public Duration schemaRefresh() {
+        return schemaRefresh;
+    }
+
+    /** @return the bound on close */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** @return the bound on one target transaction */
+    public Duration applyTimeout() {
+        return applyTimeout;
+    }
+
+    /** @return the listeners */
+    public List<FailbackListener> listeners() {
+        return listeners;
+    }
+
+    /** @return the thread factory, empty for Failback's own */
+    public Optional<ThreadFactory> threadFactory() {
+        return Optional.ofNullable(threadFactory);
+    }
+
+    /** @return the Micrometer registry, empty when metrics are off */
+    public Optional<Object> meterRegistry() {
+        return Optional.ofNullable(meterRegistry);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.failback;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A point-in-time snapshot of a running {@link Failback}. Immutable.
+ *
+ * @param state                the lifecycle state, never null
+ * @param lastResolvedReceived the newest resolved timestamp received over all target schemas, or null before the first
+ * @param lastResolvedApplied  the oldest applied checkpoint over all target schemas (everything up to it is in the target), or null before the first
+ * @param stagedBacklog        staged mutations not yet applied and retired
+ * @param targetLag            now minus the wall time of {@code lastResolvedApplied}; {@link Duration#ZERO} before the first
+ * @param counters             running totals since start, never null
+ * @param groups               per target schema ({@code database.schema} or {@code schema}) status, never null
+ * @param lastError            the message of the latest apply or staging failure not yet recovered from, or null
+ */
+public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedApplied, long stagedBacklog,
+        Duration targetLag, Counters counters, Map<String, GroupStatus> groups, String lastError) {
+
+    /**
+     * Status of one target schema (one changefeed).
+     *
+     * @param resolved the newest resolved timestamp received, never null ({@link Hlc#ZERO} before the first)
+     * @param applied  everything up to this timestamp is applied, never null
+     * @param backlog  staged mutations not yet retired
+     */
+    public record GroupStatus(Hlc resolved, Hlc applied, long backlog) {
+    }
+
+    /**
+     * Running totals since start.
+     *
+     * @param requests         webhook requests handled
+     * @param received         mutations received in accepted requests
+     * @param staged           mutations newly staged
+     * @param duplicates       mutations already staged (HTTP retries, re-emissions)
+     * @param stale            mutations ignored because their timestamp was already applied
+     * @param upserts          rows upserted into the target
+     * @param deletes          rows deleted from the target
+     * @param windows          target transactions committed
+     * @param resolvedReceived resolved timestamps received (including repeats)
+     * @param resolvedIgnored  resolved timestamps that repeated or went backwards (logged, answered 200)
+     * @param rejected         requests answered 4xx
+     * @param unavailable      requests answered 503
+     */
+    public record Counters(long requests, long received, long staged, long duplicates, long stale, long upserts,
+            long deletes, long windows, long resolvedReceived, long resolvedIgnored, long rejected,
+            long unavailable) {
+    }
+}

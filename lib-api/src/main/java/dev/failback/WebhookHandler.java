@@ -1,0 +1,26 @@
+package dev.failback;
+
+/**
+ * Turns one changefeed webhook request into a response, independent of any HTTP server. A sink (the
+ * Jetty sink, or an application's own server) hands every request to this handler and writes back the
+ * status and message it returns.
+ *
+ * <p>Status semantics: 200 only once the whole batch is durably staged (or applied, in immediate
+ * mode); 400 for a malformed body or a column the target lacks; 404 for an unknown path, schema or
+ * table; 405 for a method other than POST; 413 for an oversize body; 415 for an unsupported
+ * {@code Content-Encoding}; 503 when staging or the target is unreachable or saturated, so that the
+ * changefeed retries. A request answered 4xx stages nothing.
+ *
+ * <p>Implementations are thread-safe: sinks call {@link #handle} from many threads at once.
+ */
+@FunctionalInterface
+public interface WebhookHandler {
+
+    /**
+     * Handles one request. Never throws for bad input or database trouble: those become a status.
+     *
+     * @param request the request, never null
+     * @return the response, never null
+     */
+    WebhookResponse handle(WebhookRequest request);
+}

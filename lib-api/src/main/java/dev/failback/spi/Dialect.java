@@ -1,0 +1,99 @@
+package dev.failback.spi;
+
+import dev.failback.Mutation;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Everything Failback needs to know about one kind of target database: how webhook paths name its
+ * schemas, how to read a schema, and how to apply changes set-wise. Implementations are stateless or
+ * thread-safe; every method receives the connection to use.
+ */
+public interface Dialect {
+
+    /**
+     * Returns the dialect's name, as logged at start ({@code postgresql}, {@code mysql}, ...).
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Returns how many webhook path segments name a target schema: 2 for PostgreSQL and
+     * CockroachDB ({@code /database/schema}), 1 for MySQL and Oracle ({@code /SCHEMA}).
+     *
+     * @return the segment count
+     */
+    int schemaPathSegments();
+
+    /**
+     * Resolves webhook path segments to a schema of the connected target database.
+     *
+     * @param connection a target connection
+     * @param segments   exactly {@link #schemaPathSegments()} decoded segments
+     * @return the schema name as the target spells it
+     * @throws UnknownTargetException when the database or schema does not exist (the message names it)
+     * @throws SQLException           when the target is unreachable
+     */
+    String resolveSchema(Connection connection, List<String> segments) throws SQLException;
+
+    /**
+     * Reads the tables of a schema: columns, types, primary keys, foreign keys, generated columns.
+     *
+     * @param connection a target connection
+     * @param schema     the schema, as returned by {@link #resolveSchema}
+     * @return the schema snapshot
+     * @throws SQLException when the target is unreachable
+     */
+    TargetSchema readSchema(Connection connection, String schema) throws SQLException;
+
+    /**
+     * Upserts rows set-wise (a few statements per call, not one per row). Every mutation has a
+     * non-null {@code after} object; keys are distinct. A column absent from {@code after} keeps its
+     * current value (update) or gets its default (insert). Runs inside the caller's transaction.
+     *
+     * @param connection a target connection with auto-commit off
+     * @param table      the table
+     * @param rows       the rows, distinct keys
+     * @throws SQLException when the statement fails
+     */
+    void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
+
+    /**
+     * Deletes rows set-wise by primary key (from each mutation's {@code key} array). Keys are
+     * distinct. Deleting a row that does not exist is not an error.
+     *
+     * @param connection a target connection with auto-commit off
+     * @param table      the table
+     * @param rows       the rows, distinct keys
+     * @throws SQLException when the statement fails
+     */
+    void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
+
+    /**
+     * Classifies a database error.
+     *
+     * @param e the error
+     * @return its kind
+     */
+    default ErrorKind classify(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return e instanceof java.sql.SQLTransientException || e instanceof java.sql.SQLRecoverableException
+                    ? ErrorKind.TRANSIENT : ErrorKind.OTHER;
+        }
+        if (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.startsWith("53")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03") || state.equals("57014")
+                || state.equals("25P03")) {
+            return ErrorKind.TRANSIENT;
+        }
+        if (state.startsWith("23")) {
+            return ErrorKind.CONSTRAINT;
+        }
+        if (state.startsWith("22")) {
+            return ErrorKind.DATA;
+        }
+        return ErrorKind.OTHER;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.failback.spi;
+
+import dev.failback.Hlc;
+import dev.failback.Mutation;
+import dev.failback.TableName;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Durable storage for mutations between their arrival and their application, per target schema
+ * ("group"). Lifecycle: {@link #init} once, then any method from any thread, then {@link #close}.
+ * Implementations are thread-safe.
+ */
+public interface StagingStore extends AutoCloseable {
+
+    /**
+     * Prepares the store (creates tables when missing).
+     *
+     * @throws SQLException when the store is unreachable or cannot be prepared
+     */
+    void init() throws SQLException;
+
+    /**
+     * Durably stores a batch, all or nothing. Idempotent on (table, key, updated): a mutation
+     * already staged is not staged again.
+     *
+     * @param group     the group
+     * @param mutations the mutations
+     * @return how many were newly staged (the rest were duplicates)
+     * @throws SQLException when the store is unreachable; nothing was staged
+     */
+    int stage(String group, List<Mutation> mutations) throws SQLException;
+
+    /**
+     * Reads one page of staged mutations with {@code from < updated <= to}, ordered by
+     * (updated, table, key), starting after {@code after} when given (keyset paging).
+     *
+     * @param group the group
+     * @param from  exclusive lower bound
+     * @param to    inclusive upper bound
+     * @param after the last mutation of the previous page, or null for the first page
+     * @param limit the most rows to return
+     * @return the page, never null; shorter than {@code limit} at the end
+     * @throws SQLException when the store is unreachable
+     */
+    List<Mutation> read(String group, Hlc from, Hlc to, Mutation after, int limit) throws SQLException;
+
+    /**
+     * Deletes staged mutations with {@code updated <= upTo}.
+     *
+     * @param group the group
+     * @param upTo  inclusive bound
+     * @return how many were deleted
+     * @throws SQLException when the store is unreachable
+     */
+    long retire(String group, Hlc upTo) throws SQLException;
+
+    /**
+     * Counts staged mutations of a group.
+     *
+     * @param group the group
+     * @return the count
+     * @throws SQLException when the store is unreachable
+     */
+    long count(String group) throws SQLException;
+
+    /**
+     * For immediate mode: the newest applied version of each of these keys, when recorded.
+     *
+     * @param group the group
+     * @param keys  the keys asked about
+     * @return recorded versions, by key; keys never applied are absent
+     * @throws SQLException when the store is unreachable
+     */
+    Map<RowKey, Hlc> appliedVersions(String group, Collection<RowKey> keys) throws SQLException;
+
+    /**
+     * For immediate mode: records applied versions (never moving a key's version backwards).
+     *
+     * @param group    the group
+     * @param versions the versions applied
+     * @throws SQLException when the store is unreachable
+     */
+    void recordVersions(String group, Map<RowKey, Hlc> versions) throws SQLException;
+
+    /**
+     * For immediate mode: forgets versions up to {@code upTo}; mutations that old are dropped on
+     * arrival anyway.
+     *
+     * @param group the group
+     * @param upTo  inclusive bound
+     * @throws SQLException when the store is unreachable
+     */
+    void retireVersions(String group, Hlc upTo) throws SQLException;
+
+    /** Releases resources. Idempotent. */
+    @Override
+    default void close() {
+    }
+
+    /**
+     * A row's identity: its table and primary-key JSON array text.
+     *
+     * @param table the table
+     * @param key   the key JSON text
+     */
+    record RowKey(TableName table, String key) {
+    }
+}

@@ -1,0 +1,60 @@
+package dev.failback.spi;
+
+import dev.failback.TableName;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A target table: its columns, primary key, and the tables its foreign keys reference. Immutable.
+ *
+ * @param name       the table
+ * @param columns    every column, in table order
+ * @param primaryKey primary-key column names, in key order; never empty for a table Failback can write
+ * @param parents    tables referenced by this table's foreign keys (may include itself)
+ */
+public record TableInfo(TableName name, List<ColumnInfo> columns, List<String> primaryKey, Set<TableName> parents) {
+
+    /** Validates and copies the components. */
+    public TableInfo {
+        Objects.requireNonNull(name, "name");
+        columns = List.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
+        parents = Set.copyOf(parents);
+    }
+
+    /**
+     * Finds a column by name: exact match first, then ignoring case.
+     *
+     * @param column the name
+     * @return the column, or null when the table has none of that name
+     */
+    public ColumnInfo column(String column) {
+        ColumnInfo folded = null;
+        for (ColumnInfo c : columns) {
+            if (c.name().equals(column)) {
+                return c;
+            }
+            if (folded == null && c.name().equalsIgnoreCase(column)) {
+                folded = c;
+            }
+        }
+        return folded;
+    }
+
+    /**
+     * Returns columns by lower-case name.
+     *
+     * @return a new map, in table order
+     */
+    public Map<String, ColumnInfo> columnsByFoldedName() {
+        Map<String, ColumnInfo> m = new LinkedHashMap<>();
+        for (ColumnInfo c : columns) {
+            m.putIfAbsent(c.name().toLowerCase(Locale.ROOT), c);
+        }
+        return m;
+    }
+}
