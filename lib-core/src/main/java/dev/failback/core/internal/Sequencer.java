@@ -1,6 +1,5 @@
 package dev.failback.core.internal;
 
-import dev.failback.ApplyException;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.spi.Checkpoint;
@@ -67,7 +66,7 @@ final class Sequencer implements Runnable {
                     backoffMillis = 0;
                     group.lastError = null;
                     awaitWork(pipeline.config().flushPeriod().toMillis());
-                } catch (ApplyException | SQLException | RuntimeException e) {
+                } catch (SQLException | RuntimeException e) {
                     if (stopping) {
                         break;
                     }

@@ -103,8 +103,13 @@ final class WebhookService implements WebhookHandler {
                     + " target expects " + (expected == 2 ? "/database/schema" : "/SCHEMA")
                     + " (the target schema), as in webhook-https://host:port" + (expected == 2 ? "/database/schema" : "/SCHEMA"));
         }
-        byte[] body = BodyReader.read(request.body(), request.contentLength(), request.header("Content-Encoding"),
-                pipeline.config().maxBodyBytes());
+        byte[] body;
+        try {
+            body = BodyReader.read(request.body(), request.contentLength(), request.header("Content-Encoding"),
+                    pipeline.config().maxBodyBytes());
+        } catch (IOException e) {
+            throw new Rejected(400, "could not read the request body: " + e.getMessage());
+        }
         DecodedBody decoded = decoder.decode(body);
         Group group = pipeline.group(segments);
         if (decoded instanceof DecodedBody.ResolvedBody r) {
