@@ -1,0 +1,300 @@
+package dev.failback.jetty;
+
+import dev.failback.WebhookHandler;
+import dev.failback.spi.Sink;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Sink} that runs an embedded Jetty 12 server and hands every request it receives to the
+ * pipeline's {@link WebhookHandler} through a {@link JettySinkHandler}.
+ *
+ * <pre>{@code
+ * Failback.builder()
+ *         .target(dataSource)
+ *         .sink(JettySink.bind("0.0.0.0", 30004))
+ *         .start();
+ * }</pre>
+ *
+ * <p>The server speaks HTTP/1.1 without TLS or authentication for now; put it behind a TLS-terminating
+ * proxy when CockroachDB connects to it (CockroachDB only sends to {@code webhook-https://} URLs).
+ * Its threads are daemon threads named {@code failback-<pipeline>-http-<n>}. {@link #close()} stops
+ * accepting connections and lets requests in flight finish within the {@linkplain Builder#stopTimeout
+ * stop timeout}.
+ *
+ * <p>Lifecycle: {@link #start} once, then {@link #close} (idempotent). Thread-safe.
+ */
+public final class JettySink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(JettySink.class);
+
+    /** Default idle timeout of a connection. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(1);
+    /** Default bound on {@link #close()} for requests in flight to finish. */
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** Default largest number of request threads: {@value}. */
+    public static final int DEFAULT_MAX_THREADS = 200;
+    /** Default port, the one MOLT Replicator listens on: {@value}. */
+    public static final int DEFAULT_PORT = 26258;
+
+    private final String host;
+    private final int port;
+    private final Duration idleTimeout;
+    private final Duration stopTimeout;
+    private final int maxThreads;
+
+    private final Object lock = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Server server;
+    private volatile int boundPort = -1;
+
+    private JettySink(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.idleTimeout = b.idleTimeout;
+        this.stopTimeout = b.stopTimeout;
+        this.maxThreads = b.maxThreads;
+    }
+
+    /**
+     * Returns a sink listening on a host and port with default settings.
+     *
+     * @param host the interface to bind, for example {@code 127.0.0.1}; empty or {@code 0.0.0.0} for all
+     * @param port the port, 0 for an ephemeral one (see {@link #port()})
+     * @return a sink, not yet started
+     */
+    public static JettySink bind(String host, int port) {
+        return builder().host(host).port(port).build();
+    }
+
+    /**
+     * Returns a new builder.
+     *
+     * @return a builder, never null
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void start(String pipelineName, WebhookHandler handler) throws Exception {
+        Objects.requireNonNull(pipelineName, "pipelineName");
+        Objects.requireNonNull(handler, "handler");
+        synchronized (lock) {
+            if (closed.get()) {
+                throw new IllegalStateException("JettySink is closed");
+            }
+            if (server != null) {
+                throw new IllegalStateException("JettySink was already started");
+            }
+            QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+            threads.setName("failback-" + pipelineName + "-http");
+            threads.setDaemon(true);
+            Server s = new Server(threads);
+            s.setStopAtShutdown(false);
+            s.setStopTimeout(stopTimeout.toMillis());
+            for (Connector c : connectors(s)) {
+                s.addConnector(c);
+            }
+            s.setHandler(new GracefulHandler(new JettySinkHandler(handler)));
+            try {
+                s.start();
+            } catch (Exception e) {
+                try {
+                    s.stop();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            server = s;
+            boundPort = ((ServerConnector) s.getConnectors()[0]).getLocalPort();
+            LOG.info("{} - listening on {}", pipelineName, uri());
+        }
+    }
+
+    /**
+     * Builds the connectors of the server: one plain HTTP/1.1 connector today. The seam where TLS
+     * and HTTP/2 connectors will be added.
+     *
+     * @param server the server the connectors belong to
+     * @return the connectors, never empty
+     */
+    List<Connector> connectors(Server server) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host.isEmpty() ? null : host);
+        connector.setPort(port);
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        return List.of(connector);
+    }
+
+    /**
+     * Returns the port the server listens on.
+     *
+     * @return the bound port (the ephemeral one when built with port 0)
+     * @throws IllegalStateException before {@link #start}
+     */
+    public int port() {
+        int p = boundPort;
+        if (p < 0) {
+            throw new IllegalStateException("JettySink is not started");
+        }
+        return p;
+    }
+
+    /**
+     * Returns the interface this sink binds, as configured.
+     *
+     * @return the host, empty for all interfaces
+     */
+    public String host() {
+        return host;
+    }
+
+    /**
+     * Returns the base URI the server listens on, such as {@code http://127.0.0.1:26258}.
+     *
+     * @return the URI; an unspecified host is shown as {@code 0.0.0.0}
+     * @throws IllegalStateException before {@link #start}
+     */
+    public URI uri() {
+        String h = host.isEmpty() ? "0.0.0.0" : host;
+        if (h.indexOf(':') >= 0 && !h.startsWith("[")) {
+            h = "[" + h + "]";
+        }
+        return URI.create("http://" + h + ":" + port());
+    }
+
+    /**
+     * Stops accepting connections, lets requests in flight finish within the stop timeout, then
+     * releases the port and threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Server s;
+        synchronized (lock) {
+            s = server;
+        }
+        if (s == null) {
+            return;
+        }
+        try {
+            s.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server on port {} failed", boundPort, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JettySink[" + (host.isEmpty() ? "*" : host) + ":" + (boundPort >= 0 ? boundPort : port) + "]";
+    }
+
+    /** Configures a {@link JettySink}. Not thread-safe. */
+    public static final class Builder {
+        private String host = "";
+        private int port = DEFAULT_PORT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+        private int maxThreads = DEFAULT_MAX_THREADS;
+
+        private Builder() {
+        }
+
+        /**
+         * The interface to bind. Default: all interfaces.
+         *
+         * @param host a host name or address; empty or {@code 0.0.0.0} for all interfaces
+         * @return this builder
+         */
+        public Builder host(String host) {
+            Objects.requireNonNull(host, "host");
+            this.host = host.trim();
+            return this;
+        }
+
+        /**
+         * The port. Default {@value JettySink#DEFAULT_PORT}.
+         *
+         * @param port 0 to 65535; 0 picks an ephemeral port
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, but was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * How long a connection may be idle before it is closed. Default one minute.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive("idleTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long {@link JettySink#close()} waits for requests in flight. Default 30 seconds.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder stopTimeout(Duration timeout) {
+            this.stopTimeout = positive("stopTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * The largest number of request threads. Default {@value JettySink#DEFAULT_MAX_THREADS}.
+         *
+         * @param threads at least 4 (Jetty needs some for accepting and selecting)
+         * @return this builder
+         */
+        public Builder maxThreads(int threads) {
+            if (threads < 4) {
+                throw new IllegalArgumentException("maxThreads must be >= 4, but was " + threads);
+            }
+            this.maxThreads = threads;
+            return this;
+        }
+
+        /**
+         * Returns a new sink with this configuration. The builder is unchanged.
+         *
+         * @return a sink, not yet started
+         */
+        public JettySink build() {
+            return new JettySink(this);
+        }
+
+        private static Duration positive(String what, Duration value) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, but was " + value);
+            }
+            return value;
+        }
+    }
+}
