@@ -2,7 +2,7 @@ package dev.failback.core.internal.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class BodyReaderTest {
@@ -49,8 +50,7 @@ class BodyReaderTest {
                 throw new AssertionError("must not read");
             }
         };
-        WebhookException e = catchThrowableOfType(() -> BodyReader.read(unreadable, 1001, null, 1000),
-                WebhookException.class);
+        WebhookException e = rejected(() -> BodyReader.read(unreadable, 1001, null, 1000));
         assertThat(e.status()).isEqualTo(413);
         assertThat(e.getMessage()).isEqualTo("body is 1001 bytes (Content-Length), more than the limit of 1000 bytes");
     }
@@ -58,14 +58,13 @@ class BodyReaderTest {
     @Test
     void oversizePlainBodyStopsOneByteAfterTheLimit() {
         CountingStream endless = new CountingStream(endless());
-        WebhookException e = catchThrowableOfType(() -> BodyReader.read(endless, -1, null, 100_000),
-                WebhookException.class);
+        WebhookException e = rejected(() -> BodyReader.read(endless, -1, null, 100_000));
         assertThat(e.status()).isEqualTo(413);
         assertThat(e.getMessage()).isEqualTo("body is larger than the limit of 100000 bytes");
         assertThat(endless.count).isEqualTo(100_001);
 
-        WebhookException lying = catchThrowableOfType(
-                () -> BodyReader.read(new ByteArrayInputStream(BODY), 10, null, BODY.length - 1), WebhookException.class);
+        WebhookException lying = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(BODY), 10, null, BODY.length - 1));
         assertThat(lying.status()).isEqualTo(413);
     }
 
@@ -88,8 +87,8 @@ class BodyReaderTest {
     void gzipBombIsCutAtTheDecompressedLimit() throws IOException {
         byte[] bomb = gzip(new byte[64 << 20]); // 64 MiB of zeros, ~64 KiB compressed
         assertThat(bomb.length).isLessThan(1 << 20);
-        WebhookException e = catchThrowableOfType(
-                () -> BodyReader.read(new ByteArrayInputStream(bomb), bomb.length, "gzip", 1 << 20), WebhookException.class);
+        WebhookException e = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(bomb), bomb.length, "gzip", 1 << 20));
         assertThat(e.status()).isEqualTo(413);
         assertThat(e.getMessage()).isEqualTo("decompressed body is larger than the limit of 1048576 bytes");
         byte[] exact = gzip(new byte[1 << 20]);
@@ -101,8 +100,8 @@ class BodyReaderTest {
         byte[] random = new byte[300_000];
         new Random(1).nextBytes(random);
         byte[] gz = gzip(random);
-        WebhookException e = catchThrowableOfType(
-                () -> BodyReader.read(new ByteArrayInputStream(gz), -1, "gzip", 200_000), WebhookException.class);
+        WebhookException e = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(gz), -1, "gzip", 200_000));
         assertThat(e.status()).isEqualTo(413);
         // endless stream of empty gzip members: no output, but the raw input is bounded
         byte[] empty = gzip(new byte[0]);
@@ -119,55 +118,51 @@ class BodyReaderTest {
                 return 1; // GZIPInputStream only looks for another member when input seems to remain
             }
         };
-        WebhookException endless = catchThrowableOfType(() -> BodyReader.read(members, -1, "gzip", 100_000),
-                WebhookException.class);
+        WebhookException endless = rejected(() -> BodyReader.read(members, -1, "gzip", 100_000));
         assertThat(endless.status()).isEqualTo(413);
         assertThat(endless.getMessage()).isEqualTo("compressed body is larger than the limit of 100000 bytes");
     }
 
     @Test
     void corruptGzipIsBadRequest() throws IOException {
-        WebhookException notGzip = catchThrowableOfType(
-                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "gzip", 1 << 20), WebhookException.class);
+        WebhookException notGzip = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "gzip", 1 << 20));
         assertThat(notGzip.status()).isEqualTo(400);
         assertThat(notGzip.getMessage()).isEqualTo("body is not valid gzip: Not in GZIP format");
 
         byte[] gz = gzip(BODY);
         byte[] truncated = Arrays.copyOf(gz, gz.length / 2);
-        WebhookException cut = catchThrowableOfType(
-                () -> BodyReader.read(new ByteArrayInputStream(truncated), truncated.length, "gzip", 1 << 20),
-                WebhookException.class);
+        WebhookException cut = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(truncated), truncated.length, "gzip", 1 << 20));
         assertThat(cut.status()).isEqualTo(400);
         assertThat(cut.getMessage()).startsWith("body is not valid gzip: ");
 
         byte[] flipped = gz.clone();
         flipped[gz.length / 2] ^= 0x55;
         flipped[gz.length / 2 + 1] ^= 0x55;
-        WebhookException bad = catchThrowableOfType(
-                () -> BodyReader.read(new ByteArrayInputStream(flipped), flipped.length, "gzip", 1 << 20),
-                WebhookException.class);
+        WebhookException bad = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(flipped), flipped.length, "gzip", 1 << 20));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.getMessage()).startsWith("body is not valid gzip: ");
 
-        WebhookException empty = catchThrowableOfType(
-                () -> BodyReader.read(new ByteArrayInputStream(new byte[0]), 0, "gzip", 1 << 20), WebhookException.class);
+        WebhookException empty = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(new byte[0]), 0, "gzip", 1 << 20));
         assertThat(empty.getMessage()).isEqualTo("body is not valid gzip: unexpected end of input");
     }
 
     @Test
     void unsupportedEncodings() {
-        WebhookException zstd = catchThrowableOfType(
-                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "zstd", 1 << 20), WebhookException.class);
+        WebhookException zstd = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "zstd", 1 << 20));
         assertThat(zstd.status()).isEqualTo(415);
         assertThat(zstd.getMessage()).isEqualTo(
                 "Content-Encoding zstd is not supported yet; create the changefeed with compression='gzip' or none");
-        WebhookException br = catchThrowableOfType(
-                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "br", 1 << 20), WebhookException.class);
+        WebhookException br = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "br", 1 << 20));
         assertThat(br.status()).isEqualTo(415);
         assertThat(br.getMessage()).isEqualTo("Content-Encoding \"br\" is not supported; use gzip or none");
-        WebhookException mixed = catchThrowableOfType(
-                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "gzip, deflate", 1 << 20),
-                WebhookException.class);
+        WebhookException mixed = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "gzip, deflate", 1 << 20));
         assertThat(mixed.status()).isEqualTo(415);
         assertThat(mixed.getMessage()).contains("\"deflate\"");
     }
@@ -262,5 +257,11 @@ class BodyReaderTest {
             }
             return r;
         }
+    }
+
+    private static WebhookException rejected(ThrowingCallable call) {
+        Throwable thrown = catchThrowable(call);
+        assertThat(thrown).isInstanceOf(WebhookException.class);
+        return (WebhookException) thrown;
     }
 }

@@ -2,7 +2,7 @@ package dev.failback.core.internal.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.failback.Hlc;
 import java.io.IOException;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -100,7 +101,7 @@ class WebhookDecoderTest {
             case "resolved" -> assertThat(decoder.decode(body)).as(file)
                     .isEqualTo(new DecodedBody.ResolvedBody(Hlc.parse((String) entry.get("resolved"))));
             case "invalid" -> {
-                WebhookException e = catchThrowableOfType(() -> decoder.decode(body), WebhookException.class);
+                WebhookException e = rejected(() -> decoder.decode(body));
                 assertThat(e).as(file).isNotNull();
                 assertThat(e.status()).isEqualTo(400);
                 assertThat(e.getMessage()).doesNotContain("\n");
@@ -409,8 +410,7 @@ class WebhookDecoderTest {
         assertThat(((DecodedBody.Rows) shallow.decode(ok.getBytes(StandardCharsets.UTF_8))).messages()).hasSize(1);
         String deep = "{\"payload\":[{\"after\": {\"j\": {\"k\": {\"l\": {\"m\": 1}}}}, \"key\": [1], \"topic\": \"t\", "
                 + updated() + "}]}";
-        WebhookException e = catchThrowableOfType(() -> shallow.decode(deep.getBytes(StandardCharsets.UTF_8)),
-                WebhookException.class);
+        WebhookException e = rejected(() -> shallow.decode(deep.getBytes(StandardCharsets.UTF_8)));
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.getMessage()).isEqualTo("body nests JSON deeper than the limit of 6 levels");
         assertBadRequest("{\"payload\":[{\"x\": " + "[".repeat(100_000) + "]}")
@@ -424,8 +424,7 @@ class WebhookDecoderTest {
         WebhookDecoder small = new WebhookDecoder(64, 100);
         String topic = "t".repeat(101);
         String body = "{\"payload\":[{\"key\": [1], \"topic\": \"" + topic + "\", " + updated() + "}]}";
-        WebhookException e = catchThrowableOfType(() -> small.decode(body.getBytes(StandardCharsets.UTF_8)),
-                WebhookException.class);
+        WebhookException e = rejected(() -> small.decode(body.getBytes(StandardCharsets.UTF_8)));
         assertThat(e.getMessage()).isEqualTo("body has a string longer than the limit of 100 characters");
         String name = "{\"" + "n".repeat(101) + "\": 1, \"resolved\": \"" + T1 + "\"}";
         assertThatThrownBy(() -> small.decode(name.getBytes(StandardCharsets.UTF_8)))
@@ -485,7 +484,7 @@ class WebhookDecoderTest {
     }
 
     private org.assertj.core.api.AbstractStringAssert<?> assertBadRequest(byte[] body) {
-        WebhookException e = catchThrowableOfType(() -> decoder.decode(body), WebhookException.class);
+        WebhookException e = rejected(() -> decoder.decode(body));
         assertThat(e).as("expected a WebhookException").isNotNull();
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.getMessage()).doesNotContain("\n");
@@ -505,5 +504,11 @@ class WebhookDecoderTest {
 
     static String fixtureText(String name) {
         return new String(fixture(name), StandardCharsets.UTF_8);
+    }
+
+    private static WebhookException rejected(ThrowingCallable call) {
+        Throwable thrown = catchThrowable(call);
+        assertThat(thrown).isInstanceOf(WebhookException.class);
+        return (WebhookException) thrown;
     }
 }
