@@ -1,0 +1,26 @@
+package dev.failback.core.internal;
+
+import dev.failback.Status;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Running totals of one pipeline. Thread-safe. */
+final class Counters {
+    final LongAdder requests = new LongAdder();
+    final LongAdder received = new LongAdder();
+    final LongAdder staged = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
+    final LongAdder stale = new LongAdder();
+    final LongAdder upserts = new LongAdder();
+    final LongAdder deletes = new LongAdder();
+    final LongAdder windows = new LongAdder();
+    final LongAdder resolvedReceived = new LongAdder();
+    final LongAdder resolvedIgnored = new LongAdder();
+    final LongAdder rejected = new LongAdder();
+    final LongAdder unavailable = new LongAdder();
+
+    Status.Counters snapshot() {
+        return new Status.Counters(requests.sum(), received.sum(), staged.sum(), duplicates.sum(), stale.sum(),
+                upserts.sum(), deletes.sum(), windows.sum(), resolvedReceived.sum(), resolvedIgnored.sum(),
+                rejected.sum(), unavailable.sum());
+    }
+}

@@ -1,0 +1,421 @@
+package dev.failback.core.internal;
+
+import dev.failback.Failback;
+import dev.failback.FailbackConfig;
+import dev.failback.FailbackConfigurationException;
+import dev.failback.FailbackListener;
+import dev.failback.Hlc;
+import dev.failback.Mode;
+import dev.failback.State;
+import dev.failback.Status;
+import dev.failback.WebhookHandler;
+import dev.failback.core.internal.staging.JdbcCheckpointStore;
+import dev.failback.core.internal.staging.JdbcStagingStore;
+import dev.failback.spi.Checkpoint;
+import dev.failback.spi.CheckpointStore;
+import dev.failback.spi.Dialect;
+import dev.failback.spi.Sink;
+import dev.failback.spi.StagingStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running pipeline behind {@link Failback}. Thread-safe. */
+public final class Pipeline implements Failback {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final FailbackConfig config;
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final Counters counters = new Counters();
+    private final Map<String, Group> groups = new ConcurrentHashMap<>();
+    private final Map<List<String>, Group> byPath = new ConcurrentHashMap<>();
+    private final List<Thread> sequencerThreads = new ArrayList<>();
+    private final Object progress = new Object();
+    private final NamedThreadFactory applyThreads;
+    private final ExecutorService timeoutExecutor;
+    private final DataSource stagingDataSource;
+    private Dialect dialect;
+    private StagingStore staging;
+    private CheckpointStore checkpoints;
+    private WindowApplier applier;
+    private WebhookService handler;
+    private final List<Sink> startedSinks = new ArrayList<>();
+
+    private Pipeline(FailbackConfig config) {
+        this.config = config;
+        this.applyThreads = new NamedThreadFactory(config.name(), "apply", config.threadFactory().orElse(null));
+        this.timeoutExecutor = Executors.newCachedThreadPool(
+                new NamedThreadFactory(config.name(), "timeout", config.threadFactory().orElse(null)));
+        this.stagingDataSource = config.staging().orElse(config.target());
+    }
+
+    /**
+     * Starts a pipeline.
+     *
+     * @param config the configuration
+     * @return the running pipeline
+     */
+    public static Pipeline start(FailbackConfig config) {
+        Pipeline p = new Pipeline(config);
+        try {
+            p.doStart();
+            return p;
+        } catch (RuntimeException e) {
+            p.transition(State.FAILED);
+            p.shutdown();
+            throw e;
+        }
+    }
+
+    private void doStart() {
+        transition(State.STARTING);
+        LOG.info("{} - starting failback ({} mode)", config.name(), config.mode().name().toLowerCase());
+        dialect = config.dialect().orElseGet(() -> Dialects.detect(config.target()));
+        LOG.info("{} - target dialect: {}", config.name(), dialect.name());
+        staging = config.stagingStore()
+                .orElseGet(() -> new JdbcStagingStore(stagingDataSource, config.stagingSchema(), config.createStagingSchema()));
+        checkpoints = config.checkpointStore()
+                .orElseGet(() -> new JdbcCheckpointStore(stagingDataSource, config.stagingSchema(), config.createStagingSchema()));
+        try {
+            staging.init();
+            checkpoints.init();
+        } catch (SQLException e) {
+            throw new FailbackConfigurationException("staging database unusable: " + e.getMessage(), e);
+        }
+        LOG.info("{} - staging database name: {} ({}, {})", config.name(), config.stagingSchema(), staging, checkpoints);
+        applier = new WindowApplier(config.target(), dialect, config.applyTimeout(), timeoutExecutor);
+        handler = new WebhookService(this);
+        try {
+            for (Map.Entry<String, Checkpoint> e : checkpoints.loadAll().entrySet()) {
+                Checkpoint cp = e.getValue();
+                try {
+                    resume(e.getKey(), cp);
+                } catch (RuntimeException | SQLException ex) {
+                    LOG.warn("{} - cannot resume {} (resolved {}, applied {}): {}", config.name(), e.getKey(),
+                            cp.resolved(), cp.applied(), ex.getMessage());
+                }
+            }
+        } catch (SQLException e) {
+            throw new FailbackConfigurationException("cannot read checkpoints: " + e.getMessage(), e);
+        }
+        for (Sink sink : config.sinks()) {
+            try {
+                sink.start(config.name(), handler);
+                startedSinks.add(sink);
+            } catch (Exception e) {
+                throw new FailbackConfigurationException("sink " + sink + " did not start: " + e.getMessage(), e);
+            }
+        }
+        transition(State.RUNNING);
+        LOG.info("{} - started", config.name());
+    }
+
+    private void resume(String name, Checkpoint cp) throws SQLException {
+        List<String> segments = Arrays.asList(name.split("\\."));
+        if (segments.size() != dialect.schemaPathSegments()) {
+            LOG.info("{} - checkpoint {} is not a {} schema; skipped", config.name(), name, dialect.name());
+            return;
+        }
+        Group g = group(segments);
+        LOG.info("{} - resuming {}: resolved {}, applied {}, {} staged", config.name(), g.name, cp.resolved(),
+                cp.applied(), g.backlog.get());
+    }
+
+    /** Finds or creates the group a webhook path names. */
+    Group group(List<String> segments) throws SQLException {
+        Group g = byPath.get(segments);
+        if (g != null) {
+            return g;
+        }
+        synchronized (groups) {
+            g = byPath.get(segments);
+            if (g != null) {
+                return g;
+            }
+            String schema;
+            try (Connection c = config.target().getConnection()) {
+                schema = dialect.resolveSchema(c, segments);
+            }
+            List<String> canonical = new ArrayList<>(segments);
+            canonical.set(canonical.size() - 1, schema);
+            String name = String.join(".", canonical);
+            g = groups.get(name);
+            if (g == null) {
+                Checkpoint cp = checkpoints.load(name);
+                g = new Group(name, canonical, new SchemaCache(config.target(), dialect, schema, config.schemaRefresh()), cp);
+                g.backlog.set(staging.count(name));
+                if (config.mode() == Mode.CONSISTENT) {
+                    Sequencer s = new Sequencer(this, g);
+                    g.sequencer = s;
+                    Thread t = applyThreads.newThread(s);
+                    sequencerThreads.add(t);
+                    t.start();
+                }
+                groups.put(name, g);
+            }
+            byPath.put(List.copyOf(segments), g);
+            return g;
+        }
+    }
+
+    FailbackConfig config() {
+        return config;
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    StagingStore staging() {
+        return staging;
+    }
+
+    CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    WindowApplier applier() {
+        return applier;
+    }
+
+    void windowApplied(String group, Hlc upTo, int upserts, int deletes, int mutations, long nanos) {
+        counters.upserts.add(upserts);
+        counters.deletes.add(deletes);
+        if (mutations > 0) {
+            counters.windows.increment();
+            LOG.debug("{} - applied {} mutations to {} up to {} ({} upserts, {} deletes) in {} ms", config.name(),
+                    mutations, group, upTo, upserts, deletes, nanos / 1_000_000);
+        }
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+        for (FailbackListener l : config.listeners()) {
+            try {
+                l.onWindowApplied(group, upTo, upserts, deletes);
+            } catch (Throwable t) {
+                LOG.warn("{} - listener {} failed in onWindowApplied", config.name(), l, t);
+            }
+        }
+    }
+
+    void immediateApplied(String group, int upserts, int deletes, int mutations, long nanos) {
+        counters.upserts.add(upserts);
+        counters.deletes.add(deletes);
+        counters.windows.increment();
+        LOG.debug("{} - applied {} mutations to {} immediately in {} ms", config.name(), mutations, group,
+                nanos / 1_000_000);
+    }
+
+    void fireFailure(String group, Throwable error) {
+        for (FailbackListener l : config.listeners()) {
+            try {
+                l.onFailure(group, error);
+            } catch (Throwable t) {
+                LOG.warn("{} - listener {} failed in onFailure", config.name(), l, t);
+            }
+        }
+    }
+
+    /** Returns null when staging and target answer, else what is wrong. */
+    String healthProblem() {
+        String problem = ping("staging", stagingDataSource);
+        if (problem == null && stagingDataSource != config.target()) {
+            problem = ping("target", config.target());
+        }
+        return problem;
+    }
+
+    private static String ping(String what, DataSource ds) {
+        try (Connection c = ds.getConnection()) {
+            return c.isValid(5) ? null : what + " database is not answering";
+        } catch (SQLException e) {
+            return what + " database unreachable: " + e.getMessage();
+        }
+    }
+
+    private void transition(State to) {
+        State from = state.getAndSet(to);
+        if (from == to) {
+            return;
+        }
+        LOG.debug("{} - state {} -> {}", config.name(), from, to);
+        for (FailbackListener l : config.listeners()) {
+            try {
+                l.onStateChange(from, to);
+            } catch (Throwable t) {
+                LOG.warn("{} - listener {} failed in onStateChange", config.name(), l, t);
+            }
+        }
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public State state() {
+        return state.get();
+    }
+
+    @Override
+    public Status status() {
+        Hlc received = null;
+        Hlc applied = null;
+        long backlog = 0;
+        String lastError = null;
+        Map<String, Status.GroupStatus> per = new LinkedHashMap<>();
+        for (Group g : groups.values()) {
+            Checkpoint cp = g.checkpoint();
+            received = received == null ? cp.resolved() : Hlc.max(received, cp.resolved());
+            applied = applied == null || cp.applied().compareTo(applied) < 0 ? cp.applied() : applied;
+            backlog += g.backlog.get();
+            if (g.lastError != null) {
+                lastError = g.name + ": " + g.lastError;
+            }
+            per.put(g.name, new Status.GroupStatus(cp.resolved(), cp.applied(), g.backlog.get()));
+        }
+        Duration lag = applied == null || applied.equals(Hlc.ZERO) ? Duration.ZERO
+                : Duration.between(applied.toInstant(), Instant.now());
+        if (lag.isNegative()) {
+            lag = Duration.ZERO;
+        }
+        return new Status(state.get(), received, applied, backlog, lag, counters.snapshot(), per, lastError);
+    }
+
+    @Override
+    public WebhookHandler webhookHandler() {
+        return handler;
+    }
+
+    @Override
+    public boolean awaitApplied(Hlc resolved, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (true) {
+                State s = state.get();
+                if (s == State.STOPPED || s == State.FAILED) {
+                    return allApplied(resolved);
+                }
+                if (allApplied(resolved)) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(progress, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+        }
+    }
+
+    private boolean allApplied(Hlc resolved) {
+        if (groups.isEmpty()) {
+            return false;
+        }
+        for (Group g : groups.values()) {
+            if (g.checkpoint().applied().compareTo(resolved) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (state.get() != State.STOPPED && state.get() != State.FAILED) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(progress, left);
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        State s = state.get();
+        if (s == State.STOPPING || s == State.STOPPED || s == State.FAILED) {
+            return;
+        }
+        if (!state.compareAndSet(s, State.STOPPING)) {
+            return;
+        }
+        transitionLogged(s, State.STOPPING);
+        LOG.info("{} - stopping", config.name());
+        shutdown();
+        transition(State.STOPPED);
+        LOG.info("{} - stopped", config.name());
+    }
+
+    private void transitionLogged(State from, State to) {
+        for (FailbackListener l : config.listeners()) {
+            try {
+                l.onStateChange(from, to);
+            } catch (Throwable t) {
+                LOG.warn("{} - listener {} failed in onStateChange", config.name(), l, t);
+            }
+        }
+    }
+
+    private void shutdown() {
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        for (Sink sink : startedSinks) {
+            try {
+                sink.close();
+            } catch (Exception e) {
+                LOG.warn("{} - closing sink {} failed", config.name(), sink, e);
+            }
+        }
+        for (Group g : groups.values()) {
+            if (g.sequencer != null) {
+                g.sequencer.stop();
+            }
+        }
+        for (Thread t : sequencerThreads) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                t.join(Math.max(1, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (t.isAlive()) {
+                LOG.warn("{} - {} did not stop within the shutdown timeout; interrupting", config.name(), t.getName());
+                t.interrupt();
+            }
+        }
+        timeoutExecutor.shutdownNow();
+        if (staging != null) {
+            staging.close();
+        }
+        if (checkpoints != null) {
+            checkpoints.close();
+        }
+    }
+}

@@ -1,0 +1,355 @@
+package dev.failback.core.internal;
+
+import dev.failback.ApplyException;
+import dev.failback.Hlc;
+import dev.failback.Mode;
+import dev.failback.Mutation;
+import dev.failback.StagingException;
+import dev.failback.TableName;
+import dev.failback.WebhookHandler;
+import dev.failback.WebhookRequest;
+import dev.failback.WebhookResponse;
+import dev.failback.core.internal.webhook.BodyReader;
+import dev.failback.core.internal.webhook.DecodedBody;
+import dev.failback.core.internal.webhook.RowMessage;
+import dev.failback.core.internal.webhook.WebhookDecoder;
+import dev.failback.core.internal.webhook.WebhookException;
+import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.TableInfo;
+import dev.failback.spi.TargetSchema;
+import dev.failback.spi.UnknownTargetException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server-independent webhook handler: path → target schema, body → mutations or a resolved
+ * timestamp, checked against the target schema, then staged (consistent mode) or applied (immediate
+ * mode). See {@link WebhookHandler} for the status semantics. Thread-safe.
+ */
+final class WebhookService implements WebhookHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
+
+    private final Pipeline pipeline;
+    private final WebhookDecoder decoder;
+    private final Semaphore inFlight;
+    private final TableFilter filter;
+
+    WebhookService(Pipeline pipeline) {
+        this.pipeline = pipeline;
+        long maxString = Math.min(Integer.MAX_VALUE, pipeline.config().maxBodyBytes());
+        this.decoder = new WebhookDecoder(pipeline.config().maxNestingDepth(), (int) maxString);
+        this.inFlight = new Semaphore(pipeline.config().maxInFlight());
+        this.filter = new TableFilter(pipeline.config().tables());
+    }
+
+    @Override
+    public WebhookResponse handle(WebhookRequest request) {
+        Counters counters = pipeline.counters();
+        counters.requests.increment();
+        WebhookResponse response;
+        try {
+            response = dispatch(request);
+        } catch (WebhookException e) {
+            response = new WebhookResponse(e.status(), e.getMessage());
+        } catch (Rejected e) {
+            response = new WebhookResponse(e.status(), e.getMessage());
+        } catch (UnknownTargetException e) {
+            response = new WebhookResponse(404, e.getMessage());
+        } catch (StagingException e) {
+            response = new WebhookResponse(503, e.getMessage());
+        } catch (ApplyException e) {
+            response = new WebhookResponse(e.isRetryable() ? 503 : 400, "cannot apply: " + e.getMessage());
+        } catch (SQLException e) {
+            response = new WebhookResponse(503, "database unavailable: " + e.getMessage() + " (SQLState "
+                    + e.getSQLState() + "); the changefeed will retry");
+        } catch (RuntimeException e) {
+            LOG.error("{} - unexpected failure handling {} {}", pipeline.name(), request.method(), request.path(), e);
+            response = new WebhookResponse(500, "internal error: " + e);
+        } finally {
+            drain(request.body());
+        }
+        if (response.status() == 503) {
+            counters.unavailable.increment();
+        } else if (response.status() >= 400) {
+            counters.rejected.increment();
+        }
+        if (response.status() >= 400) {
+            LOG.debug("{} - {} {} -> {} {}", pipeline.name(), request.method(), request.path(), response.status(),
+                    response.message());
+        }
+        return response;
+    }
+
+    private WebhookResponse dispatch(WebhookRequest request) throws SQLException {
+        List<String> segments = segments(request.path());
+        if (!segments.isEmpty() && segments.get(0).equals("_")) {
+            return internal(request, segments);
+        }
+        if (!request.method().equals("POST")) {
+            return new WebhookResponse(405, "method " + request.method() + " not allowed; the changefeed POSTs");
+        }
+        int expected = pipeline.dialect().schemaPathSegments();
+        if (segments.size() != expected) {
+            throw new Rejected(404, "unknown path " + request.path() + ": a " + pipeline.dialect().name()
+                    + " target expects " + (expected == 2 ? "/database/schema" : "/SCHEMA")
+                    + " (the target schema), as in webhook-https://host:port" + (expected == 2 ? "/database/schema" : "/SCHEMA"));
+        }
+        byte[] body;
+        try {
+            body = BodyReader.read(request.body(), request.contentLength(), request.header("Content-Encoding"),
+                    pipeline.config().maxBodyBytes());
+        } catch (IOException e) {
+            throw new Rejected(400, "could not read the request body: " + e.getMessage());
+        }
+        DecodedBody decoded = decoder.decode(body);
+        Group group = pipeline.group(segments);
+        if (decoded instanceof DecodedBody.ResolvedBody r) {
+            return resolved(group, r.resolved());
+        }
+        return rows(group, ((DecodedBody.Rows) decoded).messages());
+    }
+
+    private WebhookResponse internal(WebhookRequest request, List<String> segments) {
+        String what = segments.size() == 2 ? segments.get(1) : "";
+        if (what.equals("healthz")) {
+            String problem = pipeline.healthProblem();
+            return problem == null ? new WebhookResponse(200, "OK") : new WebhookResponse(503, problem);
+        }
+        if (what.equals("livez")) {
+            return new WebhookResponse(200, "OK");
+        }
+        throw new Rejected(404, "unknown path " + request.path());
+    }
+
+    private WebhookResponse resolved(Group group, Hlc resolved) throws SQLException {
+        Counters counters = pipeline.counters();
+        counters.resolvedReceived.increment();
+        boolean advanced;
+        try {
+            advanced = pipeline.checkpoints().advanceResolved(group.name, resolved);
+        } catch (SQLException e) {
+            throw new StagingException("staging unavailable while recording resolved " + resolved + ": "
+                    + e.getMessage() + "; the changefeed will retry", e);
+        }
+        if (!advanced) {
+            counters.resolvedIgnored.increment();
+            LOG.info("{} - resolved {} for {} repeats or precedes the recorded {}; ignored", pipeline.name(),
+                    resolved, group.name, group.checkpoint().resolved());
+            return new WebhookResponse(200, "OK (resolved " + resolved + " already recorded)");
+        }
+        group.resolved(resolved);
+        if (pipeline.config().mode() == Mode.IMMEDIATE) {
+            // Every batch up to here was applied before it was acknowledged.
+            pipeline.checkpoints().markApplied(group.name, resolved);
+            group.applied(resolved);
+            pipeline.staging().retireVersions(group.name, resolved);
+            pipeline.windowApplied(group.name, resolved, 0, 0, 0, 0);
+        } else {
+            Sequencer s = group.sequencer;
+            if (s != null) {
+                s.wake();
+            }
+        }
+        return new WebhookResponse(200, "OK");
+    }
+
+    private WebhookResponse rows(Group group, List<RowMessage> messages) throws SQLException {
+        TargetSchema schema = group.schema.get();
+        List<Mutation> mutations = new ArrayList<>(messages.size());
+        Hlc applied = group.checkpoint().applied();
+        int stale = 0;
+        for (RowMessage m : messages) {
+            TableInfo table = table(group, schema, m);
+            checkColumns(group, table, m);
+            if (!m.updated().isAfter(applied)) {
+                stale++;
+                continue;
+            }
+            mutations.add(new Mutation(table.name(), m.key(), m.updated(), m.after(), m.before()));
+        }
+        Counters counters = pipeline.counters();
+        counters.received.add(messages.size());
+        counters.stale.add(stale);
+        if (mutations.isEmpty()) {
+            return new WebhookResponse(200, "OK (" + stale + " already applied)");
+        }
+        if (!inFlight.tryAcquire()) {
+            throw new StagingException("staging is saturated (" + pipeline.config().maxInFlight()
+                    + " requests in flight); the changefeed will retry", null);
+        }
+        try {
+            if (pipeline.config().mode() == Mode.IMMEDIATE) {
+                return immediate(group, group.schema.get(), mutations);
+            }
+            int added;
+            try {
+                added = pipeline.staging().stage(group.name, mutations);
+            } catch (SQLException e) {
+                throw new StagingException("staging unavailable: " + e.getMessage() + " (SQLState "
+                        + e.getSQLState() + "); nothing was staged, the changefeed will retry", e);
+            }
+            counters.staged.add(added);
+            counters.duplicates.add(mutations.size() - added);
+            group.backlog.addAndGet(added);
+            return new WebhookResponse(200, "OK");
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private WebhookResponse immediate(Group group, TargetSchema schema, List<Mutation> mutations) throws SQLException {
+        Counters counters = pipeline.counters();
+        group.immediateLock.lock();
+        try {
+            Map<RowKey, Mutation> latest = WindowApplier.fold(sorted(mutations));
+            Map<RowKey, Hlc> known;
+            try {
+                known = pipeline.staging().appliedVersions(group.name, latest.keySet());
+            } catch (SQLException e) {
+                throw new StagingException("staging unavailable: " + e.getMessage() + "; the changefeed will retry", e);
+            }
+            List<Mutation> apply = new ArrayList<>(latest.size());
+            Map<RowKey, Hlc> versions = new HashMap<>();
+            for (Map.Entry<RowKey, Mutation> e : latest.entrySet()) {
+                Hlc have = known.get(e.getKey());
+                if (have != null && !e.getValue().updated().isAfter(have)) {
+                    counters.duplicates.increment();
+                    continue;
+                }
+                apply.add(e.getValue());
+                versions.put(e.getKey(), e.getValue().updated());
+            }
+            if (apply.isEmpty()) {
+                return new WebhookResponse(200, "OK (nothing newer than what is applied)");
+            }
+            long start = System.nanoTime();
+            WindowApplier.Result r = pipeline.applier().apply(schema, sorted(apply));
+            try {
+                pipeline.staging().recordVersions(group.name, versions);
+            } catch (SQLException e) {
+                LOG.warn("{} - applied a batch to {} but could not record its versions: {}", pipeline.name(),
+                        group.name, e.getMessage());
+            }
+            Hlc max = apply.get(0).updated();
+            for (Mutation m : apply) {
+                max = Hlc.max(max, m.updated());
+            }
+            pipeline.immediateApplied(group.name, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
+            return new WebhookResponse(200, "OK");
+        } finally {
+            group.immediateLock.unlock();
+        }
+    }
+
+    private static List<Mutation> sorted(List<Mutation> mutations) {
+        List<Mutation> copy = new ArrayList<>(mutations);
+        copy.sort((a, b) -> a.updated().compareTo(b.updated()));
+        return copy;
+    }
+
+    private TableInfo table(Group group, TargetSchema schema, RowMessage m) throws SQLException {
+        String topic = m.topic();
+        TableInfo t = lookup(schema, topic);
+        if (t == null) {
+            t = lookup(group.schema.refreshOnMiss(), topic);
+        }
+        String where = "payload[" + m.index() + "]";
+        if (t == null) {
+            throw new Rejected(404, where + ": unknown table \"" + topic + "\": target schema "
+                    + group.name + " has no such table");
+        }
+        if (!filter.allows(t.name())) {
+            throw new Rejected(404, where + ": table " + t.name() + " is not served by this pipeline"
+                    + " (tables: " + filter + ")");
+        }
+        if (t.primaryKey().isEmpty()) {
+            throw new Rejected(400, where + ": table " + t.name() + " has no primary key in the target;"
+                    + " Failback needs one to apply changes");
+        }
+        if (m.keyArity() != t.primaryKey().size()) {
+            throw new Rejected(400, where + ": \"key\" has " + m.keyArity() + " values but the primary key of "
+                    + t.name() + " has " + t.primaryKey().size() + " columns " + t.primaryKey());
+        }
+        return t;
+    }
+
+    /** Resolves a topic: the table name, or a qualified name ({@code full_table_name}) whose last part is the table. */
+    private static TableInfo lookup(TargetSchema schema, String topic) {
+        TableInfo t = schema.table(topic);
+        int dot = topic.indexOf('.');
+        while (t == null && dot >= 0) {
+            t = schema.table(topic.substring(dot + 1));
+            dot = topic.indexOf('.', dot + 1);
+        }
+        return t;
+    }
+
+    private void checkColumns(Group group, TableInfo table, RowMessage m) throws SQLException {
+        for (String column : m.afterColumns()) {
+            if (table.column(column) == null) {
+                TableInfo fresh = group.schema.refreshOnMiss().table(table.name());
+                if (fresh == null || fresh.column(column) == null) {
+                    throw new Rejected(400, "payload[" + m.index() + "]: table " + table.name()
+                            + " has no column \"" + column + "\" (the changefeed sends a column the target lacks;"
+                            + " add it to the target or drop it from the source)");
+                }
+            }
+        }
+    }
+
+    static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static void drain(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException e) {
+            LOG.trace("closing request body", e);
+        }
+    }
+
+    /** Which tables a pipeline serves. */
+    static final class TableFilter {
+        private final List<String> names;
+
+        TableFilter(List<String> names) {
+            this.names = names;
+        }
+
+        boolean allows(TableName table) {
+            if (names.isEmpty()) {
+                return true;
+            }
+            for (String n : names) {
+                int dot = n.lastIndexOf('.');
+                if (dot < 0 ? n.equalsIgnoreCase(table.name())
+                        : n.substring(dot + 1).equalsIgnoreCase(table.name())
+                                && n.substring(0, dot).toLowerCase(Locale.ROOT).endsWith(table.schema().toLowerCase(Locale.ROOT))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return String.join(", ", names);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.failback.core.internal;
+
+import dev.failback.ApplyException;
+import dev.failback.Hlc;
+import dev.failback.Mutation;
+import dev.failback.TableName;
+import dev.failback.spi.Dialect;
+import dev.failback.spi.ErrorKind;
+import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.TableInfo;
+import dev.failback.spi.TargetSchema;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a window of mutations to the target in one transaction.
+ *
+ * <p>The fast path folds every key to its final state in the window and applies deletes child tables
+ * first, then upserts parent tables first, one set-wise statement group per table. When a constraint
+ * rejects that (for example a child re-pointed to a new parent in the same window in which the old
+ * parent is deleted), the same transaction is retried step by step: one source transaction at a time,
+ * in timestamp order, deletes first and, if a constraint still objects, upserts first. Thread-safe.
+ */
+final class WindowApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(WindowApplier.class);
+
+    private final DataSource target;
+    private final Dialect dialect;
+    private final int networkTimeoutMillis;
+    private final Executor timeoutExecutor;
+
+    WindowApplier(DataSource target, Dialect dialect, Duration applyTimeout, Executor timeoutExecutor) {
+        this.target = target;
+        this.dialect = dialect;
+        this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, applyTimeout.toMillis());
+        this.timeoutExecutor = timeoutExecutor;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    /** The rows a committed window changed. */
+    record Result(int upserts, int deletes) {
+    }
+
+    /**
+     * Folds mutations (in timestamp order) to the final state of each key: the last one wins.
+     *
+     * @param window mutations in (updated, table, key) order
+     * @return final mutation per key, in first-seen order
+     */
+    static Map<RowKey, Mutation> fold(List<Mutation> window) {
+        Map<RowKey, Mutation> last = new LinkedHashMap<>(window.size() * 2);
+        for (Mutation m : window) {
+            RowKey k = new RowKey(m.table(), m.key());
+            Mutation prev = last.get(k);
+            if (prev == null || m.updated().compareTo(prev.updated()) >= 0) {
+                last.put(k, m);
+            }
+        }
+        return last;
+    }
+
+    /**
+     * Applies a window in one target transaction and commits it.
+     *
+     * @param schema the target schema snapshot
+     * @param window the mutations, in (updated, table, key) order
+     * @return what changed
+     * @throws ApplyException when the window cannot be applied; {@link ApplyException#isRetryable()} says whether trying again may help
+     */
+    Result apply(TargetSchema schema, List<Mutation> window) {
+        if (window.isEmpty()) {
+            return new Result(0, 0);
+        }
+        Map<RowKey, Mutation> folded = fold(window);
+        try (Connection c = target.getConnection()) {
+            prepare(c);
+            try {
+                Result r;
+                try {
+                    r = applyFolded(c, schema, folded.values());
+                } catch (SQLException e) {
+                    if (dialect.classify(e) != ErrorKind.CONSTRAINT) {
+                        throw e;
+                    }
+                    LOG.debug("window rejected by a constraint ({}); applying it one source transaction at a time",
+                            e.getMessage());
+                    c.rollback();
+                    r = applyStepwise(c, schema, window);
+                }
+                c.commit();
+                return r;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException re) {
+                    e.addSuppressed(re);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw wrap(e, window);
+        }
+    }
+
+    private void prepare(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            c.setNetworkTimeout(timeoutExecutor, networkTimeoutMillis);
+        } catch (SQLException | UnsupportedOperationException e) {
+            LOG.trace("driver does not support network timeouts", e);
+        }
+    }
+
+    private Result applyFolded(Connection c, TargetSchema schema, Collection<Mutation> folded) throws SQLException {
+        return applyOrdered(c, schema, folded, true);
+    }
+
+    private Result applyStepwise(Connection c, TargetSchema schema, List<Mutation> window) throws SQLException {
+        int upserts = 0;
+        int deletes = 0;
+        int from = 0;
+        while (from < window.size()) {
+            Hlc ts = window.get(from).updated();
+            int to = from;
+            while (to < window.size() && window.get(to).updated().equals(ts)) {
+                to++;
+            }
+            Collection<Mutation> step = fold(window.subList(from, to)).values();
+            Savepoint sp = c.setSavepoint();
+            Result r;
+            try {
+                r = applyOrdered(c, schema, step, true);
+            } catch (SQLException e) {
+                if (dialect.classify(e) != ErrorKind.CONSTRAINT) {
+                    throw e;
+                }
+                c.rollback(sp);
+                r = applyOrdered(c, schema, step, false);
+            }
+            upserts += r.upserts();
+            deletes += r.deletes();
+            from = to;
+        }
+        return new Result(upserts, deletes);
+    }
+
+    private Result applyOrdered(Connection c, TargetSchema schema, Collection<Mutation> rows, boolean deletesFirst)
+            throws SQLException {
+        Map<TableName, List<Mutation>> upserts = new LinkedHashMap<>();
+        Map<TableName, List<Mutation>> deletes = new LinkedHashMap<>();
+        Map<TableName, TableInfo> tables = new LinkedHashMap<>();
+        for (Mutation m : rows) {
+            TableName key = m.table().folded();
+            if (!tables.containsKey(key)) {
+                TableInfo info = schema.table(m.table());
+                if (info == null) {
+                    throw new ApplyException("table " + m.table() + " no longer exists in the target", null, true);
+                }
+                tables.put(key, info);
+            }
+            (m.isDelete() ? deletes : upserts).computeIfAbsent(key, k -> new ArrayList<>()).add(m);
+        }
+        List<TableInfo> order = TableOrder.parentsFirst(tables.values());
+        int nUpserts = 0;
+        int nDeletes = 0;
+        if (deletesFirst) {
+            nDeletes = deletes(c, order, deletes);
+            nUpserts = upserts(c, order, upserts);
+        } else {
+            nUpserts = upserts(c, order, upserts);
+            nDeletes = deletes(c, order, deletes);
+        }
+        return new Result(nUpserts, nDeletes);
+    }
+
+    private int deletes(Connection c, List<TableInfo> order, Map<TableName, List<Mutation>> deletes)
+            throws SQLException {
+        int n = 0;
+        for (int i = order.size() - 1; i >= 0; i--) {
+            TableInfo t = order.get(i);
+            List<Mutation> rows = deletes.get(t.name().folded());
+            if (rows != null) {
+                try {
+                    dialect.delete(c, t, rows);
+                } catch (SQLException e) {
+                    throw annotate(e, "deleting " + rows.size() + " rows from " + t.name());
+                }
+                n += rows.size();
+            }
+        }
+        return n;
+    }
+
+    private int upserts(Connection c, List<TableInfo> order, Map<TableName, List<Mutation>> upserts)
+            throws SQLException {
+        int n = 0;
+        for (TableInfo t : order) {
+            List<Mutation> rows = upserts.get(t.name().folded());
+            if (rows != null) {
+                try {
+                    dialect.upsert(c, t, rows);
+                } catch (SQLException e) {
+                    throw annotate(e, "upserting " + rows.size() + " rows into " + t.name());
+                }
+                n += rows.size();
+            }
+        }
+        return n;
+    }
+
+    private static SQLException annotate(SQLException e, String what) {
+        SQLException wrapped = new SQLException(what + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+        return wrapped;
+    }
+
+    private ApplyException wrap(SQLException e, List<Mutation> window) {
+        ErrorKind kind = dialect.classify(e);
+        Hlc first = window.get(0).updated();
+        Hlc last = window.get(window.size() - 1).updated();
+        String msg = e.getMessage() + " [SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ", "
+                + kind.name().toLowerCase(java.util.Locale.ROOT) + "; " + window.size() + " mutations " + first
+                + ".." + last + "]";
+        return new ApplyException(msg, e, kind == ErrorKind.TRANSIENT);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.failback.core.internal.staging;
+
+/**
+ * Quoting and naming for the staging schema. The SQL issued by the JDBC stores stays inside what both
+ * PostgreSQL and CockroachDB accept: {@code CREATE ... IF NOT EXISTS}, {@code INSERT ... ON CONFLICT},
+ * multi-argument {@code unnest}, row-value comparisons.
+ */
+final class StagingSql {
+    private StagingSql() {
+    }
+
+    /**
+     * Quotes a possibly two-part schema name ({@code schema} or {@code database.schema}).
+     *
+     * @param schema the name
+     * @return the quoted name
+     */
+    static String quoteSchema(String schema) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : schema.split("\\.")) {
+            if (sb.length() > 0) {
+                sb.append('.');
+            }
+            sb.append('"').append(part.replace("\"", "\"\"")).append('"');
+        }
+        return sb.toString();
+    }
+}

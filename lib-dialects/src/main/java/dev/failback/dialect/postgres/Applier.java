@@ -1,0 +1,55 @@
+package dev.failback.dialect.postgres;
+
+import dev.failback.Mutation;
+import dev.failback.spi.TableInfo;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** One way of shipping rows to PostgreSQL set-wise; see {@link ApplyTechnique}. Thread-safe. */
+interface Applier {
+
+    /** The most bind parameters one PostgreSQL statement may carry. */
+    int MAX_BIND_PARAMETERS = 65_535;
+
+    /** Upserts rows; see {@link dev.failback.spi.Dialect#upsert}. */
+    void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
+
+    /** Deletes rows by key; see {@link dev.failback.spi.Dialect#delete}. */
+    void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
+
+    /** Creates the applier of a technique. */
+    static Applier of(ApplyTechnique technique, UpsertSyntax syntax, Limits limits) {
+        switch (technique) {
+            case JSONB_RECORDSET:
+                return new RecordsetApplier(syntax, limits);
+            case VALUES:
+                return new ValuesApplier(syntax, limits);
+            case UNNEST:
+                return new UnnestApplier(syntax, limits);
+            default:
+                throw new IllegalArgumentException("unknown technique " + technique);
+        }
+    }
+
+    /**
+     * How big one statement may get.
+     *
+     * @param maxRows  rows per statement
+     * @param maxChars characters of bound text per statement (a soft limit: a single bigger row still goes)
+     */
+    record Limits(int maxRows, int maxChars) {
+
+        /** 10,000 rows or 8 MiB of text per statement. */
+        static final Limits DEFAULT = new Limits(10_000, 8 << 20);
+
+        public Limits {
+            if (maxRows < 1) {
+                throw new IllegalArgumentException("maxRows must be >= 1, but was " + maxRows);
+            }
+            if (maxChars < 1) {
+                throw new IllegalArgumentException("maxChars must be >= 1, but was " + maxChars);
+            }
+        }
+    }
+}

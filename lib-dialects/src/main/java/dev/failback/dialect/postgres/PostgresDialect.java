@@ -1,0 +1,220 @@
+package dev.failback.dialect.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.failback.Mutation;
+import dev.failback.spi.Dialect;
+import dev.failback.spi.ErrorKind;
+import dev.failback.spi.TableInfo;
+import dev.failback.spi.TargetSchema;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL dialect: webhook paths {@code /database/schema}, schemas read from
+ * {@code pg_catalog}, rows applied set-wise with {@code INSERT ... ON CONFLICT (pk) DO UPDATE} and
+ * {@code DELETE ... USING}, a few statements per call whatever the row count.
+ *
+ * <p>Values arrive as CockroachDB changefeed JSON and are converted by PostgreSQL's own input
+ * functions from their exact JSON text, so numbers keep their digits and scale; geometry and
+ * geography are read from GeoJSON with {@code ST_GeomFromGeoJSON}. Rows that carry different sets
+ * of keys are written in separate statements, each writing only its keys' columns: a missing column
+ * keeps its value on update and gets its default on insert. Generated columns are never written;
+ * {@code GENERATED ALWAYS AS IDENTITY} columns are written on insert ({@code OVERRIDING SYSTEM VALUE})
+ * and kept on update.
+ *
+ * <p>{@link #readSchema} fills {@link dev.failback.spi.ColumnInfo#typeKind()} with one of the
+ * {@code KIND_*} constants below, or {@code ""} for every other type.
+ *
+ * <p>Thread-safe and stateless: every method works on the connection it is given.
+ */
+public final class PostgresDialect implements Dialect {
+
+    /** The technique used by {@link #PostgresDialect()}: the fastest one measured. */
+    public static final ApplyTechnique DEFAULT_TECHNIQUE = ApplyTechnique.JSONB_RECORDSET;
+
+    /** Type kind of PostGIS {@code geometry} columns (written from GeoJSON). */
+    public static final String KIND_GEOMETRY = "geometry";
+    /** Type kind of PostGIS {@code geography} columns (written from GeoJSON, SRID 4326 unless declared). */
+    public static final String KIND_GEOGRAPHY = "geography";
+    /** Type kind of enum columns (the type is schema-qualified in {@code sqlType}). */
+    public static final String KIND_ENUM = "enum";
+    /** Type kind of every array column, whatever its element type. */
+    public static final String KIND_ARRAY = "array";
+    /** Type kind of {@code json} and {@code jsonb} columns. */
+    public static final String KIND_JSON = "json";
+    /** Type kind of {@code bytea} columns. */
+    public static final String KIND_BYTEA = "bytea";
+    /** Type kind of {@code GENERATED ALWAYS AS IDENTITY} columns: written on insert, never updated. */
+    public static final String KIND_IDENTITY = "identity";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresDialect.class);
+
+    private final String name;
+    private final ApplyTechnique technique;
+    private final Applier applier;
+
+    /** Creates the dialect with {@link #DEFAULT_TECHNIQUE}. */
+    public PostgresDialect() {
+        this(DEFAULT_TECHNIQUE);
+    }
+
+    /**
+     * Creates the dialect with a given apply technique.
+     *
+     * @param technique how rows are shipped, never null
+     */
+    public PostgresDialect(ApplyTechnique technique) {
+        this("postgresql", technique, UpsertSyntax.INSERT_ON_CONFLICT, Applier.Limits.DEFAULT);
+    }
+
+    /** The seam for PostgreSQL-compatible dialects: another name, upsert syntax or statement size. */
+    PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax, Applier.Limits limits) {
+        this.name = requireNonNull(name, "name");
+        this.technique = requireNonNull(technique, "technique");
+        this.applier = Applier.of(technique, requireNonNull(syntax, "syntax"), requireNonNull(limits, "limits"));
+    }
+
+    /**
+     * Returns the apply technique in use.
+     *
+     * @return the technique, never null
+     */
+    public ApplyTechnique technique() {
+        return technique;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int schemaPathSegments() {
+        return 2;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The database segment must name the connected database ({@code current_database()}), exactly
+     * or ignoring case; the schema is matched exactly first, then ignoring case.
+     */
+    @Override
+    public String resolveSchema(Connection connection, List<String> segments) throws SQLException {
+        requireNonNull(connection, "connection");
+        requireNonNull(segments, "segments");
+        if (segments.size() != 2) {
+            throw new IllegalArgumentException("PostgreSQL paths have 2 segments (/database/schema), but got " + segments);
+        }
+        return SchemaReader.resolve(connection, segments.get(0), segments.get(1));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads every ordinary and partitioned table (not the partitions) in three catalog queries.
+     * Tables without a primary key get an empty key list.
+     */
+    @Override
+    public TargetSchema readSchema(Connection connection, String schema) throws SQLException {
+        requireNonNull(connection, "connection");
+        requireNonNull(schema, "schema");
+        return SchemaReader.read(connection, schema);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when the table has no primary key, or a row has a key that
+     *                                  names no column or lacks a primary-key column
+     */
+    @Override
+    public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        requireNonNull(connection, "connection");
+        requireNonNull(table, "table");
+        requireNonNull(rows, "rows");
+        if (rows.isEmpty()) {
+            return;
+        }
+        LOG.debug("upsert {} rows into {} ({})", rows.size(), table.name(), technique);
+        applier.upsert(connection, table, rows);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when the table has no primary key or a key has the wrong arity
+     */
+    @Override
+    public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        requireNonNull(connection, "connection");
+        requireNonNull(table, "table");
+        requireNonNull(rows, "rows");
+        if (rows.isEmpty()) {
+            return;
+        }
+        LOG.debug("delete {} rows from {} ({})", rows.size(), table.name(), technique);
+        applier.delete(connection, table, rows);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Transient: connection errors ({@code 08*}), serialization failure and deadlock
+     * ({@code 40001}, {@code 40P01}), insufficient resources ({@code 53*}), operator intervention
+     * ({@code 57P01}-{@code 57P03}, {@code 57P05}, {@code 57014} query canceled), lock not available
+     * ({@code 55P03}), idle-in-transaction timeout ({@code 25P03}), and errors without SQLState that
+     * mean a lost connection. Constraint: {@code 23*}. Data: {@code 22*}.
+     */
+    @Override
+    public ErrorKind classify(SQLException e) {
+        requireNonNull(e, "e");
+        String state = e.getSQLState();
+        if (state == null) {
+            return connectionLost(e) ? ErrorKind.TRANSIENT : ErrorKind.OTHER;
+        }
+        if (state.startsWith("08") || state.startsWith("53") || state.equals("40001") || state.equals("40P01")
+                || state.equals("55P03") || state.equals("57014") || state.equals("25P03")
+                || (state.startsWith("57P0") && !state.equals("57P04"))) {
+            return ErrorKind.TRANSIENT;
+        }
+        if (state.startsWith("23")) {
+            return ErrorKind.CONSTRAINT;
+        }
+        if (state.startsWith("22")) {
+            return ErrorKind.DATA;
+        }
+        return ErrorKind.OTHER;
+    }
+
+    private static boolean connectionLost(SQLException e) {
+        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException
+                || e instanceof SQLNonTransientConnectionException) {
+            return true;
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        if (message.contains("closed") || message.contains("connection reset") || message.contains("broken pipe")) {
+            return true;
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresDialect[" + name + ", " + technique + "]";
+    }
+}

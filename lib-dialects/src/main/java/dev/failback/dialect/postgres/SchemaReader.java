@@ -1,0 +1,147 @@
+package dev.failback.dialect.postgres;
+
+import dev.failback.TableName;
+import dev.failback.spi.ColumnInfo;
+import dev.failback.spi.TableInfo;
+import dev.failback.spi.TargetSchema;
+import dev.failback.spi.UnknownTargetException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads schemas from {@code pg_catalog}: three queries per schema, whatever its size. Stateless. */
+final class SchemaReader {
+
+    /**
+     * Every column of every ordinary (non-partition) and partitioned table. Types outside pg_catalog
+     * are schema-qualified even when visible on the search path (enums, PostGIS, domains).
+     */
+    private static final String COLUMNS = "SELECT c.relname, a.attname,"
+            + " CASE WHEN bt.nspname <> 'pg_catalog' AND pg_catalog.pg_type_is_visible(bt.oid)"
+            + "  THEN pg_catalog.quote_ident(bt.nspname) || '.' ELSE '' END"
+            + "  || pg_catalog.format_type(a.atttypid, a.atttypmod) AS sql_type,"
+            + " CASE WHEN a.attidentity = 'a' THEN '" + PostgresDialect.KIND_IDENTITY + "'"
+            + "  WHEN t.typcategory = 'A' THEN '" + PostgresDialect.KIND_ARRAY + "'"
+            + "  WHEN t.typname = 'geometry' THEN '" + PostgresDialect.KIND_GEOMETRY + "'"
+            + "  WHEN t.typname = 'geography' THEN '" + PostgresDialect.KIND_GEOGRAPHY + "'"
+            + "  WHEN t.typtype = 'e' THEN '" + PostgresDialect.KIND_ENUM + "'"
+            + "  WHEN t.oid IN ('pg_catalog.json'::pg_catalog.regtype, 'pg_catalog.jsonb'::pg_catalog.regtype)"
+            + "   THEN '" + PostgresDialect.KIND_JSON + "'"
+            + "  WHEN t.oid = 'pg_catalog.bytea'::pg_catalog.regtype THEN '" + PostgresDialect.KIND_BYTEA + "'"
+            + "  ELSE '' END AS type_kind,"
+            + " NOT a.attnotnull AS nullable, a.atthasdef OR a.attidentity <> '' AS has_default,"
+            + " a.attgenerated <> '' AS generated"
+            + " FROM pg_catalog.pg_class c"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+            + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+            + " JOIN LATERAL (SELECT et.oid, en.nspname FROM pg_catalog.pg_type et"
+            + "  JOIN pg_catalog.pg_namespace en ON en.oid = et.typnamespace"
+            + "  WHERE et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END) bt ON true"
+            + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+            + " ORDER BY c.relname, a.attnum";
+
+    private static final String PRIMARY_KEYS = "SELECT c.relname, a.attname"
+            + " FROM pg_catalog.pg_constraint k"
+            + " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " CROSS JOIN LATERAL pg_catalog.unnest(k.conkey) WITH ORDINALITY AS u(attnum, ord)"
+            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.attnum"
+            + " WHERE k.contype = 'p' AND n.nspname = ?"
+            + " ORDER BY c.relname, u.ord";
+
+    private static final String FOREIGN_KEYS = "SELECT DISTINCT c.relname, rn.nspname, rc.relname"
+            + " FROM pg_catalog.pg_constraint k"
+            + " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " JOIN pg_catalog.pg_class rc ON rc.oid = k.confrelid"
+            + " JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
+            + " WHERE k.contype = 'f' AND k.conparentid = 0 AND n.nspname = ?";
+
+    private SchemaReader() {
+    }
+
+    static String resolve(Connection connection, String database, String schema) throws SQLException {
+        String current;
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_catalog.current_database()")) {
+            rs.next();
+            current = rs.getString(1);
+        }
+        if (!current.equals(database) && !current.equalsIgnoreCase(database)) {
+            throw new UnknownTargetException("unknown database \"" + database + "\": the target is connected to \""
+                    + current + "\"");
+        }
+        String folded = null;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT nspname FROM pg_catalog.pg_namespace WHERE pg_catalog.lower(nspname) = pg_catalog.lower(?)"
+                        + " ORDER BY nspname")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    if (name.equals(schema)) {
+                        return name;
+                    }
+                    if (folded == null) {
+                        folded = name;
+                    }
+                }
+            }
+        }
+        if (folded == null) {
+            throw new UnknownTargetException("unknown schema \"" + database + "." + schema + "\": database \""
+                    + current + "\" has no such schema");
+        }
+        return folded;
+    }
+
+    static TargetSchema read(Connection connection, String schema) throws SQLException {
+        Map<String, List<ColumnInfo>> columns = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new ColumnInfo(
+                            rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getBoolean(6),
+                            rs.getBoolean(7)));
+                }
+            }
+        }
+        Map<String, List<String>> keys = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(PRIMARY_KEYS)) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+        }
+        Map<String, Set<TableName>> parents = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(FOREIGN_KEYS)) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    parents.computeIfAbsent(rs.getString(1), k -> new HashSet<>())
+                            .add(new TableName(rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        Map<String, TableInfo> tables = new LinkedHashMap<>();
+        for (Map.Entry<String, List<ColumnInfo>> e : columns.entrySet()) {
+            String name = e.getKey();
+            tables.put(name, new TableInfo(new TableName(schema, name), e.getValue(),
+                    keys.getOrDefault(name, List.of()), parents.getOrDefault(name, Set.of())));
+        }
+        return new TargetSchema(schema, tables);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.failback.dialect.postgres;
+
+import dev.failback.Mutation;
+import dev.failback.spi.ColumnInfo;
+import dev.failback.spi.TableInfo;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link ApplyTechnique#UNNEST}: one {@code text[]} parameter per column, expanded by {@code unnest}
+ * and cast to the column types; the SQL text is the same for every row count.
+ */
+final class UnnestApplier implements Applier {
+    private final UpsertSyntax syntax;
+    private final Limits limits;
+
+    UnnestApplier(UpsertSyntax syntax, Limits limits) {
+        this.syntax = syntax;
+        this.limits = limits;
+    }
+
+    @Override
+    public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        List<Map<String, Json.Value>> parsed = new ArrayList<>(rows.size());
+        for (Mutation m : rows) {
+            parsed.add(Json.fields(m.after()));
+        }
+        for (Map.Entry<List<String>, List<Map<String, Json.Value>>> group
+                : Shape.group(parsed, f -> new ArrayList<>(f.keySet())).entrySet()) {
+            Shape shape = Shape.of(table, group.getKey());
+            List<ColumnInfo> columns = shape.columns();
+            StringBuilder sql = new StringBuilder(syntax.head(table, columns)).append("SELECT ");
+            for (int i = 0; i < columns.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(Sql.convert("u.c" + i, columns.get(i)));
+            }
+            sql.append(" FROM ").append(unnest(columns.size())).append(syntax.tail(table, columns));
+            List<String[]> texts = new ArrayList<>(group.getValue().size());
+            for (Map<String, Json.Value> fields : group.getValue()) {
+                String[] row = new String[columns.size()];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = TextValues.of(fields.get(shape.keys().get(i)), columns.get(i));
+                }
+                texts.add(row);
+            }
+            run(connection, sql.toString(), texts, columns.size());
+        }
+    }
+
+    @Override
+    public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        List<ColumnInfo> pk = Shape.keyColumns(table);
+        List<String[]> texts = new ArrayList<>(rows.size());
+        for (List<Json.Value> key : Shape.keyValues(table, rows)) {
+            String[] row = new String[pk.size()];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = TextValues.of(key.get(i), pk.get(i));
+            }
+            texts.add(row);
+        }
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(Sql.table(table.name())).append(" AS t USING ")
+                .append(unnest(pk.size())).append(" WHERE ");
+        for (int i = 0; i < pk.size(); i++) {
+            sql.append(i == 0 ? "" : " AND ").append("t.").append(Sql.quote(pk.get(i).name())).append(" = ")
+                    .append(Sql.convert("u.c" + i, pk.get(i)));
+        }
+        run(connection, sql.toString(), texts, pk.size());
+    }
+
+    private static String unnest(int width) {
+        StringBuilder b = new StringBuilder("unnest(");
+        for (int i = 0; i < width; i++) {
+            b.append(i == 0 ? "" : ", ").append("?::text[]");
+        }
+        b.append(") AS u(");
+        for (int i = 0; i < width; i++) {
+            b.append(i == 0 ? "" : ", ").append('c').append(i);
+        }
+        return b.append(')').toString();
+    }
+
+    private void run(Connection connection, String sql, List<String[]> rows, int width) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            int from = 0;
+            while (from < rows.size()) {
+                long chars = 0;
+                int n = 0;
+                while (from + n < rows.size() && n < limits.maxRows()) {
+                    long size = 0;
+                    for (String s : rows.get(from + n)) {
+                        size += s == null ? 0 : s.length();
+                    }
+                    if (n > 0 && chars + size > limits.maxChars()) {
+                        break;
+                    }
+                    chars += size;
+                    n++;
+                }
+                List<Array> arrays = new ArrayList<>(width);
+                try {
+                    for (int c = 0; c < width; c++) {
+                        String[] column = new String[n];
+                        for (int r = 0; r < n; r++) {
+                            column[r] = rows.get(from + r)[c];
+                        }
+                        Array array = connection.createArrayOf("text", column);
+                        arrays.add(array);
+                        ps.setArray(c + 1, array);
+                    }
+                    ps.executeUpdate();
+                } finally {
+                    for (Array a : arrays) {
+                        a.free();
+                    }
+                }
+                from += n;
+            }
+        }
+    }
+}

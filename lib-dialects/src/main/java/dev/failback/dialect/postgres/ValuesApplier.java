@@ -1,0 +1,141 @@
+package dev.failback.dialect.postgres;
+
+import dev.failback.Mutation;
+import dev.failback.spi.ColumnInfo;
+import dev.failback.spi.TableInfo;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link ApplyTechnique#VALUES}: multi-row {@code VALUES (?::type, ...), ...} with every value bound as
+ * text, at most {@value Applier#MAX_BIND_PARAMETERS} parameters per statement.
+ */
+final class ValuesApplier implements Applier {
+    private final UpsertSyntax syntax;
+    private final Limits limits;
+
+    ValuesApplier(UpsertSyntax syntax, Limits limits) {
+        this.syntax = syntax;
+        this.limits = limits;
+    }
+
+    @Override
+    public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        List<Map<String, Json.Value>> parsed = new ArrayList<>(rows.size());
+        for (Mutation m : rows) {
+            parsed.add(Json.fields(m.after()));
+        }
+        for (Map.Entry<List<String>, List<Map<String, Json.Value>>> group
+                : Shape.group(parsed, f -> new ArrayList<>(f.keySet())).entrySet()) {
+            Shape shape = Shape.of(table, group.getKey());
+            List<ColumnInfo> columns = shape.columns();
+            String head = syntax.head(table, columns);
+            String tail = syntax.tail(table, columns);
+            String tuple = tuple(columns);
+            List<String[]> texts = new ArrayList<>(group.getValue().size());
+            for (Map<String, Json.Value> fields : group.getValue()) {
+                String[] row = new String[columns.size()];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = TextValues.of(fields.get(shape.keys().get(i)), columns.get(i));
+                }
+                texts.add(row);
+            }
+            run(connection, texts, columns.size(), n -> head + "VALUES " + repeat(tuple, n) + tail);
+        }
+    }
+
+    @Override
+    public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        List<ColumnInfo> pk = Shape.keyColumns(table);
+        List<String[]> texts = new ArrayList<>(rows.size());
+        for (List<Json.Value> key : Shape.keyValues(table, rows)) {
+            String[] row = new String[pk.size()];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = TextValues.of(key.get(i), pk.get(i));
+            }
+            texts.add(row);
+        }
+        StringBuilder head = new StringBuilder("DELETE FROM ").append(Sql.table(table.name())).append(" WHERE (");
+        UpsertSyntax.appendNames(head, pk);
+        head.append(") IN (");
+        String tuple = tuple(pk);
+        run(connection, texts, pk.size(), n -> head + repeat(tuple, n) + ")");
+    }
+
+    private void run(Connection connection, List<String[]> rows, int width, java.util.function.IntFunction<String> sql)
+            throws SQLException {
+        int perStatement = Math.max(1, Math.min(limits.maxRows(), MAX_BIND_PARAMETERS / Math.max(1, width)));
+        PreparedStatement full = null;
+        try {
+            int from = 0;
+            while (from < rows.size()) {
+                int n = chunk(rows, from, perStatement);
+                PreparedStatement ps;
+                if (n == perStatement) {
+                    if (full == null) {
+                        full = connection.prepareStatement(sql.apply(n));
+                    }
+                    ps = full;
+                    bindAndRun(ps, rows, from, n);
+                } else {
+                    try (PreparedStatement partial = connection.prepareStatement(sql.apply(n))) {
+                        bindAndRun(partial, rows, from, n);
+                    }
+                }
+                from += n;
+            }
+        } finally {
+            if (full != null) {
+                full.close();
+            }
+        }
+    }
+
+    /** Rows from {@code from} that fit one statement: at most {@code max} and about {@code maxChars} of text. */
+    private int chunk(List<String[]> rows, int from, int max) {
+        long chars = 0;
+        int n = 0;
+        while (from + n < rows.size() && n < max) {
+            long size = 0;
+            for (String s : rows.get(from + n)) {
+                size += s == null ? 0 : s.length();
+            }
+            if (n > 0 && chars + size > limits.maxChars()) {
+                break;
+            }
+            chars += size;
+            n++;
+        }
+        return n;
+    }
+
+    private static void bindAndRun(PreparedStatement ps, List<String[]> rows, int from, int n) throws SQLException {
+        int p = 1;
+        for (int r = from; r < from + n; r++) {
+            for (String value : rows.get(r)) {
+                ps.setString(p++, value);
+            }
+        }
+        ps.executeUpdate();
+    }
+
+    private static String tuple(List<ColumnInfo> columns) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < columns.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(Sql.convert("?", columns.get(i)));
+        }
+        return b.append(')').toString();
+    }
+
+    private static String repeat(String tuple, int n) {
+        StringBuilder b = new StringBuilder((tuple.length() + 2) * n);
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ", ").append(tuple);
+        }
+        return b.toString();
+    }
+}
