@@ -34,13 +34,18 @@ import java.util.Objects;
  * <p>Every rejection is a 400 {@link WebhookException} whose message names the field and, for row
  * messages, the message index ({@code payload[1]: "updated" is required …}).
  *
- * <p>Limits: nesting depth and the length of strings the decoder reads ({@code topic},
- * {@code updated}, {@code resolved}, field names) are bounded by the constructor arguments; strings
- * inside row values are sliced, not materialised, so they are bounded only by the body size limit.
+ * <p>Limits (a 400 naming the limit): nesting depth everywhere; {@code maxStringLength} for the
+ * strings the decoder reads ({@code topic}, {@code updated}, {@code resolved}), for every field name,
+ * and (Jackson buffers number text) for long numbers anywhere. String values inside row values are
+ * sliced, not materialised, so they are bounded only by the body size limit of {@link BodyReader}.
+ * Choose {@code maxStringLength} no smaller than the longest number a row may hold.
  */
 public final class WebhookDecoder {
 
-    /** The longest number text accepted, in characters (CockroachDB DECIMALs have at most 2000 digits). */
+    /**
+     * The longest number text the decoder reads ({@code length}), in characters. Numbers inside row
+     * values are sliced, not converted, so this does not apply to them.
+     */
     public static final int MAX_NUMBER_LENGTH = 4096;
 
     /** The smallest nesting limit that still admits {@code {"payload":[{"after":{…}}]}}. */

@@ -1,0 +1,143 @@
+package dev.failback.examples.it;
+
+import static dev.failback.examples.it.Bodies.batch;
+import static dev.failback.examples.it.Bodies.hlc;
+import static dev.failback.examples.it.Bodies.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.failback.Failback;
+import dev.failback.jetty.JettySink;
+import dev.failback.testing.TestDatabases;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input gets a 4xx whose message names the problem, and nothing from it is staged; trouble with
+ * staging gets a 503 so the changefeed retries.
+ */
+class BadInputIT {
+    private static final long T = 1_759_246_900_000_000_000L;
+    private PgSchema db;
+    private Failback failback;
+    private Http http;
+
+    @BeforeEach
+    void start() throws Exception {
+        db = new PgSchema("badinput", "hr.sql");
+        db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
+        db.execute("CREATE TABLE $S.unserved (id bigint PRIMARY KEY)");
+        JettySink sink = JettySink.bind("127.0.0.1", 0);
+        failback = Failback.builder().name("badinput").target(db.dataSource)
+                .tables("employees", "orders", "payments", "kv")
+                .stagingSchema(db.name + "_staging").createStagingSchema(true)
+                .maxBodyBytes(64 * 1024).sink(sink).start();
+        http = new Http("http://127.0.0.1:" + sink.port());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (failback != null) {
+            failback.close();
+        }
+        if (db != null) {
+            db.execute("DROP SCHEMA IF EXISTS " + db.name + "_staging CASCADE");
+            db.close();
+        }
+    }
+
+    private void assertNothingStaged() throws Exception {
+        assertThat(db.one("SELECT count(*) FROM " + db.name + "_staging.mutations")).isEqualTo("0");
+        assertThat(db.one("SELECT count(*) FROM " + db.name + "_staging.checkpoints")).isEqualTo("0");
+    }
+
+    private void rejected(byte[] body, int status, String... words) throws Exception {
+        Http.Answer a = http.post(db.path(), body);
+        assertThat(a.status()).as(a.body()).isEqualTo(status);
+        assertThat(a.body()).contains(words);
+        assertNothingStaged();
+    }
+
+    @Test
+    void everyMalformedFixtureIsRejectedWithItsProblemNamed() throws Exception {
+        rejected(PgSchema.fixture("90-malformed-truncated.json"), 400, "not valid JSON");
+        rejected(PgSchema.fixture("91-malformed-length-mismatch.json"), 400, "\"length\" is 3", "2");
+        rejected(PgSchema.fixture("92-malformed-bad-hlc-missing-key.json"), 400, "payload[0]");
+        rejected(PgSchema.fixture("93-malformed-empty-body.json"), 400, "empty");
+        rejected(PgSchema.fixture("94-malformed-top-level-array.json"), 400, "array");
+        rejected(PgSchema.fixture("95-malformed-resolved-number.json"), 400, "resolved", "string");
+    }
+
+    @Test
+    void schemaProblemsNameTheTableColumnAndMessage() throws Exception {
+        String good = upsert("kv", 1, "a", hlc(T + 1));
+        rejected(batch(good, "{\"after\": {\"id\": 2, \"v\": \"b\", \"colour\": \"red\"}, \"key\": [2], \"topic\": \"kv\","
+                + " \"updated\": \"" + hlc(T + 1) + "\"}").getBytes(StandardCharsets.UTF_8), 400,
+                "payload[1]", "kv", "\"colour\"");
+        rejected(batch(good, upsert("nosuchtable", 3, "c", hlc(T + 1))).getBytes(StandardCharsets.UTF_8), 404,
+                "payload[1]", "nosuchtable");
+        rejected(batch("{\"after\": {\"id\": 1}, \"key\": [1], \"topic\": \"unserved\", \"updated\": \"" + hlc(T + 1) + "\"}")
+                .getBytes(StandardCharsets.UTF_8), 404, "unserved", "not served");
+        rejected(batch("{\"after\": {\"order_id\": \"3f2b8c1e-9d4a-4e7b-a1c2-5d6e7f8a9b0c\"}, \"key\": [\"3f2b8c1e-9d4a-4e7b-a1c2-5d6e7f8a9b0c\"],"
+                + " \"topic\": \"payments\", \"updated\": \"" + hlc(T + 1) + "\"}").getBytes(StandardCharsets.UTF_8), 400,
+                "payments", "key", "2 columns");
+    }
+
+    @Test
+    void pathsMethodsSizesAndEncodings() throws Exception {
+        byte[] good = batch(upsert("kv", 1, "a", hlc(T + 1))).getBytes(StandardCharsets.UTF_8);
+        Http.Answer a = http.post("/" + db.database + "/nosuchschema", good);
+        assertThat(a.status()).isEqualTo(404);
+        assertThat(a.body()).contains("nosuchschema");
+        a = http.post("/nosuchdb/" + db.name, good);
+        assertThat(a.status()).isEqualTo(404);
+        assertThat(a.body()).contains("nosuchdb");
+        a = http.post("/" + db.name, good);
+        assertThat(a.status()).isEqualTo(404);
+        assertThat(a.body()).contains("/database/schema");
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; big.length() < 70 * 1024; i++) {
+            big.append(i == 0 ? "" : ",").append(upsert("kv", i, "x".repeat(100), hlc(T + 1)));
+        }
+        rejected(("{\"payload\":[" + big + "]}").getBytes(StandardCharsets.UTF_8), 413, "65536");
+        a = http.post(db.path(), good, "zstd");
+        assertThat(a.status()).isEqualTo(415);
+        assertThat(a.body()).contains("zstd");
+        assertNothingStaged();
+        a = http.post(db.path(), gzip(good), "gzip");
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(db.one("SELECT count(*) FROM " + db.name + "_staging.mutations")).isEqualTo("1");
+    }
+
+    @Test
+    void unreachableStagingIsA503NotA400() throws Exception {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(TestDatabases.postgresUrl());
+        cfg.setMaximumPoolSize(2);
+        HikariDataSource staging = new HikariDataSource(cfg);
+        JettySink sink = JettySink.bind("127.0.0.1", 0);
+        try (Failback other = Failback.builder().name("badinput-503").target(db.dataSource).staging(staging)
+                .stagingSchema(db.name + "_staging").createStagingSchema(true).sink(sink).start()) {
+            Http otherHttp = new Http("http://127.0.0.1:" + sink.port());
+            staging.close(); // staging goes away
+            Http.Answer a = otherHttp.post(db.path(), batch(upsert("kv", 1, "a", hlc(T + 1))));
+            assertThat(a.status()).as(a.body()).isEqualTo(503);
+            a = otherHttp.post(db.path(), Bodies.resolved(hlc(T + 1)));
+            assertThat(a.status()).as(a.body()).isEqualTo(503);
+        }
+        assertNothingStaged();
+    }
+
+    private static byte[] gzip(byte[] body) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(body);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.failback.examples.it;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.failback.testing.TestDatabases;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A uniquely named PostgreSQL schema for one test, with a pool on the test database; dropped on close. */
+final class PgSchema implements AutoCloseable {
+    final String name;
+    final String database;
+    final HikariDataSource dataSource;
+
+    PgSchema(String prefix, String... ddlResources) throws SQLException {
+        try (Connection probe = TestDatabases.postgres()) {
+            database = probe.getCatalog();
+        }
+        name = TestDatabases.uniqueName(prefix);
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(TestDatabases.postgresUrl());
+        cfg.setMaximumPoolSize(8);
+        cfg.setPoolName("test-" + name);
+        dataSource = new HikariDataSource(cfg);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + name);
+            s.execute("SET search_path TO " + name + ", public");
+            for (String r : ddlResources) {
+                if (r.equals("type-zoo.sql")) {
+                    s.execute("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public");
+                }
+                s.execute(resource(r));
+            }
+            s.execute("SET search_path TO DEFAULT");
+        }
+    }
+
+    /** The webhook path of this schema. */
+    String path() {
+        return "/" + database + "/" + name;
+    }
+
+    List<List<String>> query(String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql.replace("$S", name))) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    String one(String sql) throws SQLException {
+        List<List<String>> rows = query(sql);
+        return rows.isEmpty() ? null : rows.get(0).get(0);
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql.replace("$S", name));
+        }
+    }
+
+    static String resource(String name) {
+        try (InputStream in = PgSchema.class.getResourceAsStream("/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] fixture(String file) {
+        try (InputStream in = PgSchema.class.getResourceAsStream("/fixtures/changefeed/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("missing fixture " + file);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+        } finally {
+            dataSource.close();
+        }
+    }
+}

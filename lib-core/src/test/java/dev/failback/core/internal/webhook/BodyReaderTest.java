@@ -1,0 +1,267 @@
+package dev.failback.core.internal.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class BodyReaderTest {
+
+    private static final byte[] BODY = WebhookDecoderTest.fixture("02-insert-employees-batch.json");
+
+    @Test
+    void identityBodiesAreReturnedAsSent() throws IOException {
+        for (String encoding : new String[] {null, "", " ", "identity", "IDENTITY", " identity , identity"}) {
+            assertThat(BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, encoding, 1 << 20))
+                    .as(String.valueOf(encoding)).isEqualTo(BODY);
+            assertThat(BodyReader.read(new ByteArrayInputStream(BODY), -1, encoding, 1 << 20))
+                    .as(String.valueOf(encoding)).isEqualTo(BODY);
+        }
+        assertThat(BodyReader.read(new ByteArrayInputStream(new byte[0]), 0, null, 10)).isEmpty();
+        assertThat(BodyReader.read(new ByteArrayInputStream(new byte[0]), -1, null, 0)).isEmpty();
+    }
+
+    @Test
+    void bodyOfExactlyTheLimitIsAccepted() throws IOException {
+        assertThat(BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, null, BODY.length)).isEqualTo(BODY);
+        assertThat(BodyReader.read(new ByteArrayInputStream(BODY), -1, null, BODY.length)).isEqualTo(BODY);
+    }
+
+    @Test
+    void bodyLongerThanDeclaredIsStillReadWhole() throws IOException {
+        assertThat(BodyReader.read(new ByteArrayInputStream(BODY), 10, null, 1 << 20)).isEqualTo(BODY);
+    }
+
+    @Test
+    void declaredLengthOverTheLimitIsRejectedWithoutReading() {
+        InputStream unreadable = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("must not read");
+            }
+        };
+        WebhookException e = rejected(() -> BodyReader.read(unreadable, 1001, null, 1000));
+        assertThat(e.status()).isEqualTo(413);
+        assertThat(e.getMessage()).isEqualTo("body is 1001 bytes (Content-Length), more than the limit of 1000 bytes");
+    }
+
+    @Test
+    void oversizePlainBodyStopsOneByteAfterTheLimit() {
+        CountingStream endless = new CountingStream(endless());
+        WebhookException e = rejected(() -> BodyReader.read(endless, -1, null, 100_000));
+        assertThat(e.status()).isEqualTo(413);
+        assertThat(e.getMessage()).isEqualTo("body is larger than the limit of 100000 bytes");
+        assertThat(endless.count).isEqualTo(100_001);
+
+        WebhookException lying = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(BODY), 10, null, BODY.length - 1));
+        assertThat(lying.status()).isEqualTo(413);
+    }
+
+    @Test
+    void gzipRoundTrip() throws IOException {
+        byte[] gz = gzip(BODY);
+        for (String encoding : new String[] {"gzip", "GZIP", "x-gzip", "gzip, identity", "identity,gzip"}) {
+            assertThat(BodyReader.read(new ByteArrayInputStream(gz), gz.length, encoding, 1 << 20)).as(encoding)
+                    .isEqualTo(BODY);
+        }
+        assertThat(BodyReader.read(new ByteArrayInputStream(gz), -1, "gzip", BODY.length)).isEqualTo(BODY);
+        byte[] twice = gzip(gz);
+        assertThat(BodyReader.read(new ByteArrayInputStream(twice), twice.length, "gzip, gzip", 1 << 20)).isEqualTo(BODY);
+        assertThat(new WebhookDecoder(64, 1 << 20).decode(
+                BodyReader.read(new ByteArrayInputStream(gz), gz.length, "gzip", 1 << 20)))
+                .isInstanceOf(DecodedBody.Rows.class);
+    }
+
+    @Test
+    void gzipBombIsCutAtTheDecompressedLimit() throws IOException {
+        byte[] bomb = gzip(new byte[64 << 20]); // 64 MiB of zeros, ~64 KiB compressed
+        assertThat(bomb.length).isLessThan(1 << 20);
+        WebhookException e = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(bomb), bomb.length, "gzip", 1 << 20));
+        assertThat(e.status()).isEqualTo(413);
+        assertThat(e.getMessage()).isEqualTo("decompressed body is larger than the limit of 1048576 bytes");
+        byte[] exact = gzip(new byte[1 << 20]);
+        assertThat(BodyReader.read(new ByteArrayInputStream(exact), exact.length, "gzip", 1 << 20)).hasSize(1 << 20);
+    }
+
+    @Test
+    void compressedInputIsLimitedToo() throws IOException {
+        byte[] random = new byte[300_000];
+        new Random(1).nextBytes(random);
+        byte[] gz = gzip(random);
+        WebhookException e = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(gz), -1, "gzip", 200_000));
+        assertThat(e.status()).isEqualTo(413);
+        // endless stream of empty gzip members: no output, but the raw input is bounded
+        byte[] empty = gzip(new byte[0]);
+        InputStream members = new InputStream() {
+            private int i;
+
+            @Override
+            public int read() {
+                return empty[i++ % empty.length] & 0xff;
+            }
+
+            @Override
+            public int available() {
+                return 1; // GZIPInputStream only looks for another member when input seems to remain
+            }
+        };
+        WebhookException endless = rejected(() -> BodyReader.read(members, -1, "gzip", 100_000));
+        assertThat(endless.status()).isEqualTo(413);
+        assertThat(endless.getMessage()).isEqualTo("compressed body is larger than the limit of 100000 bytes");
+    }
+
+    @Test
+    void corruptGzipIsBadRequest() throws IOException {
+        WebhookException notGzip = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "gzip", 1 << 20));
+        assertThat(notGzip.status()).isEqualTo(400);
+        assertThat(notGzip.getMessage()).isEqualTo("body is not valid gzip: Not in GZIP format");
+
+        byte[] gz = gzip(BODY);
+        byte[] truncated = Arrays.copyOf(gz, gz.length / 2);
+        WebhookException cut = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(truncated), truncated.length, "gzip", 1 << 20));
+        assertThat(cut.status()).isEqualTo(400);
+        assertThat(cut.getMessage()).startsWith("body is not valid gzip: ");
+
+        byte[] flipped = gz.clone();
+        flipped[gz.length / 2] ^= 0x55;
+        flipped[gz.length / 2 + 1] ^= 0x55;
+        WebhookException bad = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(flipped), flipped.length, "gzip", 1 << 20));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.getMessage()).startsWith("body is not valid gzip: ");
+
+        WebhookException empty = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(new byte[0]), 0, "gzip", 1 << 20));
+        assertThat(empty.getMessage()).isEqualTo("body is not valid gzip: unexpected end of input");
+    }
+
+    @Test
+    void unsupportedEncodings() {
+        WebhookException zstd = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "zstd", 1 << 20));
+        assertThat(zstd.status()).isEqualTo(415);
+        assertThat(zstd.getMessage()).isEqualTo(
+                "Content-Encoding zstd is not supported yet; create the changefeed with compression='gzip' or none");
+        WebhookException br = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "br", 1 << 20));
+        assertThat(br.status()).isEqualTo(415);
+        assertThat(br.getMessage()).isEqualTo("Content-Encoding \"br\" is not supported; use gzip or none");
+        WebhookException mixed = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "gzip, deflate", 1 << 20));
+        assertThat(mixed.status()).isEqualTo(415);
+        assertThat(mixed.getMessage()).contains("\"deflate\"");
+    }
+
+    @Test
+    void sourceFailuresStayIoExceptions() throws IOException {
+        byte[] gz = gzip(BODY);
+        InputStream failing = new InputStream() {
+            private int i;
+
+            @Override
+            public int read() throws IOException {
+                if (i == 20) {
+                    throw new IOException("connection reset");
+                }
+                return gz[i++] & 0xff;
+            }
+        };
+        assertThatThrownBy(() -> BodyReader.read(failing, -1, "gzip", 1 << 20))
+                .isExactlyInstanceOf(IOException.class).hasMessage("connection reset");
+    }
+
+    @Test
+    void sourceIsNotClosed() throws IOException {
+        boolean[] closed = {false};
+        byte[] gz = gzip(BODY);
+        InputStream in = new ByteArrayInputStream(gz) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        BodyReader.read(in, gz.length, "gzip", 1 << 20);
+        assertThat(closed[0]).isFalse();
+    }
+
+    @Test
+    void argumentsAreChecked() {
+        assertThatThrownBy(() -> BodyReader.read(null, 0, null, 10)).isInstanceOf(NullPointerException.class)
+                .hasMessage("in");
+        assertThatThrownBy(() -> BodyReader.read(new ByteArrayInputStream(BODY), 0, null, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxBytes must be >= 0, but was -1");
+    }
+
+    private static byte[] gzip(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static InputStream endless() {
+        return new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                Arrays.fill(b, off, off + len, (byte) 'x');
+                return len;
+            }
+        };
+    }
+
+    private static final class CountingStream extends InputStream {
+        private final InputStream in;
+        long count;
+
+        CountingStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = in.read(b, off, len);
+            if (r > 0) {
+                count += r;
+            }
+            return r;
+        }
+    }
+
+    private static WebhookException rejected(ThrowingCallable call) {
+        Throwable thrown = catchThrowable(call);
+        assertThat(thrown).isInstanceOf(WebhookException.class);
+        return (WebhookException) thrown;
+    }
+}
