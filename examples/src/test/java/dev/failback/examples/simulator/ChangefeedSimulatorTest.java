@@ -241,7 +241,7 @@ class ChangefeedSimulatorTest {
         ChangefeedSimulator.Stats stats;
         try (ChangefeedSimulator sim = simulator(generated, 42).authorization("Bearer s3cr3t").diff(true).build()) {
             sim.start();
-            assertThat(sim.runTransactions(1500)).isEqualTo(1500);
+            assertThat(sim.runTransactions(800)).isEqualTo(800);
             end = sim.finish(Duration.ofSeconds(60));
             stats = sim.stats();
             synchronized (receiver) {
@@ -257,7 +257,7 @@ class ChangefeedSimulatorTest {
                 }
             }
         }
-        assertThat(stats.transactions()).isEqualTo(1500);
+        assertThat(stats.transactions()).isEqualTo(800);
         assertThat(stats.messages()).isEqualTo(generated.size());
         assertThat(stats.pending()).isZero();
         assertThat(stats.lastResolved()).isEqualTo(end);
