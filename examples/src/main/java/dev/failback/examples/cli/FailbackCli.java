@@ -1,0 +1,80 @@
+package dev.failback.examples.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code failback} command line, main class of {@code failback.jar}:
+ *
+ * <ul>
+ * <li>{@code failback start --targetConn URL --bindAddr :26258 --disableAuthentication …} receives a
+ *     CockroachDB changefeed and applies it to the target, with MOLT Replicator's flag names
+ *     ({@link StartCommand});</li>
+ * <li>{@code failback quickstart} runs a simulated changefeed against a throw-away PostgreSQL
+ *     schema and checks that the target ends up equal to the source ({@link QuickstartCommand}).</li>
+ * </ul>
+ */
+@Command(name = "failback", mixinStandardHelpOptions = true, versionProvider = FailbackCli.Version.class,
+        description = "Replicates a CockroachDB changefeed (webhook sink) into PostgreSQL, MySQL or Oracle.",
+        subcommands = {StartCommand.class, QuickstartCommand.class, CommandLine.HelpCommand.class})
+public final class FailbackCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    /** Creates the command (picocli instantiates it). */
+    public FailbackCli() {
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: start or quickstart");
+    }
+
+    /**
+     * Runs the command line and exits with its exit code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        Logging.defaults();
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Returns the configured picocli command line, for running the CLI in-process.
+     *
+     * @return a new command line
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new FailbackCli());
+    }
+
+    /**
+     * Runs the CLI in-process.
+     *
+     * @param out  standard output
+     * @param err  standard error
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine().setOut(out).setErr(err).execute(args);
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"failback " + version()};
+        }
+    }
+
+    static String version() {
+        String v = FailbackCli.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.failback.examples.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.failback.Failback;
+import dev.failback.Mode;
+import dev.failback.State;
+import dev.failback.jetty.JettySink;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code failback start}: the in-process equivalent of {@code replicator start} in failback mode,
+ * with the same flag names. Blocks until SIGTERM or SIGINT, then closes the pipeline gracefully.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = {"Receive a CockroachDB changefeed over the webhook sink and apply it to the target database.",
+            "Point the changefeed at webhook-https://<proxy>/<database>/<schema> (TLS is not built in yet)."})
+final class StartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--targetConn", required = true, paramLabel = "URL",
+            description = "The database to apply changes to: postgres://user:pass@host:port/db?sslmode=… or jdbc:…")
+    String targetConn;
+
+    @Option(names = "--stagingConn", paramLabel = "URL",
+            description = "The database for staging tables and checkpoints (default: the target database).")
+    String stagingConn;
+
+    @Option(names = "--stagingSchema", paramLabel = "NAME", defaultValue = Failback.Builder.DEFAULT_STAGING_SCHEMA,
+            description = "The schema holding staging tables and checkpoints.")
+    String stagingSchema;
+
+    @Option(names = "--stagingCreateSchema", description = "Create the staging schema when it is missing.")
+    boolean stagingCreateSchema;
+
+    @Option(names = "--bindAddr", paramLabel = "HOST:PORT", defaultValue = ":26258", converter = BindAddress.Converter.class,
+            description = "The address to listen on for changefeed requests; an empty host means all interfaces.")
+    BindAddress bindAddr;
+
+    @Option(names = "--disableAuthentication",
+            description = "Accept requests without checking the Authorization header (required for now).")
+    boolean disableAuthentication;
+
+    @Option(names = "--immediate",
+            description = "Apply each batch before acknowledging it, without waiting for resolved timestamps.")
+    boolean immediate;
+
+    @Option(names = "--flushSize", paramLabel = "N", defaultValue = "" + Failback.Builder.DEFAULT_FLUSH_SIZE,
+            description = "Ideal number of mutations per target transaction.")
+    int flushSize;
+
+    @Option(names = "--flushPeriod", paramLabel = "DURATION", defaultValue = "1s", converter = GoDuration.class,
+            description = "How often to look for work when not woken by a resolved timestamp.")
+    Duration flushPeriod;
+
+    @Option(names = "--scanSize", paramLabel = "N", defaultValue = "" + Failback.Builder.DEFAULT_SCAN_SIZE,
+            description = "Rows read from staging per query.")
+    int scanSize;
+
+    @Option(names = "--applyTimeout", paramLabel = "DURATION", defaultValue = "30s", converter = GoDuration.class,
+            description = "Longest a target transaction may take before it is abandoned and retried.")
+    Duration applyTimeout;
+
+    @Option(names = "--schemaRefresh", paramLabel = "DURATION", defaultValue = "1m", converter = GoDuration.class,
+            description = "How often the target schema is re-read.")
+    Duration schemaRefresh;
+
+    @Option(names = "--targetMaxPoolSize", paramLabel = "N", defaultValue = "32",
+            description = "Most connections to the target.")
+    int targetMaxPoolSize;
+
+    @Option(names = "--stagingMaxPoolSize", paramLabel = "N", defaultValue = "32",
+            description = "Most connections to the staging database.")
+    int stagingMaxPoolSize;
+
+    @Option(names = "--gracePeriod", paramLabel = "DURATION", defaultValue = "30s", converter = GoDuration.class,
+            description = "Longest a graceful shutdown may take.")
+    Duration gracePeriod;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log more: -v debug, -vv trace.")
+    boolean[] verbose = new boolean[0];
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Failback failback;
+    private volatile HikariDataSource target;
+    private volatile HikariDataSource staging;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!disableAuthentication) {
+            throw new ParameterException(spec.commandLine(),
+                    "authentication is not implemented yet; pass --disableAuthentication");
+        }
+        validate();
+        Logging.verbosity(verbose.length);
+        Logger log = LoggerFactory.getLogger(StartCommand.class);
+        log.info("starting failback {}", FailbackCli.version());
+        Thread hook = new Thread(() -> {
+            log.info("received shutdown signal; stopping failback (grace period {})", GoDuration.format(gracePeriod));
+            shutdown(log);
+        }, "failback-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            target = Pools.open("failback-target", targetConn, targetMaxPoolSize);
+            log.info("target: {}", ConnectionUrls.mask(targetConn));
+            if (stagingConn != null) {
+                staging = Pools.open("failback-staging", stagingConn, stagingMaxPoolSize);
+            }
+            log.info("staging schema {} in {}", stagingSchema,
+                    stagingConn == null ? "the target database" : ConnectionUrls.mask(stagingConn));
+            Failback.Builder builder = Failback.builder()
+                    .target(target)
+                    .stagingSchema(stagingSchema)
+                    .createStagingSchema(stagingCreateSchema)
+                    .mode(immediate ? Mode.IMMEDIATE : Mode.CONSISTENT)
+                    .flushSize(flushSize)
+                    .flushPeriod(flushPeriod)
+                    .scanSize(scanSize)
+                    .applyTimeout(applyTimeout)
+                    .schemaRefresh(schemaRefresh)
+                    .shutdownTimeout(gracePeriod)
+                    .sink(JettySink.bind(bindAddr.host(), bindAddr.port()));
+            if (staging != null) {
+                builder.staging(staging);
+            }
+            failback = builder.start();
+            log.info("failback started in {} mode; authentication disabled; waiting for changefeed requests",
+                    immediate ? "immediate" : "consistent");
+            while (!failback.awaitTermination(Duration.ofMinutes(1))) {
+                // keep waiting until a signal closes the pipeline or it fails
+            }
+            return failback.state() == State.FAILED ? 1 : 0;
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return 1;
+        } finally {
+            shutdown(log);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    private void validate() {
+        if (flushSize <= 0 || scanSize <= 0 || targetMaxPoolSize <= 0 || stagingMaxPoolSize <= 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--flushSize, --scanSize and the pool sizes must be positive");
+        }
+        for (Duration d : new Duration[] {flushPeriod, applyTimeout, schemaRefresh, gracePeriod}) {
+            if (d.isZero() || d.isNegative()) {
+                throw new ParameterException(spec.commandLine(), "durations must be positive, but one was " + d);
+            }
+        }
+        try {
+            ConnectionUrls.toJdbc(targetConn);
+            if (stagingConn != null) {
+                ConnectionUrls.toJdbc(stagingConn);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private void shutdown(Logger log) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Failback f = failback;
+        if (f != null) {
+            f.close();
+            log.info("failback stopped");
+        }
+        if (staging != null) {
+            staging.close();
+        }
+        if (target != null) {
+            target.close();
+        }
+    }
+}
