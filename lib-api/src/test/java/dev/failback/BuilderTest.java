@@ -1,0 +1,93 @@
+package dev.failback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BuilderTest {
+
+    @Test
+    void nullsAndBadValuesAreRejectedAtOnce() {
+        Failback.Builder b = Failback.builder();
+        assertThatThrownBy(() -> b.target(null)).isInstanceOf(NullPointerException.class).hasMessage("target");
+        assertThatThrownBy(() -> b.tables((String) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> b.flushSize(0)).hasMessage("flushSize must be > 0, but was 0");
+        assertThatThrownBy(() -> b.flushPeriod(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.stagingSchema("x; drop table y")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.name(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void buildReportsEveryProblem() {
+        assertThatThrownBy(() -> Failback.builder().build())
+                .isInstanceOf(FailbackConfigurationException.class)
+                .hasMessageContaining("target(DataSource) is required");
+    }
+
+    @Test
+    void startWithoutAnEngineSaysWhatToAdd() {
+        // failback-api alone has no engine on its test class path.
+        assertThatThrownBy(() -> Failback.builder().target(new NoDataSource()).start())
+                .isInstanceOf(FailbackConfigurationException.class)
+                .hasMessageContaining("add dev.failback:failback-core");
+    }
+
+    @Test
+    void buildLeavesTheBuilderUnchanged() {
+        Failback.Builder b = Failback.builder().target(new NoDataSource()).tables("a");
+        FailbackConfig first = b.build();
+        b.tables("b");
+        assertThat(first.tables()).containsExactly("a");
+        assertThat(b.build().tables()).containsExactly("a", "b");
+        assertThat(first.stagingSchema()).isEqualTo(Failback.Builder.DEFAULT_STAGING_SCHEMA);
+        assertThat(first.mode()).isEqualTo(Mode.CONSISTENT);
+    }
+
+    /** A DataSource that is never connected to. */
+    private static final class NoDataSource implements javax.sql.DataSource {
+        @Override
+        public java.sql.Connection getConnection() throws java.sql.SQLException {
+            throw new java.sql.SQLException("not connected in this test");
+        }
+
+        @Override
+        public java.sql.Connection getConnection(String u, String p) throws java.sql.SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() {
+            return java.util.logging.Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+            throw new java.sql.SQLException("no");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+    }
+}
