@@ -75,7 +75,8 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Longest to wait for the final resolved timestamp to be applied.")
     Duration timeout;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log more: -v debug, -vv trace.")
+    @Option(names = {"-v", "--verbose"}, description = "Log more: -v debug, -vv trace.",
+            showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
     boolean[] verbose = new boolean[0];
 
     @Override

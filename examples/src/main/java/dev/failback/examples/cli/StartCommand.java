@@ -86,7 +86,8 @@ final class StartCommand implements Callable<Integer> {
             description = "Longest a graceful shutdown may take.")
     Duration gracePeriod;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log more: -v debug, -vv trace.")
+    @Option(names = {"-v", "--verbose"}, description = "Log more: -v debug, -vv trace.",
+            showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
     boolean[] verbose = new boolean[0];
 
     private final AtomicBoolean closed = new AtomicBoolean();
