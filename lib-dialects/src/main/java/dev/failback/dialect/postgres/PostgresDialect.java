@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class PostgresDialect implements Dialect {
 
     /** The technique used by {@link #PostgresDialect()}: the fastest one measured. */
-    public static final ApplyTechnique DEFAULT_TECHNIQUE = ApplyTechnique.JSONB_RECORDSET;
+    public static final ApplyTechnique DEFAULT_TECHNIQUE = ApplyTechnique.UNNEST;
 
     /** Type kind of PostGIS {@code geometry} columns (written from GeoJSON). */
     public static final String KIND_GEOMETRY = "geometry";
