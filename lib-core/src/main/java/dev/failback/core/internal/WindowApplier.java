@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * <p>The fast path folds every key to its final state in the window and applies deletes child tables
  * first, then upserts parent tables first, one set-wise statement group per table. When a constraint
  * rejects that (for example a child re-pointed to a new parent in the same window in which the old
- * parent is deleted), the same transaction is retried step by step: one source transaction at a time,
- * in timestamp order, deletes first and, if a constraint still objects, upserts first. Thread-safe.
+ * parent is deleted), the folded window is tried upserts first; when a constraint rejects that too
+ * (both kinds of conflict in one window), the same transaction is applied step by step: one source
+ * transaction at a time, in timestamp order, deletes first and, if a constraint still objects, upserts
+ * first. Each source transaction's own final state satisfies the constraints, so the last way always
+ * applies what the source committed. Thread-safe.
  */
 final class WindowApplier {
     private static final Logger LOG = LoggerFactory.getLogger(WindowApplier.class);
@@ -91,15 +94,26 @@ final class WindowApplier {
             try {
                 Result r;
                 try {
-                    r = applyFolded(c, schema, folded.values());
+                    r = applyOrdered(c, schema, folded.values(), true);
                 } catch (SQLException e) {
                     if (dialect.classify(e) != ErrorKind.CONSTRAINT) {
                         throw e;
                     }
-                    LOG.debug("window rejected by a constraint ({}); applying it one source transaction at a time",
-                            e.getMessage());
                     c.rollback();
-                    r = applyStepwise(c, schema, window);
+                    try {
+                        // For example a parent deleted after its children were re-pointed to another one.
+                        r = applyOrdered(c, schema, folded.values(), false);
+                        LOG.debug("window applied upserts first after a constraint rejected deletes first ({})",
+                                e.getMessage());
+                    } catch (SQLException e2) {
+                        if (dialect.classify(e2) != ErrorKind.CONSTRAINT) {
+                            throw e2;
+                        }
+                        LOG.debug("window rejected by constraints ({}; {}); applying it one source transaction at a"
+                                + " time", e.getMessage(), e2.getMessage());
+                        c.rollback();
+                        r = applyStepwise(c, schema, window);
+                    }
                 }
                 c.commit();
                 return r;
@@ -123,10 +137,6 @@ final class WindowApplier {
         } catch (SQLException | UnsupportedOperationException e) {
             LOG.trace("driver does not support network timeouts", e);
         }
-    }
-
-    private Result applyFolded(Connection c, TargetSchema schema, Collection<Mutation> folded) throws SQLException {
-        return applyOrdered(c, schema, folded, true);
     }
 
     private Result applyStepwise(Connection c, TargetSchema schema, List<Mutation> window) throws SQLException {
