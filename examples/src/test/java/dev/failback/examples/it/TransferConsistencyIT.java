@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.Failback;
 import dev.failback.Hlc;
-import dev.failback.examples.simulator.ChangefeedSimulator;
-import dev.failback.examples.simulator.TargetVerifier;
-import dev.failback.examples.simulator.TransferWorkload;
+import dev.failback.core.simulator.ChangefeedSimulator;
+import dev.failback.core.simulator.TargetVerifier;
+import dev.failback.core.simulator.TransferWorkload;
 import dev.failback.jetty.JettySink;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.failback.examples.simulator;
+package dev.failback.core.simulator;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.failback.examples.simulator;
+package dev.failback.core.simulator;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.failback.examples.simulator;
+package dev.failback.core.simulator;
 
 import dev.failback.Hlc;
 import java.util.List;

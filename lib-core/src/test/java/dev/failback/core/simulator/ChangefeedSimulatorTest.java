@@ -1,4 +1,4 @@
-package dev.failback.examples.simulator;
+package dev.failback.core.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;

@@ -1,4 +1,4 @@
-package dev.failback.examples.simulator;
+package dev.failback.core.simulator;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
