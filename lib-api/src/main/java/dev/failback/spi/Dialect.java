@@ -72,6 +72,20 @@ public interface Dialect {
     void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
 
     /**
+     * Checks, before a batch is staged, that a row image can ever be applied to the table: each value
+     * has a JSON kind the column's type accepts, fits the column (range, precision, length), and is not
+     * null for a NOT NULL column. Only failures that retrying cannot fix are reported; anything the
+     * dialect cannot judge passes. Called from many threads at once.
+     *
+     * @param table the table
+     * @param after the row image, a JSON object text as the changefeed sent it
+     * @return null when the row can be applied, else a message naming the column and the problem
+     */
+    default String checkRow(TableInfo table, String after) {
+        return null;
+    }
+
+    /**
      * Classifies a database error.
      *
      * @param e the error

@@ -89,6 +89,15 @@ class BadInputIT {
     }
 
     @Test
+    void valuesThatCanNeverApplyAreRefusedBeforeStaging() throws Exception {
+        rejected(batch(upsert("kv", 1, "a", hlc(T + 1)), "{\"after\": {\"id\": \"seven\", \"v\": \"x\"}, \"key\": [7],"
+                + " \"topic\": \"kv\", \"updated\": \"" + hlc(T + 1) + "\"}").getBytes(StandardCharsets.UTF_8), 400,
+                "payload[1]", "kv", "\"id\"", "integer");
+        rejected(batch("{\"after\": {\"id\": 1, \"v\": null}, \"key\": [1], \"topic\": \"kv\", \"updated\": \""
+                + hlc(T + 1) + "\"}").getBytes(StandardCharsets.UTF_8), 400, "payload[0]", "\"v\"", "NOT NULL");
+    }
+
+    @Test
     void pathsMethodsSizesAndEncodings() throws Exception {
         byte[] good = batch(upsert("kv", 1, "a", hlc(T + 1))).getBytes(StandardCharsets.UTF_8);
         Http.Answer a = http.post("/" + db.database + "/nosuchschema", good);
@@ -131,6 +140,44 @@ class BadInputIT {
             assertThat(a.status()).as(a.body()).isEqualTo(503);
         }
         assertNothingStaged();
+    }
+
+    @Test
+    void saturatedStagingIsA503() throws Exception {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(TestDatabases.postgresUrl());
+        cfg.setMaximumPoolSize(4);
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (HikariDataSource real = new HikariDataSource(cfg)) {
+            // A real staging database whose connections are slow to come once the test says so.
+            java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean();
+            javax.sql.DataSource staging = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("getConnection") && slow.get()) {
+                            inside.countDown();
+                            release.await();
+                        }
+                        return method.invoke(real, args);
+                    });
+            JettySink sink = JettySink.bind("127.0.0.1", 0);
+            try (Failback other = Failback.builder().name("badinput-saturated").target(db.dataSource).staging(staging)
+                    .stagingSchema(db.name + "_staging").createStagingSchema(true).maxInFlight(1).sink(sink).start()) {
+                Http otherHttp = new Http("http://127.0.0.1:" + sink.port());
+                String body = batch(upsert("kv", 1, "a", hlc(T + 1)));
+                otherHttp.post(db.path(), body); // warms the path
+                slow.set(true);
+                java.util.concurrent.CompletableFuture<Http.Answer> first =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> otherHttp.post(db.path(), body));
+                inside.await();
+                Http.Answer second = otherHttp.post(db.path(), batch(upsert("kv", 2, "b", hlc(T + 1))));
+                assertThat(second.status()).as(second.body()).isEqualTo(503);
+                assertThat(second.body()).contains("saturated");
+                slow.set(false);
+                release.countDown();
+                assertThat(first.get().status()).isEqualTo(200);
+            }
+        }
     }
 
     private static byte[] gzip(byte[] body) throws Exception {

@@ -67,7 +67,8 @@ final class WebhookService implements WebhookHandler {
         } catch (StagingException e) {
             response = new WebhookResponse(503, e.getMessage());
         } catch (ApplyException e) {
-            response = new WebhookResponse(e.isRetryable() ? 503 : 400, "cannot apply: " + e.getMessage());
+            response = new WebhookResponse(e.isRetryable() ? 503 : 400, "cannot apply: " + e.getMessage()
+                    + (e.isRetryable() ? "; the changefeed will retry" : ""));
         } catch (SQLException e) {
             response = new WebhookResponse(503, "database unavailable: " + e.getMessage() + " (SQLState "
                     + e.getSQLState() + "); the changefeed will retry");
@@ -170,6 +171,12 @@ final class WebhookService implements WebhookHandler {
         for (RowMessage m : messages) {
             TableInfo table = table(group, schema, m);
             checkColumns(group, table, m);
+            if (m.after() != null) {
+                String problem = pipeline.dialect().checkRow(table, m.after());
+                if (problem != null) {
+                    throw new Rejected(400, "payload[" + m.index() + "]: table " + table.name() + ": " + problem);
+                }
+            }
             if (!m.updated().isAfter(applied)) {
                 stale++;
                 continue;

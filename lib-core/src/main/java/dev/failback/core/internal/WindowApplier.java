@@ -244,6 +244,8 @@ final class WindowApplier {
         String msg = e.getMessage() + " [SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ", "
                 + kind.name().toLowerCase(java.util.Locale.ROOT) + "; " + window.size() + " mutations " + first
                 + ".." + last + "]";
-        return new ApplyException(msg, e, kind == ErrorKind.TRANSIENT);
+        // Only a value the column cannot hold will never apply; a constraint (a parent not yet there in
+        // immediate mode), a lost connection or a missing privilege may all heal, so they are retried.
+        return new ApplyException(msg, e, kind != ErrorKind.DATA);
     }
 }

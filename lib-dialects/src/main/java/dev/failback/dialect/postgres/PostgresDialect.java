@@ -138,6 +138,11 @@ public final class PostgresDialect implements Dialect {
      *                                  names no column or lacks a primary-key column
      */
     @Override
+    public String checkRow(TableInfo table, String after) {
+        return RowChecker.check(table, after);
+    }
+
+    @Override
     public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
         requireNonNull(connection, "connection");
         requireNonNull(table, "table");
