@@ -1,10 +1,11 @@
-package dev.failback.dialect.postgres;
+package dev.failback.examples.bench;
 
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
 import dev.failback.spi.TableInfo;
-import dev.failback.testing.TestDatabases;
+import dev.failback.dialect.postgres.ApplyTechnique;
+import dev.failback.dialect.postgres.PostgresDialect;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -15,7 +16,7 @@ import java.util.Locale;
 
 /**
  * Measures upsert and delete throughput of every {@link ApplyTechnique} against the local PostgreSQL
- * (URL from {@link TestDatabases#postgresUrl()}), on a table shaped like the fixtures' {@code employees}.
+ * (JDBC URL from {@code $FAILBACK_BENCH_PG_URL}, default the local server), on a table shaped like the fixtures' {@code employees}.
  * A program, not a test: {@code java ... ApplyTechniqueBenchmark [rows] [rowsPerCall] [repeats]}.
  *
  * <p>Each call applies {@code rowsPerCall} rows in its own transaction. Per technique: a warm-up, then
@@ -30,7 +31,7 @@ public final class ApplyTechniqueBenchmark {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int perCall = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        String schema = TestDatabases.uniqueName("pgdialect_bench");
+        String schema = "failback_bench_" + Long.toString(System.nanoTime() & 0xffffff, 36);
         TableName name = new TableName(schema, "employees");
         List<Mutation> inserts = generate(name, rows, 0);
         List<Mutation> updates = generate(name, rows, 1);
@@ -38,7 +39,7 @@ public final class ApplyTechniqueBenchmark {
         for (Mutation m : inserts) {
             deletes.add(new Mutation(name, m.key(), m.updated(), null, null));
         }
-        try (Connection c = DriverManager.getConnection(TestDatabases.postgresUrl())) {
+        try (Connection c = DriverManager.getConnection(url())) {
             exec(c, "CREATE SCHEMA " + schema);
             try {
                 exec(c, "CREATE TABLE " + schema + ".employees (id bigint PRIMARY KEY, name text NOT NULL, email text,"
@@ -109,5 +110,10 @@ public final class ApplyTechniqueBenchmark {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
         }
+    }
+
+    private static String url() {
+        String url = System.getenv("FAILBACK_BENCH_PG_URL");
+        return url == null || url.isBlank() ? "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres" : url;
     }
 }
