@@ -46,7 +46,6 @@ class BadInputIT {
             failback.close();
         }
         if (db != null) {
-            db.execute("DROP SCHEMA IF EXISTS " + db.name + "_staging CASCADE");
             db.close();
         }
     }

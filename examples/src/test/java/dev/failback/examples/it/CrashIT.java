@@ -121,7 +121,6 @@ class CrashIT {
             if (child != null) {
                 child.destroyForcibly().waitFor();
             }
-            db.execute("DROP SCHEMA IF EXISTS " + db.name + "_staging CASCADE");
             db.close();
         }
     }

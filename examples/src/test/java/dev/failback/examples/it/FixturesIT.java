@@ -43,7 +43,6 @@ class FixturesIT {
             failback.close();
         }
         if (db != null) {
-            db.execute("DROP SCHEMA IF EXISTS " + db.name + "_staging CASCADE");
             db.close();
         }
     }

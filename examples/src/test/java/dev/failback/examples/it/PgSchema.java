@@ -14,7 +14,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A uniquely named PostgreSQL schema for one test, with a pool on the test database; dropped on close. */
+/**
+ * A uniquely named PostgreSQL schema for one test, with a pool on the test database. Tests stage in
+ * {@code <name>_staging}; both schemas are dropped on close.
+ */
 final class PgSchema implements AutoCloseable {
     final String name;
     final String database;
@@ -101,6 +104,7 @@ final class PgSchema implements AutoCloseable {
     public void close() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+            s.execute("DROP SCHEMA IF EXISTS " + name + "_staging CASCADE");
         } finally {
             dataSource.close();
         }

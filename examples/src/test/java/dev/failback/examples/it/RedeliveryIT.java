@@ -42,7 +42,6 @@ class RedeliveryIT {
             failback.close();
         }
         if (db != null) {
-            db.execute("DROP SCHEMA IF EXISTS " + db.name + "_staging CASCADE");
             db.close();
         }
     }

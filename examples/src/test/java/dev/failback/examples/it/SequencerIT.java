@@ -72,8 +72,6 @@ class SequencerIT {
                 assertThat(f.awaitApplied(new Hlc(T + 100, 0), Duration.ofSeconds(30))).isTrue();
                 assertThat(db.one("SELECT count(*) FROM $S.kv")).isEqualTo("340");
                 assertThat(f.status().stagedBacklog()).isZero();
-            } finally {
-                db.execute("DROP SCHEMA IF EXISTS " + db.name + "_staging CASCADE");
             }
             assertThat(windows).hasSizeGreaterThan(10);
             for (int[] w : windows) {
@@ -90,29 +88,25 @@ class SequencerIT {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
             Failback.Builder builder = Failback.builder().name("restart").target(db.dataSource)
                     .stagingSchema(db.name + "_staging").createStagingSchema(true);
-            try {
-                Failback first = builder.start();
-                ok(first, db.path(), batch(upsert("kv", 1, "a", hlc(T + 1)), upsert("kv", 2, "a", hlc(T + 1))));
-                ok(first, db.path(), resolved(hlc(T + 1)));
-                assertThat(first.awaitApplied(new Hlc(T + 1, 0), Duration.ofSeconds(20))).isTrue();
-                ok(first, db.path(), batch(upsert("kv", 1, "b", hlc(T + 2)))); // staged, not yet resolved
-                first.close();
-                first.close(); // idempotent
-                assertThat(first.state()).isEqualTo(State.STOPPED);
-                assertThat(db.one("SELECT v FROM $S.kv WHERE id = 1")).isEqualTo("a");
+            Failback first = builder.start();
+            ok(first, db.path(), batch(upsert("kv", 1, "a", hlc(T + 1)), upsert("kv", 2, "a", hlc(T + 1))));
+            ok(first, db.path(), resolved(hlc(T + 1)));
+            assertThat(first.awaitApplied(new Hlc(T + 1, 0), Duration.ofSeconds(20))).isTrue();
+            ok(first, db.path(), batch(upsert("kv", 1, "b", hlc(T + 2)))); // staged, not yet resolved
+            first.close();
+            first.close(); // idempotent
+            assertThat(first.state()).isEqualTo(State.STOPPED);
+            assertThat(db.one("SELECT v FROM $S.kv WHERE id = 1")).isEqualTo("a");
 
-                try (Failback second = builder.start()) {
-                    assertThat(second.status().lastResolvedApplied()).isEqualTo(new Hlc(T + 1, 0));
-                    assertThat(second.status().stagedBacklog()).isEqualTo(1);
-                    ok(second, db.path(), batch(upsert("kv", 2, "old", hlc(T + 1)))); // re-emitted, applied already
-                    ok(second, db.path(), resolved(hlc(T + 2)));
-                    assertThat(second.awaitApplied(new Hlc(T + 2, 0), Duration.ofSeconds(20))).isTrue();
-                    assertThat(db.one("SELECT v FROM $S.kv WHERE id = 1")).isEqualTo("b");
-                    assertThat(db.one("SELECT v FROM $S.kv WHERE id = 2")).isEqualTo("a");
-                    assertThat(second.status().counters().stale()).isEqualTo(1);
-                }
-            } finally {
-                db.execute("DROP SCHEMA IF EXISTS " + db.name + "_staging CASCADE");
+            try (Failback second = builder.start()) {
+                assertThat(second.status().lastResolvedApplied()).isEqualTo(new Hlc(T + 1, 0));
+                assertThat(second.status().stagedBacklog()).isEqualTo(1);
+                ok(second, db.path(), batch(upsert("kv", 2, "old", hlc(T + 1)))); // re-emitted, applied already
+                ok(second, db.path(), resolved(hlc(T + 2)));
+                assertThat(second.awaitApplied(new Hlc(T + 2, 0), Duration.ofSeconds(20))).isTrue();
+                assertThat(db.one("SELECT v FROM $S.kv WHERE id = 1")).isEqualTo("b");
+                assertThat(db.one("SELECT v FROM $S.kv WHERE id = 2")).isEqualTo("a");
+                assertThat(second.status().counters().stale()).isEqualTo(1);
             }
         }
     }
@@ -138,9 +132,6 @@ class SequencerIT {
                 assertThat(f2.awaitApplied(new Hlc(T + 1, 0), Duration.ofSeconds(20))).isTrue();
                 assertThat(one.one("SELECT v FROM $S.kv")).isEqualTo("one");
                 assertThat(two.one("SELECT v FROM $S.kv")).isEqualTo("two");
-            } finally {
-                one.execute("DROP SCHEMA IF EXISTS " + one.name + "_staging CASCADE");
-                two.execute("DROP SCHEMA IF EXISTS " + two.name + "_staging CASCADE");
             }
         }
     }

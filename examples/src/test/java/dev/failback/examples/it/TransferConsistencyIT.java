@@ -74,8 +74,6 @@ class TransferConsistencyIT {
                     reader.join();
                 }
                 assertThat(failback.status().counters().windows()).isGreaterThan(5);
-            } finally {
-                db.execute("DROP SCHEMA IF EXISTS " + db.name + "_staging CASCADE");
             }
             System.out.println("TransferConsistencyIT: " + reads.get() + " reads of the target, " + violations.get()
                     + " torn");

@@ -187,18 +187,10 @@ public final class PostgresDialect implements Dialect {
         if (state == null) {
             return connectionLost(e) ? ErrorKind.TRANSIENT : ErrorKind.OTHER;
         }
-        if (state.startsWith("08") || state.startsWith("53") || state.equals("40001") || state.equals("40P01")
-                || state.equals("55P03") || state.equals("57014") || state.equals("25P03")
-                || (state.startsWith("57P0") && !state.equals("57P04"))) {
+        if (state.equals("55P03") || state.startsWith("57P0") && !state.equals("57P04")) {
             return ErrorKind.TRANSIENT;
         }
-        if (state.startsWith("23")) {
-            return ErrorKind.CONSTRAINT;
-        }
-        if (state.startsWith("22")) {
-            return ErrorKind.DATA;
-        }
-        return ErrorKind.OTHER;
+        return Dialect.super.classify(e);
     }
 
     private static boolean connectionLost(SQLException e) {
