@@ -1,0 +1,164 @@
+package dev.failback.dialect.oracle;
+
+import dev.failback.TableName;
+import dev.failback.spi.ColumnInfo;
+import dev.failback.spi.TableInfo;
+import dev.failback.spi.TargetSchema;
+import dev.failback.spi.UnknownTargetException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an owner's tables from the Oracle data dictionary ({@code ALL_USERS}, {@code ALL_TABLES},
+ * {@code ALL_TAB_COLS}, {@code ALL_CONSTRAINTS}, {@code ALL_CONS_COLUMNS}), unqualified as through
+ * Oracle's public synonyms. Tests run the same SQL on H2 over compatibility views of the same names
+ * (test resource {@code oracle/h2-oracle-catalog.sql}). Stateless.
+ */
+final class OracleSchemaReader {
+
+    private static final String USERS = "SELECT USERNAME FROM ALL_USERS WHERE UPPER(USERNAME) = UPPER(?) ORDER BY USERNAME";
+
+    /** Tables proper: no nested tables, secondary (domain index) tables, IOT overflow segments or recycle bin. */
+    private static final String TABLE_FILTER = " AND t.NESTED = 'NO' AND t.SECONDARY = 'N' AND t.DROPPED = 'NO'"
+            + " AND (t.IOT_TYPE IS NULL OR t.IOT_TYPE = 'IOT')";
+
+    /** Visible columns; {@code DATA_DEFAULT} is a LONG, so it comes last and is only fetched. */
+    private static final String COLUMNS = "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.DATA_LENGTH,"
+            + " c.DATA_PRECISION, c.DATA_SCALE, c.CHAR_LENGTH, c.CHAR_USED, c.NULLABLE, c.VIRTUAL_COLUMN, c.DATA_DEFAULT"
+            + " FROM ALL_TAB_COLS c JOIN ALL_TABLES t ON t.OWNER = c.OWNER AND t.TABLE_NAME = c.TABLE_NAME"
+            + " WHERE c.OWNER = ? AND c.HIDDEN_COLUMN = 'NO'" + TABLE_FILTER
+            + " ORDER BY c.TABLE_NAME, c.COLUMN_ID";
+
+    private static final String PRIMARY_KEYS = "SELECT k.TABLE_NAME, cc.COLUMN_NAME"
+            + " FROM ALL_CONSTRAINTS k JOIN ALL_CONS_COLUMNS cc"
+            + " ON cc.OWNER = k.OWNER AND cc.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND cc.TABLE_NAME = k.TABLE_NAME"
+            + " WHERE k.OWNER = ? AND k.CONSTRAINT_TYPE = 'P'"
+            + " ORDER BY k.TABLE_NAME, cc.POSITION";
+
+    /** Foreign keys (R) and the primary or unique key (P, U) each references. */
+    private static final String FOREIGN_KEYS = "SELECT DISTINCT k.TABLE_NAME, r.OWNER, r.TABLE_NAME"
+            + " FROM ALL_CONSTRAINTS k JOIN ALL_CONSTRAINTS r"
+            + " ON r.OWNER = k.R_OWNER AND r.CONSTRAINT_NAME = k.R_CONSTRAINT_NAME"
+            + " WHERE k.OWNER = ? AND k.CONSTRAINT_TYPE = 'R' AND r.CONSTRAINT_TYPE IN ('P', 'U')";
+
+    private OracleSchemaReader() {
+    }
+
+    /** Owner matched exactly, then upper-cased, then ignoring case. */
+    static String resolve(Connection connection, String owner) throws SQLException {
+        List<String> candidates = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(USERS)) {
+            ps.setString(1, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(rs.getString(1));
+                }
+            }
+        }
+        if (candidates.contains(owner)) {
+            return owner;
+        }
+        String upper = owner.toUpperCase(Locale.ROOT);
+        if (candidates.contains(upper)) {
+            return upper;
+        }
+        if (candidates.isEmpty()) {
+            throw new UnknownTargetException("unknown schema \"" + owner + "\": the target has no user (owner) \""
+                    + upper + "\"");
+        }
+        return candidates.get(0);
+    }
+
+    static TargetSchema read(Connection connection, String owner) throws SQLException {
+        Map<String, List<ColumnInfo>> columns = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
+            ps.setString(1, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String table = rs.getString(1);
+                    String column = rs.getString(2);
+                    String sqlType = format(rs.getString(3), intOrNull(rs, 4), intOrNull(rs, 5), intOrNull(rs, 6),
+                            intOrNull(rs, 7), rs.getString(8));
+                    boolean nullable = !"N".equals(rs.getString(9));
+                    boolean virtual = "YES".equals(rs.getString(10));
+                    String dataDefault = rs.getString(11);
+                    boolean hasDefault = !virtual && dataDefault != null && !dataDefault.isBlank()
+                            && !dataDefault.trim().equalsIgnoreCase("NULL");
+                    columns.computeIfAbsent(table, k -> new ArrayList<>()).add(new ColumnInfo(column, sqlType,
+                            OracleType.parse(sqlType).kind().label, nullable, hasDefault, virtual));
+                }
+            }
+        }
+        Map<String, List<String>> keys = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(PRIMARY_KEYS)) {
+            ps.setString(1, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+        }
+        Map<String, Set<TableName>> parents = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(FOREIGN_KEYS)) {
+            ps.setString(1, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    parents.computeIfAbsent(rs.getString(1), k -> new HashSet<>())
+                            .add(new TableName(rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        Map<String, TableInfo> tables = new LinkedHashMap<>();
+        for (Map.Entry<String, List<ColumnInfo>> e : columns.entrySet()) {
+            String name = e.getKey();
+            tables.put(name, new TableInfo(new TableName(owner, name), e.getValue(),
+                    keys.getOrDefault(name, List.of()), parents.getOrDefault(name, Set.of())));
+        }
+        return new TargetSchema(owner, tables);
+    }
+
+    /**
+     * Formats a dictionary type Oracle-style: {@code NUMBER(12,2)}, {@code NUMBER(19)}, {@code NUMBER}
+     * (no precision), {@code NUMBER(38)} (INTEGER: no precision, scale 0), {@code FLOAT(126)},
+     * {@code VARCHAR2(255 CHAR)}, {@code CHAR(1 BYTE)}, {@code NVARCHAR2(10)}, {@code RAW(16)};
+     * {@code DATE}, {@code TIMESTAMP(6) WITH TIME ZONE}, {@code CLOB}, {@code BLOB},
+     * {@code BINARY_DOUBLE} and others as the dictionary spells them.
+     */
+    static String format(String dataType, Integer dataLength, Integer precision, Integer scale, Integer charLength,
+            String charUsed) {
+        switch (dataType) {
+            case "NUMBER":
+                if (precision == null) {
+                    return scale == null ? "NUMBER" : scale == 0 ? "NUMBER(38)" : "NUMBER(38," + scale + ")";
+                }
+                return scale == null || scale == 0 ? "NUMBER(" + precision + ")" : "NUMBER(" + precision + "," + scale + ")";
+            case "FLOAT":
+                return precision == null ? "FLOAT" : "FLOAT(" + precision + ")";
+            case "VARCHAR2":
+            case "CHAR":
+                return dataType + "(" + charLength + ("B".equals(charUsed) ? " BYTE)" : " CHAR)");
+            case "NVARCHAR2":
+            case "NCHAR":
+                return dataType + "(" + charLength + ")";
+            case "RAW":
+                return "RAW(" + dataLength + ")";
+            default:
+                return dataType;
+        }
+    }
+
+    private static Integer intOrNull(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+}
