@@ -300,7 +300,7 @@ public final class Pipeline implements Failback {
         if (lag.isNegative()) {
             lag = Duration.ZERO;
         }
-        return new Status(state.get(), received, applied, backlog, lag, counters.snapshot(), per, lastError);
+        return new Status(state.get(), received, applied, backlog, lag, counters.snapshot(applier == null ? 0 : applier.retries()), per, lastError);
     }
 
     @Override
