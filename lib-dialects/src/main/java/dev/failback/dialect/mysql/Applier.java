@@ -30,20 +30,22 @@ abstract class Applier {
     private static final String ALIAS = "failback_new";
 
     final OdkuForm form;
+    final boolean mysql;
     final Limits limits;
     private final AtomicLong maxPacket = new AtomicLong(-1);
 
-    Applier(OdkuForm form, Limits limits) {
+    Applier(OdkuForm form, boolean mysql, Limits limits) {
         this.form = form;
+        this.mysql = mysql;
         this.limits = limits;
     }
 
-    static Applier of(MySqlApplyTechnique technique, OdkuForm form, Limits limits) {
+    static Applier of(MySqlApplyTechnique technique, OdkuForm form, boolean mysql, Limits limits) {
         switch (technique) {
             case MULTI_ROW:
-                return new MultiRowApplier(form, limits);
+                return new MultiRowApplier(form, mysql, limits);
             case BATCH_REWRITE:
-                return new BatchApplier(form, limits);
+                return new BatchApplier(form, mysql, limits);
             default:
                 throw new IllegalArgumentException("unknown technique " + technique);
         }
@@ -74,7 +76,7 @@ abstract class Applier {
             int i = 0;
             for (List<Map<String, Json.Value>> group : groups.values()) {
                 Shape shape = shapes.get(i++);
-                Statement upsert = new Statement(table, shape, pk, form, guarded);
+                Statement upsert = new Statement(table, shape, pk, form, mysql, guarded);
                 List<Json.Value[]> values = new ArrayList<>(group.size());
                 for (Map<String, Json.Value> fields : group) {
                     Json.Value[] row = new Json.Value[shape.keys().size()];
@@ -192,7 +194,7 @@ abstract class Applier {
         /** {@code AS failback_new ON DUPLICATE KEY UPDATE ...}. */
         final String tail;
 
-        Statement(TableInfo table, Shape shape, List<ColumnInfo> pk, OdkuForm form, boolean guarded) {
+        Statement(TableInfo table, Shape shape, List<ColumnInfo> pk, OdkuForm form, boolean mysql, boolean guarded) {
             this.table = table;
             this.columns = shape.columns();
             this.pk = pk;
@@ -201,7 +203,7 @@ abstract class Applier {
             StringBuilder row = new StringBuilder("(");
             for (int i = 0; i < types.length; i++) {
                 types[i] = MyType.of(columns.get(i));
-                row.append(i == 0 ? "" : ", ").append(Values.placeholder(types[i]));
+                row.append(i == 0 ? "" : ", ").append(Values.placeholder(types[i], mysql));
             }
             this.row = row.append(')').toString();
             this.pkIndex = new int[pk.size()];

@@ -17,8 +17,8 @@ import java.util.List;
  */
 final class BatchApplier extends Applier {
 
-    BatchApplier(OdkuForm form, Limits limits) {
-        super(form, limits);
+    BatchApplier(OdkuForm form, boolean mysql, Limits limits) {
+        super(form, mysql, limits);
     }
 
     @Override

@@ -15,8 +15,8 @@ import java.util.function.IntFunction;
  */
 final class MultiRowApplier extends Applier {
 
-    MultiRowApplier(OdkuForm form, Limits limits) {
-        super(form, limits);
+    MultiRowApplier(OdkuForm form, boolean mysql, Limits limits) {
+        super(form, mysql, limits);
     }
 
     @Override

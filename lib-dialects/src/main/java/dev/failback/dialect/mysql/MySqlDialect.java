@@ -134,7 +134,8 @@ public final class MySqlDialect implements Dialect {
     MySqlDialect(Flavor flavor, MySqlApplyTechnique technique, Applier.OdkuForm form, Applier.Limits limits) {
         this.flavor = requireNonNull(flavor, "flavor");
         this.technique = requireNonNull(technique, "technique");
-        this.applier = Applier.of(technique, requireNonNull(form, "form"), requireNonNull(limits, "limits"));
+        this.applier = Applier.of(technique, requireNonNull(form, "form"), flavor == Flavor.MYSQL,
+                requireNonNull(limits, "limits"));
     }
 
     /**

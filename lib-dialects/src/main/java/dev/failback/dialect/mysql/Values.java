@@ -34,9 +34,16 @@ final class Values {
     private Values() {
     }
 
-    /** The placeholder of a column in a VALUES row: {@code ?}, or a conversion around it. */
-    static String placeholder(MyType type) {
-        return type.category() == MyType.Category.GEOMETRY ? "ST_GeomFromGeoJSON(?)" : "?";
+    /**
+     * The placeholder of a column in a VALUES row: {@code ?}, or a conversion around it. GeoJSON is
+     * read with SRID 0 on both flavors (MySQL would default to 4326, which swaps axes and limits
+     * coordinates to latitude/longitude ranges).
+     */
+    static String placeholder(MyType type, boolean mysql) {
+        if (type.category() != MyType.Category.GEOMETRY) {
+            return "?";
+        }
+        return mysql ? "ST_GeomFromGeoJSON(?, 1, 0)" : "ST_GeomFromGeoJSON(?)";
     }
 
     /**
