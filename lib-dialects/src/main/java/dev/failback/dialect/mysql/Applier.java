@@ -118,6 +118,11 @@ abstract class Applier {
         if (!upsert.guarded) {
             return;
         }
+        for (int k : upsert.pkIndex) {
+            if (k < 0) {
+                return; // a generated key column is not written, so its value cannot be looked up
+            }
+        }
         int width = upsert.pk.size();
         int per = Math.max(1, Math.min(limits.maxRows(), MAX_BIND_PARAMETERS / width));
         for (int start = from; start < from + n; start += per) {
