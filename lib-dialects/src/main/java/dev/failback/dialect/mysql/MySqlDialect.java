@@ -1,0 +1,368 @@
+package dev.failback.dialect.mysql;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.failback.Mutation;
+import dev.failback.TableName;
+import dev.failback.spi.Dialect;
+import dev.failback.spi.ErrorKind;
+import dev.failback.spi.TableInfo;
+import dev.failback.spi.TargetSchema;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MySQL and MariaDB dialect: webhook paths {@code /database}, schemas read from
+ * {@code information_schema}, rows applied set-wise with {@code INSERT ... ON DUPLICATE KEY UPDATE}
+ * and {@code DELETE ... WHERE key IN (...)}, a few statements per call whatever the row count.
+ *
+ * <p><b>Flavors.</b> On MySQL (8.0.19 and later) the update part names the proposed row through an
+ * alias ({@code INSERT ... VALUES (...) AS new ON DUPLICATE KEY UPDATE c = new.c}; the
+ * {@code VALUES(c)} function is deprecated since 8.0.20); on MariaDB, which has no alias form, it uses
+ * {@code c = VALUES(c)}. {@link MySqlDialectProvider} and {@link #detect} pick the flavor from the
+ * server version.
+ *
+ * <p><b>Columns.</b> Rows that carry different sets of keys are written in separate statements, each
+ * writing only its keys' columns: a missing column keeps its value on update and gets its default on
+ * insert. Generated columns are never written. Rows with only key columns are inserted or left as
+ * they are (a no-op update, not {@code INSERT IGNORE}, which would turn errors into warnings).
+ *
+ * <p><b>Unique keys other than the primary key.</b> {@code ON DUPLICATE KEY UPDATE} fires on any
+ * unique index, so a plain upsert whose row collides with <em>another</em> row's unique value would
+ * silently update that other row. For tables that have such indexes (as read by {@link #readSchema},
+ * and for every table this dialect has not read) the upsert is guarded: each assignment is
+ * {@code c = IF(pk <=> new.pk, new.c, c)}, so a row whose conflict is on a secondary unique key
+ * leaves the other row untouched, and a {@code SELECT COUNT(*) ... WHERE pk IN (...)} afterwards
+ * verifies that every upserted key is present. A row that is missing collided with another row's
+ * unique value and fails the call with error 1062 (SQLState 23000, {@link ErrorKind#CONSTRAINT}),
+ * naming the table; an existing row updated to a colliding value fails with 1062 from the server
+ * itself. Nothing is ever overwritten: the behaviour matches PostgreSQL's
+ * {@code ON CONFLICT (pk) DO UPDATE}. The guard costs one extra query per statement.
+ *
+ * <p><b>Values</b> arrive as CockroachDB changefeed JSON and are bound typed from their exact text:
+ * integers and decimals as exact numbers, floats as doubles, {@code \x} hex as bytes,
+ * {@code binary(16)} from a UUID's 16 bytes, {@code bit(n)} from binary digits, time stamps with a
+ * zone ({@code ...Z}) as UTC wall-clock time (TIMESTAMP columns are written in a session whose time
+ * zone is UTC for the duration of the call), JSON values and arrays as JSON text, GeoJSON through
+ * {@code ST_GeomFromGeoJSON}. {@link #checkRow} refuses what MySQL cannot store (non-finite floats,
+ * out-of-range values) before the batch is staged.
+ *
+ * <p><b>Connection requirements.</b> Strict SQL mode ({@code STRICT_TRANS_TABLES}, the default on
+ * both servers) so that bad values fail instead of being truncated. {@link MySqlApplyTechnique#BATCH_REWRITE}
+ * switches Connector/J's {@code rewriteBatchedStatements} on by itself.
+ *
+ * <p>Thread-safe: every method works on the connection it is given; the only state is what
+ * {@link #readSchema} learned about unique keys.
+ */
+public final class MySqlDialect implements Dialect {
+
+    /** The technique used when none is given: the fastest one measured. */
+    public static final MySqlApplyTechnique DEFAULT_TECHNIQUE = MySqlApplyTechnique.MULTI_ROW;
+
+    /** Type kind of JSON columns: MySQL {@code json}, MariaDB LONGTEXT with a {@code json_valid} check. */
+    public static final String KIND_JSON = "json";
+    /** Type kind of geometry columns (written from GeoJSON). */
+    public static final String KIND_GEOMETRY = "geometry";
+    /** Type kind of {@code enum} columns. */
+    public static final String KIND_ENUM = "enum";
+    /** Type kind of {@code set} columns. */
+    public static final String KIND_SET = "set";
+    /** Type kind of {@code bit(n)} columns. */
+    public static final String KIND_BIT = "bit";
+    /** Type kind of {@code binary}, {@code varbinary} and blob columns. */
+    public static final String KIND_BINARY = "binary";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MySqlDialect.class);
+    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
+
+    /** Which server family the dialect writes to. */
+    public enum Flavor {
+        /** Oracle MySQL (8.0.19 or later for the alias form of ON DUPLICATE KEY UPDATE). */
+        MYSQL,
+        /** MariaDB. */
+        MARIADB;
+
+        /**
+         * Detects the flavor from a version string ({@code DatabaseMetaData#getDatabaseProductVersion}
+         * or {@code SELECT VERSION()}): MariaDB when it mentions MariaDB.
+         *
+         * @param version the version string, never null
+         * @return the flavor
+         */
+        public static Flavor of(String version) {
+            return version.toLowerCase(Locale.ROOT).contains("mariadb") ? MARIADB : MYSQL;
+        }
+    }
+
+    private final Flavor flavor;
+    private final MySqlApplyTechnique technique;
+    private final Applier applier;
+    /** Per folded table name: whether upserts are guarded (the table has secondary unique keys). */
+    private final Map<TableName, Boolean> guarded = new ConcurrentHashMap<>();
+
+    /**
+     * Creates the dialect with {@link #DEFAULT_TECHNIQUE}.
+     *
+     * @param flavor the server family, never null
+     */
+    public MySqlDialect(Flavor flavor) {
+        this(flavor, DEFAULT_TECHNIQUE);
+    }
+
+    /**
+     * Creates the dialect.
+     *
+     * @param flavor    the server family, never null
+     * @param technique how rows are shipped, never null
+     */
+    public MySqlDialect(Flavor flavor, MySqlApplyTechnique technique) {
+        this(flavor, technique, requireNonNull(flavor, "flavor") == Flavor.MARIADB
+                ? Applier.OdkuForm.VALUES_FUNCTION : Applier.OdkuForm.ALIAS, Applier.Limits.DEFAULT);
+    }
+
+    MySqlDialect(Flavor flavor, MySqlApplyTechnique technique, Applier.OdkuForm form, Applier.Limits limits) {
+        this.flavor = requireNonNull(flavor, "flavor");
+        this.technique = requireNonNull(technique, "technique");
+        this.applier = Applier.of(technique, requireNonNull(form, "form"), flavor == Flavor.MYSQL,
+                requireNonNull(limits, "limits"));
+    }
+
+    /**
+     * Creates the dialect for the server a connection talks to: its flavor, and on MySQL before
+     * 8.0.19 the {@code VALUES()} form of ON DUPLICATE KEY UPDATE.
+     *
+     * @param connection a target connection
+     * @param technique  how rows are shipped, never null
+     * @return the dialect
+     * @throws SQLException when the metadata cannot be read
+     */
+    public static MySqlDialect detect(Connection connection, MySqlApplyTechnique technique) throws SQLException {
+        DatabaseMetaData md = connection.getMetaData();
+        return forServer(md.getDatabaseProductName() + " " + md.getDatabaseProductVersion(), technique);
+    }
+
+    static MySqlDialect forServer(String productAndVersion, MySqlApplyTechnique technique) {
+        Flavor flavor = Flavor.of(productAndVersion);
+        Applier.OdkuForm form = Applier.OdkuForm.VALUES_FUNCTION;
+        if (flavor == Flavor.MYSQL) {
+            Matcher m = VERSION.matcher(productAndVersion);
+            boolean old = m.find() && (Integer.parseInt(m.group(1)) * 1_000_000 + Integer.parseInt(m.group(2)) * 1_000
+                    + Integer.parseInt(m.group(3))) < 8_000_019;
+            form = old ? Applier.OdkuForm.VALUES_FUNCTION : Applier.OdkuForm.ALIAS;
+        }
+        return new MySqlDialect(flavor, technique, form, Applier.Limits.DEFAULT);
+    }
+
+    /**
+     * Returns the server family.
+     *
+     * @return the flavor, never null
+     */
+    public Flavor flavor() {
+        return flavor;
+    }
+
+    /**
+     * Returns the apply technique in use.
+     *
+     * @return the technique, never null
+     */
+    public MySqlApplyTechnique technique() {
+        return technique;
+    }
+
+    /** Returns {@code mysql} or {@code mariadb}. */
+    @Override
+    public String name() {
+        return flavor == Flavor.MARIADB ? "mariadb" : "mysql";
+    }
+
+    /** Returns 1: MySQL webhook paths name a database ({@code /database}). */
+    @Override
+    public int schemaPathSegments() {
+        return 1;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The segment names a database ({@code information_schema.schemata}), matched exactly first,
+     * then ignoring case.
+     */
+    @Override
+    public String resolveSchema(Connection connection, List<String> segments) throws SQLException {
+        requireNonNull(connection, "connection");
+        requireNonNull(segments, "segments");
+        if (segments.size() != 1) {
+            throw new IllegalArgumentException("MySQL paths have 1 segment (/database), but got " + segments);
+        }
+        return SchemaReader.resolve(connection, segments.get(0));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads every base table in three queries (four on MariaDB). Tables without a primary key get
+     * an empty key list. Also remembers which tables have unique keys other than the primary key, for
+     * the guarded upsert (see the class comment).
+     */
+    @Override
+    public TargetSchema readSchema(Connection connection, String schema) throws SQLException {
+        requireNonNull(connection, "connection");
+        requireNonNull(schema, "schema");
+        SchemaReader.Result r = SchemaReader.read(connection, schema, flavor);
+        for (TableInfo t : r.schema().tables().values()) {
+            Map<String, List<String>> unique = r.uniqueKeys().get(t.name().name());
+            guarded.put(t.name().folded(), unique != null && !unique.isEmpty());
+            if (unique != null) {
+                LOG.debug("{} has unique keys besides its primary key {}: upserts are guarded", t.name(), unique);
+            }
+        }
+        return r.schema();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Refuses values MySQL/MariaDB cannot store: {@code NaN} and infinities in numeric columns,
+     * integers out of the (signed or unsigned) range, decimals beyond their precision, strings longer
+     * than {@code char(n)}/{@code varchar(n)} (in characters) or a text type (in UTF-8 bytes), bytes
+     * longer than {@code binary(n)}/{@code varbinary(n)}, unknown ENUM/SET labels, dates outside years
+     * 0001-9999 (and {@code infinity}), TIMESTAMP values outside 1970-2038, arrays or objects for
+     * scalar columns, and null for NOT NULL columns.
+     */
+    @Override
+    public String checkRow(TableInfo table, String after) {
+        return RowChecker.check(table, after);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when the table has no primary key, or a row has a key that
+     *                                  names no column or lacks a primary-key column
+     * @throws java.sql.SQLIntegrityConstraintViolationException (error 1062) when a row collides with
+     *                                  another row on a unique key other than the primary key
+     */
+    @Override
+    public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        requireNonNull(connection, "connection");
+        requireNonNull(table, "table");
+        requireNonNull(rows, "rows");
+        if (rows.isEmpty()) {
+            return;
+        }
+        boolean guard = guarded.getOrDefault(table.name().folded(), Boolean.TRUE);
+        LOG.debug("upsert {} rows into {} ({}{})", rows.size(), table.name(), technique, guard ? ", guarded" : "");
+        applier.upsert(connection, table, rows, guard);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when the table has no primary key or a key has the wrong arity
+     */
+    @Override
+    public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        requireNonNull(connection, "connection");
+        requireNonNull(table, "table");
+        requireNonNull(rows, "rows");
+        if (rows.isEmpty()) {
+            return;
+        }
+        LOG.debug("delete {} rows from {} ({})", rows.size(), table.name(), technique);
+        applier.delete(connection, table, rows);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>By MySQL/MariaDB error number ({@link SQLException#getErrorCode()}), then SQLState:
+     * <ul>
+     *   <li>transient: 1213 deadlock, 1205 lock wait timeout, 2006/2013 server gone or connection lost,
+     *       1040 too many connections, 1047/1053/1077-1080 server shutting down or unknown command,
+     *       4031 disconnected for inactivity, 1927 connection killed (MariaDB), 3572 lock NOWAIT;
+     *       SQLState {@code 08*} and {@code 40001}; and driver exceptions that mean a lost connection;</li>
+     *   <li>constraint: 1451/1452 foreign key, 1062 duplicate key, 1048 NOT NULL, 3819/4025 check constraint;</li>
+     *   <li>data: 1264 out of range, 1265 truncated, 1366 incorrect value, 1406 too long, 1292 incorrect
+     *       date/time, 3140 invalid JSON (MySQL), 4078 invalid JSON (MariaDB), 1367/1690 value out of range;</li>
+     *   <li>other: everything else (missing tables, privileges, syntax).</li>
+     * </ul>
+     * (4025 is MariaDB's CHECK violation; its {@code json_valid} check on JSON columns makes invalid JSON a constraint failure there.)
+     */
+    @Override
+    public ErrorKind classify(SQLException e) {
+        requireNonNull(e, "e");
+        for (SQLException x = e; x != null; x = x.getCause() instanceof SQLException s ? s : null) {
+            switch (x.getErrorCode()) {
+                case 1213:
+                case 1205:
+                case 2006:
+                case 2013:
+                case 1040:
+                case 1047:
+                case 1053:
+                case 1077:
+                case 1078:
+                case 1079:
+                case 1080:
+                case 4031:
+                case 1927:
+                case 3572:
+                    return ErrorKind.TRANSIENT;
+                case 1451:
+                case 1452:
+                case 1062:
+                case 1048:
+                case 3819:
+                case 4025:
+                    return ErrorKind.CONSTRAINT;
+                case 1264:
+                case 1265:
+                case 1366:
+                case 1406:
+                case 1292:
+                case 3140:
+                case 4078:
+                case 1367:
+                case 1690:
+                    return ErrorKind.DATA;
+                default:
+                    break;
+            }
+            if (x.getErrorCode() != 0) {
+                break;
+            }
+        }
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("08") || state.equals("40001"))) {
+            return ErrorKind.TRANSIENT;
+        }
+        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException
+                || e instanceof java.sql.SQLNonTransientConnectionException) {
+            return ErrorKind.TRANSIENT;
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return ErrorKind.TRANSIENT;
+            }
+        }
+        return ErrorKind.OTHER;
+    }
+
+    @Override
+    public String toString() {
+        return "MySqlDialect[" + name() + ", " + technique + "]";
+    }
+}
