@@ -105,8 +105,8 @@ final class SchemaReader {
                     Type t = new Type(rs.getString(3), rs.getString(4), rs.getString(5), integer(rs, 6), integer(rs, 7),
                             integer(rs, 8), rs.getString(9));
                     columns.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new ColumnInfo(
-                            rs.getString(2), t.sqlType(), t.kind(), rs.getBoolean(10), rs.getBoolean(11),
-                            rs.getBoolean(12)));
+                            rs.getString(2), t.sqlType(), t.kind(), rs.getBoolean(10),
+                            rs.getBoolean(11) || rs.getBoolean(12), rs.getBoolean(12)));
                 }
             }
         }
