@@ -43,9 +43,10 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
      * @param resolvedIgnored  resolved timestamps that repeated or went backwards (logged, answered 200)
      * @param rejected         requests answered 4xx
      * @param unavailable      requests answered 503
+     * @param retries          target transactions retried in place after a transient failure (deadlock, lock wait, lost connection)
      */
     public record Counters(long requests, long received, long staged, long duplicates, long stale, long upserts,
             long deletes, long windows, long resolvedReceived, long resolvedIgnored, long rejected,
-            long unavailable) {
+            long unavailable, long retries) {
     }
 }

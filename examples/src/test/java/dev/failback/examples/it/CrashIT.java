@@ -24,7 +24,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The pipeline runs in a child JVM that is killed with SIGKILL (kill -9) after staging and before the
@@ -35,16 +34,23 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CrashIT {
     private static final long T = 1_759_246_900_000_000_000L;
 
-    private PgSchema db;
+    private TargetDb db;
+    private TargetDb.Kind kind;
     private int port;
     private Process child;
     private Mode mode;
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> targetsAndModes() {
+        return java.util.Arrays.stream(TargetDb.Kind.values()).flatMap(k -> java.util.Arrays.stream(Mode.values())
+                .map(m -> org.junit.jupiter.params.provider.Arguments.of(k, m)));
+    }
+
     @ParameterizedTest
-    @EnumSource(Mode.class)
-    void killNineAtEveryStageLosesNothing(Mode mode) throws Exception {
+    @org.junit.jupiter.params.provider.MethodSource("targetsAndModes")
+    void killNineAtEveryStageLosesNothing(TargetDb.Kind kind, Mode mode) throws Exception {
         this.mode = mode;
-        db = new PgSchema("crash");
+        this.kind = kind;
+        db = kind.create("crash");
         try {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
             port = freePort();
@@ -171,7 +177,9 @@ class CrashIT {
     private void spawn() throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), TestDatabases.postgresUrl(), db.name + "_staging", Integer.toString(port),
+                CrashChild.class.getName(), kind == TargetDb.Kind.POSTGRESQL ? TestDatabases.postgresUrl()
+                        : TestDatabases.mysqlUrl() + "&rewriteBatchedStatements=true&sessionVariables=time_zone='+00:00'",
+                db.stagingSchema(), Integer.toString(port),
                 mode.name(), "7");
         pb.redirectErrorStream(true);
         child = pb.start();

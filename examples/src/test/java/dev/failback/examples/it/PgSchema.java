@@ -18,7 +18,7 @@ import java.util.List;
  * A uniquely named PostgreSQL schema for one test, with a pool on the test database. Tests stage in
  * {@code <name>_staging}; both schemas are dropped on close.
  */
-final class PgSchema implements AutoCloseable {
+final class PgSchema implements TargetDb {
     final String name;
     final String database;
     final HikariDataSource dataSource;
@@ -46,12 +46,24 @@ final class PgSchema implements AutoCloseable {
         }
     }
 
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     /** The webhook path of this schema. */
-    String path() {
+    @Override
+    public String path() {
         return "/" + database + "/" + name;
     }
 
-    List<List<String>> query(String sql) throws SQLException {
+    @Override
+    public List<List<String>> query(String sql) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql.replace("$S", name))) {
@@ -67,12 +79,14 @@ final class PgSchema implements AutoCloseable {
         return rows;
     }
 
-    String one(String sql) throws SQLException {
+    @Override
+    public String one(String sql) throws SQLException {
         List<List<String>> rows = query(sql);
         return rows.isEmpty() ? null : rows.get(0).get(0);
     }
 
-    void execute(String sql) throws SQLException {
+    @Override
+    public void execute(String sql) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(sql.replace("$S", name));
         }

@@ -14,7 +14,8 @@ import dev.failback.Status;
 import dev.failback.jetty.JettySink;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What a real changefeed re-sends: byte-identical HTTP retries, re-emission after a restart with older
@@ -23,16 +24,16 @@ import org.junit.jupiter.api.Test;
  */
 class RedeliveryIT {
     private static final long T = 1_759_246_900_000_000_000L;
-    private PgSchema db;
+    private TargetDb db;
     private Failback failback;
     private Http http;
 
-    private void start(Mode mode) throws Exception {
-        db = new PgSchema("redeliver");
+    private void start(TargetDb.Kind kind, Mode mode) throws Exception {
+        db = kind.create("redeliver");
         db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
         JettySink sink = JettySink.bind("127.0.0.1", 0);
-        failback = Failback.builder().name("redeliver-" + mode).target(db.dataSource).mode(mode)
-                .stagingSchema(db.name + "_staging").createStagingSchema(true).sink(sink).start();
+        failback = Failback.builder().name("redeliver-" + kind + "-" + mode).target(db.dataSource()).mode(mode)
+                .stagingSchema(db.stagingSchema()).createStagingSchema(true).sink(sink).start();
         http = new Http("http://127.0.0.1:" + sink.port());
     }
 
@@ -55,9 +56,10 @@ class RedeliveryIT {
         return db.one("SELECT v FROM $S.kv WHERE id = " + id);
     }
 
-    @Test
-    void consistentModeSurvivesRetriesReemissionAndResolvedRegressions() throws Exception {
-        start(Mode.CONSISTENT);
+    @ParameterizedTest
+    @EnumSource(TargetDb.Kind.class)
+    void consistentModeSurvivesRetriesReemissionAndResolvedRegressions(TargetDb.Kind kind) throws Exception {
+        start(kind, Mode.CONSISTENT);
         String b1 = batch(upsert("kv", 1, "1", hlc(T + 1)), upsert("kv", 2, "x1", hlc(T + 1)));
         ok(b1);
         ok(b1); // byte-identical HTTP retry
@@ -88,9 +90,10 @@ class RedeliveryIT {
         assertThat(c.rejected() + c.unavailable()).isZero();
     }
 
-    @Test
-    void reemissionBeforeResolvedFoldsToTheNewestVersion() throws Exception {
-        start(Mode.CONSISTENT);
+    @ParameterizedTest
+    @EnumSource(TargetDb.Kind.class)
+    void reemissionBeforeResolvedFoldsToTheNewestVersion(TargetDb.Kind kind) throws Exception {
+        start(kind, Mode.CONSISTENT);
         ok(batch(upsert("kv", 7, "1", hlc(T + 1))));
         ok(batch(upsert("kv", 7, "2a", hlc(T + 2))));
         ok(batch(upsert("kv", 7, "3", hlc(T + 3))));
@@ -101,9 +104,10 @@ class RedeliveryIT {
         assertThat(v(7)).isEqualTo("4");
     }
 
-    @Test
-    void immediateModeNeverLetsAnOlderVersionOverwriteANewerOne() throws Exception {
-        start(Mode.IMMEDIATE);
+    @ParameterizedTest
+    @EnumSource(TargetDb.Kind.class)
+    void immediateModeNeverLetsAnOlderVersionOverwriteANewerOne(TargetDb.Kind kind) throws Exception {
+        start(kind, Mode.IMMEDIATE);
         ok(batch(upsert("kv", 1, "1", hlc(T + 1))));
         assertThat(v(1)).isEqualTo("1"); // applied before the 200
         ok(batch(upsert("kv", 1, "2a", hlc(T + 2))));

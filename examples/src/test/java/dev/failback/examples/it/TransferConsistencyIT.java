@@ -15,7 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Consistency under a transfer workload: every source transaction moves money between two accounts
@@ -24,23 +25,24 @@ import org.junit.jupiter.api.Test;
  */
 class TransferConsistencyIT {
 
-    @Test
-    void theTargetNeverShowsATornTransfer() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TargetDb.Kind.class)
+    void theTargetNeverShowsATornTransfer(TargetDb.Kind kind) throws Exception {
         TransferWorkload workload = new TransferWorkload(40, 1_000);
-        try (PgSchema db = new PgSchema("transfer")) {
-            db.execute(workload.postgresDdl(db.name));
+        try (TargetDb db = kind.create("transfer")) {
+            db.execute(kind == TargetDb.Kind.POSTGRESQL ? workload.postgresDdl(db.name()) : workload.mysqlDdl(db.name()));
             JettySink sink = JettySink.bind("127.0.0.1", 0);
             AtomicBoolean reading = new AtomicBoolean(true);
             AtomicLong reads = new AtomicLong();
             AtomicLong violations = new AtomicLong();
             AtomicReference<String> firstViolation = new AtomicReference<>();
-            try (Failback failback = Failback.builder().name("transfer").target(db.dataSource)
-                    .stagingSchema(db.name + "_staging").createStagingSchema(true).flushSize(50).sink(sink).start()) {
+            try (Failback failback = Failback.builder().name("transfer-" + kind).target(db.dataSource())
+                    .stagingSchema(db.stagingSchema()).createStagingSchema(true).flushSize(50).sink(sink).start()) {
                 Thread reader = new Thread(() -> {
-                    try (Connection c = db.dataSource.getConnection(); Statement s = c.createStatement()) {
+                    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
                         while (reading.get()) {
                             try (ResultSet rs = s.executeQuery("SELECT count(*), coalesce(sum(balance), 0) FROM "
-                                    + db.name + ".accounts")) {
+                                    + db.name() + ".accounts")) {
                                 rs.next();
                                 long n = rs.getLong(1);
                                 long total = rs.getLong(2);
@@ -66,7 +68,7 @@ class TransferConsistencyIT {
                     sim.runTransactions(3_000);
                     last = sim.finish();
                     assertThat(failback.awaitApplied(last, Duration.ofSeconds(60))).isTrue();
-                    TargetVerifier.Report report = TargetVerifier.verify(db.dataSource, db.name, sim.model());
+                    TargetVerifier.Report report = TargetVerifier.verify(db.dataSource(), db.name(), sim.model());
                     assertThat(report.matches()).as(report.toString()).isTrue();
                     assertThat(sim.stats().resolvedSent()).isGreaterThan(5);
                 } finally {
@@ -75,7 +77,7 @@ class TransferConsistencyIT {
                 }
                 assertThat(failback.status().counters().windows()).isGreaterThan(5);
             }
-            System.out.println("TransferConsistencyIT: " + reads.get() + " reads of the target, " + violations.get()
+            System.out.println("TransferConsistencyIT " + kind + ": " + reads.get() + " reads of the target, " + violations.get()
                     + " torn");
             assertThat(reads.get()).as("reads of the target").isGreaterThan(2_000);
             assertThat(violations.get()).as("torn reads: " + firstViolation.get()).isZero();

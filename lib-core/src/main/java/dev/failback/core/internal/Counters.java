@@ -18,9 +18,9 @@ final class Counters {
     final LongAdder rejected = new LongAdder();
     final LongAdder unavailable = new LongAdder();
 
-    Status.Counters snapshot() {
+    Status.Counters snapshot(long retries) {
         return new Status.Counters(requests.sum(), received.sum(), staged.sum(), duplicates.sum(), stale.sum(),
                 upserts.sum(), deletes.sum(), windows.sum(), resolvedReceived.sum(), resolvedIgnored.sum(),
-                rejected.sum(), unavailable.sum());
+                rejected.sum(), unavailable.sum(), retries);
     }
 }

@@ -9,8 +9,7 @@ import dev.failback.Mode;
 import dev.failback.State;
 import dev.failback.Status;
 import dev.failback.WebhookHandler;
-import dev.failback.core.internal.staging.JdbcCheckpointStore;
-import dev.failback.core.internal.staging.JdbcStagingStore;
+import dev.failback.core.internal.staging.StagingStores;
 import dev.failback.spi.Checkpoint;
 import dev.failback.spi.CheckpointStore;
 import dev.failback.spi.Dialect;
@@ -86,10 +85,10 @@ public final class Pipeline implements Failback {
         LOG.info("{} - starting failback ({} mode)", config.name(), config.mode().name().toLowerCase());
         dialect = config.dialect().orElseGet(() -> Dialects.detect(config.target()));
         LOG.info("{} - target dialect: {}", config.name(), dialect.name());
-        staging = config.stagingStore()
-                .orElseGet(() -> new JdbcStagingStore(stagingDataSource, config.stagingSchema(), config.createStagingSchema()));
-        checkpoints = config.checkpointStore()
-                .orElseGet(() -> new JdbcCheckpointStore(stagingDataSource, config.stagingSchema(), config.createStagingSchema()));
+        StagingStores.Stores jdbc = config.stagingStore().isPresent() && config.checkpointStore().isPresent() ? null
+                : StagingStores.jdbc(stagingDataSource, config.stagingSchema(), config.createStagingSchema());
+        staging = config.stagingStore().orElseGet(() -> jdbc.staging());
+        checkpoints = config.checkpointStore().orElseGet(() -> jdbc.checkpoints());
         try {
             staging.init();
             checkpoints.init();
@@ -301,7 +300,7 @@ public final class Pipeline implements Failback {
         if (lag.isNegative()) {
             lag = Duration.ZERO;
         }
-        return new Status(state.get(), received, applied, backlog, lag, counters.snapshot(), per, lastError);
+        return new Status(state.get(), received, applied, backlog, lag, counters.snapshot(applier == null ? 0 : applier.retries()), per, lastError);
     }
 
     @Override

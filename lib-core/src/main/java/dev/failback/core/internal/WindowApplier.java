@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
 final class WindowApplier {
     private static final Logger LOG = LoggerFactory.getLogger(WindowApplier.class);
 
+    /** Attempts of one window before a transient failure is reported. */
+    static final int MAX_ATTEMPTS = 8;
+    private static final long FIRST_BACKOFF_MILLIS = 20;
+    private static final long MAX_BACKOFF_MILLIS = 2_000;
+
+    private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
     private final DataSource target;
     private final Dialect dialect;
     private final int networkTimeoutMillis;
@@ -89,6 +95,35 @@ final class WindowApplier {
             return new Result(0, 0);
         }
         Map<RowKey, Mutation> folded = fold(window);
+        long backoff = FIRST_BACKOFF_MILLIS;
+        for (int attempt = 1;; attempt++) {
+            try {
+                return applyOnce(schema, window, folded);
+            } catch (ApplyException e) {
+                if (attempt >= MAX_ATTEMPTS || !(e.getCause() instanceof SQLException sql)
+                        || dialect.classify(sql) != ErrorKind.TRANSIENT) {
+                    throw e;
+                }
+                LOG.debug("transient failure (attempt {} of {}), retrying in {} ms: {}", attempt, MAX_ATTEMPTS,
+                        backoff, e.getMessage());
+                retries.increment();
+                try {
+                    Thread.sleep(backoff + (long) (Math.random() * backoff / 2));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            }
+        }
+    }
+
+    /** Transient failures (deadlocks, lock waits, lost connections) retried in place before giving up. */
+    long retries() {
+        return retries.sum();
+    }
+
+    private Result applyOnce(TargetSchema schema, List<Mutation> window, Map<RowKey, Mutation> folded) {
         try (Connection c = target.getConnection()) {
             prepare(c);
             try {

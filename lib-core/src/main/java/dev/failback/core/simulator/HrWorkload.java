@@ -97,6 +97,36 @@ public final class HrWorkload implements Workload {
     }
 
     @Override
+    public String mysqlDdl(String database) {
+        return mysqlDdl(database, true);
+    }
+
+    /**
+     * Returns the MySQL/MariaDB DDL, optionally without foreign keys. UUIDs are CHAR(36), timestamps
+     * with a zone DATETIME(6) in UTC, the enum a MySQL ENUM.
+     *
+     * @param database    a plain SQL identifier
+     * @param foreignKeys whether to declare the foreign keys
+     * @return the DDL, statements separated by {@code ;\n}
+     */
+    public String mysqlDdl(String database, boolean foreignKeys) {
+        String d = "`" + database.replace("`", "``") + "`";
+        return "CREATE TABLE " + d + ".employees (id BIGINT PRIMARY KEY, name TEXT NOT NULL, email VARCHAR(255) UNIQUE, "
+                + "department TEXT, salary DECIMAL(12,2), hired_at DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), "
+                + "active BOOLEAN DEFAULT true, manager_id BIGINT"
+                + (foreignKeys ? ", FOREIGN KEY (manager_id) REFERENCES " + d + ".employees (id)" : "") + ");\n"
+                + "CREATE TABLE " + d + ".orders (id CHAR(36) PRIMARY KEY, employee_id BIGINT NOT NULL, "
+                + "status ENUM('pending', 'paid', 'shipped', 'cancelled') NOT NULL DEFAULT 'pending', "
+                + "total DECIMAL(10,2) NOT NULL, currency CHAR(3) NOT NULL DEFAULT 'USD', "
+                + "created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), notes TEXT"
+                + (foreignKeys ? ", FOREIGN KEY (employee_id) REFERENCES " + d + ".employees (id)" : "") + ");\n"
+                + "CREATE TABLE " + d + ".payments (order_id CHAR(36) NOT NULL, seq INT NOT NULL, "
+                + "amount DECIMAL(10,2) NOT NULL, method TEXT NOT NULL, "
+                + "paid_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), PRIMARY KEY (order_id, seq)"
+                + (foreignKeys ? ", FOREIGN KEY (order_id) REFERENCES " + d + ".orders (id)" : "") + ")";
+    }
+
+    @Override
     public List<RowChange> nextTransaction(Random random, SourceModel model) {
         List<RowChange> tx = new ArrayList<>();
         while (tx.isEmpty()) {

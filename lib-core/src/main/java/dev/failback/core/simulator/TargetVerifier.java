@@ -7,16 +7,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -147,9 +150,11 @@ public final class TargetVerifier {
 
     private static TableReport verifyTable(Connection c, String schema, String table,
             SortedMap<String, SortedMap<String, String>> source) throws SQLException {
-        String qualified = quote(schema) + "." + quote(table);
+        boolean mysql = isMySql(c);
+        String q = c.getMetaData().getIdentifierQuoteString().trim();
+        String qualified = quote(schema, q) + "." + quote(table, q);
         List<String> samples = new ArrayList<>();
-        List<String> keyColumns = primaryKey(c, qualified);
+        List<String> keyColumns = primaryKey(c, mysql, schema, table);
         if (keyColumns == null) {
             samples.add("table " + qualified + " does not exist");
             return new TableReport(table, source.size(), 0, source.size(), 0, 0, samples);
@@ -159,11 +164,13 @@ public final class TargetVerifier {
             sourceKeys.put(canonicalKey(parse(key)), key);
         }
         Map<String, Map<String, Object>> target = new HashMap<>();
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT to_jsonb(t)::text FROM " + qualified + " t")) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + qualified)) {
+            ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> row = (Map<String, Object>) parse(rs.getString(1));
+                Map<String, Object> row = new TreeMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.put(md.getColumnLabel(i), jdbcValue(rs, i, md.getColumnTypeName(i)));
+                }
                 List<Object> key = new ArrayList<>();
                 for (String k : keyColumns) {
                     key.add(row.getOrDefault(k, NULL));
@@ -222,36 +229,80 @@ public final class TargetVerifier {
         }
     }
 
-    private static List<String> primaryKey(Connection c, String qualified) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)::oid")) {
-            ps.setString(1, qualified);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getObject(1) == null) {
-                    return null;
-                }
+    private static boolean isMySql(Connection c) throws SQLException {
+        String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        return product.contains("mysql") || product.contains("mariadb");
+    }
+
+    /** The primary-key columns in key order, or null when the table does not exist. */
+    private static List<String> primaryKey(Connection c, boolean mysql, String schema, String table)
+            throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        String catalog = mysql ? schema : null;
+        String owner = mysql ? null : schema;
+        try (ResultSet rs = md.getTables(catalog, owner, table, null)) {
+            if (!rs.next()) {
+                return null;
             }
         }
-        List<String> columns = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_index i "
-                + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) "
-                + "WHERE i.indrelid = to_regclass(?) AND i.indisprimary "
-                + "ORDER BY array_position(i.indkey::int2[], a.attnum)")) {
-            ps.setString(1, qualified);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(rs.getString(1));
-                }
+        TreeMap<Integer, String> columns = new TreeMap<>();
+        try (ResultSet rs = md.getPrimaryKeys(catalog, owner, table)) {
+            while (rs.next()) {
+                columns.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
             }
         }
         if (columns.isEmpty()) {
-            throw new SQLException("table " + qualified + " has no primary key");
+            throw new SQLException("table " + schema + "." + table + " has no primary key");
         }
-        return columns;
+        return new ArrayList<>(columns.values());
     }
 
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    /** Reads a column as the same kinds of values JSON parsing gives, so they compare semantically. */
+    private static Object jdbcValue(ResultSet rs, int i, String typeName) throws SQLException {
+        String type = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
+        if (type.equals("timestamp") || type.equals("datetime")) {
+            LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+            return t == null ? NULL : t.toString();
+        }
+        if (type.equals("timestamptz")) {
+            OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+            return t == null ? NULL : t.toString();
+        }
+        Object v = rs.getObject(i);
+        if (v == null) {
+            return NULL;
+        }
+        if (type.equals("json") || type.equals("jsonb")) {
+            return parse(rs.getString(i));
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof BigDecimal d) {
+            return d;
+        }
+        if (v instanceof Number n) {
+            return new BigDecimal(n.toString());
+        }
+        if (v instanceof byte[] bytes) {
+            StringBuilder b = new StringBuilder("\\x");
+            for (byte x : bytes) {
+                b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+            }
+            return b.toString();
+        }
+        if (v instanceof java.sql.Array a) {
+            List<Object> out = new ArrayList<>();
+            for (Object e : (Object[]) a.getArray()) {
+                out.add(e == null ? NULL : e instanceof Number n ? new BigDecimal(n.toString()) : e.toString());
+            }
+            return out;
+        }
+        return rs.getString(i);
+    }
+
+    private static String quote(String identifier, String q) {
+        return q + identifier.replace(q, q + q) + q;
     }
 
     // ---- semantic comparison ----
@@ -276,9 +327,10 @@ public final class TargetVerifier {
             return "b:" + bool;
         }
         if (v instanceof String s) {
-            if (s.length() >= 19 && s.charAt(10) == 'T') {
+            if (s.length() >= 16 && s.charAt(10) == 'T') {
                 try {
-                    return "t:" + OffsetDateTime.parse(s).toInstant();
+                    // A zoned time compares equal to the same instant stored without a zone in UTC.
+                    return "l:" + LocalDateTime.ofInstant(OffsetDateTime.parse(s).toInstant(), ZoneOffset.UTC);
                 } catch (DateTimeParseException notZoned) {
                     try {
                         return "l:" + LocalDateTime.parse(s);

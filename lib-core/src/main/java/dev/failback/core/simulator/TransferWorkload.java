@@ -69,6 +69,11 @@ public final class TransferWorkload implements Workload {
     }
 
     @Override
+    public String mysqlDdl(String database) {
+        return "CREATE TABLE `" + database.replace("`", "``") + "`.accounts (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL)";
+    }
+
+    @Override
     public List<RowChange> nextTransaction(Random random, SourceModel model) {
         List<RowChange> tx = new ArrayList<>();
         if (!opened) {

@@ -45,4 +45,16 @@ public interface Workload {
      * @return the DDL
      */
     String postgresDdl(String schema);
+
+    /**
+     * Returns the DDL creating this workload's tables in a MySQL or MariaDB database, statements
+     * separated by {@code ;\n}. The default says the workload has none.
+     *
+     * @param database a plain SQL identifier
+     * @return the DDL
+     * @throws UnsupportedOperationException when the workload has no MySQL DDL
+     */
+    default String mysqlDdl(String database) {
+        throw new UnsupportedOperationException(name() + " has no MySQL DDL");
+    }
 }

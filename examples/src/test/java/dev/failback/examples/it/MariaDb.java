@@ -1,0 +1,94 @@
+package dev.failback.examples.it;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.failback.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** A uniquely named MariaDB/MySQL database for one test; it and its staging database are dropped on close. */
+final class MariaDb implements TargetDb {
+    private final String name;
+    private final HikariDataSource dataSource;
+
+    MariaDb(String prefix, String... ddlResources) throws SQLException {
+        try (Connection probe = TestDatabases.mysql(); Statement s = probe.createStatement()) {
+            name = TestDatabases.uniqueName(prefix);
+            s.execute("CREATE DATABASE `" + name + "`");
+        }
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(TestDatabases.mysqlUrl());
+        cfg.setMaximumPoolSize(8);
+        cfg.setPoolName("test-" + name);
+        cfg.addDataSourceProperty("rewriteBatchedStatements", "true");
+        cfg.addDataSourceProperty("sessionVariables", "time_zone='+00:00'");
+        dataSource = new HikariDataSource(cfg);
+        for (String r : ddlResources) {
+            for (String statement : PgSchema.resource(r).split(";\\s*\\n")) {
+                if (!statement.isBlank()) {
+                    execute(statement);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public String path() {
+        return "/" + name;
+    }
+
+    @Override
+    public List<List<String>> query(String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql.replace("$S", "`" + name + "`"))) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public String one(String sql) throws SQLException {
+        List<List<String>> rows = query(sql);
+        return rows.isEmpty() ? null : rows.get(0).get(0);
+    }
+
+    @Override
+    public void execute(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql.replace("$S", "`" + name + "`"));
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS `" + name + "`");
+            s.execute("DROP DATABASE IF EXISTS `" + name + "_staging`");
+        } finally {
+            dataSource.close();
+        }
+    }
+}

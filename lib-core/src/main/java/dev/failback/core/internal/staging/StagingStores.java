@@ -1,0 +1,59 @@
+package dev.failback.core.internal.staging;
+
+import dev.failback.FailbackConfigurationException;
+import dev.failback.spi.CheckpointStore;
+import dev.failback.spi.StagingStore;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import javax.sql.DataSource;
+
+/** Picks the JDBC staging and checkpoint stores that fit the staging database. */
+public final class StagingStores {
+    private StagingStores() {
+    }
+
+    /**
+     * The staging and checkpoint stores for one database.
+     *
+     * @param staging     the staging store
+     * @param checkpoints the checkpoint store
+     */
+    public record Stores(StagingStore staging, CheckpointStore checkpoints) {
+    }
+
+    /**
+     * Creates the stores for a staging database: PostgreSQL and CockroachDB share one SQL flavour,
+     * MySQL and MariaDB have their own.
+     *
+     * @param dataSource the staging database
+     * @param schema     the staging schema (a database on MySQL)
+     * @param create     whether to create the schema when missing
+     * @return the stores, not yet initialized
+     * @throws FailbackConfigurationException when the database is unreachable or not supported
+     */
+    public static Stores jdbc(DataSource dataSource, String schema, boolean create) {
+        String product;
+        String version;
+        try (Connection c = dataSource.getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
+            product = md.getDatabaseProductName();
+            version = md.getDatabaseProductVersion();
+        } catch (SQLException e) {
+            throw new FailbackConfigurationException("the staging database is unreachable: " + e.getMessage(), e);
+        }
+        String p = product.toLowerCase(Locale.ROOT);
+        if (p.contains("mysql") || p.contains("mariadb")) {
+            return new Stores(new MySqlStagingStore(dataSource, schema, create),
+                    new MySqlCheckpointStore(dataSource, schema, create));
+        }
+        if (p.contains("postgres") || p.contains("cockroach")) {
+            return new Stores(new JdbcStagingStore(dataSource, schema, create),
+                    new JdbcCheckpointStore(dataSource, schema, create));
+        }
+        throw new FailbackConfigurationException(List.of("staging on " + product + " " + version
+                + " is not supported; stage in PostgreSQL, CockroachDB, MySQL or MariaDB"));
+    }
+}
