@@ -9,22 +9,66 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns the connection strings MOLT Replicator accepts ({@code postgres://user:pass@host:port/db?sslmode=…},
- * also {@code postgresql://}, {@code pg://}, {@code pgx://}, and {@code mysql://}) into JDBC URLs, and
+ * Turns the connection strings MOLT Replicator accepts into JDBC URLs plus driver properties, and
  * passes {@code jdbc:} URLs through unchanged. User and password are percent-decoded and returned
- * apart from the URL; the query parameters ({@code sslmode}, {@code sslrootcert}, {@code sslcert},
- * {@code sslkey}, …) are passed on to the driver. Stateless and thread-safe.
+ * apart from the URL. Stateless and thread-safe.
+ *
+ * <table>
+ * <caption>MOLT connection strings and what they become</caption>
+ * <tr><th>MOLT form</th><th>JDBC URL</th><th>notes</th></tr>
+ * <tr><td>{@code postgres://u:p@h:5432/db?sslmode=…} (also {@code postgresql://}, {@code pg://},
+ *     {@code pgx://})</td><td>{@code jdbc:postgresql://h:5432/db?sslmode=…}</td>
+ *     <td>query parameters passed on (pgjdbc reads {@code sslmode}, {@code sslrootcert},
+ *     {@code sslcert}, {@code sslkey}); default port 5432, default database the user</td></tr>
+ * <tr><td>{@code mysql://u:p@h:3306/db}, {@code mysql://u:p@h/db},
+ *     {@code mysql://u:p@tcp(h:3306)/db}</td><td>{@code jdbc:mysql://h:3306/db}</td>
+ *     <td>default port 3306; {@code sslmode} becomes Connector/J {@code sslMode} (see
+ *     {@link #MYSQL_SSL_MODES}); PEM files in {@code sslrootcert}, {@code sslcert}, {@code sslkey} are
+ *     returned in {@link Jdbc#pem()} for {@link PemKeyStores} to turn into the PKCS#12 key stores
+ *     Connector/J needs; other parameters are passed on as Connector/J properties</td></tr>
+ * <tr><td>{@code oracle://u:p@h:1521/SERVICE} (also {@code ora://})</td>
+ *     <td>{@code jdbc:oracle:thin:@//h:1521/SERVICE}</td>
+ *     <td>default port 1521; {@code sslmode=require|verify-ca|verify-full} switches to
+ *     {@code jdbc:oracle:thin:@tcps://h:port/SERVICE} ({@code verify-full} also sets
+ *     {@code oracle.net.ssl_server_dn_match=true}); certificate files are refused (use a wallet in a
+ *     {@code jdbc:} URL); other parameters are passed on as driver properties</td></tr>
+ * <tr><td>{@code jdbc:…}</td><td>unchanged</td><td>credentials stay in the URL</td></tr>
+ * </table>
  */
 public final class ConnectionUrls {
 
+    /** MOLT ({@code libpq}) {@code sslmode} values and the Connector/J {@code sslMode} each becomes. */
+    public static final Map<String, String> MYSQL_SSL_MODES = Map.of(
+            "disable", "DISABLED", "allow", "PREFERRED", "prefer", "PREFERRED", "require", "REQUIRED",
+            "verify-ca", "VERIFY_CA", "verify-full", "VERIFY_IDENTITY");
+
     /**
-     * A JDBC connection: the URL plus the credentials taken out of the original string. Immutable.
+     * A JDBC connection: the URL, the credentials taken out of the original string, and driver
+     * properties to set besides the URL. Immutable.
      *
-     * @param url      the JDBC URL, without credentials unless the input was a {@code jdbc:} URL
-     * @param user     the user, or null
-     * @param password the password, or null
+     * @param url        the JDBC URL, without credentials unless the input was a {@code jdbc:} URL
+     * @param user       the user, or null
+     * @param password   the password, or null
+     * @param properties driver properties not in the URL, in order; never null
+     * @param pem        PEM files to turn into key stores (MySQL), or null
      */
-    public record Jdbc(String url, String user, String password) {
+    public record Jdbc(String url, String user, String password, Map<String, String> properties, Pem pem) {
+
+        /** Copies the properties. */
+        public Jdbc {
+            properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+        }
+
+        /**
+         * A connection without extra properties.
+         *
+         * @param url      the JDBC URL
+         * @param user     the user, or null
+         * @param password the password, or null
+         */
+        public Jdbc(String url, String user, String password) {
+            this(url, user, password, Map.of(), null);
+        }
 
         /** Masks the password. */
         @Override
@@ -33,13 +77,25 @@ public final class ConnectionUrls {
         }
     }
 
+    /**
+     * TLS material as PEM files, from the {@code sslrootcert}, {@code sslcert} and {@code sslkey}
+     * parameters. Immutable.
+     *
+     * @param rootCert the CA certificates that sign the server's, or null
+     * @param cert     the client certificate chain, or null
+     * @param key      the client private key (PKCS#8 or PKCS#1 RSA, unencrypted), or null
+     */
+    public record Pem(String rootCert, String cert, String key) {
+    }
+
     private ConnectionUrls() {
     }
 
     /**
      * Converts a connection string.
      *
-     * @param connection a {@code postgres[ql]://}, {@code pg://}, {@code pgx://}, {@code mysql://} or {@code jdbc:} URL
+     * @param connection a {@code postgres[ql]://}, {@code pg://}, {@code pgx://}, {@code mysql://},
+     *                   {@code oracle://}, {@code ora://} or {@code jdbc:} URL
      * @return the JDBC form, never null
      * @throws IllegalArgumentException when the string is not a supported URL; the message says why
      */
@@ -51,27 +107,11 @@ public final class ConnectionUrls {
         }
         int colon = s.indexOf("://");
         if (colon <= 0) {
-            throw new IllegalArgumentException("not a connection URL (expected postgres://user@host:port/database or jdbc:…): "
-                    + mask(s));
+            throw new IllegalArgumentException("not a connection URL (expected postgres://user@host:port/database,"
+                    + " mysql://user@host:port/database, oracle://user@host:port/service or jdbc:…): " + mask(s));
         }
         String scheme = s.substring(0, colon).toLowerCase(Locale.ROOT);
         String rest = s.substring(colon + 3);
-        String jdbcPrefix;
-        int defaultPort;
-        switch (scheme) {
-            case "postgres", "postgresql", "pg", "pgx" -> {
-                jdbcPrefix = "jdbc:postgresql://";
-                defaultPort = 5432;
-            }
-            case "mysql" -> {
-                jdbcPrefix = "jdbc:mysql://";
-                defaultPort = 3306;
-            }
-            case "ora", "oracle" -> throw new IllegalArgumentException(
-                    "oracle:// connection strings are not supported yet; pass a jdbc:oracle:thin:@… URL");
-            default -> throw new IllegalArgumentException("unsupported connection URL scheme \"" + scheme
-                    + "\"; expected postgres://, postgresql://, pg://, mysql:// or jdbc:");
-        }
         String query = null;
         int q = rest.indexOf('?');
         if (q >= 0) {
@@ -97,18 +137,6 @@ public final class ConnectionUrls {
                 user = null;
             }
         }
-        String hosts = rest.isEmpty() ? "localhost" : rest;
-        StringBuilder hostList = new StringBuilder();
-        for (String host : hosts.split(",")) {
-            if (hostList.length() > 0) {
-                hostList.append(',');
-            }
-            hostList.append(withPort(host, defaultPort));
-        }
-        String database = decode(path);
-        if (database.isEmpty()) {
-            database = scheme.equals("mysql") ? "" : (user != null ? user : "postgres");
-        }
         Map<String, String> params = new LinkedHashMap<>();
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {
@@ -121,19 +149,124 @@ public final class ConnectionUrls {
                 switch (name) {
                     case "user" -> user = value;
                     case "password" -> password = value;
-                    case "application_name" -> params.put(jdbcPrefix.contains("postgresql") ? "ApplicationName" : name, value);
-                    case "connect_timeout" -> params.put(jdbcPrefix.contains("postgresql") ? "connectTimeout" : name, value);
                     default -> params.put(name, value);
                 }
             }
         }
-        StringBuilder url = new StringBuilder(jdbcPrefix).append(hostList).append('/').append(encode(database));
+        return switch (scheme) {
+            case "postgres", "postgresql", "pg", "pgx" -> postgres(rest, path, user, password, params);
+            case "mysql" -> mysql(rest, path, user, password, params);
+            case "ora", "oracle" -> oracle(rest, path, user, password, params);
+            default -> throw new IllegalArgumentException("unsupported connection URL scheme \"" + scheme
+                    + "\"; expected postgres://, postgresql://, pg://, mysql://, oracle:// or jdbc:");
+        };
+    }
+
+    private static Jdbc postgres(String hosts, String path, String user, String password, Map<String, String> params) {
+        Map<String, String> renamed = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            switch (e.getKey()) {
+                case "application_name" -> renamed.put("ApplicationName", e.getValue());
+                case "connect_timeout" -> renamed.put("connectTimeout", e.getValue());
+                default -> renamed.put(e.getKey(), e.getValue());
+            }
+        }
+        String database = decode(path);
+        if (database.isEmpty()) {
+            database = user != null ? user : "postgres";
+        }
+        return new Jdbc("jdbc:postgresql://" + hostList(hosts, 5432) + "/" + encode(database) + query(renamed), user,
+                password);
+    }
+
+    private static Jdbc mysql(String host, String path, String user, String password, Map<String, String> params) {
+        String h = host;
+        if (h.regionMatches(true, 0, "tcp(", 0, 4) && h.endsWith(")")) {
+            h = h.substring(4, h.length() - 1);
+        } else if (h.indexOf('(') >= 0) {
+            throw new IllegalArgumentException("unsupported MySQL address \"" + h + "\"; use host:port or tcp(host:port)");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        String rootCert = null;
+        String cert = null;
+        String key = null;
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            switch (e.getKey()) {
+                case "sslmode" -> {
+                    String mode = MYSQL_SSL_MODES.get(e.getValue().toLowerCase(Locale.ROOT));
+                    if (mode == null) {
+                        throw new IllegalArgumentException("unknown sslmode \"" + e.getValue() + "\"; expected one of "
+                                + new java.util.TreeSet<>(MYSQL_SSL_MODES.keySet()));
+                    }
+                    out.put("sslMode", mode);
+                }
+                case "sslrootcert" -> rootCert = e.getValue();
+                case "sslcert" -> cert = e.getValue();
+                case "sslkey" -> key = e.getValue();
+                default -> out.put(e.getKey(), e.getValue());
+            }
+        }
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("sslcert and sslkey go together; got only " + (cert == null ? "sslkey" : "sslcert"));
+        }
+        Pem pem = rootCert == null && cert == null ? null : new Pem(rootCert, cert, key);
+        String database = decode(path);
+        return new Jdbc("jdbc:mysql://" + hostList(h.isEmpty() ? "localhost" : h, 3306) + "/" + encode(database)
+                + query(out), user, password, Map.of(), pem);
+    }
+
+    private static Jdbc oracle(String host, String path, String user, String password, Map<String, String> params) {
+        String service = decode(path);
+        if (service.isEmpty()) {
+            throw new IllegalArgumentException("an oracle:// URL needs a service name: oracle://user:password@host:1521/SERVICE");
+        }
+        if (host.indexOf(',') >= 0) {
+            throw new IllegalArgumentException("oracle:// URLs take one host; pass a jdbc:oracle:thin:@(DESCRIPTION=…) URL for more");
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        String protocol = "//";
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            switch (e.getKey()) {
+                case "sslmode" -> {
+                    switch (e.getValue().toLowerCase(Locale.ROOT)) {
+                        case "disable", "allow", "prefer" -> protocol = "//";
+                        case "require", "verify-ca" -> protocol = "tcps://";
+                        case "verify-full" -> {
+                            protocol = "tcps://";
+                            properties.put("oracle.net.ssl_server_dn_match", "true");
+                        }
+                        default -> throw new IllegalArgumentException("unknown sslmode \"" + e.getValue() + "\"");
+                    }
+                }
+                case "sslrootcert", "sslcert", "sslkey" -> throw new IllegalArgumentException(e.getKey()
+                        + " is not mapped for Oracle; put the certificates in a wallet and pass a jdbc:oracle:thin URL"
+                        + " with oracle.net.wallet_location");
+                default -> properties.put(e.getKey(), e.getValue());
+            }
+        }
+        return new Jdbc("jdbc:oracle:thin:@" + protocol + withPort(host.isEmpty() ? "localhost" : host, 1521) + "/" + service,
+                user, password, properties, null);
+    }
+
+    private static String hostList(String hosts, int defaultPort) {
+        StringBuilder hostList = new StringBuilder();
+        for (String host : (hosts.isEmpty() ? "localhost" : hosts).split(",")) {
+            if (hostList.length() > 0) {
+                hostList.append(',');
+            }
+            hostList.append(withPort(host, defaultPort));
+        }
+        return hostList.toString();
+    }
+
+    private static String query(Map<String, String> params) {
+        StringBuilder url = new StringBuilder();
         char sep = '?';
         for (Map.Entry<String, String> e : params.entrySet()) {
             url.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
             sep = '&';
         }
-        return new Jdbc(url.toString(), user, password);
+        return url.toString();
     }
 
     /**
@@ -169,6 +302,9 @@ public final class ConnectionUrls {
     }
 
     private static String withPort(String host, int defaultPort) {
+        if (host.indexOf(':') != host.lastIndexOf(':') && !host.startsWith("[")) {
+            throw new IllegalArgumentException("an IPv6 address needs brackets: [" + host + "]");
+        }
         if (host.startsWith("[")) {
             int close = host.indexOf(']');
             return close == host.length() - 1 ? host + ":" + defaultPort : host;

@@ -2,13 +2,41 @@ package dev.failback.examples.cli;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Creates the HikariCP pools of the CLI. */
 final class Pools {
+
+    /**
+     * Connector/J properties every MySQL/MariaDB pool gets unless the connection string sets them:
+     * batched inserts rewritten into multi-row statements, client-side prepared statements (one round
+     * trip per statement; Connector/J's server-side ones do not batch), a statement cache, and UTC
+     * sessions so {@code TIMESTAMP} values are stored as the changefeed sent them.
+     */
+    static final Map<String, String> MYSQL_PROPERTIES = mysqlProperties();
+
     private Pools() {
     }
 
+    private static Map<String, String> mysqlProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("rewriteBatchedStatements", "true");
+        p.put("useServerPrepStmts", "false");
+        p.put("cachePrepStmts", "true");
+        p.put("prepStmtCacheSize", "256");
+        p.put("prepStmtCacheSqlLimit", "8192");
+        p.put("sessionVariables", "time_zone='+00:00'");
+        p.put("characterEncoding", "UTF-8");
+        return java.util.Collections.unmodifiableMap(p);
+    }
+
     static HikariDataSource open(String poolName, String connection, int maxPoolSize) {
+        return new HikariDataSource(config(poolName, connection, maxPoolSize));
+    }
+
+    /** The pool configuration for a connection string, with driver properties; opens nothing. */
+    static HikariConfig config(String poolName, String connection, int maxPoolSize) {
         ConnectionUrls.Jdbc jdbc = ConnectionUrls.toJdbc(connection);
         HikariConfig config = new HikariConfig();
         config.setPoolName(poolName);
@@ -19,10 +47,23 @@ final class Pools {
         if (jdbc.password() != null) {
             config.setPassword(jdbc.password());
         }
+        Map<String, String> properties = new LinkedHashMap<>();
+        if (jdbc.url().startsWith("jdbc:mysql:") || jdbc.url().startsWith("jdbc:mariadb:")) {
+            for (Map.Entry<String, String> e : MYSQL_PROPERTIES.entrySet()) {
+                if (!jdbc.url().contains(e.getKey() + "=")) {
+                    properties.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        properties.putAll(jdbc.properties());
+        if (jdbc.pem() != null) {
+            properties.putAll(PemKeyStores.connectorJProperties(jdbc.pem()));
+        }
+        properties.forEach(config::addDataSourceProperty);
         config.setMaximumPoolSize(maxPoolSize);
         config.setMinimumIdle(Math.min(2, maxPoolSize));
         config.setConnectionTimeout(10_000);
         config.setInitializationFailTimeout(10_000);
-        return new HikariDataSource(config);
+        return config;
     }
 }

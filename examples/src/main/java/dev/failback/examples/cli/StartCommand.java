@@ -28,7 +28,9 @@ final class StartCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--targetConn", required = true, paramLabel = "URL",
-            description = "The database to apply changes to: postgres://user:pass@host:port/db?sslmode=… or jdbc:…")
+            description = {"The database to apply changes to: postgres://user:pass@host:port/db?sslmode=…,",
+                "mysql://user:pass@host:port/db (or @tcp(host:port)) with sslmode/sslrootcert/sslcert/sslkey,",
+                "oracle://user:pass@host:port/SERVICE, or jdbc:…"})
     String targetConn;
 
     @Option(names = "--stagingConn", paramLabel = "URL",

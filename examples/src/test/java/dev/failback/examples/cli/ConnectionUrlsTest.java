@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConnectionUrlsTest {
@@ -45,17 +47,76 @@ class ConnectionUrlsTest {
     @Test
     void mapsMysqlAndTakesCredentialsFromQuery() {
         ConnectionUrls.Jdbc jdbc = ConnectionUrls.toJdbc("mysql://root@localhost/molt?sslmode=verify-full&password=x%26y");
-        assertThat(jdbc.url()).isEqualTo("jdbc:mysql://localhost:3306/molt?sslmode=verify-full");
+        assertThat(jdbc.url()).isEqualTo("jdbc:mysql://localhost:3306/molt?sslMode=VERIFY_IDENTITY");
         assertThat(jdbc.password()).isEqualTo("x&y");
+        assertThat(jdbc.pem()).isNull();
     }
 
     @Test
-    void rejectsUnsupportedOrBrokenUrls() {
-        assertThatThrownBy(() -> ConnectionUrls.toJdbc("oracle://u:p@h:1521/ORCL")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("jdbc:oracle");
-        assertThatThrownBy(() -> ConnectionUrls.toJdbc("redis://h")).hasMessageContaining("unsupported connection URL scheme");
-        assertThatThrownBy(() -> ConnectionUrls.toJdbc("just-a-host")).hasMessageContaining("not a connection URL");
-        assertThatThrownBy(() -> ConnectionUrls.toJdbc("postgres://u:%zz@h/db")).hasMessageContaining("percent-encoding");
+    void mapsEveryMysqlAddressForm() {
+        for (String url : new String[] {"mysql://u:p@tcp(db.example.com:3307)/molt", "mysql://u:p@db.example.com:3307/molt",
+            "MYSQL://u:p@TCP(db.example.com:3307)/molt"}) {
+            ConnectionUrls.Jdbc jdbc = ConnectionUrls.toJdbc(url);
+            assertThat(jdbc.url()).as(url).isEqualTo("jdbc:mysql://db.example.com:3307/molt");
+            assertThat(List.of(jdbc.user(), jdbc.password())).as(url).containsExactly("u", "p");
+        }
+        assertThat(ConnectionUrls.toJdbc("mysql://u:p@db.example.com/molt").url()).isEqualTo("jdbc:mysql://db.example.com:3306/molt");
+        assertThat(ConnectionUrls.toJdbc("mysql://u@tcp(db.example.com)/molt").url()).isEqualTo("jdbc:mysql://db.example.com:3306/molt");
+        assertThat(ConnectionUrls.toJdbc("mysql://root@127.0.0.1:3306/test").url()).isEqualTo("jdbc:mysql://127.0.0.1:3306/test");
+        assertThat(ConnectionUrls.toJdbc("mysql://u@[::1]/db").url()).isEqualTo("jdbc:mysql://[::1]:3306/db");
+        assertThat(ConnectionUrls.toJdbc("mysql://u@tcp([2001:db8::7]:3307)/db").url()).isEqualTo("jdbc:mysql://[2001:db8::7]:3307/db");
+        assertThat(ConnectionUrls.toJdbc("mysql://u:p%40ss%2Fw%3Ard@h/db").password()).isEqualTo("p@ss/w:rd");
+        assertThat(ConnectionUrls.toJdbc("mysql://u@h/").url()).isEqualTo("jdbc:mysql://h:3306/");
+        assertThatThrownBy(() -> ConnectionUrls.toJdbc("mysql://u@unix(/var/run/mysqld.sock)/db"))
+                .hasMessageContaining("tcp(host:port)");
+        assertThatThrownBy(() -> ConnectionUrls.toJdbc("mysql://u@2001:db8::7/db")).hasMessageContaining("brackets");
+    }
+
+    @Test
+    void mapsMysqlTlsParameters() {
+        Map<String, String> modes = Map.of("disable", "DISABLED", "require", "REQUIRED", "verify-ca", "VERIFY_CA",
+                "verify-full", "VERIFY_IDENTITY", "prefer", "PREFERRED");
+        modes.forEach((molt, connectorJ) -> assertThat(ConnectionUrls.toJdbc("mysql://u@h/db?sslmode=" + molt).url())
+                .isEqualTo("jdbc:mysql://h:3306/db?sslMode=" + connectorJ));
+        ConnectionUrls.Jdbc jdbc = ConnectionUrls.toJdbc("mysql://migration_user:pa%24%24@replicator-mysql:3306/migration_db"
+                + "?sslcert=.%2Fclient.crt&sslkey=.%2Fclient.key&sslmode=verify-full&sslrootcert=.%2Fca.crt&connectTimeout=5000");
+        assertThat(jdbc.url()).isEqualTo("jdbc:mysql://replicator-mysql:3306/migration_db?sslMode=VERIFY_IDENTITY&connectTimeout=5000");
+        assertThat(jdbc.pem()).isEqualTo(new ConnectionUrls.Pem("./ca.crt", "./client.crt", "./client.key"));
+        assertThat(jdbc.password()).isEqualTo("pa$$");
+        assertThatThrownBy(() -> ConnectionUrls.toJdbc("mysql://u@h/db?sslmode=bogus")).hasMessageContaining("unknown sslmode");
+        assertThatThrownBy(() -> ConnectionUrls.toJdbc("mysql://u@h/db?sslcert=a.crt")).hasMessageContaining("go together");
+    }
+
+    @Test
+    void mapsOracleUrls() {
+        ConnectionUrls.Jdbc jdbc = ConnectionUrls.toJdbc("oracle://C%23%23MIGRATION_USER:password@host:1521/ORCLPDB1");
+        assertThat(jdbc.url()).isEqualTo("jdbc:oracle:thin:@//host:1521/ORCLPDB1");
+        assertThat(jdbc.user()).isEqualTo("C##MIGRATION_USER");
+        assertThat(jdbc.password()).isEqualTo("password");
+        assertThat(jdbc.properties()).isEmpty();
+        assertThat(ConnectionUrls.toJdbc("ora://u:p%2Fq@db.example.com/FREEPDB1").url())
+                .isEqualTo("jdbc:oracle:thin:@//db.example.com:1521/FREEPDB1");
+        assertThat(ConnectionUrls.toJdbc("ora://u:p%2Fq@db.example.com/FREEPDB1").password()).isEqualTo("p/q");
+        assertThat(ConnectionUrls.toJdbc("oracle://u:p@[::1]:1522/SVC").url()).isEqualTo("jdbc:oracle:thin:@//[::1]:1522/SVC");
+        ConnectionUrls.Jdbc tls = ConnectionUrls.toJdbc("oracle://u:p@h:2484/SVC?sslmode=verify-full&oracle.net.CONNECT_TIMEOUT=5000");
+        assertThat(tls.url()).isEqualTo("jdbc:oracle:thin:@tcps://h:2484/SVC");
+        assertThat(tls.properties()).containsExactly(Map.entry("oracle.net.ssl_server_dn_match", "true"),
+                Map.entry("oracle.net.CONNECT_TIMEOUT", "5000"));
+        assertThat(ConnectionUrls.toJdbc("oracle://u:p@h/SVC?sslmode=require").url()).isEqualTo("jdbc:oracle:thin:@tcps://h:1521/SVC");
+        assertThatThrownBy(() -> ConnectionUrls.toJdbc("oracle://u:p@h:1521/SVC?sslrootcert=ca.crt"))
+                .hasMessageContaining("wallet");
+        assertThatThrownBy(() -> ConnectionUrls.toJdbc("oracle://u:p@h:1521")).hasMessageContaining("service name");
+        String jdbcUrl = "jdbc:oracle:thin:@//h:1521/SVC";
+        assertThat(ConnectionUrls.toJdbc(jdbcUrl)).isEqualTo(new ConnectionUrls.Jdbc(jdbcUrl, null, null));
+    }
+
+    @Test
+    void keepsPostgresIpv6AndPercentEncodedPasswords() {
+        ConnectionUrls.Jdbc jdbc = ConnectionUrls.toJdbc("postgresql://u:%5Bp%5D%25w@[2001:db8::1]:26257/defaultdb?sslmode=disable");
+        assertThat(jdbc.url()).isEqualTo("jdbc:postgresql://[2001:db8::1]:26257/defaultdb?sslmode=disable");
+        assertThat(jdbc.password()).isEqualTo("[p]%w");
+        assertThat(ConnectionUrls.toJdbc("postgres://u@h/db?application_name=fb&connect_timeout=5").url())
+                .isEqualTo("jdbc:postgresql://h:5432/db?ApplicationName=fb&connectTimeout=5");
     }
 
     @Test

@@ -76,6 +76,27 @@ public final class PostgresDialect implements Dialect {
         this("postgresql", technique, UpsertSyntax.INSERT_ON_CONFLICT, Applier.Limits.DEFAULT);
     }
 
+    /**
+     * Creates the flavour for PostgreSQL-wire-compatible databases that write with {@code UPSERT INTO}
+     * (CockroachDB): same value conversions and row checks, {@code UPSERT INTO ... SELECT ... FROM}
+     * single-argument {@code unnest} calls, deletes by {@code WHERE (pk) IN (...)}. For
+     * {@code dev.failback.dialect.cockroach}; applications use {@code CockroachDialect}. Its
+     * {@link #readSchema} and {@link #resolveSchema} are PostgreSQL's ({@code pg_catalog}); callers
+     * bring their own.
+     *
+     * @param name      the dialect name
+     * @param technique {@link ApplyTechnique#UNNEST} or {@link ApplyTechnique#VALUES}
+     * @return the dialect
+     * @throws IllegalArgumentException for {@link ApplyTechnique#JSONB_RECORDSET}, not verified there
+     */
+    public static PostgresDialect upsertInto(String name, ApplyTechnique technique) {
+        if (technique == ApplyTechnique.JSONB_RECORDSET) {
+            throw new IllegalArgumentException("technique " + technique + " is not supported with UPSERT INTO;"
+                    + " use UNNEST or VALUES");
+        }
+        return new PostgresDialect(name, technique, UpsertSyntax.UPSERT_INTO, Applier.Limits.DEFAULT);
+    }
+
     /** The seam for PostgreSQL-compatible dialects: another name, upsert syntax or statement size. */
     PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax, Applier.Limits limits) {
         this.name = requireNonNull(name, "name");

@@ -10,7 +10,7 @@ final class Sql {
 
     /** Types whose explicit cast would silently truncate: cast to the unconstrained type instead. */
     private static final Pattern TRUNCATING = Pattern.compile(
-            "^(character varying|character|bit varying|bit)\\(\\d+\\)((?:\\[\\])*)$");
+            "^(character varying|character|bit varying|bit)\\(\\d+\\)((?:\\[\\])*)( COLLATE .+)?$");
     private static final Pattern GEO = Pattern.compile("^(.*?)(geometry|geography)(?:\\((\\w+)(?:,(-?\\d+))?\\))?$");
 
     private Sql() {
@@ -30,7 +30,8 @@ final class Sql {
      * The type to convert a text (or JSON) value to before it is assigned to the column: the column's
      * own type, except that length-limited character and bit types lose their length (an explicit
      * cast to {@code varchar(n)}, {@code char(n)} or {@code bit(n)} truncates silently, while the
-     * assignment that follows raises an error instead).
+     * assignment that follows raises an error instead). A trailing {@code COLLATE "x"} (CockroachDB
+     * collated strings, which only accept collated values) is kept.
      */
     static String castType(ColumnInfo column) {
         Matcher m = TRUNCATING.matcher(column.sqlType());
@@ -38,7 +39,7 @@ final class Sql {
             return column.sqlType();
         }
         String base = m.group(1).startsWith("bit") ? "bit varying" : "text";
-        return base + m.group(2);
+        return base + m.group(2) + (m.group(3) == null ? "" : m.group(3));
     }
 
     /** Whether the column holds PostGIS data written from GeoJSON. */

@@ -38,7 +38,7 @@ final class UnnestApplier implements Applier {
             for (int i = 0; i < columns.size(); i++) {
                 sql.append(i == 0 ? "" : ", ").append(Sql.convert("u.c" + i, columns.get(i)));
             }
-            sql.append(" FROM ").append(unnest(columns.size())).append(syntax.tail(table, columns));
+            sql.append(" FROM ").append(unnest(columns.size(), syntax)).append(syntax.tail(table, columns));
             List<String[]> texts = new ArrayList<>(group.getValue().size());
             for (Map<String, Json.Value> fields : group.getValue()) {
                 String[] row = new String[columns.size()];
@@ -62,16 +62,42 @@ final class UnnestApplier implements Applier {
             }
             texts.add(row);
         }
-        StringBuilder sql = new StringBuilder("DELETE FROM ").append(Sql.table(table.name())).append(" AS t USING ")
-                .append(unnest(pk.size())).append(" WHERE ");
+        run(connection, deleteSql(table, pk, syntax), texts, pk.size());
+    }
+
+    /** The delete statement: {@code DELETE ... USING} on PostgreSQL, {@code WHERE (pk) IN (SELECT ...)} with UPSERT INTO. */
+    static String deleteSql(TableInfo table, List<ColumnInfo> pk, UpsertSyntax syntax) {
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(Sql.table(table.name()));
+        if (syntax == UpsertSyntax.UPSERT_INTO) {
+            sql.append(" WHERE (");
+            UpsertSyntax.appendNames(sql, pk);
+            sql.append(") IN (SELECT ");
+            for (int i = 0; i < pk.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(Sql.convert("u.c" + i, pk.get(i)));
+            }
+            return sql.append(" FROM ").append(unnest(pk.size(), syntax)).append(')').toString();
+        }
+        sql.append(" AS t USING ").append(unnest(pk.size(), syntax)).append(" WHERE ");
         for (int i = 0; i < pk.size(); i++) {
             sql.append(i == 0 ? "" : " AND ").append("t.").append(Sql.quote(pk.get(i).name())).append(" = ")
                     .append(Sql.convert("u.c" + i, pk.get(i)));
         }
-        run(connection, sql.toString(), texts, pk.size());
+        return sql.toString();
     }
 
-    private static String unnest(int width) {
+    /**
+     * The row source {@code u(c0, c1, ...)}: multi-argument {@code unnest(...) AS u(...)} on PostgreSQL;
+     * with UPSERT INTO (CockroachDB) a subquery of single-argument {@code unnest} calls, which both
+     * databases zip row by row (the form of MOLT Replicator's staging SQL on CockroachDB).
+     */
+    static String unnest(int width, UpsertSyntax syntax) {
+        if (syntax == UpsertSyntax.UPSERT_INTO) {
+            StringBuilder b = new StringBuilder("(SELECT ");
+            for (int i = 0; i < width; i++) {
+                b.append(i == 0 ? "" : ", ").append("unnest(?::text[]) AS c").append(i);
+            }
+            return b.append(") AS u").toString();
+        }
         StringBuilder b = new StringBuilder("unnest(");
         for (int i = 0; i < width; i++) {
             b.append(i == 0 ? "" : ", ").append("?::text[]");

@@ -44,6 +44,26 @@ enum UpsertSyntax {
             }
             return first ? b.append("NOTHING").toString() : b.toString();
         }
+    },
+
+    /**
+     * CockroachDB's {@code UPSERT INTO t (cols) <rows>}: conflicts on the primary key; an existing row
+     * gets the listed columns and keeps the others, a new row gets defaults for the others. Rows are
+     * expanded with single-argument {@code unnest} calls in a select list (the form MOLT Replicator runs
+     * on CockroachDB) and deletes use {@code WHERE (pk) IN (SELECT ...)}, see {@link UnnestApplier}.
+     */
+    UPSERT_INTO {
+        @Override
+        String head(TableInfo table, List<ColumnInfo> columns) {
+            StringBuilder b = new StringBuilder("UPSERT INTO ").append(Sql.table(table.name())).append(" (");
+            appendNames(b, columns);
+            return b.append(") ").toString();
+        }
+
+        @Override
+        String tail(TableInfo table, List<ColumnInfo> columns) {
+            return "";
+        }
     };
 
     /** The text before the row source. */

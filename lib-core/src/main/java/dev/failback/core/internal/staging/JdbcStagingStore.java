@@ -113,9 +113,8 @@ public final class JdbcStagingStore implements StagingStore {
             return 0;
         }
         String sql = "INSERT INTO " + mutations + " (grp, tschema, tbl, wall, logical, key, after, before)"
-                + " SELECT ?, t.tschema, t.tbl, t.wall, t.logical, t.key, t.after, t.before"
-                + " FROM unnest(?::TEXT[], ?::TEXT[], ?::INT8[], ?::INT8[], ?::TEXT[], ?::TEXT[], ?::TEXT[])"
-                + " AS t(tschema, tbl, wall, logical, key, after, before)"
+                + " SELECT ?::TEXT, unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::INT8[]), unnest(?::INT8[]),"
+                + " unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[])"
                 + " ON CONFLICT DO NOTHING";
         int inserted = 0;
         try (Connection c = dataSource.getConnection()) {
@@ -235,7 +234,7 @@ public final class JdbcStagingStore implements StagingStore {
             tables.put(k.table().name(), k.table());
         }
         String sql = "SELECT v.tbl, v.key, v.wall, v.logical FROM " + versions + " v"
-                + " JOIN unnest(?::TEXT[], ?::TEXT[]) AS k(tbl, key) ON v.tbl = k.tbl AND v.key = k.key"
+                + " JOIN (SELECT unnest(?::TEXT[]) AS tbl, unnest(?::TEXT[]) AS key) AS k ON v.tbl = k.tbl AND v.key = k.key"
                 + " WHERE v.grp = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", tbl));
@@ -269,8 +268,8 @@ public final class JdbcStagingStore implements StagingStore {
             logical[i++] = (long) e.getValue().logical();
         }
         String sql = "INSERT INTO " + versions + " AS v (grp, tbl, key, wall, logical)"
-                + " SELECT ?, t.tbl, t.key, t.wall, t.logical FROM unnest(?::TEXT[], ?::TEXT[], ?::INT8[], ?::INT8[])"
-                + " AS t(tbl, key, wall, logical)"
+                + " SELECT ?::TEXT, t.tbl, t.key, t.wall, t.logical FROM (SELECT unnest(?::TEXT[]) AS tbl,"
+                + " unnest(?::TEXT[]) AS key, unnest(?::INT8[]) AS wall, unnest(?::INT8[]) AS logical) AS t"
                 + " ON CONFLICT (grp, tbl, key) DO UPDATE SET wall = excluded.wall, logical = excluded.logical"
                 + " WHERE (v.wall, v.logical) < (excluded.wall, excluded.logical)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -3,7 +3,8 @@ package dev.failback.core.internal.staging;
 /**
  * Quoting and naming for the staging schema. The SQL issued by the JDBC stores stays inside what both
  * PostgreSQL and CockroachDB accept: {@code CREATE ... IF NOT EXISTS}, {@code INSERT ... ON CONFLICT},
- * multi-argument {@code unnest}, row-value comparisons.
+ * single-argument {@code unnest} calls side by side in a select list (zipped row by row by both, the
+ * form MOLT Replicator stages with on CockroachDB), row-value comparisons.
  */
 final class StagingSql {
     private StagingSql() {
