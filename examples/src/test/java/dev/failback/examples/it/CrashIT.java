@@ -178,7 +178,7 @@ class CrashIT {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 CrashChild.class.getName(), kind == TargetDb.Kind.POSTGRESQL ? TestDatabases.postgresUrl()
-                        : TestDatabases.mysqlUrl() + "&rewriteBatchedStatements=true&sessionVariables=time_zone='+00:00'",
+                        : TestDatabases.mysqlUrl() + "&rewriteBatchedStatements=true&sessionVariables=time_zone='%2B00:00'",
                 db.stagingSchema(), Integer.toString(port),
                 mode.name(), "7");
         pb.redirectErrorStream(true);

@@ -38,9 +38,10 @@ class MySqlRetryIT {
         assertThat(r.status()).as(r.message()).isEqualTo(200);
     }
 
-    private static boolean pipelineIsWaitingForALock(Connection observer) throws SQLException {
+    private static boolean pipelineIsWaitingForALock(Connection observer, String database) throws SQLException {
         try (Statement s = observer.createStatement();
-                var rs = s.executeQuery("SELECT count(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'")) {
+                var rs = s.executeQuery("SELECT count(*) FROM information_schema.processlist"
+                        + " WHERE info LIKE 'INSERT INTO `" + database + "`.`kv`%'")) {
             rs.next();
             return rs.getInt(1) > 0;
         }
@@ -61,14 +62,15 @@ class MySqlRetryIT {
                 other.setAutoCommit(false);
                 // Make the other transaction the heavier one, so InnoDB picks Failback's as the victim.
                 s.execute("INSERT INTO `" + db.name() + "`.heavy (pad) SELECT REPEAT('x', 10) FROM seq_1_to_2000");
-                s.execute("UPDATE `" + db.name() + "`.kv SET v = 'other' WHERE id = 2");
+                s.execute("UPDATE `" + db.name() + "`.kv SET v = 'other' WHERE id = 1");
                 ok(f, db.path(), resolved(hlc(T + 1)));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (!pipelineIsWaitingForALock(observer)) {
+                while (!pipelineIsWaitingForALock(observer, db.name())) {
                     assertThat(System.nanoTime()).as("Failback never waited for the lock").isLessThan(deadline);
                     Thread.sleep(20);
                 }
-                s.execute("UPDATE `" + db.name() + "`.kv SET v = 'other' WHERE id = 1"); // closes the cycle: 1213
+                // Failback holds one row and waits for the other; taking the first one closes the cycle: 1213.
+                s.execute("UPDATE `" + db.name() + "`.kv SET v = 'other' WHERE id = 2");
                 other.commit();
                 assertThat(f.awaitApplied(new Hlc(T + 1, 0), Duration.ofSeconds(30))).isTrue();
                 assertThat(db.query("SELECT id, v FROM $S.kv ORDER BY id"))
