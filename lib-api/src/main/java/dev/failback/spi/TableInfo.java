@@ -14,9 +14,13 @@ import java.util.Set;
  * @param name       the table
  * @param columns    every column, in table order
  * @param primaryKey primary-key column names, in key order; never empty for a table Failback can write
- * @param parents    tables referenced by this table's foreign keys (may include itself)
+ * @param parents     tables referenced by this table's foreign keys (may include itself)
+ * @param foreignKeys the foreign keys with their columns, when the dialect reads them (empty otherwise);
+ *                    a self-reference lets Failback write parent rows before the rows that point at them
+ *                    on databases that check foreign keys row by row (MySQL, Oracle batches)
  */
-public record TableInfo(TableName name, List<ColumnInfo> columns, List<String> primaryKey, Set<TableName> parents) {
+public record TableInfo(TableName name, List<ColumnInfo> columns, List<String> primaryKey, Set<TableName> parents,
+        List<ForeignKey> foreignKeys) {
 
     /** Validates and copies the components. */
     public TableInfo {
@@ -24,6 +28,28 @@ public record TableInfo(TableName name, List<ColumnInfo> columns, List<String> p
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
         parents = Set.copyOf(parents);
+        foreignKeys = List.copyOf(foreignKeys);
+    }
+
+    /**
+     * A table whose foreign keys are known only by the tables they reference.
+     *
+     * @param name       the table
+     * @param columns    every column, in table order
+     * @param primaryKey primary-key column names, in key order
+     * @param parents    tables referenced by this table's foreign keys
+     */
+    public TableInfo(TableName name, List<ColumnInfo> columns, List<String> primaryKey, Set<TableName> parents) {
+        this(name, columns, primaryKey, parents, List.of());
+    }
+
+    /**
+     * Returns the foreign keys that reference this same table.
+     *
+     * @return the self-references, possibly empty
+     */
+    public List<ForeignKey> selfReferences() {
+        return foreignKeys.stream().filter(fk -> fk.parent().equalsIgnoreCase(name)).toList();
     }
 
     /**

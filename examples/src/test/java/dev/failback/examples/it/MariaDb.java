@@ -28,10 +28,13 @@ final class MariaDb implements TargetDb {
         cfg.addDataSourceProperty("rewriteBatchedStatements", "true");
         cfg.addDataSourceProperty("sessionVariables", "time_zone='+00:00'");
         dataSource = new HikariDataSource(cfg);
-        for (String r : ddlResources) {
-            for (String statement : PgSchema.resource(r).split(";\\s*\\n")) {
-                if (!statement.isBlank()) {
-                    execute(statement);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("USE `" + name + "`");
+            for (String r : ddlResources) {
+                for (String statement : PgSchema.resource(r).split(";\\s*\\n")) {
+                    if (!statement.isBlank()) {
+                        s.execute(statement.replace("$S", "`" + name + "`"));
+                    }
                 }
             }
         }

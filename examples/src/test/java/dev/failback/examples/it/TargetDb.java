@@ -29,6 +29,11 @@ interface TargetDb extends AutoCloseable {
     /** The webhook path naming this target schema. */
     String path();
 
+    /** The database holding staging; the target itself unless it cannot stage. */
+    default DataSource stagingDataSource() {
+        return dataSource();
+    }
+
     /** The staging schema (or database) for the pipeline under test. */
     default String stagingSchema() {
         return name() + "_staging";

@@ -256,6 +256,7 @@ final class WindowApplier {
         for (TableInfo t : order) {
             List<Mutation> rows = upserts.get(t.name().folded());
             if (rows != null) {
+                rows = SelfReferenceOrder.parentsFirst(t, rows);
                 try {
                     dialect.upsert(c, t, rows);
                 } catch (SQLException e) {

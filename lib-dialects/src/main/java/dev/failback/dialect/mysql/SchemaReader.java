@@ -2,6 +2,7 @@ package dev.failback.dialect.mysql;
 
 import dev.failback.TableName;
 import dev.failback.spi.ColumnInfo;
+import dev.failback.spi.ForeignKey;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import dev.failback.spi.UnknownTargetException;
@@ -39,8 +40,10 @@ final class SchemaReader {
             + " FROM information_schema.statistics WHERE table_schema = ? AND non_unique = 0"
             + " ORDER BY table_name, index_name, seq_in_index";
 
-    private static final String FOREIGN_KEYS = "SELECT DISTINCT table_name, referenced_table_schema, referenced_table_name"
-            + " FROM information_schema.key_column_usage WHERE table_schema = ? AND referenced_table_name IS NOT NULL";
+    private static final String FOREIGN_KEYS = "SELECT table_name, referenced_table_schema, referenced_table_name,"
+            + " constraint_name, column_name, referenced_column_name"
+            + " FROM information_schema.key_column_usage WHERE table_schema = ? AND referenced_table_name IS NOT NULL"
+            + " ORDER BY table_name, constraint_name, ordinal_position";
 
     /** MariaDB: JSON columns are LONGTEXT with a column-level {@code CHECK (json_valid(`c`))}. */
     private static final String MARIADB_JSON_CHECKS = "SELECT table_name, check_clause"
@@ -140,20 +143,31 @@ final class SchemaReader {
             }
         }
         Map<String, Set<TableName>> parents = new HashMap<>();
+        Map<String, Map<String, List<String[]>>> fkColumns = new HashMap<>();
+        Map<String, TableName> fkParent = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(FOREIGN_KEYS)) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    parents.computeIfAbsent(rs.getString(1), k -> new LinkedHashSet<>())
-                            .add(new TableName(rs.getString(2), rs.getString(3)));
+                    TableName parent = new TableName(rs.getString(2), rs.getString(3));
+                    parents.computeIfAbsent(rs.getString(1), k -> new LinkedHashSet<>()).add(parent);
+                    fkParent.put(rs.getString(1) + "\u0000" + rs.getString(4), parent);
+                    fkColumns.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(rs.getString(4), k -> new ArrayList<>())
+                            .add(new String[] {rs.getString(5), rs.getString(6)});
                 }
             }
         }
         Map<String, TableInfo> tables = new LinkedHashMap<>();
         for (Map.Entry<String, List<ColumnInfo>> e : columns.entrySet()) {
             String name = e.getKey();
+            List<ForeignKey> fks = new ArrayList<>();
+            for (Map.Entry<String, List<String[]>> fk : fkColumns.getOrDefault(name, Map.of()).entrySet()) {
+                fks.add(new ForeignKey(fkParent.get(name + "\u0000" + fk.getKey()),
+                        fk.getValue().stream().map(c -> c[0]).toList(), fk.getValue().stream().map(c -> c[1]).toList()));
+            }
             tables.put(name, new TableInfo(new TableName(schema, name), e.getValue(),
-                    keys.getOrDefault(name, List.of()), parents.getOrDefault(name, Set.of())));
+                    keys.getOrDefault(name, List.of()), parents.getOrDefault(name, Set.of()), fks));
         }
         unique.keySet().retainAll(tables.keySet());
         return new Result(new TargetSchema(schema, tables), unique);

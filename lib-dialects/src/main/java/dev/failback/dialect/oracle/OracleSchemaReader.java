@@ -2,6 +2,7 @@ package dev.failback.dialect.oracle;
 
 import dev.failback.TableName;
 import dev.failback.spi.ColumnInfo;
+import dev.failback.spi.ForeignKey;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import dev.failback.spi.UnknownTargetException;
@@ -46,10 +47,15 @@ final class OracleSchemaReader {
             + " ORDER BY k.TABLE_NAME, cc.POSITION";
 
     /** Foreign keys (R) and the primary or unique key (P, U) each references. */
-    private static final String FOREIGN_KEYS = "SELECT DISTINCT k.TABLE_NAME, r.OWNER, r.TABLE_NAME"
+    private static final String FOREIGN_KEYS = "SELECT k.TABLE_NAME, r.OWNER, r.TABLE_NAME, k.CONSTRAINT_NAME,"
+            + " kc.COLUMN_NAME, rc.COLUMN_NAME"
             + " FROM ALL_CONSTRAINTS k JOIN ALL_CONSTRAINTS r"
             + " ON r.OWNER = k.R_OWNER AND r.CONSTRAINT_NAME = k.R_CONSTRAINT_NAME"
-            + " WHERE k.OWNER = ? AND k.CONSTRAINT_TYPE = 'R' AND r.CONSTRAINT_TYPE IN ('P', 'U')";
+            + " JOIN ALL_CONS_COLUMNS kc ON kc.OWNER = k.OWNER AND kc.CONSTRAINT_NAME = k.CONSTRAINT_NAME"
+            + " JOIN ALL_CONS_COLUMNS rc ON rc.OWNER = r.OWNER AND rc.CONSTRAINT_NAME = r.CONSTRAINT_NAME"
+            + " AND rc.POSITION = kc.POSITION"
+            + " WHERE k.OWNER = ? AND k.CONSTRAINT_TYPE = 'R' AND r.CONSTRAINT_TYPE IN ('P', 'U')"
+            + " ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, kc.POSITION";
 
     private OracleSchemaReader() {
     }
@@ -109,20 +115,31 @@ final class OracleSchemaReader {
             }
         }
         Map<String, Set<TableName>> parents = new HashMap<>();
+        Map<String, Map<String, List<String[]>>> fkColumns = new HashMap<>();
+        Map<String, TableName> fkParent = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(FOREIGN_KEYS)) {
             ps.setString(1, owner);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    parents.computeIfAbsent(rs.getString(1), k -> new HashSet<>())
-                            .add(new TableName(rs.getString(2), rs.getString(3)));
+                    TableName parent = new TableName(rs.getString(2), rs.getString(3));
+                    parents.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(parent);
+                    fkParent.put(rs.getString(1) + "\u0000" + rs.getString(4), parent);
+                    fkColumns.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(rs.getString(4), k -> new ArrayList<>())
+                            .add(new String[] {rs.getString(5), rs.getString(6)});
                 }
             }
         }
         Map<String, TableInfo> tables = new LinkedHashMap<>();
         for (Map.Entry<String, List<ColumnInfo>> e : columns.entrySet()) {
             String name = e.getKey();
+            List<ForeignKey> fks = new ArrayList<>();
+            for (Map.Entry<String, List<String[]>> fk : fkColumns.getOrDefault(name, Map.of()).entrySet()) {
+                fks.add(new ForeignKey(fkParent.get(name + "\u0000" + fk.getKey()),
+                        fk.getValue().stream().map(c -> c[0]).toList(), fk.getValue().stream().map(c -> c[1]).toList()));
+            }
             tables.put(name, new TableInfo(new TableName(owner, name), e.getValue(),
-                    keys.getOrDefault(name, List.of()), parents.getOrDefault(name, Set.of())));
+                    keys.getOrDefault(name, List.of()), parents.getOrDefault(name, Set.of()), fks));
         }
         return new TargetSchema(owner, tables);
     }
