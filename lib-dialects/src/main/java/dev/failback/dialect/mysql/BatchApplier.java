@@ -1,5 +1,6 @@
 package dev.failback.dialect.mysql;
 
+import dev.failback.dialect.internal.Json;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.TableInfo;
 import java.sql.Connection;

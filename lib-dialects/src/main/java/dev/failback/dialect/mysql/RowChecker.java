@@ -1,5 +1,6 @@
 package dev.failback.dialect.mysql;
 
+import dev.failback.dialect.internal.Json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

@@ -1,5 +1,6 @@
 package dev.failback.dialect.mysql;
 
+import dev.failback.dialect.internal.Json;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.failback.dialect.oracle;
 
+import dev.failback.dialect.internal.Json;
 import dev.failback.dialect.oracle.OracleType.Kind;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.TableInfo;

@@ -1,5 +1,6 @@
 package dev.failback.dialect.postgres;
 
+import dev.failback.dialect.internal.Json;
 import dev.failback.spi.ColumnInfo;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.failback.dialect.postgres;
 
+import dev.failback.dialect.internal.Json;
+import dev.failback.dialect.internal.Shape;
 import dev.failback.Mutation;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.TableInfo;

@@ -1,5 +1,6 @@
 package dev.failback.dialect.mysql;
 
+import dev.failback.dialect.internal.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.failback.dialect.oracle;
 
+import dev.failback.dialect.internal.Shape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.TableName;

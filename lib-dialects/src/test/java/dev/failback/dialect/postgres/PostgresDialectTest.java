@@ -1,5 +1,6 @@
 package dev.failback.dialect.postgres;
 
+import dev.failback.dialect.internal.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.spi.ColumnInfo;

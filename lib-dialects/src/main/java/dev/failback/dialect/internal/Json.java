@@ -1,4 +1,4 @@
-package dev.failback.dialect.postgres;
+package dev.failback.dialect.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -14,12 +14,12 @@ import java.util.Map;
  * Jackson streaming helpers over changefeed JSON texts. Numbers are never converted: their exact
  * text is kept; objects and arrays are kept as the exact slice of the input. Stateless, thread-safe.
  */
-final class Json {
+public final class Json {
 
-    static final JsonFactory FACTORY = JsonFactory.builder().build();
+    public static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     /** The kind of a JSON value. */
-    enum Kind { STRING, NUMBER, BOOLEAN, NULL, OBJECT, ARRAY }
+    public enum Kind { STRING, NUMBER, BOOLEAN, NULL, OBJECT, ARRAY }
 
     /**
      * One JSON value.
@@ -27,11 +27,11 @@ final class Json {
      * @param kind the kind
      * @param text the decoded string, the number or boolean literal, the exact object or array text; null for NULL
      */
-    record Value(Kind kind, String text) {
-        static final Value NULL = new Value(Kind.NULL, null);
+    public record Value(Kind kind, String text) {
+        public static final Value NULL = new Value(Kind.NULL, null);
 
         /** The value as JSON text. */
-        String json() {
+        public String json() {
             switch (kind) {
                 case STRING:
                     return quote(text);
@@ -51,7 +51,7 @@ final class Json {
      *
      * @throws IllegalArgumentException when the text is not a JSON object
      */
-    static List<String> keys(String object) {
+    public static List<String> keys(String object) {
         try (JsonParser p = FACTORY.createParser(object)) {
             expect(p, JsonToken.START_OBJECT, object);
             List<String> keys = new ArrayList<>();
@@ -71,7 +71,7 @@ final class Json {
      *
      * @throws IllegalArgumentException when the text is not a JSON object
      */
-    static Map<String, Value> fields(String object) {
+    public static Map<String, Value> fields(String object) {
         try (JsonParser p = FACTORY.createParser(object)) {
             expect(p, JsonToken.START_OBJECT, object);
             Map<String, Value> fields = new LinkedHashMap<>();
@@ -91,7 +91,7 @@ final class Json {
      *
      * @throws IllegalArgumentException when the text is not a JSON array
      */
-    static List<Value> elements(String array) {
+    public static List<Value> elements(String array) {
         try (JsonParser p = FACTORY.createParser(array)) {
             expect(p, JsonToken.START_ARRAY, array);
             List<Value> values = new ArrayList<>();
@@ -106,7 +106,7 @@ final class Json {
     }
 
     /** Returns a JSON string literal for {@code s}. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         JsonStringEncoder.getInstance().quoteAsString(s, b);
         return b.append('"').toString();

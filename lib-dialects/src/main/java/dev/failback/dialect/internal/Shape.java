@@ -1,4 +1,4 @@
-package dev.failback.dialect.postgres;
+package dev.failback.dialect.internal;
 
 import dev.failback.Mutation;
 import dev.failback.spi.ColumnInfo;
@@ -19,9 +19,9 @@ import java.util.function.Function;
  * @param keys    JSON keys, parallel to {@code columns}
  * @param columns the target columns written
  */
-record Shape(List<String> keys, List<ColumnInfo> columns) {
+public record Shape(List<String> keys, List<ColumnInfo> columns) {
 
-    Shape {
+    public Shape {
         keys = List.copyOf(keys);
         columns = List.copyOf(columns);
     }
@@ -32,7 +32,7 @@ record Shape(List<String> keys, List<ColumnInfo> columns) {
      * @throws IllegalArgumentException when a key names no column, two keys name one column, or a
      *                                  primary-key column is missing
      */
-    static Shape of(TableInfo table, List<String> jsonKeys) {
+    public static Shape of(TableInfo table, List<String> jsonKeys) {
         requireKey(table);
         List<String> keys = new ArrayList<>(jsonKeys.size());
         List<ColumnInfo> columns = new ArrayList<>(jsonKeys.size());
@@ -67,7 +67,7 @@ record Shape(List<String> keys, List<ColumnInfo> columns) {
     }
 
     /** The primary-key columns of a table, in key order. */
-    static List<ColumnInfo> keyColumns(TableInfo table) {
+    public static List<ColumnInfo> keyColumns(TableInfo table) {
         requireKey(table);
         List<ColumnInfo> columns = new ArrayList<>(table.primaryKey().size());
         for (String pk : table.primaryKey()) {
@@ -82,7 +82,7 @@ record Shape(List<String> keys, List<ColumnInfo> columns) {
     }
 
     /** Groups items by the JSON keys they carry, keeping first-seen order. */
-    static <T> Map<List<String>, List<T>> group(List<T> items, Function<T, List<String>> keysOf) {
+    public static <T> Map<List<String>, List<T>> group(List<T> items, Function<T, List<String>> keysOf) {
         Map<List<String>, List<T>> groups = new LinkedHashMap<>();
         for (T item : items) {
             groups.computeIfAbsent(keysOf.apply(item), k -> new ArrayList<>()).add(item);
@@ -95,7 +95,7 @@ record Shape(List<String> keys, List<ColumnInfo> columns) {
      *
      * @throws IllegalArgumentException when a key has the wrong number of values (naming the table)
      */
-    static List<List<Json.Value>> keyValues(TableInfo table, List<Mutation> rows) {
+    public static List<List<Json.Value>> keyValues(TableInfo table, List<Mutation> rows) {
         int arity = table.primaryKey().size();
         List<List<Json.Value>> keys = new ArrayList<>(rows.size());
         for (Mutation m : rows) {
