@@ -1,5 +1,6 @@
 package dev.failback;
 
+import dev.failback.spi.Authenticator;
 import dev.failback.spi.CheckpointStore;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.FailbackProvider;
@@ -150,6 +151,8 @@ public interface Failback extends AutoCloseable {
         final List<FailbackListener> listeners = new ArrayList<>();
         ThreadFactory threadFactory;
         Object meterRegistry;
+        Authenticator authenticator;
+        boolean authenticationDisabled;
 
         Builder() {
         }
@@ -442,6 +445,35 @@ public interface Failback extends AutoCloseable {
         }
 
         /**
+         * Who may send changes: every webhook request must pass this authenticator (401 otherwise).
+         * Authentication is required: give an authenticator (bearer tokens, MOLT-compatible JWT) or
+         * call {@link #disableAuthentication()}.
+         *
+         * @param authenticator the authenticator
+         * @return this builder
+         */
+        public Builder authenticator(Authenticator authenticator) {
+            Objects.requireNonNull(authenticator, "authenticator");
+            if (this.authenticator != null) {
+                throw new IllegalStateException("authenticator was already set to " + this.authenticator);
+            }
+            this.authenticator = authenticator;
+            return this;
+        }
+
+        /**
+         * Accepts every request without authentication (MOLT's {@code --disableAuthentication}). Anyone
+         * who can reach the sink can then write to the target; Failback logs a warning at start. For
+         * tests, and for sinks that authenticate callers themselves.
+         *
+         * @return this builder
+         */
+        public Builder disableAuthentication() {
+            this.authenticationDisabled = true;
+            return this;
+        }
+
+        /**
          * Checks the configuration and returns an immutable snapshot of it. The builder is unchanged.
          *
          * @return the configuration, never null
@@ -455,6 +487,13 @@ public interface Failback extends AutoCloseable {
             if (staging != null && staging == target) {
                 problems.add("staging and target are the same DataSource; omit staging(...) to stage in the target under "
                         + stagingSchema);
+            }
+            if (authenticator == null && !authenticationDisabled) {
+                problems.add("authentication is required: give authenticator(...) (bearer tokens, JWT) or call"
+                        + " disableAuthentication() to accept every request (insecure)");
+            }
+            if (authenticator != null && authenticationDisabled) {
+                problems.add("authenticator(...) and disableAuthentication() contradict each other");
             }
             if (staging != null && stagingStore != null && checkpointStore != null) {
                 problems.add("staging(DataSource) is unused when both stagingStore(...) and checkpointStore(...) are given");

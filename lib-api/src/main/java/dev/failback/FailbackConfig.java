@@ -1,5 +1,6 @@
 package dev.failback;
 
+import dev.failback.spi.Authenticator;
 import dev.failback.spi.CheckpointStore;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.Sink;
@@ -38,6 +39,7 @@ public final class FailbackConfig {
     private final List<FailbackListener> listeners;
     private final ThreadFactory threadFactory;
     private final Object meterRegistry;
+    private final Authenticator authenticator;
 
     FailbackConfig(Failback.Builder b) {
         this.name = b.name;
@@ -63,6 +65,7 @@ public final class FailbackConfig {
         this.listeners = List.copyOf(b.listeners);
         this.threadFactory = b.threadFactory;
         this.meterRegistry = b.meterRegistry;
+        this.authenticator = b.authenticator;
     }
 
     /** @return the pipeline name */
@@ -173,6 +176,11 @@ public final class FailbackConfig {
     /** @return the thread factory, empty for Failback's own */
     public Optional<ThreadFactory> threadFactory() {
         return Optional.ofNullable(threadFactory);
+    }
+
+    /** @return the authenticator, empty when authentication is disabled */
+    public Optional<Authenticator> authenticator() {
+        return Optional.ofNullable(authenticator);
     }
 
     /** @return the Micrometer registry, empty when metrics are off */

@@ -29,14 +29,14 @@ class BuilderTest {
     @Test
     void startWithoutAnEngineSaysWhatToAdd() {
         // failback-api alone has no engine on its test class path.
-        assertThatThrownBy(() -> Failback.builder().target(new NoDataSource()).start())
+        assertThatThrownBy(() -> Failback.builder().disableAuthentication().target(new NoDataSource()).start())
                 .isInstanceOf(FailbackConfigurationException.class)
                 .hasMessageContaining("add dev.failback:failback-core");
     }
 
     @Test
     void buildLeavesTheBuilderUnchanged() {
-        Failback.Builder b = Failback.builder().target(new NoDataSource()).tables("a");
+        Failback.Builder b = Failback.builder().disableAuthentication().target(new NoDataSource()).tables("a");
         FailbackConfig first = b.build();
         b.tables("b");
         assertThat(first.tables()).containsExactly("a");

@@ -139,7 +139,7 @@ final class QuickstartCommand implements Callable<Integer> {
             return t;
         });
         JettySink sink = JettySink.bind("127.0.0.1", 0);
-        try (Failback failback = Failback.builder()
+        try (Failback failback = Failback.builder().disableAuthentication()
                 .name("quickstart")
                 .target(target)
                 .stagingSchema(stagingSchema)

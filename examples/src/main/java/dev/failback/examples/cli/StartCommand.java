@@ -135,6 +135,9 @@ final class StartCommand implements Callable<Integer> {
             if (staging != null) {
                 builder.staging(staging);
             }
+            if (disableAuthentication) {
+                builder.disableAuthentication();
+            }
             failback = builder.start();
             log.info("failback started in {} mode; authentication disabled; waiting for changefeed requests",
                     immediate ? "immediate" : "consistent");

@@ -33,7 +33,7 @@ class BadInputIT {
         db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
         db.execute("CREATE TABLE $S.unserved (id bigint PRIMARY KEY)");
         JettySink sink = JettySink.bind("127.0.0.1", 0);
-        failback = Failback.builder().name("badinput").target(db.dataSource)
+        failback = Failback.builder().disableAuthentication().name("badinput").target(db.dataSource)
                 .tables("employees", "orders", "payments", "kv")
                 .stagingSchema(db.name + "_staging").createStagingSchema(true)
                 .maxBodyBytes(64 * 1024).sink(sink).start();
@@ -129,7 +129,7 @@ class BadInputIT {
         cfg.setMaximumPoolSize(2);
         HikariDataSource staging = new HikariDataSource(cfg);
         JettySink sink = JettySink.bind("127.0.0.1", 0);
-        try (Failback other = Failback.builder().name("badinput-503").target(db.dataSource).staging(staging)
+        try (Failback other = Failback.builder().disableAuthentication().name("badinput-503").target(db.dataSource).staging(staging)
                 .stagingSchema(db.name + "_staging").createStagingSchema(true).sink(sink).start()) {
             Http otherHttp = new Http("http://127.0.0.1:" + sink.port());
             staging.close(); // staging goes away
@@ -160,7 +160,7 @@ class BadInputIT {
                         return method.invoke(real, args);
                     });
             JettySink sink = JettySink.bind("127.0.0.1", 0);
-            try (Failback other = Failback.builder().name("badinput-saturated").target(db.dataSource).staging(staging)
+            try (Failback other = Failback.builder().disableAuthentication().name("badinput-saturated").target(db.dataSource).staging(staging)
                     .stagingSchema(db.name + "_staging").createStagingSchema(true).maxInFlight(1).sink(sink).start()) {
                 Http otherHttp = new Http("http://127.0.0.1:" + sink.port());
                 String body = batch(upsert("kv", 1, "a", hlc(T + 1)));

@@ -25,7 +25,7 @@ public final class CrashChild {
         cfg.setJdbcUrl(args[0]);
         cfg.setMaximumPoolSize(8);
         HikariDataSource ds = new HikariDataSource(cfg);
-        Failback failback = Failback.builder().name("crash-child").target(ds).stagingSchema(args[1])
+        Failback failback = Failback.builder().disableAuthentication().name("crash-child").target(ds).stagingSchema(args[1])
                 .createStagingSchema(true).mode(Mode.valueOf(args[3])).flushSize(Integer.parseInt(args[4]))
                 .sink(JettySink.bind("127.0.0.1", Integer.parseInt(args[2]))).start();
         System.out.println("READY");

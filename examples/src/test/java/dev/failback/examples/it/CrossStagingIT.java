@@ -40,7 +40,7 @@ class CrossStagingIT {
 
     private static void run(TargetDb target, TargetDb staging, Mode mode) throws Exception {
         target.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
-        Failback.Builder builder = Failback.builder().name("xstage").target(target.dataSource())
+        Failback.Builder builder = Failback.builder().disableAuthentication().name("xstage").target(target.dataSource())
                 .staging(staging.dataSource()).stagingSchema(staging.stagingSchema()).createStagingSchema(true)
                 .mode(mode);
         JettySink sink = JettySink.bind("127.0.0.1", 0);
@@ -55,7 +55,7 @@ class CrossStagingIT {
                     .status()).isEqualTo(200);
             assertThat(f.status().counters().duplicates()).as("the HTTP retry").isEqualTo(2);
         }
-        try (Failback f = Failback.builder().name("xstage-2").target(target.dataSource())
+        try (Failback f = Failback.builder().disableAuthentication().name("xstage-2").target(target.dataSource())
                 .staging(staging.dataSource()).stagingSchema(staging.stagingSchema()).mode(mode).start()) {
             assertThat(f.status().lastResolvedApplied()).isEqualTo(new Hlc(T + 1, 0));
             assertThat(f.webhookHandler().handle(request(target.path(), resolved(hlc(T + 2)))).status()).isEqualTo(200);

@@ -33,7 +33,7 @@ class FixturesIT {
             default -> new H2Oracle("fixtures", "hr-oracle.sql", "type-zoo-oracle.sql");
         };
         sink = JettySink.bind("127.0.0.1", 0);
-        Failback.Builder builder = Failback.builder();
+        Failback.Builder builder = Failback.builder().disableAuthentication();
         if (db.stagingDataSource() != db.dataSource()) {
             builder.staging(db.stagingDataSource());
         }

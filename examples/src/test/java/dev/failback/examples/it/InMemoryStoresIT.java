@@ -24,7 +24,7 @@ class InMemoryStoresIT {
         try (PgSchema db = new PgSchema("inmemory")) {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
             JettySink sink = JettySink.bind("127.0.0.1", 0);
-            try (Failback f = Failback.builder().name("inmemory").target(db.dataSource)
+            try (Failback f = Failback.builder().disableAuthentication().name("inmemory").target(db.dataSource)
                     .stagingStore(new InMemoryStagingStore()).checkpointStore(new InMemoryCheckpointStore())
                     .flushSize(2).scanSize(3).sink(sink).start()) {
                 Http http = new Http("http://127.0.0.1:" + sink.port());

@@ -53,7 +53,7 @@ class MySqlRetryIT {
             db.execute("CREATE TABLE $S.kv (id BIGINT PRIMARY KEY, v TEXT NOT NULL)");
             db.execute("CREATE TABLE $S.heavy (id BIGINT PRIMARY KEY AUTO_INCREMENT, pad TEXT)");
             db.execute("INSERT INTO $S.kv VALUES (1, 'old'), (2, 'old')");
-            try (Failback f = Failback.builder().name("deadlock").target(db.dataSource())
+            try (Failback f = Failback.builder().disableAuthentication().name("deadlock").target(db.dataSource())
                     .stagingSchema(db.stagingSchema()).createStagingSchema(true).start();
                     Connection other = db.dataSource().getConnection();
                     Connection observer = db.dataSource().getConnection();
@@ -91,7 +91,7 @@ class MySqlRetryIT {
             cfg.setMaximumPoolSize(4);
             cfg.addDataSourceProperty("sessionVariables", "innodb_lock_wait_timeout=1,time_zone='+00:00'");
             try (HikariDataSource impatient = new HikariDataSource(cfg);
-                    Failback f = Failback.builder().name("lockwait").target(impatient)
+                    Failback f = Failback.builder().disableAuthentication().name("lockwait").target(impatient)
                             .staging(db.dataSource()).stagingSchema(db.stagingSchema()).createStagingSchema(true).start();
                     Connection other = db.dataSource().getConnection();
                     Statement s = other.createStatement()) {

@@ -32,7 +32,7 @@ class RedeliveryIT {
         db = kind.create("redeliver");
         db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
         JettySink sink = JettySink.bind("127.0.0.1", 0);
-        failback = Failback.builder().name("redeliver-" + kind + "-" + mode).target(db.dataSource()).mode(mode)
+        failback = Failback.builder().disableAuthentication().name("redeliver-" + kind + "-" + mode).target(db.dataSource()).mode(mode)
                 .stagingSchema(db.stagingSchema()).createStagingSchema(true).sink(sink).start();
         http = new Http("http://127.0.0.1:" + sink.port());
     }

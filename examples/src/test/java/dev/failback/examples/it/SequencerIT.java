@@ -50,7 +50,7 @@ class SequencerIT {
                     }
                 }
             };
-            try (Failback f = Failback.builder().name("windows").target(db.dataSource).listener(listener)
+            try (Failback f = Failback.builder().disableAuthentication().name("windows").target(db.dataSource).listener(listener)
                     .stagingSchema(db.name + "_staging").createStagingSchema(true).flushSize(15).scanSize(7).start()) {
                 long id = 0;
                 for (int tx = 0; tx < 30; tx++) { // 30 source transactions of 10 rows, split over two POSTs
@@ -86,7 +86,7 @@ class SequencerIT {
     void aRestartOnTheSameStagingResumesFromTheAppliedCheckpoint() throws Exception {
         try (PgSchema db = new PgSchema("restart")) {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
-            Failback.Builder builder = Failback.builder().name("restart").target(db.dataSource)
+            Failback.Builder builder = Failback.builder().disableAuthentication().name("restart").target(db.dataSource)
                     .stagingSchema(db.name + "_staging").createStagingSchema(true);
             Failback first = builder.start();
             ok(first, db.path(), batch(upsert("kv", 1, "a", hlc(T + 1)), upsert("kv", 2, "a", hlc(T + 1))));
@@ -118,9 +118,9 @@ class SequencerIT {
             two.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
             JettySink sink1 = JettySink.bind("127.0.0.1", 0);
             JettySink sink2 = JettySink.bind("127.0.0.1", 0);
-            try (Failback f1 = Failback.builder().name("one").target(one.dataSource).sink(sink1)
+            try (Failback f1 = Failback.builder().disableAuthentication().name("one").target(one.dataSource).sink(sink1)
                             .stagingSchema(one.name + "_staging").createStagingSchema(true).start();
-                    Failback f2 = Failback.builder().name("two").target(two.dataSource).sink(sink2)
+                    Failback f2 = Failback.builder().disableAuthentication().name("two").target(two.dataSource).sink(sink2)
                             .stagingSchema(two.name + "_staging").createStagingSchema(true).start()) {
                 Http h1 = new Http("http://127.0.0.1:" + sink1.port());
                 Http h2 = new Http("http://127.0.0.1:" + sink2.port());

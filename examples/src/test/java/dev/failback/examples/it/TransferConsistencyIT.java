@@ -36,7 +36,7 @@ class TransferConsistencyIT {
             AtomicLong reads = new AtomicLong();
             AtomicLong violations = new AtomicLong();
             AtomicReference<String> firstViolation = new AtomicReference<>();
-            try (Failback failback = Failback.builder().name("transfer-" + kind).target(db.dataSource())
+            try (Failback failback = Failback.builder().disableAuthentication().name("transfer-" + kind).target(db.dataSource())
                     .stagingSchema(db.stagingSchema()).createStagingSchema(true).flushSize(50).sink(sink).start()) {
                 Thread reader = new Thread(() -> {
                     try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {

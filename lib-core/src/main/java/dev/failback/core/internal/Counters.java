@@ -17,6 +17,7 @@ final class Counters {
     final LongAdder resolvedIgnored = new LongAdder();
     final LongAdder rejected = new LongAdder();
     final LongAdder unavailable = new LongAdder();
+    final LongAdder unauthorized = new LongAdder();
 
     Status.Counters snapshot(long retries) {
         return new Status.Counters(requests.sum(), received.sum(), staged.sum(), duplicates.sum(), stale.sum(),

@@ -85,6 +85,10 @@ public final class Pipeline implements Failback {
         LOG.info("{} - starting failback ({} mode)", config.name(), config.mode().name().toLowerCase());
         dialect = config.dialect().orElseGet(() -> Dialects.detect(config.target()));
         LOG.info("{} - target dialect: {}", config.name(), dialect.name());
+        if (config.authenticator().isEmpty()) {
+            LOG.warn("{} - authentication disabled: any caller that can reach the sink may write to the target"
+                    + " database", config.name());
+        }
         StagingStores.Stores jdbc = config.stagingStore().isPresent() && config.checkpointStore().isPresent() ? null
                 : StagingStores.jdbc(stagingDataSource, config.stagingSchema(), config.createStagingSchema());
         staging = config.stagingStore().orElseGet(() -> jdbc.staging());

@@ -14,6 +14,7 @@ import dev.failback.core.internal.webhook.DecodedBody;
 import dev.failback.core.internal.webhook.RowMessage;
 import dev.failback.core.internal.webhook.WebhookDecoder;
 import dev.failback.core.internal.webhook.WebhookException;
+import dev.failback.spi.Authenticator;
 import dev.failback.spi.StagingStore.RowKey;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
@@ -103,6 +104,14 @@ final class WebhookService implements WebhookHandler {
             throw new Rejected(404, "unknown path " + request.path() + ": a " + pipeline.dialect().name()
                     + " target expects " + (expected == 2 ? "/database/schema" : "/SCHEMA")
                     + " (the target schema), as in webhook-https://host:port" + (expected == 2 ? "/database/schema" : "/SCHEMA"));
+        }
+        Authenticator authenticator = pipeline.config().authenticator().orElse(null);
+        if (authenticator != null) {
+            Authenticator.Decision decision = authenticator.authenticate(request, segments);
+            if (!decision.allowed()) {
+                pipeline.counters().unauthorized.increment();
+                throw new Rejected(401, decision.reason() == null ? "missing or invalid access token" : decision.reason());
+            }
         }
         byte[] body;
         try {
