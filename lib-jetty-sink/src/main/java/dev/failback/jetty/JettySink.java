@@ -3,16 +3,31 @@ package dev.failback.jetty;
 import dev.failback.WebhookHandler;
 import dev.failback.spi.Sink;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +43,23 @@ import org.slf4j.LoggerFactory;
  *         .start();
  * }</pre>
  *
- * <p>The server speaks HTTP/1.1 without TLS or authentication for now; put it behind a TLS-terminating
- * proxy when CockroachDB connects to it (CockroachDB only sends to {@code webhook-https://} URLs).
- * Its threads are daemon threads named {@code failback-<pipeline>-http-<n>}. {@link #close()} stops
+ * <p>With {@link Builder#tls(TlsConfig)} the server speaks HTTPS (TLS 1.2 and 1.3) and offers
+ * {@code h2} and {@code http/1.1} by ALPN, so CockroachDB, which only sends to {@code webhook-https://}
+ * URLs and prefers HTTP/2, connects directly: point the changefeed at
+ * {@code webhook-https://<host>:<port>/<database>/<schema>}, adding {@code ca_cert},
+ * {@code client_cert} and {@code client_key} as {@link TlsConfig} explains. It re-reads rotated
+ * certificate files without a restart. Without TLS it speaks plain HTTP/1.1, for tests or behind a
+ * TLS-terminating proxy.
+ *
+ * <pre>{@code
+ * JettySink.builder()
+ *         .port(30004)
+ *         .tls(TlsConfig.pem(Path.of("server.crt"), Path.of("server.key")).clientCa(Path.of("ca.crt")).build())
+ *         .build();
+ * }</pre>
+ *
+ * <p>Its threads are daemon threads named {@code failback-<pipeline>-http-<n>} (and
+ * {@code failback-<pipeline>-tls-reload} for certificate rotation). {@link #close()} stops
  * accepting connections and lets requests in flight finish within the {@linkplain Builder#stopTimeout
  * stop timeout}.
  *
@@ -53,11 +82,18 @@ public final class JettySink implements Sink {
     private final Duration idleTimeout;
     private final Duration stopTimeout;
     private final int maxThreads;
+    private final TlsConfig tls;
 
     private final Object lock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private Server server;
     private volatile int boundPort = -1;
+    private String pipelineName = "?";
+    private volatile TlsMaterial tlsMaterial;
+    private SslContextFactory.Server sslContextFactory;
+    private ScheduledExecutorService reloader;
+    private byte[] rejectedDigest;
+    private String lastReloadProblem;
 
     private JettySink(Builder b) {
         this.host = b.host;
@@ -65,6 +101,7 @@ public final class JettySink implements Sink {
         this.idleTimeout = b.idleTimeout;
         this.stopTimeout = b.stopTimeout;
         this.maxThreads = b.maxThreads;
+        this.tls = b.tls;
     }
 
     /**
@@ -98,6 +135,10 @@ public final class JettySink implements Sink {
             if (server != null) {
                 throw new IllegalStateException("JettySink was already started");
             }
+            this.pipelineName = pipelineName;
+            if (tls != null) {
+                tlsMaterial = TlsMaterial.load(tls);
+            }
             QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
             threads.setName("failback-" + pipelineName + "-http");
             threads.setDaemon(true);
@@ -120,13 +161,33 @@ public final class JettySink implements Sink {
             }
             server = s;
             boundPort = ((ServerConnector) s.getConnectors()[0]).getLocalPort();
-            LOG.info("{} - listening on {}", pipelineName, uri());
+            if (tls == null) {
+                LOG.info("{} - listening on {} (plain HTTP/1.1; CockroachDB sends only to webhook-https,"
+                        + " so put a TLS-terminating proxy in front)", pipelineName, uri());
+                return;
+            }
+            TlsMaterial m = tlsMaterial;
+            LOG.info("{} - listening on {} (TLS 1.2/1.3, ALPN h2 and http/1.1); certificate {}", pipelineName, uri(),
+                    m.describe());
+            if (tls.isSelfSigned()) {
+                LOG.info("{} - self-signed certificate, for trials only: add ca_cert={} to the changefeed URL"
+                        + " (or insecure_tls_skip_verify=true)", pipelineName,
+                        URLEncoder.encode(m.caCertParameter(), StandardCharsets.US_ASCII));
+            } else if (!tls.reloadInterval().isZero()) {
+                reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "failback-" + pipelineName + "-tls-reload");
+                    t.setDaemon(true);
+                    return t;
+                });
+                long every = tls.reloadInterval().toMillis();
+                reloader.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+            }
         }
     }
 
     /**
-     * Builds the connectors of the server: one plain HTTP/1.1 connector today. The seam where TLS
-     * and HTTP/2 connectors will be added.
+     * Builds the connectors of the server: one HTTP/1.1 connector, or with TLS one HTTPS connector
+     * that negotiates HTTP/2 or HTTP/1.1 by ALPN.
      *
      * @param server the server the connectors belong to
      * @return the connectors, never empty
@@ -135,11 +196,95 @@ public final class JettySink implements Sink {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector;
+        if (tls == null) {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            // No SNI host check: like MOLT Replicator, accept any Host header; the client verifies names.
+            http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setIncludeProtocols(TlsConfig.PROTOCOLS.toArray(new String[0]));
+            ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+            ssl.setUseCipherSuitesOrder(true);
+            ssl.setSniRequired(false);
+            ssl.setNeedClientAuth(tls.requiresClientCertificates());
+            use(ssl, tlsMaterial);
+            sslContextFactory = ssl;
+            HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+            HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), http11.getProtocol());
+            alpn.setDefaultProtocol(http11.getProtocol());
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, http11);
+        }
         connector.setHost(host.isEmpty() ? null : host);
         connector.setPort(port);
         connector.setIdleTimeout(idleTimeout.toMillis());
         return List.of(connector);
+    }
+
+    private static void use(SslContextFactory ssl, TlsMaterial material) {
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String password = Base64.getEncoder().encodeToString(random);
+        ssl.setKeyStore(material.keyStore(password.toCharArray()));
+        ssl.setKeyStorePassword(password);
+        ssl.setKeyManagerPassword(password);
+        ssl.setTrustStore(material.trustStore());
+    }
+
+    /** Runs on the reload thread: serves the certificate of the files when their contents changed. */
+    private void reloadIfChanged() {
+        try {
+            TlsMaterial.Files3 files = TlsMaterial.read(tls);
+            byte[] digest = files.digest();
+            if (tlsMaterial.sameSource(digest) || java.util.Arrays.equals(digest, rejectedDigest)) {
+                return;
+            }
+            TlsMaterial next;
+            try {
+                next = TlsMaterial.parse(tls, files);
+            } catch (IllegalArgumentException e) {
+                rejectedDigest = digest;
+                LOG.warn("{} - TLS files changed but are not usable, still serving serial {}: {}", pipelineName,
+                        tlsMaterial.chain().get(0).getSerialNumber().toString(16), e.getMessage());
+                return;
+            }
+            sslContextFactory.reload(f -> use(f, next));
+            tlsMaterial = next;
+            rejectedDigest = null;
+            lastReloadProblem = null;
+            LOG.info("{} - TLS certificate reloaded from {}: {}", pipelineName, tls.certificateFile().orElseThrow(),
+                    next.describe());
+        } catch (Exception e) {
+            // Swallowed (the previous certificate stays in service), so logged; once per distinct problem.
+            String problem = e.getMessage();
+            if (!Objects.equals(problem, lastReloadProblem)) {
+                lastReloadProblem = problem;
+                LOG.warn("{} - cannot check the TLS files for a new certificate: {}", pipelineName, problem);
+            }
+        }
+    }
+
+    /**
+     * Returns the certificate chain the server presents to new connections now: the one read from the
+     * files (or generated) at start, or the latest one reloaded since.
+     *
+     * @return the chain, server certificate first; empty without TLS
+     * @throws IllegalStateException before {@link #start}
+     */
+    public List<X509Certificate> certificateChain() {
+        port();
+        TlsMaterial m = tlsMaterial;
+        return m == null ? List.of() : m.chain();
+    }
+
+    /**
+     * Returns the TLS configuration.
+     *
+     * @return the configuration, empty when the sink speaks plain HTTP
+     */
+    public Optional<TlsConfig> tls() {
+        return Optional.ofNullable(tls);
     }
 
     /**
@@ -166,7 +311,8 @@ public final class JettySink implements Sink {
     }
 
     /**
-     * Returns the base URI the server listens on, such as {@code http://127.0.0.1:26258}.
+     * Returns the base URI the server listens on, such as {@code https://127.0.0.1:26258}
+     * ({@code http://} without TLS).
      *
      * @return the URI; an unspecified host is shown as {@code 0.0.0.0}
      * @throws IllegalStateException before {@link #start}
@@ -176,7 +322,7 @@ public final class JettySink implements Sink {
         if (h.indexOf(':') >= 0 && !h.startsWith("[")) {
             h = "[" + h + "]";
         }
-        return URI.create("http://" + h + ":" + port());
+        return URI.create((tls == null ? "http://" : "https://") + h + ":" + port());
     }
 
     /**
@@ -191,6 +337,9 @@ public final class JettySink implements Sink {
         Server s;
         synchronized (lock) {
             s = server;
+            if (reloader != null) {
+                reloader.shutdownNow();
+            }
         }
         if (s == null) {
             return;
@@ -204,7 +353,8 @@ public final class JettySink implements Sink {
 
     @Override
     public String toString() {
-        return "JettySink[" + (host.isEmpty() ? "*" : host) + ":" + (boundPort >= 0 ? boundPort : port) + "]";
+        return "JettySink[" + (tls == null ? "" : "https ") + (host.isEmpty() ? "*" : host) + ":"
+                + (boundPort >= 0 ? boundPort : port) + "]";
     }
 
     /** Configures a {@link JettySink}. Not thread-safe. */
@@ -214,8 +364,21 @@ public final class JettySink implements Sink {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private int maxThreads = DEFAULT_MAX_THREADS;
+        private TlsConfig tls;
 
         private Builder() {
+        }
+
+        /**
+         * Serves HTTPS with this certificate, offering HTTP/2 and HTTP/1.1 by ALPN, and requires client
+         * certificates when the configuration says so. Default: plain HTTP/1.1.
+         *
+         * @param tls the TLS configuration
+         * @return this builder
+         */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
         }
 
         /**
