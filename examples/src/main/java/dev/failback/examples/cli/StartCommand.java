@@ -4,13 +4,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.failback.Failback;
 import dev.failback.Mode;
 import dev.failback.State;
-import dev.failback.jetty.JettySink;
+import dev.failback.jetty.TlsConfig;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "start", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Receive a CockroachDB changefeed over the webhook sink and apply it to the target database.",
-            "Point the changefeed at webhook-https://<proxy>/<database>/<schema> (TLS is not built in yet)."})
+            "Point the changefeed at webhook-https://<host>:<port>/<database>/<schema>; serve TLS with --tlsCertificate",
+            "and --tlsPrivateKey (or --tlsSelfSigned), or put a TLS-terminating proxy in front."})
 final class StartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,6 +49,10 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--bindAddr", paramLabel = "HOST:PORT", defaultValue = ":26258", converter = BindAddress.Converter.class,
             description = "The address to listen on for changefeed requests; an empty host means all interfaces.")
     BindAddress bindAddr;
+
+    @Mixin
+    TlsOptions tls = new TlsOptions();
+    private TlsConfig tlsConfig;
 
     @Option(names = "--disableAuthentication",
             description = "Accept requests without checking the Authorization header (required for now).")
@@ -131,7 +137,7 @@ final class StartCommand implements Callable<Integer> {
                     .applyTimeout(applyTimeout)
                     .schemaRefresh(schemaRefresh)
                     .shutdownTimeout(gracePeriod)
-                    .sink(JettySink.bind(bindAddr.host(), bindAddr.port()));
+                    .sink(TlsOptions.sink(bindAddr, tlsConfig));
             if (staging != null) {
                 builder.staging(staging);
             }
@@ -168,6 +174,7 @@ final class StartCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "durations must be positive, but one was " + d);
             }
         }
+        tlsConfig = tls.config(spec.commandLine());
         try {
             ConnectionUrls.toJdbc(targetConn);
             if (stagingConn != null) {
