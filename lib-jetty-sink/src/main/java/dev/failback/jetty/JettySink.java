@@ -212,7 +212,8 @@ public final class JettySink implements Sink {
             sslContextFactory = ssl;
             HttpConnectionFactory http11 = new HttpConnectionFactory(http);
             HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
-            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), http11.getProtocol());
+            // ALPN names are lower case ("http/1.1"), unlike HttpConnectionFactory's protocol ("HTTP/1.1").
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
             alpn.setDefaultProtocol(http11.getProtocol());
             connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, http11);
         }

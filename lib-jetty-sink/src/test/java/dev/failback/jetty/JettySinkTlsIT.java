@@ -127,6 +127,36 @@ class JettySinkTlsIT {
         assertThat(seenBody.get()).isEqualTo(body);
     }
 
+    /**
+     * Raw ALPN as curl and Go offer it: {@code http/1.1} alone gets HTTP/1.1, no ALPN gets the default
+     * HTTP/1.1, and {@code h2} wins whenever offered (the server's preference, which is what makes
+     * CockroachDB's {@code ForceAttemptHTTP2} client speak HTTP/2).
+     */
+    @ParameterizedTest
+    @CsvSource({"http/1.1", "http/1.1;h2", "''"})
+    void alpnPrefersH2AndServesHttp11WhenAskedOrWithoutAlpn(String offered) throws Exception {
+        start(TlsConfig.pem(pki.server.certificateFile(), pki.server.keyFile()).build());
+        String[] protocols = offered.isEmpty() ? new String[0] : offered.split(";");
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) pki.clientContext(null).getSocketFactory()
+                .createSocket("127.0.0.1", sink.port())) {
+            socket.setSoTimeout(5000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(protocols);
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            boolean h2 = List.of(protocols).contains("h2");
+            assertThat(socket.getApplicationProtocol()).isEqualTo(h2 ? "h2" : protocols.length == 0 ? "" : protocols[0]);
+            if (h2) {
+                return;
+            }
+            socket.getOutputStream().write(("POST /db/public HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2\r\nConnection: close\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(response).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nok\n");
+            assertThat(seenBody.get()).isEqualTo("{}".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
     @Test
     void selfSignedCertificateServesAClientThatTrustsIt() throws Exception {
         start(TlsConfig.selfSigned().build());
