@@ -2,7 +2,9 @@
  * A Jetty 12 ingress for Failback: {@link dev.failback.jetty.JettySink} runs its own Jetty server and
  * hands every changefeed request to the pipeline's {@link dev.failback.WebhookHandler};
  * {@link dev.failback.jetty.JettySinkHandler} is the bare Jetty {@code Handler} for mounting the
- * receiver in a Jetty server you run yourself.
+ * receiver in a Jetty server you run yourself. {@link dev.failback.jetty.TlsConfig} makes the sink serve
+ * HTTPS (HTTP/2 and HTTP/1.1 by ALPN, optionally mutual TLS), as CockroachDB's {@code webhook-https://}
+ * changefeeds need.
  *
  * <pre>{@code
  * try (Failback failback = Failback.builder()
