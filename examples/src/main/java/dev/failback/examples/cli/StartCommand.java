@@ -105,9 +105,9 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Logging.verbosity(verbose.length); // before any logger exists, so before the authenticators load
         auth.validate(spec.commandLine(), disableAuthentication);
         validate();
-        Logging.verbosity(verbose.length);
         Logger log = LoggerFactory.getLogger(StartCommand.class);
         log.info("starting failback {}", FailbackCli.version());
         Thread hook = new Thread(() -> {

@@ -83,7 +83,7 @@ public final class BearerTokenAuthenticator implements Authenticator {
         if (ok) {
             return Decision.allow();
         }
-        LOG.debug("bearer token refused for {}: {}", schemaPath,
+        LOG.trace("bearer token refused for {}: {}", schemaPath,
                 bearer == null && raw == null ? "no Authorization header or access_token parameter" : "no token matches");
         return Decision.deny(Authenticators.REFUSED);
     }

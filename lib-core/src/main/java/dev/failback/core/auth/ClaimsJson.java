@@ -51,7 +51,8 @@ final class ClaimsJson {
             }
             expect(p.nextToken() == null, "the header has content after its JSON object");
         } catch (JsonProcessingException e) {
-            throw new InvalidJwtException("the header is not valid JSON: " + e.getOriginalMessage());
+            // Not Jackson's message: it quotes a character of a header no key has vouched for yet.
+            throw new InvalidJwtException("the header is not valid JSON");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *     ({@link JwtClaims#allows}).</li>
  * </ul>
  * Trusted keys and revocations come from PEM given to the builder and, optionally, from a
- * {@link JwtKeyStore} such as MOLT's staging tables ({@link JdbcJwtKeyStore}), re-read every
- * {@link #DEFAULT_REFRESH} on a daemon thread and on {@link #refresh()}. Refusals carry only
+ * {@link JwtKeyStore} such as MOLT's staging tables ({@link JdbcJwtKeyStore}), read on
+ * {@link #refresh()} (call it once at start) and re-read every {@link #DEFAULT_REFRESH} on a daemon thread. Refusals carry only
  * {@value Authenticators#REFUSED}; why is logged at DEBUG, never with the token.
  *
  * <p>Thread-safe. {@link #close()} stops the refresh thread; it does not close the key store.
@@ -91,7 +91,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
                 return t;
             });
             long millis = b.refresh.toMillis();
-            refresher.scheduleWithFixedDelay(this::refreshQuietly, 0, millis, TimeUnit.MILLISECONDS);
+            refresher.scheduleWithFixedDelay(this::refreshQuietly, millis, millis, TimeUnit.MILLISECONDS);
         } else {
             refresher = null;
         }
@@ -457,8 +457,10 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         }
 
         /**
-         * Creates the authenticator. With a key store, its first read runs at once on the refresh
-         * thread; call {@link JwtAuthenticator#refresh()} to read it synchronously and see errors.
+         * Creates the authenticator. It does not read the key store: call
+         * {@link JwtAuthenticator#refresh()} once the store is reachable (e.g. right after the pipeline
+         * has created the staging schema) to load it and see errors; the refresh thread then re-reads it
+         * every {@link #refreshInterval}.
          *
          * @return the authenticator
          * @throws IllegalStateException when there is neither a public key nor a key store
