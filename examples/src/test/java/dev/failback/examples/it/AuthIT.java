@@ -203,6 +203,31 @@ class AuthIT {
         assertThat(send("GET", "/_/livez", null, null).status()).isEqualTo(200);
     }
 
+    /** MOLT's JWT tables in MySQL's flavour: created when asked, keys and revocations read. */
+    @Test
+    void jwtTablesOnMariaDb() throws Exception {
+        try (MariaDb my = new MariaDb("authjwt")) {
+            KeyPair kp = ec();
+            try (JwtAuthenticator auth = JwtAuthenticator.builder()
+                    .keyStore(JdbcJwtKeyStore.of(my.dataSource(), my.name(), true)).refreshInterval(Duration.ZERO).build()) {
+                auth.refresh();
+                assertThat(auth.publicKeyCount()).isZero();
+                my.execute("INSERT INTO `" + my.name() + "`.jwt_public_keys (public_key) VALUES ('"
+                        + PemKeys.pem(kp.getPublic()) + "')");
+                my.execute("INSERT INTO `" + my.name() + "`.jwt_public_keys (public_key, active) VALUES ('"
+                        + PemKeys.pem(ec().getPublic()) + "', false)");
+                auth.refresh();
+                assertThat(auth.publicKeyCount()).isEqualTo(1);
+                String token = Jwts.mint(kp.getPrivate(), List.of(List.of(my.name())), null);
+                String id = auth.verify(token, List.of(my.name())).id();
+                my.execute("INSERT INTO `" + my.name() + "`.jwt_revoked_ids (id) VALUES ('" + id + "')");
+                auth.refresh();
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> auth.verify(token)))
+                        .hasMessageContaining("revoked");
+            }
+        }
+    }
+
     /** The CLI at debug level, with right and wrong tokens and JWTs: no token reaches its output. */
     @Test
     void cliStartLogsNoTokenEvenWithVerbose() throws Exception {
