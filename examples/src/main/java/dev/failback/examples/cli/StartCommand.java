@@ -5,6 +5,7 @@ import dev.failback.Failback;
 import dev.failback.Mode;
 import dev.failback.State;
 import dev.failback.jetty.TlsConfig;
+import dev.failback.core.auth.JwtAuthenticator;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,8 +56,11 @@ final class StartCommand implements Callable<Integer> {
     private TlsConfig tlsConfig;
 
     @Option(names = "--disableAuthentication",
-            description = "Accept requests without checking the Authorization header (required for now).")
+            description = "Accept every request without checking the Authorization header (insecure).")
     boolean disableAuthentication;
+
+    @Mixin
+    AuthOptions auth = new AuthOptions();
 
     @Option(names = "--immediate",
             description = "Apply each batch before acknowledging it, without waiting for resolved timestamps.")
@@ -102,15 +106,13 @@ final class StartCommand implements Callable<Integer> {
     private volatile Failback failback;
     private volatile HikariDataSource target;
     private volatile HikariDataSource staging;
+    private volatile JwtAuthenticator jwt;
 
     @Override
     public Integer call() throws Exception {
-        if (!disableAuthentication) {
-            throw new ParameterException(spec.commandLine(),
-                    "authentication is not implemented yet; pass --disableAuthentication");
-        }
+        Logging.verbosity(verbose.length); // before any logger exists, so before the authenticators load
+        auth.validate(spec.commandLine(), disableAuthentication);
         validate();
-        Logging.verbosity(verbose.length);
         Logger log = LoggerFactory.getLogger(StartCommand.class);
         log.info("starting failback {}", FailbackCli.version());
         Thread hook = new Thread(() -> {
@@ -141,12 +143,21 @@ final class StartCommand implements Callable<Integer> {
             if (staging != null) {
                 builder.staging(staging);
             }
+            AuthOptions.Built built = null;
             if (disableAuthentication) {
                 builder.disableAuthentication();
+            } else {
+                built = auth.build(staging != null ? staging : target, stagingSchema);
+                jwt = built.jwt();
+                builder.authenticator(built.authenticator());
             }
             failback = builder.start();
-            log.info("failback started in {} mode; authentication disabled; waiting for changefeed requests",
-                    immediate ? "immediate" : "consistent");
+            if (built != null) {
+                auth.loadStagingKeys(built);
+            }
+            log.info("failback started in {} mode; {}; waiting for changefeed requests",
+                    immediate ? "immediate" : "consistent",
+                    built == null ? "authentication disabled" : "accepting " + built.description());
             while (!failback.awaitTermination(Duration.ofMinutes(1))) {
                 // keep waiting until a signal closes the pipeline or it fails
             }
@@ -193,6 +204,9 @@ final class StartCommand implements Callable<Integer> {
         if (f != null) {
             f.close();
             log.info("failback stopped");
+        }
+        if (jwt != null) {
+            jwt.close();
         }
         if (staging != null) {
             staging.close();
