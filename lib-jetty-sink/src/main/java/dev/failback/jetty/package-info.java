@@ -2,7 +2,8 @@
  * A Jetty 12 ingress for Failback: {@link dev.failback.jetty.JettySink} runs its own Jetty server and
  * hands every changefeed request to the pipeline's {@link dev.failback.WebhookHandler};
  * {@link dev.failback.jetty.JettySinkHandler} is the bare Jetty {@code Handler} for mounting the
- * receiver in a Jetty server you run yourself.
+ * receiver in a Jetty server you run yourself; {@link dev.failback.jetty.JettyAdminServer} serves
+ * {@code Failback#adminHandler()} (health and metrics) on an address of its own.
  *
  * <pre>{@code
  * try (Failback failback = Failback.builder()
