@@ -313,8 +313,9 @@ public final class Pipeline implements Failback {
                     return c.isValid((int) HEALTH_TIMEOUT.toSeconds()) ? Ping.OK
                             : Ping.failed(what + " database is not answering");
                 } catch (SQLException e) {
-                    return new Ping(what + " database unreachable (SQLState " + e.getSQLState() + ")",
-                            what + " database unreachable: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")");
+                    String state = e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")";
+                    return new Ping(what + " database unreachable" + state,
+                            what + " database unreachable: " + e.getMessage() + state);
                 }
             }, timeoutExecutor);
         } catch (RejectedExecutionException e) {
