@@ -115,9 +115,11 @@ public interface Failback extends AutoCloseable {
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 
     /**
-     * Stops the sinks (new requests are refused), finishes the window being applied, and releases
-     * everything Failback created. Idempotent; returns within the shutdown timeout. Never closes
-     * the data sources, registry or thread factory it was given.
+     * Stops the sinks (new requests are refused; a request still reaching {@link #webhookHandler()}
+     * is answered 503), waits for requests in flight, finishes the window being applied, and releases
+     * everything Failback created. Idempotent; returns within the shutdown timeout (a sink whose own
+     * stop timeout is longer goes on draining its requests in the background). Never closes the data
+     * sources, registry or thread factory it was given.
      */
     @Override
     void close();

@@ -75,7 +75,8 @@ public final class JettySinkHandler extends Handler.Abstract {
             }
         } catch (Throwable t) {
             // Swallowed here (answered 500), so logged here; never leave the client hanging.
-            LOG.error("webhook handler failed on {} {}", request.getMethod(), request.getHttpURI(), t);
+            // The path only: the query may carry ?access_token=, which must never be logged.
+            LOG.error("webhook handler failed on {} {}", request.getMethod(), request.getHttpURI().getPath(), t);
             answer = new WebhookResponse(500, "internal error: " + oneLine(t));
         }
         write(response, answer, callback);

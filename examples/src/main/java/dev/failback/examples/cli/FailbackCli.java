@@ -15,12 +15,16 @@ import picocli.CommandLine.Spec;
  *     CockroachDB changefeed and applies it to the target, with MOLT Replicator's flag names
  *     ({@link StartCommand});</li>
  * <li>{@code failback quickstart} runs a simulated changefeed against a throw-away PostgreSQL
- *     schema and checks that the target ends up equal to the source ({@link QuickstartCommand}).</li>
+ *     schema and checks that the target ends up equal to the source ({@link QuickstartCommand});</li>
+ * <li>{@code failback make-jwt -k ec.key -a db.schema} issues a MOLT Replicator JWT
+ *     ({@link MakeJwtCommand}); {@code failback verify-jwt --jwtPublicKey ec.pub TOKEN} checks one
+ *     ({@link VerifyJwtCommand}).</li>
  * </ul>
  */
 @Command(name = "failback", mixinStandardHelpOptions = true, versionProvider = FailbackCli.Version.class,
         description = "Replicates a CockroachDB changefeed (webhook sink) into PostgreSQL, MySQL or Oracle.",
-        subcommands = {StartCommand.class, QuickstartCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StartCommand.class, QuickstartCommand.class, MakeJwtCommand.class, VerifyJwtCommand.class,
+            CommandLine.HelpCommand.class})
 public final class FailbackCli implements Runnable {
     @Spec
     CommandSpec spec;
@@ -31,7 +35,7 @@ public final class FailbackCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: start or quickstart");
+        throw new ParameterException(spec.commandLine(), "Missing command: start, quickstart, make-jwt or verify-jwt");
     }
 
     /**

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.failback.Failback;
 import dev.failback.Mode;
 import dev.failback.State;
+import dev.failback.core.auth.JwtAuthenticator;
 import dev.failback.jetty.JettyAdminServer;
 import dev.failback.jetty.JettySink;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -50,8 +52,11 @@ final class StartCommand implements Callable<Integer> {
     BindAddress bindAddr;
 
     @Option(names = "--disableAuthentication",
-            description = "Accept requests without checking the Authorization header (required for now).")
+            description = "Accept every request without checking the Authorization header (insecure).")
     boolean disableAuthentication;
+
+    @Mixin
+    AuthOptions auth = new AuthOptions();
 
     @Option(names = "--immediate",
             description = "Apply each batch before acknowledging it, without waiting for resolved timestamps.")
@@ -125,15 +130,13 @@ final class StartCommand implements Callable<Integer> {
     private volatile HikariDataSource staging;
     private volatile Metrics metrics;
     private volatile JettyAdminServer admin;
+    private volatile JwtAuthenticator jwt;
 
     @Override
     public Integer call() throws Exception {
-        if (!disableAuthentication) {
-            throw new ParameterException(spec.commandLine(),
-                    "authentication is not implemented yet; pass --disableAuthentication");
-        }
+        Logging.verbosity(verbose.length); // before any logger exists, so before the authenticators load
+        auth.validate(spec.commandLine(), disableAuthentication);
         validate();
-        Logging.verbosity(verbose.length);
         Logger log = LoggerFactory.getLogger(StartCommand.class);
         log.info("starting failback {}", FailbackCli.version());
         Thread hook = new Thread(() -> {
@@ -171,10 +174,18 @@ final class StartCommand implements Callable<Integer> {
             if (staging != null) {
                 builder.staging(staging);
             }
+            AuthOptions.Built built = null;
             if (disableAuthentication) {
                 builder.disableAuthentication();
+            } else {
+                built = auth.build(staging != null ? staging : target, stagingSchema);
+                jwt = built.jwt();
+                builder.authenticator(built.authenticator());
             }
             failback = builder.start();
+            if (built != null) {
+                auth.loadStagingKeys(built);
+            }
             if (metricsAddr != null) {
                 admin = JettyAdminServer.bind(metricsAddr.host(), metricsAddr.port());
                 try {
@@ -183,8 +194,9 @@ final class StartCommand implements Callable<Integer> {
                     throw new IllegalStateException("cannot serve --metricsAddr " + metricsAddr + ": " + e.getMessage(), e);
                 }
             }
-            log.info("failback started in {} mode; authentication disabled; waiting for changefeed requests",
-                    immediate ? "immediate" : "consistent");
+            log.info("failback started in {} mode; {}; waiting for changefeed requests",
+                    immediate ? "immediate" : "consistent",
+                    built == null ? "authentication disabled" : "accepting " + built.description());
             while (!failback.awaitTermination(Duration.ofMinutes(1))) {
                 // keep waiting until a signal closes the pipeline or it fails
             }
@@ -241,6 +253,9 @@ final class StartCommand implements Callable<Integer> {
         if (f != null) {
             f.close();
             log.info("failback stopped");
+        }
+        if (jwt != null) {
+            jwt.close();
         }
         if (staging != null) {
             staging.close();

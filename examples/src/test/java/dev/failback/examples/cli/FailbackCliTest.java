@@ -42,7 +42,8 @@ class FailbackCliTest {
     @Test
     void startWithoutDisableAuthenticationIsAClearError() {
         assertThat(run("start", "--targetConn", "postgres://u@127.0.0.1:1/db")).isEqualTo(2);
-        assertThat(err.toString()).contains("authentication is not implemented yet; pass --disableAuthentication")
+        assertThat(err.toString()).contains("authentication is required: pass --authToken TOKEN, --authTokenFile FILE,"
+                + " --jwtPublicKey FILE or --jwtFromStaging").contains("--disableAuthentication")
                 .contains("Usage: failback start");
     }
 

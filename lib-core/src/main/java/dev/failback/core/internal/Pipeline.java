@@ -474,13 +474,53 @@ public final class Pipeline implements Failback {
         }
     }
 
+    /**
+     * Closes the sinks in parallel (each lets its requests in flight finish), waiting no longer than
+     * the deadline: a sink whose own stop timeout is longer goes on stopping in the background.
+     */
+    private void closeSinks(long deadline) {
+        List<Thread> closing = new ArrayList<>();
+        NamedThreadFactory stopThreads = new NamedThreadFactory(config.name(), "stop", config.threadFactory().orElse(null));
+        for (Sink sink : startedSinks) {
+            Thread t = stopThreads.newThread(() -> {
+                try {
+                    sink.close();
+                } catch (Exception e) {
+                    LOG.warn("{} - closing sink {} failed", config.name(), sink, e);
+                }
+            });
+            t.start();
+            closing.add(t);
+        }
+        for (int i = 0; i < closing.size(); i++) {
+            Thread t = closing.get(i);
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (t.isAlive()) {
+                LOG.warn("{} - sink {} did not stop within the shutdown timeout {}; it goes on stopping in the"
+                        + " background", config.name(), startedSinks.get(i), config.shutdownTimeout());
+            }
+        }
+    }
+
     private void shutdown() {
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-        for (Sink sink : startedSinks) {
+        if (handler != null) {
+            handler.stopAccepting();
+        }
+        closeSinks(deadline);
+        if (handler != null) {
             try {
-                sink.close();
-            } catch (Exception e) {
-                LOG.warn("{} - closing sink {} failed", config.name(), sink, e);
+                if (!handler.awaitIdle(deadline)) {
+                    LOG.warn("{} - {} webhook requests still running at the shutdown timeout", config.name(),
+                            handler.active());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         for (Group g : groups.values()) {

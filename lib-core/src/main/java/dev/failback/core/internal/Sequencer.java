@@ -141,7 +141,8 @@ final class Sequencer implements Runnable {
     private void commit(List<Mutation> window, Hlc upTo) throws SQLException {
         TargetSchema schema = group.schema.get();
         long start = System.nanoTime();
-        WindowApplier.Result r = pipeline.applier().apply(schema, window);
+        WindowApplier.Result r = pipeline.applier().apply(schema, window,
+                e -> group.lastError = "retrying a window: " + e.getMessage());
         pipeline.checkpoints().markApplied(group.name, upTo);
         group.applied(upTo);
         long retired = pipeline.staging().retire(group.name, upTo);

@@ -44,6 +44,10 @@ final class WebhookService implements WebhookHandler {
     private final Semaphore inFlight;
     private final TableFilter filter;
     private final AdminService admin;
+    /** Requests inside {@link #handle}; {@link #awaitIdle} waits for them at shutdown. */
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    private final Object idle = new Object();
+    private volatile boolean stopping;
 
     WebhookService(Pipeline pipeline, AdminService admin) {
         this.pipeline = pipeline;
@@ -61,9 +65,11 @@ final class WebhookService implements WebhookHandler {
         }
         Counters counters = pipeline.counters();
         counters.requests.increment();
+        active.incrementAndGet();
         WebhookResponse response;
         try {
-            response = dispatch(request);
+            response = stopping ? new WebhookResponse(503, pipeline.name() + " is stopping; the changefeed will retry")
+                    : dispatch(request);
         } catch (WebhookException e) {
             response = new WebhookResponse(e.status(), e.getMessage());
         } catch (Rejected e) {
@@ -83,6 +89,11 @@ final class WebhookService implements WebhookHandler {
             response = new WebhookResponse(500, "internal error: " + e);
         } finally {
             drain(request.body());
+            if (active.decrementAndGet() == 0) {
+                synchronized (idle) {
+                    idle.notifyAll();
+                }
+            }
         }
         if (response.status() == 503) {
             counters.unavailable.increment();
@@ -94,6 +105,35 @@ final class WebhookService implements WebhookHandler {
                     response.message());
         }
         return response;
+    }
+
+    /** From now on, answers every request 503 without reading it (the pipeline is stopping). */
+    void stopAccepting() {
+        stopping = true;
+    }
+
+    /**
+     * Waits until no request is being handled.
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} deadline
+     * @return true when idle, false at the deadline
+     */
+    boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+        synchronized (idle) {
+            while (active.get() > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(idle, left);
+            }
+            return true;
+        }
+    }
+
+    /** Requests being handled now. */
+    int active() {
+        return active.get();
     }
 
     private WebhookResponse dispatch(WebhookRequest request) throws SQLException {

@@ -91,6 +91,20 @@ final class WindowApplier {
      * @throws ApplyException when the window cannot be applied; {@link ApplyException#isRetryable()} says whether trying again may help
      */
     Result apply(TargetSchema schema, List<Mutation> window) {
+        return apply(schema, window, null);
+    }
+
+    /**
+     * Like {@link #apply(TargetSchema, List)}, telling {@code onRetry} about each transient failure
+     * retried in place, so that the status shows an outage while the window is being retried.
+     *
+     * @param schema  the target schema snapshot
+     * @param window  the mutations, in (updated, table, key) order
+     * @param onRetry told the failure before each retry; may be null
+     * @return what changed
+     * @throws ApplyException when the window cannot be applied
+     */
+    Result apply(TargetSchema schema, List<Mutation> window, java.util.function.Consumer<ApplyException> onRetry) {
         if (window.isEmpty()) {
             return new Result(0, 0);
         }
@@ -107,6 +121,9 @@ final class WindowApplier {
                 LOG.debug("transient failure (attempt {} of {}), retrying in {} ms: {}", attempt, MAX_ATTEMPTS,
                         backoff, e.getMessage());
                 retries.increment();
+                if (onRetry != null) {
+                    onRetry.accept(e);
+                }
                 try {
                     Thread.sleep(backoff + (long) (Math.random() * backoff / 2));
                 } catch (InterruptedException ie) {

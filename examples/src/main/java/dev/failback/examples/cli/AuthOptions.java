@@ -1,0 +1,148 @@
+package dev.failback.examples.cli;
+
+import dev.failback.core.auth.Authenticators;
+import dev.failback.core.auth.BearerTokenAuthenticator;
+import dev.failback.core.auth.JdbcJwtKeyStore;
+import dev.failback.core.auth.JwtAuthenticator;
+import dev.failback.spi.Authenticator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The authentication flags of {@code failback start}: shared bearer tokens and MOLT Replicator's JWTs.
+ * Not thread-safe; one per command run.
+ */
+final class AuthOptions {
+    @Option(names = "--authToken", paramLabel = "TOKEN",
+            description = {"Accept requests with Authorization: Bearer TOKEN (the changefeed's",
+                "webhook_auth_header='Bearer TOKEN'), or ?access_token=TOKEN. Repeat to rotate tokens.",
+                "Visible to other local users in the process list: prefer --authTokenFile."})
+    List<String> authTokens = new ArrayList<>();
+
+    @Option(names = "--authTokenFile", paramLabel = "FILE",
+            description = "Like --authToken, one token per line of FILE (blank lines and # comments skipped). Repeatable.")
+    List<Path> authTokenFiles = new ArrayList<>();
+
+    @Option(names = "--jwtPublicKey", paramLabel = "FILE",
+            description = {"Accept MOLT Replicator JWTs (make-jwt) signed by the PEM public key(s) in FILE",
+                "(EC P-256/384/521 or RSA). Repeatable."})
+    List<Path> jwtPublicKeys = new ArrayList<>();
+
+    @Option(names = "--jwtFromStaging",
+            description = {"Accept JWTs signed by the active keys in <stagingSchema>.jwt_public_keys and not revoked",
+                "in <stagingSchema>.jwt_revoked_ids, as MOLT Replicator does (tables created when missing)."})
+    boolean jwtFromStaging;
+
+    @Option(names = "--jwtRefresh", paramLabel = "DURATION", defaultValue = "1m", converter = GoDuration.class,
+            description = "How often --jwtFromStaging re-reads the JWT tables.")
+    Duration jwtRefresh;
+
+    /** What {@link #build} made: the authenticator and the JWT part to refresh and close, if any. */
+    record Built(Authenticator authenticator, JwtAuthenticator jwt, String description) {
+    }
+
+    boolean any() {
+        return !authTokens.isEmpty() || !authTokenFiles.isEmpty() || !jwtPublicKeys.isEmpty() || jwtFromStaging;
+    }
+
+    void validate(CommandLine cl, boolean disabled) {
+        if (disabled && any()) {
+            throw new ParameterException(cl, "--disableAuthentication contradicts --authToken, --authTokenFile,"
+                    + " --jwtPublicKey and --jwtFromStaging; pass one or the other");
+        }
+        if (!disabled && !any()) {
+            throw new ParameterException(cl, "authentication is required: pass --authToken TOKEN, --authTokenFile FILE,"
+                    + " --jwtPublicKey FILE or --jwtFromStaging (MOLT's jwt_public_keys table), or"
+                    + " --disableAuthentication to accept every request (insecure)");
+        }
+        if (jwtRefresh.isNegative()) {
+            throw new ParameterException(cl, "--jwtRefresh must not be negative, but was " + GoDuration.format(jwtRefresh));
+        }
+        try {
+            tokens();
+            if (!jwtPublicKeys.isEmpty()) {
+                JwtAuthenticator.Builder b = JwtAuthenticator.builder();
+                jwtPublicKeys.forEach(b::publicKeyFile);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, e.getMessage());
+        }
+    }
+
+    private List<String> tokens() {
+        List<String> tokens = new ArrayList<>(authTokens);
+        for (Path file : authTokenFiles) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --authTokenFile " + file + ": " + e.getMessage(), e);
+            }
+            int before = tokens.size();
+            for (String line : lines) {
+                String t = line.strip();
+                if (!t.isEmpty() && !t.startsWith("#")) {
+                    tokens.add(t);
+                }
+            }
+            if (tokens.size() == before) {
+                throw new IllegalArgumentException("--authTokenFile " + file + " holds no token");
+            }
+        }
+        if (!tokens.isEmpty()) {
+            BearerTokenAuthenticator.of(tokens); // validates without echoing a token
+        }
+        return tokens;
+    }
+
+    /**
+     * Builds the authenticator. With --jwtFromStaging, call {@link JwtAuthenticator#refresh()} on
+     * {@link Built#jwt()} once the staging schema exists.
+     */
+    Built build(DataSource staging, String stagingSchema) {
+        List<Authenticator> all = new ArrayList<>();
+        List<String> what = new ArrayList<>();
+        List<String> tokens = tokens();
+        if (!tokens.isEmpty()) {
+            BearerTokenAuthenticator bearer = BearerTokenAuthenticator.of(tokens);
+            all.add(bearer);
+            what.add(bearer.tokenCount() + (bearer.tokenCount() == 1 ? " bearer token" : " bearer tokens"));
+        }
+        JwtAuthenticator jwt = null;
+        if (!jwtPublicKeys.isEmpty() || jwtFromStaging) {
+            JwtAuthenticator.Builder b = JwtAuthenticator.builder();
+            jwtPublicKeys.forEach(b::publicKeyFile);
+            if (jwtFromStaging) {
+                b.keyStore(JdbcJwtKeyStore.of(staging, stagingSchema, true)).refreshInterval(jwtRefresh);
+            }
+            jwt = b.build();
+            all.add(jwt);
+            what.add("JWT (" + (jwtPublicKeys.isEmpty() ? "" : jwtPublicKeys.size() + " public key file"
+                    + (jwtPublicKeys.size() == 1 ? "" : "s") + (jwtFromStaging ? " and " : ""))
+                    + (jwtFromStaging ? "keys in " + stagingSchema + "." + JdbcJwtKeyStore.PUBLIC_KEYS_TABLE : "") + ")");
+        }
+        return new Built(Authenticators.anyOf(all), jwt, String.join(" or ", what));
+    }
+
+    /** Loads the staging JWT tables now, so that a problem stops the start with a clear message. */
+    void loadStagingKeys(Built built) {
+        if (jwtFromStaging && built.jwt() != null) {
+            try {
+                built.jwt().refresh();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the JWT tables of the staging schema (--jwtFromStaging): "
+                        + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+            }
+        }
+    }
+}
