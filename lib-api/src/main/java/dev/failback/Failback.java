@@ -66,11 +66,33 @@ public interface Failback extends AutoCloseable {
 
     /**
      * Returns the server-independent handler that sinks feed; mount it in your own HTTP server to
-     * receive a changefeed without Jetty.
+     * receive a changefeed without Jetty. It also answers the {@link #adminHandler()} paths under
+     * {@code /_/}, before and without authentication, as MOLT Replicator does on its data port.
      *
      * @return the handler, never null
      */
     WebhookHandler webhookHandler();
+
+    /**
+     * Returns the server-independent handler for Failback's own endpoints, to serve on a separate
+     * (plain HTTP, internal) address such as MOLT's {@code --metricsAddr}:
+     *
+     * <ul>
+     * <li>{@code GET /_/healthz}: readiness. 200 {@code OK} when the pipeline runs and staging and
+     * target each hand out a valid connection; else 503 naming which database fails (and its
+     * SQLState) or the pipeline state.
+     * <li>{@code GET /_/livez}: liveness. 200 {@code OK} while the process can answer.
+     * <li>{@code GET /_/varz}: the {@linkplain Builder#meterRegistry registry} in the Prometheus text
+     * format when it is a {@code PrometheusMeterRegistry} (or a composite holding one); else 404
+     * {@code metrics are off…}.
+     * </ul>
+     *
+     * <p>Other paths answer 404, other methods 405. It never authenticates, never reads a body, never
+     * writes, and reveals no table contents, keys, tokens or connection strings.
+     *
+     * @return the handler, never null
+     */
+    WebhookHandler adminHandler();
 
     /**
      * Waits until every target schema this pipeline has seen has applied everything up to
@@ -436,7 +458,8 @@ public interface Failback extends AutoCloseable {
         /**
          * A Micrometer {@code MeterRegistry} to publish metrics to. Typed {@code Object} so that the
          * API does not depend on Micrometer; anything else is rejected at start. Metrics are off
-         * unless a registry is given.
+         * unless a registry is given. A {@code PrometheusMeterRegistry} is also served as
+         * {@code /_/varz} (see {@link Failback#adminHandler()}).
          *
          * @param registry an {@code io.micrometer.core.instrument.MeterRegistry}
          * @return this builder

@@ -9,7 +9,8 @@ package dev.failback;
  * mode); 400 for a malformed body or a column the target lacks; 404 for an unknown path, schema or
  * table; 405 for a method other than POST; 413 for an oversize body; 415 for an unsupported
  * {@code Content-Encoding}; 503 when staging or the target is unreachable or saturated, so that the
- * changefeed retries. A request answered 4xx stages nothing.
+ * changefeed retries. A request answered 4xx stages nothing. Paths under {@code /_/} are Failback's
+ * own unauthenticated endpoints (see {@link Failback#adminHandler()}).
  *
  * <p>Implementations are thread-safe: sinks call {@link #handle} from many threads at once.
  */

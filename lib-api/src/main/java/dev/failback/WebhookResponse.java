@@ -8,7 +8,8 @@ import java.util.Objects;
  * name the field, table, column and message index at fault. Immutable.
  *
  * @param status  the HTTP status code
- * @param message a one-line plain-text message, never null
+ * @param message a one-line plain-text message (multi-line only for the Prometheus text of
+ *                {@code /_/varz}), never null
  */
 public record WebhookResponse(int status, String message) {
 

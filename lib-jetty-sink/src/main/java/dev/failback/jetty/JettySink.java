@@ -1,6 +1,7 @@
 package dev.failback.jetty;
 
 import dev.failback.WebhookHandler;
+import dev.failback.WebhookResponse;
 import dev.failback.spi.Sink;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -9,6 +10,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +25,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -63,6 +66,23 @@ import org.slf4j.LoggerFactory;
  * accepting connections and lets requests in flight finish within the {@linkplain Builder#stopTimeout
  * stop timeout}.
  *
+ * <p>Limits, each set on the {@link Builder}: request headers larger than
+ * {@linkplain Builder#requestHeaderSize the header size} are answered 431 before the pipeline sees
+ * them; a connection idle (or a body stalled) for the {@linkplain Builder#idleTimeout idle timeout}
+ * is closed; at most {@linkplain Builder#maxThreads maxThreads} threads handle requests (a few of
+ * them accept and select) and at most {@linkplain Builder#maxConnections maxConnections} connections
+ * are open (further ones wait in the accept backlog). The body limit (413, nothing staged) and the
+ * JSON limits are the pipeline's ({@code Failback.Builder#maxBodyBytes}, {@code #maxNestingDepth}),
+ * and so is back-pressure ({@code #maxInFlight}, 503). There is no per-request timeout: handlers
+ * block on the database, and Jetty 12 cannot abandon a blocking handler. The pipeline bounds its
+ * work ({@code Failback.Builder#applyTimeout} in immediate mode, the pools' connection timeouts),
+ * and the changefeed's {@code webhook_client_timeout} bounds how long CockroachDB waits: a request it
+ * gave up on is re-sent, and staging is idempotent.
+ *
+ * <p>Paths under {@code /_/} ({@code healthz}, {@code livez}, {@code varz}) are answered without
+ * authentication, as MOLT does on its data port. When metrics are served on a separate address
+ * ({@link JettyAdminServer}), turn {@code /_/varz} off here with {@link Builder#varz varz(false)}.
+ *
  * <p>Lifecycle: {@link #start} once, then {@link #close} (idempotent). Thread-safe.
  */
 public final class JettySink implements Sink {
@@ -76,6 +96,10 @@ public final class JettySink implements Sink {
     public static final int DEFAULT_MAX_THREADS = 200;
     /** Default port, the one MOLT Replicator listens on: {@value}. */
     public static final int DEFAULT_PORT = 26258;
+    /** Default largest request line and headers, in bytes (16 KiB, room for long JWTs): {@value}. */
+    public static final int DEFAULT_REQUEST_HEADER_SIZE = 16 * 1024;
+    /** Default most open connections: {@value} (a CockroachDB node opens at most 32 per changefeed). */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
     private final String host;
     private final int port;
@@ -83,6 +107,9 @@ public final class JettySink implements Sink {
     private final Duration stopTimeout;
     private final int maxThreads;
     private final TlsConfig tls;
+    private final int requestHeaderSize;
+    private final int maxConnections;
+    private final boolean varz;
 
     private final Object lock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -102,6 +129,9 @@ public final class JettySink implements Sink {
         this.stopTimeout = b.stopTimeout;
         this.maxThreads = b.maxThreads;
         this.tls = b.tls;
+        this.requestHeaderSize = b.requestHeaderSize;
+        this.maxConnections = b.maxConnections;
+        this.varz = b.varz;
     }
 
     /**
@@ -148,7 +178,8 @@ public final class JettySink implements Sink {
             for (Connector c : connectors(s)) {
                 s.addConnector(c);
             }
-            s.setHandler(new GracefulHandler(new JettySinkHandler(handler)));
+            s.addBean(new NetworkConnectionLimit(maxConnections, s));
+            s.setHandler(new GracefulHandler(new JettySinkHandler(varz ? handler : withoutVarz(handler))));
             try {
                 s.start();
             } catch (Exception e) {
@@ -185,6 +216,24 @@ public final class JettySink implements Sink {
         }
     }
 
+    /** Answers {@code /_/varz} 404 instead of passing it on: metrics are served on another address. */
+    private static WebhookHandler withoutVarz(WebhookHandler handler) {
+        return request -> isVarz(request.path())
+                ? new WebhookResponse(404, "metrics are not served on this port; scrape the metrics address")
+                : handler.handle(request);
+    }
+
+    /** Whether a decoded path names {@code /_/varz}, ignoring empty segments as the pipeline does. */
+    static boolean isVarz(String path) {
+        List<String> segments = new ArrayList<>(2);
+        for (String segment : path.split("/")) {
+            if (!segment.isEmpty()) {
+                segments.add(segment);
+            }
+        }
+        return segments.equals(List.of("_", "varz"));
+    }
+
     /**
      * Builds the connectors of the server: one HTTP/1.1 connector, or with TLS one HTTPS connector
      * that negotiates HTTP/2 or HTTP/1.1 by ALPN.
@@ -196,6 +245,7 @@ public final class JettySink implements Sink {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(requestHeaderSize);
         ServerConnector connector;
         if (tls == null) {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -366,6 +416,9 @@ public final class JettySink implements Sink {
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private int maxThreads = DEFAULT_MAX_THREADS;
         private TlsConfig tls;
+        private int requestHeaderSize = DEFAULT_REQUEST_HEADER_SIZE;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private boolean varz = true;
 
         private Builder() {
         }
@@ -441,6 +494,51 @@ public final class JettySink implements Sink {
                 throw new IllegalArgumentException("maxThreads must be >= 4, but was " + threads);
             }
             this.maxThreads = threads;
+            return this;
+        }
+
+        /**
+         * The largest request line plus headers; larger requests are answered 431 (Request Header
+         * Fields Too Large) and never reach the pipeline. Default
+         * {@value JettySink#DEFAULT_REQUEST_HEADER_SIZE} bytes.
+         *
+         * @param bytes at least 1024
+         * @return this builder
+         */
+        public Builder requestHeaderSize(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("requestHeaderSize must be >= 1024, but was " + bytes);
+            }
+            this.requestHeaderSize = bytes;
+            return this;
+        }
+
+        /**
+         * The most connections open at once; beyond it the server stops accepting until one closes.
+         * Default {@value JettySink#DEFAULT_MAX_CONNECTIONS}.
+         *
+         * @param connections a positive count
+         * @return this builder
+         */
+        public Builder maxConnections(int connections) {
+            if (connections <= 0) {
+                throw new IllegalArgumentException("maxConnections must be > 0, but was " + connections);
+            }
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
+         * Whether this port answers {@code /_/varz} (the Prometheus metrics). Default true, as MOLT
+         * does when {@code --metricsAddr} is not set; set false when a {@link JettyAdminServer} serves
+         * the metrics on a separate address, and {@code /_/varz} then answers 404 here.
+         * {@code /_/healthz} and {@code /_/livez} are answered either way.
+         *
+         * @param serve whether to serve {@code /_/varz}
+         * @return this builder
+         */
+        public Builder varz(boolean serve) {
+            this.varz = serve;
             return this;
         }
 

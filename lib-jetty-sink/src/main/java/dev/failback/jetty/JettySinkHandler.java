@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Jetty 12 core {@link Handler} that turns each HTTP request into a {@link WebhookRequest}, passes
  * it to a {@link WebhookHandler} and writes the answer back as {@code text/plain; charset=utf-8}
- * (the message followed by a newline). Every request is handled, whatever its method or path; the
- * webhook handler decides what to answer.
+ * (the message followed by a newline unless it ends with one). Every request is handled, whatever
+ * its method or path; the webhook handler decides what to answer.
  *
  * <p>Mount it in your own Jetty server to receive a changefeed without {@link JettySink}:
  *
@@ -84,7 +84,8 @@ public final class JettySinkHandler extends Handler.Abstract {
     }
 
     static void write(Response response, WebhookResponse answer, Callback callback) {
-        byte[] bytes = (answer.message() + "\n").getBytes(StandardCharsets.UTF_8);
+        String message = answer.message();
+        byte[] bytes = (message.endsWith("\n") ? message : message + "\n").getBytes(StandardCharsets.UTF_8);
         response.setStatus(answer.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);

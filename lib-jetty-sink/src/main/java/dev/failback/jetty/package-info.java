@@ -4,7 +4,8 @@
  * {@link dev.failback.jetty.JettySinkHandler} is the bare Jetty {@code Handler} for mounting the
  * receiver in a Jetty server you run yourself. {@link dev.failback.jetty.TlsConfig} makes the sink serve
  * HTTPS (HTTP/2 and HTTP/1.1 by ALPN, optionally mutual TLS), as CockroachDB's {@code webhook-https://}
- * changefeeds need.
+ * changefeeds need. {@link dev.failback.jetty.JettyAdminServer} serves {@code Failback#adminHandler()}
+ * (health and metrics) on an address of its own.
  *
  * <pre>{@code
  * try (Failback failback = Failback.builder()

@@ -4,8 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.failback.Failback;
 import dev.failback.Mode;
 import dev.failback.State;
-import dev.failback.jetty.TlsConfig;
 import dev.failback.core.auth.JwtAuthenticator;
+import dev.failback.jetty.JettyAdminServer;
+import dev.failback.jetty.JettySink;
+import dev.failback.jetty.TlsConfig;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -98,6 +100,32 @@ final class StartCommand implements Callable<Integer> {
             description = "Longest a graceful shutdown may take.")
     Duration gracePeriod;
 
+    @Option(names = "--metricsAddr", paramLabel = "HOST:PORT", converter = BindAddress.Converter.class,
+            description = {"Serve /_/healthz, /_/livez and /_/varz (Prometheus) on this separate plain-HTTP address,",
+                "unauthenticated; /_/varz is then not served on --bindAddr. Default: all three on --bindAddr."})
+    BindAddress metricsAddr;
+
+    @Option(names = "--maxBodyBytes", paramLabel = "BYTES", defaultValue = "" + Failback.Builder.DEFAULT_MAX_BODY_BYTES,
+            description = {"Largest request body after decompression; larger ones get 413 and nothing is staged.",
+                "CockroachDB never splits a batch: keep it above the changefeed's Flush.Bytes plus one row."})
+    long maxBodyBytes;
+
+    @Option(names = "--maxNestingDepth", paramLabel = "N", defaultValue = "" + Failback.Builder.DEFAULT_MAX_NESTING_DEPTH,
+            description = "Deepest accepted JSON nesting in a request body (400 beyond).")
+    int maxNestingDepth;
+
+    @Option(names = "--maxInFlight", paramLabel = "N", defaultValue = "" + Failback.Builder.DEFAULT_MAX_IN_FLIGHT,
+            description = "Most requests staging at once; more get 503 and the changefeed retries.")
+    int maxInFlight;
+
+    @Option(names = "--maxRequestHeaderBytes", paramLabel = "BYTES", defaultValue = "" + JettySink.DEFAULT_REQUEST_HEADER_SIZE,
+            description = "Largest request line plus headers; larger requests get 431.")
+    int maxRequestHeaderBytes;
+
+    @Option(names = "--httpIdleTimeout", paramLabel = "DURATION", defaultValue = "1m", converter = GoDuration.class,
+            description = "How long a changefeed connection (or a stalled body) may be idle before it is closed.")
+    Duration httpIdleTimeout;
+
     @Option(names = {"-v", "--verbose"}, description = "Log more: -v debug, -vv trace.",
             showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
     boolean[] verbose = new boolean[0];
@@ -106,6 +134,8 @@ final class StartCommand implements Callable<Integer> {
     private volatile Failback failback;
     private volatile HikariDataSource target;
     private volatile HikariDataSource staging;
+    private volatile Metrics metrics;
+    private volatile JettyAdminServer admin;
     private volatile JwtAuthenticator jwt;
 
     @Override
@@ -128,6 +158,7 @@ final class StartCommand implements Callable<Integer> {
             }
             log.info("staging schema {} in {}", stagingSchema,
                     stagingConn == null ? "the target database" : ConnectionUrls.mask(stagingConn));
+            metrics = new Metrics();
             Failback.Builder builder = Failback.builder()
                     .target(target)
                     .stagingSchema(stagingSchema)
@@ -139,7 +170,12 @@ final class StartCommand implements Callable<Integer> {
                     .applyTimeout(applyTimeout)
                     .schemaRefresh(schemaRefresh)
                     .shutdownTimeout(gracePeriod)
-                    .sink(TlsOptions.sink(bindAddr, tlsConfig));
+                    .maxBodyBytes(maxBodyBytes)
+                    .maxNestingDepth(maxNestingDepth)
+                    .maxInFlight(maxInFlight)
+                    .meterRegistry(metrics.registry())
+                    .sink(TlsOptions.sink(bindAddr, tlsConfig).requestHeaderSize(maxRequestHeaderBytes)
+                            .idleTimeout(httpIdleTimeout).varz(metricsAddr == null).build());
             if (staging != null) {
                 builder.staging(staging);
             }
@@ -154,6 +190,14 @@ final class StartCommand implements Callable<Integer> {
             failback = builder.start();
             if (built != null) {
                 auth.loadStagingKeys(built);
+            }
+            if (metricsAddr != null) {
+                admin = JettyAdminServer.bind(metricsAddr.host(), metricsAddr.port());
+                try {
+                    admin.start(failback.name(), failback.adminHandler());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot serve --metricsAddr " + metricsAddr + ": " + e.getMessage(), e);
+                }
             }
             log.info("failback started in {} mode; {}; waiting for changefeed requests",
                     immediate ? "immediate" : "consistent",
@@ -180,7 +224,14 @@ final class StartCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--flushSize, --scanSize and the pool sizes must be positive");
         }
-        for (Duration d : new Duration[] {flushPeriod, applyTimeout, schemaRefresh, gracePeriod}) {
+        if (maxBodyBytes <= 0 || maxNestingDepth <= 0 || maxInFlight <= 0 || maxRequestHeaderBytes < 1024) {
+            throw new ParameterException(spec.commandLine(), "--maxBodyBytes, --maxNestingDepth and --maxInFlight must"
+                    + " be positive and --maxRequestHeaderBytes at least 1024");
+        }
+        if (metricsAddr != null && metricsAddr.port() != 0 && metricsAddr.equals(bindAddr)) {
+            throw new ParameterException(spec.commandLine(), "--metricsAddr must differ from --bindAddr");
+        }
+        for (Duration d : new Duration[] {flushPeriod, applyTimeout, schemaRefresh, gracePeriod, httpIdleTimeout}) {
             if (d.isZero() || d.isNegative()) {
                 throw new ParameterException(spec.commandLine(), "durations must be positive, but one was " + d);
             }
@@ -200,6 +251,10 @@ final class StartCommand implements Callable<Integer> {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        JettyAdminServer a = admin;
+        if (a != null) {
+            a.close();
+        }
         Failback f = failback;
         if (f != null) {
             f.close();
@@ -213,6 +268,9 @@ final class StartCommand implements Callable<Integer> {
         }
         if (target != null) {
             target.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

@@ -73,11 +73,11 @@ final class TlsOptions {
      * @param tls  the configuration from {@link #config}, or null
      * @return a sink, not yet started
      */
-    static JettySink sink(BindAddress bind, TlsConfig tls) {
+    static JettySink.Builder sink(BindAddress bind, TlsConfig tls) {
         JettySink.Builder b = JettySink.builder().host(bind.host()).port(bind.port());
         if (tls != null) {
             b.tls(tls);
         }
-        return b.build();
+        return b;
     }
 }

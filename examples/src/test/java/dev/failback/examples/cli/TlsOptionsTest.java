@@ -34,7 +34,7 @@ class TlsOptionsTest {
     @Test
     void withoutTlsFlagsTheSinkSpeaksPlainHttp() {
         assertThat(config()).isNull();
-        JettySink sink = TlsOptions.sink(new BindAddress("127.0.0.1", 0), null);
+        JettySink sink = TlsOptions.sink(new BindAddress("127.0.0.1", 0), null).build();
         assertThat(sink.tls()).isEmpty();
     }
 
@@ -46,7 +46,7 @@ class TlsOptionsTest {
         assertThat(tls.certificateFile()).hasValue(pki.server.certificateFile());
         assertThat(tls.privateKeyFile()).hasValue(pki.server.keyFile());
         assertThat(tls.clientCaFile()).hasValue(pki.ca.certificateFile());
-        assertThat(TlsOptions.sink(new BindAddress("", 26258), tls).tls()).hasValue(tls);
+        assertThat(TlsOptions.sink(new BindAddress("", 26258), tls).build().tls()).hasValue(tls);
 
         TlsConfig selfSigned = config("--tlsSelfSigned");
         assertThat(selfSigned.isSelfSigned()).isTrue();

@@ -113,9 +113,12 @@ class BadInputIT {
             big.append(i == 0 ? "" : ",").append(upsert("kv", i, "x".repeat(100), hlc(T + 1)));
         }
         rejected(("{\"payload\":[" + big + "]}").getBytes(StandardCharsets.UTF_8), 413, "65536");
-        a = http.post(db.path(), good, "zstd");
+        a = http.post(db.path(), good, "br");
         assertThat(a.status()).isEqualTo(415);
-        assertThat(a.body()).contains("zstd");
+        assertThat(a.body()).contains("br");
+        a = http.post(db.path(), good, "zstd"); // claims zstd, is not
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.body()).contains("not valid zstd");
         assertNothingStaged();
         a = http.post(db.path(), gzip(good), "gzip");
         assertThat(a.status()).as(a.body()).isEqualTo(200);

@@ -23,11 +23,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -53,6 +59,15 @@ public final class Pipeline implements Failback {
     private WindowApplier applier;
     private WebhookService handler;
     private final List<Sink> startedSinks = new ArrayList<>();
+    private AdminService admin;
+    private final Object healthLock = new Object();
+    private long healthCheckedAt;
+    private String healthProblem;
+
+    /** Longest a readiness check waits for each database. */
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a readiness result is reused. */
+    static final Duration HEALTH_CACHE = Duration.ofSeconds(1);
 
     private Pipeline(FailbackConfig config) {
         this.config = config;
@@ -101,7 +116,8 @@ public final class Pipeline implements Failback {
         }
         LOG.info("{} - staging database name: {} ({}, {})", config.name(), config.stagingSchema(), staging, checkpoints);
         applier = new WindowApplier(config.target(), dialect, config.applyTimeout(), timeoutExecutor);
-        handler = new WebhookService(this);
+        admin = new AdminService(this, config.meterRegistry().orElse(null));
+        handler = new WebhookService(this, admin);
         try {
             for (Map.Entry<String, Checkpoint> e : checkpoints.loadAll().entrySet()) {
                 Checkpoint cp = e.getValue();
@@ -237,20 +253,87 @@ public final class Pipeline implements Failback {
         }
     }
 
-    /** Returns null when staging and target answer, else what is wrong. */
+    /**
+     * Checks readiness: the pipeline is running and staging and target each hand out a valid
+     * connection within {@link #HEALTH_TIMEOUT}. Results are reused for {@link #HEALTH_CACHE} so that
+     * probes cannot drain the pools. The answer names the database and the SQLState, never the
+     * driver's message (it may name hosts and users); that goes to the log when the problem changes.
+     *
+     * @return null when ready, else what is wrong, one line
+     */
     String healthProblem() {
-        String problem = ping("staging", stagingDataSource);
-        if (problem == null && stagingDataSource != config.target()) {
-            problem = ping("target", config.target());
+        State s = state.get();
+        if (s != State.RUNNING) {
+            return "failback is " + s.name().toLowerCase(Locale.ROOT);
         }
-        return problem;
+        synchronized (healthLock) {
+            long now = System.nanoTime();
+            if (healthCheckedAt != 0 && now - healthCheckedAt < HEALTH_CACHE.toNanos()) {
+                return healthProblem;
+            }
+            CompletableFuture<Ping> stagingPing = ping("staging", stagingDataSource);
+            CompletableFuture<Ping> targetPing = stagingDataSource == config.target()
+                    ? CompletableFuture.completedFuture(Ping.OK) : ping("target", config.target());
+            List<String> problems = new ArrayList<>(2);
+            List<String> details = new ArrayList<>(2);
+            for (CompletableFuture<Ping> f : List.of(stagingPing, targetPing)) {
+                Ping p = outcome(f, f == stagingPing ? "staging" : "target");
+                if (p.problem() != null) {
+                    problems.add(p.problem());
+                    details.add(p.detail());
+                }
+            }
+            String problem = problems.isEmpty() ? null : String.join("; ", problems);
+            if (!Objects.equals(problem, healthProblem)) {
+                if (problem == null) {
+                    LOG.info("{} - health check passes again", config.name());
+                } else {
+                    LOG.warn("{} - health check fails: {}", config.name(), String.join("; ", details));
+                }
+            }
+            healthProblem = problem;
+            healthCheckedAt = System.nanoTime();
+            return problem;
+        }
     }
 
-    private static String ping(String what, DataSource ds) {
-        try (Connection c = ds.getConnection()) {
-            return c.isValid(5) ? null : what + " database is not answering";
-        } catch (SQLException e) {
-            return what + " database unreachable: " + e.getMessage();
+    /** One database check: the problem to answer (null when fine) and the detail to log. */
+    private record Ping(String problem, String detail) {
+        static final Ping OK = new Ping(null, null);
+
+        static Ping failed(String problem) {
+            return new Ping(problem, problem);
+        }
+    }
+
+    private CompletableFuture<Ping> ping(String what, DataSource ds) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try (Connection c = ds.getConnection()) {
+                    return c.isValid((int) HEALTH_TIMEOUT.toSeconds()) ? Ping.OK
+                            : Ping.failed(what + " database is not answering");
+                } catch (SQLException e) {
+                    String state = e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")";
+                    return new Ping(what + " database unreachable" + state,
+                            what + " database unreachable: " + e.getMessage() + state);
+                }
+            }, timeoutExecutor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(Ping.failed("failback is stopping"));
+        }
+    }
+
+    private static Ping outcome(CompletableFuture<Ping> ping, String what) {
+        try {
+            return ping.get(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return Ping.failed(what + " database did not answer within " + HEALTH_TIMEOUT.toSeconds() + "s");
+        } catch (ExecutionException e) {
+            return new Ping(what + " database check failed (" + e.getCause().getClass().getSimpleName() + ")",
+                    what + " database check failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Ping.failed(what + " database check interrupted");
         }
     }
 
@@ -310,6 +393,11 @@ public final class Pipeline implements Failback {
     @Override
     public WebhookHandler webhookHandler() {
         return handler;
+    }
+
+    @Override
+    public WebhookHandler adminHandler() {
+        return admin;
     }
 
     @Override

@@ -43,13 +43,15 @@ final class WebhookService implements WebhookHandler {
     private final WebhookDecoder decoder;
     private final Semaphore inFlight;
     private final TableFilter filter;
+    private final AdminService admin;
     /** Requests inside {@link #handle}; {@link #awaitIdle} waits for them at shutdown. */
     private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
     private final Object idle = new Object();
     private volatile boolean stopping;
 
-    WebhookService(Pipeline pipeline) {
+    WebhookService(Pipeline pipeline, AdminService admin) {
         this.pipeline = pipeline;
+        this.admin = admin;
         long maxString = Math.min(Integer.MAX_VALUE, pipeline.config().maxBodyBytes());
         this.decoder = new WebhookDecoder(pipeline.config().maxNestingDepth(), (int) maxString);
         this.inFlight = new Semaphore(pipeline.config().maxInFlight());
@@ -58,6 +60,9 @@ final class WebhookService implements WebhookHandler {
 
     @Override
     public WebhookResponse handle(WebhookRequest request) {
+        if (AdminService.isAdminPath(request.path())) {
+            return admin.handle(request); // probes and scrapes: not counted, not authenticated
+        }
         Counters counters = pipeline.counters();
         counters.requests.increment();
         active.incrementAndGet();
@@ -133,9 +138,6 @@ final class WebhookService implements WebhookHandler {
 
     private WebhookResponse dispatch(WebhookRequest request) throws SQLException {
         List<String> segments = segments(request.path());
-        if (!segments.isEmpty() && segments.get(0).equals("_")) {
-            return internal(request, segments);
-        }
         if (!request.method().equals("POST")) {
             return new WebhookResponse(405, "method " + request.method() + " not allowed; the changefeed POSTs");
         }
@@ -166,18 +168,6 @@ final class WebhookService implements WebhookHandler {
             return resolved(group, r.resolved());
         }
         return rows(group, ((DecodedBody.Rows) decoded).messages());
-    }
-
-    private WebhookResponse internal(WebhookRequest request, List<String> segments) {
-        String what = segments.size() == 2 ? segments.get(1) : "";
-        if (what.equals("healthz")) {
-            String problem = pipeline.healthProblem();
-            return problem == null ? new WebhookResponse(200, "OK") : new WebhookResponse(503, problem);
-        }
-        if (what.equals("livez")) {
-            return new WebhookResponse(200, "OK");
-        }
-        throw new Rejected(404, "unknown path " + request.path());
     }
 
     private WebhookResponse resolved(Group group, Hlc resolved) throws SQLException {

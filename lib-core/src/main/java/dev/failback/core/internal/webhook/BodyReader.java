@@ -1,5 +1,6 @@
 package dev.failback.core.internal.webhook;
 
+import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -13,9 +14,11 @@ import java.util.zip.GZIPInputStream;
  * Reads a webhook request body into memory, undoing its {@code Content-Encoding} and enforcing a size
  * limit. Stateless and thread-safe.
  *
- * <p>Supported encodings: none ({@code identity}) and {@code gzip} ({@code x-gzip}), also stacked
- * ({@code gzip, identity}); the limit applies to the decoded size, so a gzip bomb stops at the limit.
- * {@code zstd} and anything else answer 415. The stream is never closed: the caller owns it.
+ * <p>Supported encodings: none ({@code identity}), {@code gzip} ({@code x-gzip}) and {@code zstd}
+ * (what CockroachDB sends with {@code compression='gzip'} or {@code 'zstd'}), also stacked
+ * ({@code gzip, identity}). The limit applies to the compressed input and to the decoded size, so a
+ * gzip or zstd bomb stops at the limit; zstd decoding holds at most one window (8 MiB) besides the
+ * output. Anything else answers 415. The stream is never closed: the caller owns it.
  */
 public final class BodyReader {
 
@@ -38,7 +41,7 @@ public final class BodyReader {
      *                        {@code Integer.MAX_VALUE - 8} are treated as that), {@code >= 0}
      * @return the decoded body, never null
      * @throws WebhookException 413 when the body (raw or decoded) is larger than {@code maxBytes}; 415
-     *                          for an unsupported encoding; 400 for a corrupt gzip body
+     *                          for an unsupported encoding; 400 for a corrupt gzip or zstd body, naming the coding
      * @throws IOException      when reading {@code in} fails (the client went away)
      */
     public static byte[] read(InputStream in, long declaredLength, String contentEncoding, long maxBytes)
@@ -60,24 +63,24 @@ public final class BodyReader {
         // Content-Encoding lists codings in the order they were applied: undo them last to first.
         LimitedSource raw = new LimitedSource(in, limit);
         InputStream decoded = raw;
+        for (int i = encodings.size() - 1; i >= 0; i--) {
+            decoded = new Decoder(encodings.get(i), decoded);
+        }
         try {
-            for (int i = encodings.size() - 1; i >= 0; i--) {
-                decoded = new GZIPInputStream(decoded, GZIP_BUFFER);
-            }
             long guess = declaredLength >= 0 ? declaredLength * 4 : CHUNK;
             int initial = (int) Math.min(limit, Math.max(CHUNK, guess));
             return readLimited(decoded, initial, limit, "decompressed body");
         } catch (SourceException e) {
             throw e.getCause();
-        } catch (IOException e) {
-            throw WebhookException.badRequest("body is not valid gzip: " + oneLine(e), e);
+        } catch (DecodeException e) {
+            throw WebhookException.badRequest("body is not valid " + e.coding + ": " + oneLine(e.getCause()), e.getCause());
         } finally {
             closeQuietly(decoded); // frees the inflaters; the source itself is not closed
         }
     }
 
     /**
-     * Parses the header into the list of codings to undo (only {@code gzip}; {@code identity} dropped).
+     * Parses the header into the list of codings to undo ({@code gzip}, {@code zstd}; {@code identity} dropped).
      */
     private static List<String> parseEncodings(String header) {
         if (header == null || header.isBlank()) {
@@ -90,10 +93,9 @@ public final class BodyReader {
                 case "", "identity" -> {
                 }
                 case "gzip", "x-gzip" -> result.add("gzip");
-                case "zstd" -> throw WebhookException.unsupportedMediaType(
-                        "Content-Encoding zstd is not supported yet; create the changefeed with compression='gzip' or none");
+                case "zstd" -> result.add("zstd");
                 default -> throw WebhookException.unsupportedMediaType("Content-Encoding \""
-                        + abbreviate(part.trim()) + "\" is not supported; use gzip or none");
+                        + abbreviate(part.trim()) + "\" is not supported; use gzip, zstd or none");
             }
         }
         return result;
@@ -133,7 +135,7 @@ public final class BodyReader {
         }
     }
 
-    private static String oneLine(IOException e) {
+    private static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? "unexpected end of input" : e.getMessage();
         return abbreviate(m.replaceAll("\\s+", " "));
     }
@@ -153,6 +155,75 @@ public final class BodyReader {
         @Override
         public synchronized IOException getCause() {
             return (IOException) super.getCause();
+        }
+    }
+
+    /** A failure of one decoder on its input: the body is not valid in that coding. */
+    private static final class DecodeException extends IOException {
+        private static final long serialVersionUID = 1L;
+        final String coding;
+
+        DecodeException(String coding, Throwable cause) {
+            super(cause);
+            this.coding = coding;
+        }
+    }
+
+    /**
+     * One coding undone, opened on first read (a gzip header is read by its constructor). Marks the
+     * decoder's own failures, including the runtime exceptions the zstd decoder throws on corrupt
+     * input, as {@link DecodeException}; lets failures of the source and size limits pass unchanged.
+     */
+    private static final class Decoder extends InputStream {
+        private final String coding;
+        private final InputStream source;
+        private InputStream decoder;
+
+        Decoder(String coding, InputStream source) {
+            this.coding = coding;
+            this.source = source;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int r;
+            do {
+                r = read(one, 0, 1);
+            } while (r == 0);
+            return r < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                if (decoder == null) {
+                    decoder = coding.equals("zstd") ? new ZstdInputStream(source) : new GZIPInputStream(source, GZIP_BUFFER);
+                }
+                return decoder.read(b, off, len);
+            } catch (SourceException | DecodeException | WebhookException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new DecodeException(coding, e);
+            }
+        }
+
+        @Override
+        public int available() throws IOException {
+            try {
+                return decoder == null ? source.available() : decoder.available();
+            } catch (SourceException | DecodeException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new DecodeException(coding, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (decoder != null) {
+                decoder.close(); // ends the inflater; closes the inner decoder, never the caller's stream
+            }
         }
     }
 

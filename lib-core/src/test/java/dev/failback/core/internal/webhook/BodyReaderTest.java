@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.airlift.compress.zstd.ZstdOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -151,16 +152,106 @@ class BodyReaderTest {
     }
 
     @Test
-    void unsupportedEncodings() {
-        WebhookException zstd = rejected(
+    void zstdRoundTrip() throws IOException {
+        byte[] zst = zstd(BODY);
+        for (String encoding : new String[] {"zstd", "ZSTD", " zstd ", "zstd, identity", "identity,zstd"}) {
+            assertThat(BodyReader.read(new ByteArrayInputStream(zst), zst.length, encoding, 1 << 20)).as(encoding)
+                    .isEqualTo(BODY);
+        }
+        assertThat(BodyReader.read(new ByteArrayInputStream(zst), -1, "zstd", BODY.length)).isEqualTo(BODY);
+        assertThat(BodyReader.read(new ByteArrayInputStream(zstd(new byte[0])), -1, "zstd", 100)).isEmpty();
+        byte[] stacked = zstd(gzip(BODY)); // gzip applied first, then zstd
+        assertThat(BodyReader.read(new ByteArrayInputStream(stacked), stacked.length, "gzip, zstd", 1 << 20))
+                .isEqualTo(BODY);
+        byte[] big = new byte[3 << 20]; // several blocks and a window refill
+        new Random(2).nextBytes(big);
+        Arrays.fill(big, 1 << 20, 2 << 20, (byte) 'a');
+        byte[] bigZst = zstd(big);
+        assertThat(BodyReader.read(new ByteArrayInputStream(bigZst), bigZst.length, "zstd", 4 << 20)).isEqualTo(big);
+    }
+
+    @Test
+    void zstdFromTheReferenceEncoderIsRead() throws IOException {
+        // written by the zstd CLI 1.5.4: "zstd -1 --check", and two frames (-3, -19) back to back
+        byte[] one = resource("/fixtures/encoded/02-insert-employees-batch.json.zst");
+        assertThat(BodyReader.read(new ByteArrayInputStream(one), one.length, "zstd", 1 << 20)).isEqualTo(BODY);
+        byte[] two = resource("/fixtures/encoded/02-insert-employees-batch-twice.json.zst");
+        byte[] both = new byte[BODY.length * 2];
+        System.arraycopy(BODY, 0, both, 0, BODY.length);
+        System.arraycopy(BODY, 0, both, BODY.length, BODY.length);
+        assertThat(BodyReader.read(new ByteArrayInputStream(two), -1, "zstd", 1 << 20)).isEqualTo(both);
+    }
+
+    @Test
+    void zstdBombIsCutAtTheDecompressedLimit() throws IOException {
+        byte[] bomb = zstd(new byte[64 << 20]); // 64 MiB of zeros, a few KiB compressed
+        assertThat(bomb.length).isLessThan(1 << 20);
+        CountingStream counted = new CountingStream(new ByteArrayInputStream(bomb));
+        WebhookException e = rejected(() -> BodyReader.read(counted, bomb.length, "zstd", 1 << 20));
+        assertThat(e.status()).isEqualTo(413);
+        assertThat(e.getMessage()).isEqualTo("decompressed body is larger than the limit of 1048576 bytes");
+        assertThat(counted.count).isLessThan(bomb.length); // stopped early, not after inflating everything
+        byte[] exact = zstd(new byte[1 << 20]);
+        assertThat(BodyReader.read(new ByteArrayInputStream(exact), exact.length, "zstd", 1 << 20)).hasSize(1 << 20);
+
+        byte[] random = new byte[300_000];
+        new Random(1).nextBytes(random);
+        byte[] incompressible = zstd(random);
+        WebhookException raw = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(incompressible), -1, "zstd", 200_000));
+        assertThat(raw.status()).isEqualTo(413);
+    }
+
+    @Test
+    void corruptZstdIsBadRequest() throws IOException {
+        WebhookException notZstd = rejected(
                 () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "zstd", 1 << 20));
-        assertThat(zstd.status()).isEqualTo(415);
-        assertThat(zstd.getMessage()).isEqualTo(
-                "Content-Encoding zstd is not supported yet; create the changefeed with compression='gzip' or none");
+        assertThat(notZstd.status()).isEqualTo(400);
+        assertThat(notZstd.getMessage()).startsWith("body is not valid zstd: ").contains("magic");
+
+        byte[] zst = zstd(BODY);
+        byte[] truncated = Arrays.copyOf(zst, zst.length / 2);
+        WebhookException cut = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(truncated), truncated.length, "zstd", 1 << 20));
+        assertThat(cut.status()).isEqualTo(400);
+        assertThat(cut.getMessage()).isEqualTo("body is not valid zstd: Not enough input bytes");
+
+        byte[] checked = resource("/fixtures/encoded/02-insert-employees-batch.json.zst");
+        int refused = 0;
+        for (int i = 0; i < checked.length; i++) { // every single flipped byte: a 4xx or a harmless header change
+            byte[] flipped = checked.clone();
+            flipped[i] ^= 0x55;
+            Throwable t = catchThrowable(() -> BodyReader.read(new ByteArrayInputStream(flipped), flipped.length,
+                    "zstd", 1 << 20));
+            if (t == null) {
+                continue;
+            }
+            refused++;
+            assertThat(t).as("byte " + i).isInstanceOf(WebhookException.class);
+            WebhookException bad = (WebhookException) t;
+            assertThat(bad.status()).as("byte " + i).isIn(400, 413);
+            if (bad.status() == 400) {
+                assertThat(bad.getMessage()).as("byte " + i).startsWith("body is not valid zstd: ");
+            }
+        }
+        assertThat(refused).isGreaterThan(checked.length * 3 / 4); // the checksum catches changed content
+
+        WebhookException empty = rejected(
+                () -> BodyReader.read(new ByteArrayInputStream(new byte[0]), 0, "zstd", 1 << 20));
+        assertThat(empty.getMessage()).isEqualTo("body is not valid zstd: Not enough input bytes");
+
+        byte[] gzipInsideZstd = zstd(BODY); // says gzip inside, but is not
+        WebhookException inner = rejected(() -> BodyReader.read(new ByteArrayInputStream(zstd(gzipInsideZstd)), -1,
+                "zstd, zstd, gzip", 1 << 20));
+        assertThat(inner.getMessage()).isEqualTo("body is not valid gzip: Not in GZIP format");
+    }
+
+    @Test
+    void unsupportedEncodings() {
         WebhookException br = rejected(
                 () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "br", 1 << 20));
         assertThat(br.status()).isEqualTo(415);
-        assertThat(br.getMessage()).isEqualTo("Content-Encoding \"br\" is not supported; use gzip or none");
+        assertThat(br.getMessage()).isEqualTo("Content-Encoding \"br\" is not supported; use gzip, zstd or none");
         WebhookException mixed = rejected(
                 () -> BodyReader.read(new ByteArrayInputStream(BODY), BODY.length, "gzip, deflate", 1 << 20));
         assertThat(mixed.status()).isEqualTo(415);
@@ -215,6 +306,23 @@ class BodyReaderTest {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static byte[] zstd(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZstdOutputStream zst = new ZstdOutputStream(out)) {
+            zst.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = BodyReaderTest.class.getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        }
     }
 
     private static InputStream endless() {
