@@ -144,6 +144,7 @@ final class Sequencer implements Runnable {
         WindowApplier.Result r = pipeline.applier().apply(schema, window,
                 e -> group.lastError = "retrying a window: " + e.getMessage());
         pipeline.checkpoints().markApplied(group.name, upTo);
+        group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
         group.applied(upTo);
         long retired = pipeline.staging().retire(group.name, upTo);
         group.backlog.addAndGet(-retired);
