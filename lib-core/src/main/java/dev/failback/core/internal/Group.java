@@ -21,6 +21,8 @@ final class Group {
     private volatile Checkpoint checkpoint;
     volatile Sequencer sequencer;
     volatile String lastError;
+    /** This group's meters; null when metrics are off. */
+    volatile PipelineMetrics.GroupMeters meters;
 
     Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint) {
         this.name = name;

@@ -53,6 +53,7 @@ public final class Pipeline implements Failback {
     private final NamedThreadFactory applyThreads;
     private final ExecutorService timeoutExecutor;
     private final DataSource stagingDataSource;
+    private final PipelineMetrics metrics;
     private Dialect dialect;
     private StagingStore staging;
     private CheckpointStore checkpoints;
@@ -75,6 +76,7 @@ public final class Pipeline implements Failback {
         this.timeoutExecutor = Executors.newCachedThreadPool(
                 new NamedThreadFactory(config.name(), "timeout", config.threadFactory().orElse(null)));
         this.stagingDataSource = config.staging().orElse(config.target());
+        this.metrics = PipelineMetrics.of(config.meterRegistry().orElse(null), config.name());
     }
 
     /**
@@ -115,7 +117,7 @@ public final class Pipeline implements Failback {
             throw new FailbackConfigurationException("staging database unusable: " + e.getMessage(), e);
         }
         LOG.info("{} - staging database name: {} ({}, {})", config.name(), config.stagingSchema(), staging, checkpoints);
-        applier = new WindowApplier(config.target(), dialect, config.applyTimeout(), timeoutExecutor);
+        applier = new WindowApplier(config.target(), dialect, config.applyTimeout(), timeoutExecutor, metrics);
         admin = new AdminService(this, config.meterRegistry().orElse(null));
         handler = new WebhookService(this, admin);
         try {
@@ -177,6 +179,7 @@ public final class Pipeline implements Failback {
                 Checkpoint cp = checkpoints.load(name);
                 g = new Group(name, canonical, new SchemaCache(config.target(), dialect, schema, config.schemaRefresh()), cp);
                 g.backlog.set(staging.count(name));
+                g.meters = metrics.register(g);
                 if (config.mode() == Mode.CONSISTENT) {
                     Sequencer s = new Sequencer(this, g);
                     g.sequencer = s;
@@ -201,6 +204,29 @@ public final class Pipeline implements Failback {
 
     Dialect dialect() {
         return dialect;
+    }
+
+    PipelineMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * The {@code kind} tag of {@code failback.errors} for a failure: staging, or the dialect's
+     * classification of the target's error.
+     *
+     * @param e            the failure
+     * @param sqlIsStaging whether a bare {@link SQLException} came from staging (else from the target)
+     */
+    String errorKind(Throwable e, boolean sqlIsStaging) {
+        if (e instanceof dev.failback.StagingException || (sqlIsStaging && e instanceof SQLException)) {
+            return PipelineMetrics.STAGING;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && dialect != null) {
+                return dialect.classify(sql).name().toLowerCase(Locale.ROOT);
+            }
+        }
+        return PipelineMetrics.OTHER;
     }
 
     StagingStore staging() {
@@ -548,5 +574,6 @@ public final class Pipeline implements Failback {
         if (checkpoints != null) {
             checkpoints.close();
         }
+        metrics.close();
     }
 }

@@ -74,6 +74,7 @@ final class Sequencer implements Runnable {
                     group.lastError = e.getMessage();
                     LOG.warn("{} - applying {} failed, retrying in {} ms: {}", pipeline.name(), group.name,
                             backoffMillis, e.getMessage());
+                    pipeline.metrics().error(pipeline.errorKind(e, true));
                     pipeline.fireFailure(group.name, e);
                     awaitWork(backoffMillis);
                 }
@@ -135,15 +136,44 @@ final class Sequencer implements Runnable {
         }
         if (!stopping) {
             commit(window, to);
+            PipelineMetrics.GroupMeters m = group.meters;
+            if (m != null) {
+                m.resolvedApplied.increment();
+            }
         }
     }
 
     private void commit(List<Mutation> window, Hlc upTo) throws SQLException {
         TargetSchema schema = group.schema.get();
+        PipelineMetrics.GroupMeters m = group.meters;
         long start = System.nanoTime();
-        WindowApplier.Result r = pipeline.applier().apply(schema, window,
-                e -> group.lastError = "retrying a window: " + e.getMessage());
-        pipeline.checkpoints().markApplied(group.name, upTo);
+        WindowApplier.Result r;
+        try {
+            r = pipeline.applier().apply(schema, window, e -> group.lastError = "retrying a window: " + e.getMessage());
+        } catch (RuntimeException e) {
+            if (m != null) {
+                m.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+            throw e;
+        }
+        long applied = System.nanoTime();
+        if (m != null && !window.isEmpty()) {
+            m.applySuccess.record(applied - start, TimeUnit.NANOSECONDS);
+            m.batch.record(window.size());
+            m.applied(r.tables());
+            m.ages(window);
+        }
+        try {
+            pipeline.checkpoints().markApplied(group.name, upTo);
+        } catch (SQLException | RuntimeException e) {
+            if (m != null) {
+                m.checkpointFailure.record(System.nanoTime() - applied, TimeUnit.NANOSECONDS);
+            }
+            throw e;
+        }
+        if (m != null) {
+            m.checkpointSuccess.record(System.nanoTime() - applied, TimeUnit.NANOSECONDS);
+        }
         group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
         group.applied(upTo);
         long retired = pipeline.staging().retire(group.name, upTo);

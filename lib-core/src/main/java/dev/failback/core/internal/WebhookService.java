@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,14 +78,18 @@ final class WebhookService implements WebhookHandler {
         } catch (UnknownTargetException e) {
             response = new WebhookResponse(404, e.getMessage());
         } catch (StagingException e) {
+            pipeline.metrics().error(PipelineMetrics.STAGING);
             response = new WebhookResponse(503, e.getMessage());
         } catch (ApplyException e) {
+            pipeline.metrics().error(pipeline.errorKind(e, false));
             response = new WebhookResponse(e.isRetryable() ? 503 : 400, "cannot apply: " + e.getMessage()
                     + (e.isRetryable() ? "; the changefeed will retry" : ""));
         } catch (SQLException e) {
+            pipeline.metrics().error(pipeline.errorKind(e, false));
             response = new WebhookResponse(503, "database unavailable: " + e.getMessage() + " (SQLState "
                     + e.getSQLState() + "); the changefeed will retry");
         } catch (RuntimeException e) {
+            pipeline.metrics().error(PipelineMetrics.OTHER);
             LOG.error("{} - unexpected failure handling {} {}", pipeline.name(), request.method(), request.path(), e);
             response = new WebhookResponse(500, "internal error: " + e);
         } finally {
@@ -95,6 +100,7 @@ final class WebhookService implements WebhookHandler {
                 }
             }
         }
+        pipeline.metrics().http(response.status());
         if (response.status() == 503) {
             counters.unavailable.increment();
         } else if (response.status() >= 400) {
@@ -180,6 +186,10 @@ final class WebhookService implements WebhookHandler {
             throw new StagingException("staging unavailable while recording resolved " + resolved + ": "
                     + e.getMessage() + "; the changefeed will retry", e);
         }
+        PipelineMetrics.GroupMeters m = group.meters;
+        if (m != null) {
+            (advanced ? m.resolvedAdvanced : m.resolvedIgnored).increment();
+        }
         if (!advanced) {
             counters.resolvedIgnored.increment();
             LOG.info("{} - resolved {} for {} repeats or precedes the recorded {}; ignored", pipeline.name(),
@@ -193,6 +203,9 @@ final class WebhookService implements WebhookHandler {
             group.applied(resolved);
             pipeline.staging().retireVersions(group.name, resolved);
             pipeline.windowApplied(group.name, resolved, 0, 0, 0, 0);
+            if (m != null) {
+                m.resolvedApplied.increment();
+            }
         } else {
             Sequencer s = group.sequencer;
             if (s != null) {
@@ -225,6 +238,10 @@ final class WebhookService implements WebhookHandler {
         Counters counters = pipeline.counters();
         counters.received.add(messages.size());
         counters.stale.add(stale);
+        PipelineMetrics.GroupMeters m = group.meters;
+        if (m != null && stale > 0) {
+            m.stale.increment(stale);
+        }
         if (mutations.isEmpty()) {
             return new WebhookResponse(200, "OK (" + stale + " already applied)");
         }
@@ -237,15 +254,31 @@ final class WebhookService implements WebhookHandler {
                 return immediate(group, group.schema.get(), mutations);
             }
             int added;
+            long start = System.nanoTime();
             try {
                 added = pipeline.staging().stage(group.name, mutations);
+            } catch (RuntimeException e) {
+                if (m != null) {
+                    m.stageFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                }
+                throw e;
             } catch (SQLException e) {
+                if (m != null) {
+                    m.stageFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                }
                 throw new StagingException("staging unavailable: " + e.getMessage() + " (SQLState "
                         + e.getSQLState() + "); nothing was staged, the changefeed will retry", e);
             }
             counters.staged.add(added);
             counters.duplicates.add(mutations.size() - added);
             group.backlog.addAndGet(added);
+            if (m != null) {
+                m.stageSuccess.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                m.staged.increment(added);
+                if (mutations.size() > added) {
+                    m.duplicate.increment(mutations.size() - added);
+                }
+            }
             return new WebhookResponse(200, "OK");
         } finally {
             inFlight.release();
@@ -254,6 +287,7 @@ final class WebhookService implements WebhookHandler {
 
     private WebhookResponse immediate(Group group, TargetSchema schema, List<Mutation> mutations) throws SQLException {
         Counters counters = pipeline.counters();
+        PipelineMetrics.GroupMeters gm = group.meters;
         group.immediateLock.lock();
         try {
             Map<RowKey, Mutation> latest = WindowApplier.fold(sorted(mutations));
@@ -269,6 +303,9 @@ final class WebhookService implements WebhookHandler {
                 Hlc have = known.get(e.getKey());
                 if (have != null && !e.getValue().updated().isAfter(have)) {
                     counters.duplicates.increment();
+                    if (gm != null) {
+                        gm.duplicate.increment();
+                    }
                     continue;
                 }
                 apply.add(e.getValue());
@@ -278,7 +315,23 @@ final class WebhookService implements WebhookHandler {
                 return new WebhookResponse(200, "OK (nothing newer than what is applied)");
             }
             long start = System.nanoTime();
-            WindowApplier.Result r = pipeline.applier().apply(schema, sorted(apply));
+            List<Mutation> ordered = sorted(apply);
+            WindowApplier.Result r;
+            try {
+                r = pipeline.applier().apply(schema, ordered);
+            } catch (RuntimeException e) {
+                if (gm != null) {
+                    gm.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                }
+                throw e;
+            }
+            if (gm != null) {
+                gm.applySuccess.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                gm.appliedDirectly.increment(mutations.size() - (latest.size() - apply.size()));
+                gm.batch.record(ordered.size());
+                gm.applied(r.tables());
+                gm.ages(ordered);
+            }
             try {
                 pipeline.staging().recordVersions(group.name, versions);
             } catch (SQLException e) {

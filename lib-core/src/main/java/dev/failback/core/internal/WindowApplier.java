@@ -48,8 +48,15 @@ final class WindowApplier {
     private final Dialect dialect;
     private final int networkTimeoutMillis;
     private final Executor timeoutExecutor;
+    private final PipelineMetrics metrics;
 
     WindowApplier(DataSource target, Dialect dialect, Duration applyTimeout, Executor timeoutExecutor) {
+        this(target, dialect, applyTimeout, timeoutExecutor, PipelineMetrics.of(null, ""));
+    }
+
+    WindowApplier(DataSource target, Dialect dialect, Duration applyTimeout, Executor timeoutExecutor,
+            PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.target = target;
         this.dialect = dialect;
         this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, applyTimeout.toMillis());
@@ -61,7 +68,10 @@ final class WindowApplier {
     }
 
     /** The rows a committed window changed. */
-    record Result(int upserts, int deletes) {
+    record Result(int upserts, int deletes, Map<String, int[]> tables) {
+        Result(int upserts, int deletes) {
+            this(upserts, deletes, Map.of());
+        }
     }
 
     /**
@@ -121,6 +131,7 @@ final class WindowApplier {
                 LOG.debug("transient failure (attempt {} of {}), retrying in {} ms: {}", attempt, MAX_ATTEMPTS,
                         backoff, e.getMessage());
                 retries.increment();
+                metrics.retry();
                 if (onRetry != null) {
                     onRetry.accept(e);
                 }
@@ -194,6 +205,7 @@ final class WindowApplier {
     private Result applyStepwise(Connection c, TargetSchema schema, List<Mutation> window) throws SQLException {
         int upserts = 0;
         int deletes = 0;
+        Map<String, int[]> tables = new LinkedHashMap<>();
         int from = 0;
         while (from < window.size()) {
             Hlc ts = window.get(from).updated();
@@ -215,9 +227,14 @@ final class WindowApplier {
             }
             upserts += r.upserts();
             deletes += r.deletes();
+            for (Map.Entry<String, int[]> e : r.tables().entrySet()) {
+                int[] n = tables.computeIfAbsent(e.getKey(), k -> new int[2]);
+                n[0] += e.getValue()[0];
+                n[1] += e.getValue()[1];
+            }
             from = to;
         }
-        return new Result(upserts, deletes);
+        return new Result(upserts, deletes, tables);
     }
 
     private Result applyOrdered(Connection c, TargetSchema schema, Collection<Mutation> rows, boolean deletesFirst)
@@ -246,7 +263,14 @@ final class WindowApplier {
             nUpserts = upserts(c, order, upserts);
             nDeletes = deletes(c, order, deletes);
         }
-        return new Result(nUpserts, nDeletes);
+        Map<String, int[]> perTable = new LinkedHashMap<>();
+        for (Map.Entry<TableName, List<Mutation>> e : upserts.entrySet()) {
+            perTable.computeIfAbsent(tables.get(e.getKey()).name().name(), k -> new int[2])[0] += e.getValue().size();
+        }
+        for (Map.Entry<TableName, List<Mutation>> e : deletes.entrySet()) {
+            perTable.computeIfAbsent(tables.get(e.getKey()).name().name(), k -> new int[2])[1] += e.getValue().size();
+        }
+        return new Result(nUpserts, nDeletes, perTable);
     }
 
     private int deletes(Connection c, List<TableInfo> order, Map<TableName, List<Mutation>> deletes)
