@@ -49,6 +49,11 @@ final class PipelineMetrics implements AutoCloseable {
         this.name = name;
         this.retries = registry == null ? null : add(Counter.builder(APPLY_RETRIES)
                 .description("Transient target failures retried in place").tag(TAG_NAME, name).register(registry));
+        if (registry != null) {
+            for (String kind : List.of(TRANSIENT, CONSTRAINT, DATA, OTHER, STAGING)) {
+                error(kind, 0); // every kind from the start, so that rate() and alerts see a series
+            }
+        }
     }
 
     /**
@@ -206,11 +211,14 @@ final class PipelineMetrics implements AutoCloseable {
 
     /** Counts a failure; kind is one of the constants of this class. */
     void error(String kind) {
-        if (registry == null) {
-            return;
+        if (registry != null) {
+            error(kind, 1);
         }
+    }
+
+    private void error(String kind, int n) {
         errors.computeIfAbsent(kind, k -> add(Counter.builder(ERRORS).description("Failures, by kind")
-                .tags(TAG_NAME, name, TAG_KIND, k).register(registry))).increment();
+                .tags(TAG_NAME, name, TAG_KIND, k).register(registry))).increment(n);
     }
 
     /** Counts a failure by the dialect's classification. */
