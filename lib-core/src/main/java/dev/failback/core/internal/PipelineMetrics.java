@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -219,13 +218,6 @@ final class PipelineMetrics implements AutoCloseable {
     private void error(String kind, int n) {
         errors.computeIfAbsent(kind, k -> add(Counter.builder(ERRORS).description("Failures, by kind")
                 .tags(TAG_NAME, name, TAG_KIND, k).register(registry))).increment(n);
-    }
-
-    /** Counts a failure by the dialect's classification. */
-    void error(dev.failback.spi.ErrorKind kind) {
-        if (registry != null) {
-            error(kind.name().toLowerCase(Locale.ROOT));
-        }
     }
 
     void retry() {
