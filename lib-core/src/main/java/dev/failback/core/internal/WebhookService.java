@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The server-independent webhook handler: path → target schema, body → mutations or a resolved
@@ -67,6 +68,9 @@ final class WebhookService implements WebhookHandler {
         counters.requests.increment();
         active.incrementAndGet();
         WebhookResponse response;
+        String previousName = MDC.get(MDC_NAME);
+        String previousTable = MDC.get(MDC_TABLE);
+        MDC.put(MDC_NAME, pipeline.name());
         try {
             response = stopping ? new WebhookResponse(503, pipeline.name() + " is stopping; the changefeed will retry")
                     : dispatch(request);
@@ -95,16 +99,32 @@ final class WebhookService implements WebhookHandler {
                 }
             }
         }
-        if (response.status() == 503) {
-            counters.unavailable.increment();
-        } else if (response.status() >= 400) {
-            counters.rejected.increment();
+        try {
+            if (response.status() == 503) {
+                counters.unavailable.increment();
+            } else if (response.status() >= 400) {
+                counters.rejected.increment();
+            }
+            if (response.status() >= 400) {
+                LOG.debug("{} - {} {} -> {} {}", pipeline.name(), request.method(), request.path(), response.status(),
+                        response.message());
+            }
+            return response;
+        } finally {
+            restore(MDC_NAME, previousName);
+            restore(MDC_TABLE, previousTable);
         }
-        if (response.status() >= 400) {
-            LOG.debug("{} - {} {} -> {} {}", pipeline.name(), request.method(), request.path(), response.status(),
-                    response.message());
+    }
+
+    static final String MDC_NAME = "failback.name";
+    static final String MDC_TABLE = "failback.table";
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
         }
-        return response;
     }
 
     /** From now on, answers every request 503 without reading it (the pipeline is stopping). */
@@ -164,10 +184,16 @@ final class WebhookService implements WebhookHandler {
         }
         DecodedBody decoded = decoder.decode(body);
         Group group = pipeline.group(segments);
-        if (decoded instanceof DecodedBody.ResolvedBody r) {
-            return resolved(group, r.resolved());
+        MDC.put(MDC_TABLE, group.name);
+        try {
+            if (decoded instanceof DecodedBody.ResolvedBody r) {
+                return resolved(group, r.resolved());
+            }
+            return rows(group, ((DecodedBody.Rows) decoded).messages());
+        } catch (StagingException | ApplyException e) {
+            pipeline.fireFailure(group.name, e);
+            throw e;
         }
-        return rows(group, ((DecodedBody.Rows) decoded).messages());
     }
 
     private WebhookResponse resolved(Group group, Hlc resolved) throws SQLException {
@@ -187,6 +213,7 @@ final class WebhookService implements WebhookHandler {
             return new WebhookResponse(200, "OK (resolved " + resolved + " already recorded)");
         }
         group.resolved(resolved);
+        pipeline.fireResolved(group.name, resolved);
         if (pipeline.config().mode() == Mode.IMMEDIATE) {
             // Every batch up to here was applied before it was acknowledged.
             pipeline.checkpoints().markApplied(group.name, resolved);
@@ -237,6 +264,7 @@ final class WebhookService implements WebhookHandler {
                 return immediate(group, group.schema.get(), mutations);
             }
             int added;
+            long start = System.nanoTime();
             try {
                 added = pipeline.staging().stage(group.name, mutations);
             } catch (SQLException e) {
@@ -246,6 +274,8 @@ final class WebhookService implements WebhookHandler {
             counters.staged.add(added);
             counters.duplicates.add(mutations.size() - added);
             group.backlog.addAndGet(added);
+            LOG.debug("{} - staged {} for {} in {} ms ({} duplicates, {} already applied)", pipeline.name(), added,
+                    group.name, (System.nanoTime() - start) / 1_000_000, mutations.size() - added, stale);
             return new WebhookResponse(200, "OK");
         } finally {
             inFlight.release();
@@ -289,7 +319,7 @@ final class WebhookService implements WebhookHandler {
             for (Mutation m : apply) {
                 max = Hlc.max(max, m.updated());
             }
-            pipeline.immediateApplied(group.name, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
+            pipeline.immediateApplied(group.name, max, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
             return new WebhookResponse(200, "OK");
         } finally {
             group.immediateLock.unlock();
