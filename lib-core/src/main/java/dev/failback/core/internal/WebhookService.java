@@ -68,6 +68,7 @@ final class WebhookService implements WebhookHandler {
         counters.requests.increment();
         active.incrementAndGet();
         WebhookResponse response;
+        long startNanos = System.nanoTime();
         String previousName = MDC.get(MDC_NAME);
         String previousTable = MDC.get(MDC_TABLE);
         MDC.put(MDC_NAME, pipeline.name());
@@ -105,9 +106,10 @@ final class WebhookService implements WebhookHandler {
             } else if (response.status() >= 400) {
                 counters.rejected.increment();
             }
-            if (response.status() >= 400) {
-                LOG.debug("{} - {} {} -> {} {}", pipeline.name(), request.method(), request.path(), response.status(),
-                        response.message());
+            if (LOG.isDebugEnabled()) {
+                // MOLT logs each request at debug ("httpRequest=…"); operators check for it after -v.
+                LOG.debug("{} - httpRequest {} {} -> {} {} in {} ms", pipeline.name(), request.method(), request.path(),
+                        response.status(), response.message(), (System.nanoTime() - startNanos) / 1_000_000);
             }
             return response;
         } finally {
