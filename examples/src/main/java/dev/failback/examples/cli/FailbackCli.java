@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "failback", mixinStandardHelpOptions = true, versionProvider = FailbackCli.Version.class,
         description = "Replicates a CockroachDB changefeed (webhook sink) into PostgreSQL, MySQL or Oracle.",
         subcommands = {StartCommand.class, QuickstartCommand.class, MakeJwtCommand.class, VerifyJwtCommand.class,
+            ChangefeedCommand.class,
             CommandLine.HelpCommand.class})
 public final class FailbackCli implements Runnable {
     @Spec

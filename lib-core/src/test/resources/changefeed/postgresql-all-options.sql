@@ -1,0 +1,11 @@
+CREATE CHANGEFEED FOR TABLE employees, public.orders, payments
+  INTO 'webhook-https://failback-host:30004/migration_db/public?ca_cert=LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJrVENCK3dJSkFLSEhJRy9jYT4%2Bfn4%2FPwotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg%3D%3D&client_cert=LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJsaWVudCtjZXJ0Lz8%2Bfn4KLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo%3D&client_key=LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1DNENBUUF3QlFZREsyVndCQ0lFSStrZXkvPz5%2BCi0tLS0tRU5EIFBSSVZBVEUgS0VZLS0tLS0K'
+  WITH updated,
+       resolved = '1s',
+       min_checkpoint_frequency = '500ms',
+       initial_scan = 'yes',
+       cursor = '1759246920563173000.0000000000',
+       diff,
+       webhook_auth_header = 'Bearer s3cr3t-t0ken.abc',
+       webhook_client_timeout = '1m',
+       webhook_sink_config = '{"Flush":{"Messages":1000,"Bytes":4194304,"Frequency":"500ms"},"Retry":{"Max":10,"Backoff":"250ms"}}'
