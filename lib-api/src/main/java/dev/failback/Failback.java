@@ -151,6 +151,10 @@ public interface Failback extends AutoCloseable {
         public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
         /** Default longest single target transaction before it is abandoned and retried. */
         public static final Duration DEFAULT_APPLY_TIMEOUT = Duration.ofSeconds(30);
+        /** Default interval between progress lines at INFO while replicating. */
+        public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(30);
+        /** Default time applied staged rows are kept: zero, they are deleted right after they are applied. */
+        public static final Duration DEFAULT_RETIRE_OFFSET = Duration.ZERO;
 
         String name = DEFAULT_NAME;
         DataSource staging;
@@ -172,6 +176,8 @@ public interface Failback extends AutoCloseable {
         Duration schemaRefresh = DEFAULT_SCHEMA_REFRESH;
         Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         Duration applyTimeout = DEFAULT_APPLY_TIMEOUT;
+        Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
+        Duration retireOffset = DEFAULT_RETIRE_OFFSET;
         final List<FailbackListener> listeners = new ArrayList<>();
         ThreadFactory threadFactory;
         Object meterRegistry;
@@ -430,6 +436,39 @@ public interface Failback extends AutoCloseable {
          */
         public Builder applyTimeout(Duration timeout) {
             this.applyTimeout = positive("applyTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How often a progress line is logged at INFO while replicating: rows applied per second since
+         * the previous line, target lag, source lag and staged backlog. A line is logged only when rows
+         * were applied, a resolved timestamp arrived, or a backlog remains.
+         *
+         * @param interval a positive duration; default {@link #DEFAULT_PROGRESS_INTERVAL}
+         * @return this builder
+         */
+        public Builder progressInterval(Duration interval) {
+            this.progressInterval = positive("progressInterval", interval);
+            return this;
+        }
+
+        /**
+         * How long applied staged rows are kept before they are deleted (MOLT {@code --retireOffset},
+         * whose default is 24h): after each target commit up to {@code applied}, staged rows whose
+         * timestamp is at or before {@code applied} minus this offset (in source, HLC wall time) are
+         * deleted. Kept rows are never applied again: they are at or before the applied checkpoint,
+         * and staging is only read after it. Zero (the default) deletes them right after the commit.
+         * Consistent mode only; immediate mode stages nothing.
+         *
+         * @param offset zero or a positive duration
+         * @return this builder
+         */
+        public Builder retireOffset(Duration offset) {
+            Objects.requireNonNull(offset, "retireOffset");
+            if (offset.isNegative()) {
+                throw new IllegalArgumentException("retireOffset must not be negative, but was " + offset);
+            }
+            this.retireOffset = offset;
             return this;
         }
 

@@ -36,6 +36,8 @@ public final class FailbackConfig {
     private final Duration schemaRefresh;
     private final Duration shutdownTimeout;
     private final Duration applyTimeout;
+    private final Duration progressInterval;
+    private final Duration retireOffset;
     private final List<FailbackListener> listeners;
     private final ThreadFactory threadFactory;
     private final Object meterRegistry;
@@ -62,6 +64,8 @@ public final class FailbackConfig {
         this.schemaRefresh = b.schemaRefresh;
         this.shutdownTimeout = b.shutdownTimeout;
         this.applyTimeout = b.applyTimeout;
+        this.progressInterval = b.progressInterval;
+        this.retireOffset = b.retireOffset;
         this.listeners = List.copyOf(b.listeners);
         this.threadFactory = b.threadFactory;
         this.meterRegistry = b.meterRegistry;
@@ -166,6 +170,16 @@ public final class FailbackConfig {
     /** @return the bound on one target transaction */
     public Duration applyTimeout() {
         return applyTimeout;
+    }
+
+    /** @return the interval between progress lines */
+    public Duration progressInterval() {
+        return progressInterval;
+    }
+
+    /** @return how long applied staged rows are kept; zero to delete them right after applying */
+    public Duration retireOffset() {
+        return retireOffset;
     }
 
     /** @return the listeners */

@@ -16,7 +16,20 @@ public interface FailbackListener {
     }
 
     /**
-     * Called after a target transaction commits and its checkpoint is recorded.
+     * Called when a resolved timestamp for a group is recorded (after it is durable in the checkpoint
+     * store; repeated or older ones are not reported). In consistent mode the group's staged changes
+     * up to it are applied next; in immediate mode everything up to it is already applied.
+     *
+     * @param group    the target schema
+     * @param resolved the resolved timestamp
+     */
+    default void onResolved(String group, Hlc resolved) {
+    }
+
+    /**
+     * Called after a target transaction commits and its checkpoint is recorded (consistent mode), after
+     * each applied batch (immediate mode, {@code upTo} being its newest timestamp) and, with zero
+     * rows, when a resolved timestamp marks everything before it applied (immediate mode).
      *
      * @param group   the target schema
      * @param upTo    everything up to this timestamp is now applied
@@ -27,7 +40,9 @@ public interface FailbackListener {
     }
 
     /**
-     * Called when applying fails. Retryable failures are retried with backoff; the pipeline keeps
+     * Called when applying or staging fails: a window the sequencer will retry (consistent mode), a
+     * batch that could not be applied (immediate mode) or staged; the changefeed then retries the
+     * request. Retryable failures are retried with backoff; the pipeline keeps
      * running unless {@link Failback#state()} says {@link State#FAILED}.
      *
      * @param group the target schema, or null when not specific to one
@@ -35,4 +50,5 @@ public interface FailbackListener {
      */
     default void onFailure(String group, Throwable error) {
     }
+
 }

@@ -15,6 +15,12 @@ class BuilderTest {
         assertThatThrownBy(() -> b.tables((String) null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> b.flushSize(0)).hasMessage("flushSize must be > 0, but was 0");
         assertThatThrownBy(() -> b.flushPeriod(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.progressInterval(Duration.ZERO))
+                .hasMessage("progressInterval must be positive, but was PT0S");
+        assertThatThrownBy(() -> b.progressInterval(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.retireOffset(Duration.ofSeconds(-1)))
+                .hasMessage("retireOffset must not be negative, but was PT-1S");
+        b.retireOffset(Duration.ZERO).progressInterval(Duration.ofMillis(1));
         assertThatThrownBy(() -> b.stagingSchema("x; drop table y")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.name(" ")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -67,6 +67,19 @@ public interface StagingStore extends AutoCloseable {
     long count(String group) throws SQLException;
 
     /**
+     * Counts staged mutations of a group after a timestamp: those not yet applied when {@code after}
+     * is the applied checkpoint (rows kept by a retire offset are at or before it).
+     *
+     * @param group the group
+     * @param after the exclusive lower bound
+     * @return the count; the default counts them all ({@link #count(String)})
+     * @throws SQLException when the store is unreachable
+     */
+    default long countAfter(String group, dev.failback.Hlc after) throws SQLException {
+        return count(group);
+    }
+
+    /**
      * For immediate mode: the newest applied version of each of these keys, when recorded.
      *
      * @param group the group

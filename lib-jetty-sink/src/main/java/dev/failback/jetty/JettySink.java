@@ -405,7 +405,7 @@ public final class JettySink implements Sink {
     @Override
     public String toString() {
         return "JettySink[" + (tls == null ? "" : "https ") + (host.isEmpty() ? "*" : host) + ":"
-                + (boundPort >= 0 ? boundPort : port) + "]";
+                + (boundPort >= 0 ? boundPort : port) + (tls == null ? "" : ", " + tls) + "]";
     }
 
     /** Configures a {@link JettySink}. Not thread-safe. */

@@ -25,6 +25,11 @@ final class Logging {
         }
     }
 
+    /** --logDestination: slf4j-simple writes to this file (appending) instead of standard error. */
+    static void destination(String file) {
+        System.setProperty(PREFIX + "logFile", file);
+    }
+
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(PREFIX + key) == null) {
             System.setProperty(PREFIX + key, value);

@@ -126,6 +126,32 @@ final class StartCommand implements Callable<Integer> {
             description = "How long a changefeed connection (or a stalled body) may be idle before it is closed.")
     Duration httpIdleTimeout;
 
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "16",
+            description = {"MOLT's concurrent target transactions. Accepted and validated (> 0) but bounds nothing:",
+                "Failback applies one window at a time per target schema to keep source-transaction order",
+                "(a warning says so when given)."})
+    int parallelism;
+
+    @Option(names = "--retireOffset", paramLabel = "DURATION", defaultValue = "24h", converter = GoDuration.class,
+            description = {"Keep applied staged rows this long (source time) before deleting them, as MOLT does;",
+                "0 deletes them right after they are applied. Kept rows are never applied again."})
+    Duration retireOffset;
+
+    @Option(names = "--progressInterval", paramLabel = "DURATION", defaultValue = "30s", converter = GoDuration.class,
+            description = "How often to log a progress line (rows/s applied, lags, backlog) while replicating.")
+    Duration progressInterval;
+
+    @Option(names = "--logFormat", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Log format: text (MOLT's fluent is refused: use the library with your own SLF4J backend).")
+    String logFormat;
+
+    @Option(names = "--logDestination", paramLabel = "FILE",
+            description = "Write the log to this file instead of standard error.")
+    String logDestination;
+
+    @Mixin
+    MoltFlags molt = new MoltFlags();
+
     @Option(names = {"-v", "--verbose"}, description = "Log more: -v debug, -vv trace.",
             showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
     boolean[] verbose = new boolean[0];
@@ -140,24 +166,39 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!"text".equals(logFormat)) {
+            throw new ParameterException(spec.commandLine(), "--logFormat " + logFormat + " is not supported: only"
+                    + " text (MOLT's fluent format is not implemented; embed the library to log through your own"
+                    + " SLF4J backend, e.g. JSON lines with logback)");
+        }
         Logging.verbosity(verbose.length); // before any logger exists, so before the authenticators load
+        if (logDestination != null) {
+            Logging.destination(logDestination);
+        }
         auth.validate(spec.commandLine(), disableAuthentication);
         validate();
+        java.util.List<String> warnings = MoltFlags.check(spec.commandLine());
         Logger log = LoggerFactory.getLogger(StartCommand.class);
-        log.info("starting failback {}", FailbackCli.version());
+        for (String w : warnings) {
+            log.warn("{}", w);
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--parallelism")) {
+            log.warn("--parallelism {} is accepted for MOLT compatibility but bounds nothing: Failback applies one"
+                    + " window at a time per target schema to keep source-transaction order", parallelism);
+        }
+        if (immediate && spec.commandLine().getParseResult().hasMatchedOption("--retireOffset")) {
+            log.warn("--retireOffset has no effect with --immediate: nothing is staged");
+        }
         Thread hook = new Thread(() -> {
-            log.info("received shutdown signal; stopping failback (grace period {})", GoDuration.format(gracePeriod));
+            log.info("received shutdown signal (grace period {})", GoDuration.format(gracePeriod));
             shutdown(log);
         }, "failback-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             target = Pools.open("failback-target", targetConn, targetMaxPoolSize);
-            log.info("target: {}", ConnectionUrls.mask(targetConn));
             if (stagingConn != null) {
                 staging = Pools.open("failback-staging", stagingConn, stagingMaxPoolSize);
             }
-            log.info("staging schema {} in {}", stagingSchema,
-                    stagingConn == null ? "the target database" : ConnectionUrls.mask(stagingConn));
             metrics = new Metrics();
             Failback.Builder builder = Failback.builder()
                     .target(target)
@@ -170,6 +211,8 @@ final class StartCommand implements Callable<Integer> {
                     .applyTimeout(applyTimeout)
                     .schemaRefresh(schemaRefresh)
                     .shutdownTimeout(gracePeriod)
+                    .retireOffset(retireOffset)
+                    .progressInterval(progressInterval)
                     .maxBodyBytes(maxBodyBytes)
                     .maxNestingDepth(maxNestingDepth)
                     .maxInFlight(maxInFlight)
@@ -199,7 +242,7 @@ final class StartCommand implements Callable<Integer> {
                     throw new IllegalStateException("cannot serve --metricsAddr " + metricsAddr + ": " + e.getMessage(), e);
                 }
             }
-            log.info("failback started in {} mode; {}; waiting for changefeed requests",
+            log.info("failback {} ready in {} mode; {}; waiting for changefeed requests", FailbackCli.version(),
                     immediate ? "immediate" : "consistent",
                     built == null ? "authentication disabled" : "accepting " + built.description());
             while (!failback.awaitTermination(Duration.ofMinutes(1))) {
@@ -220,9 +263,13 @@ final class StartCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (flushSize <= 0 || scanSize <= 0 || targetMaxPoolSize <= 0 || stagingMaxPoolSize <= 0) {
+        if (flushSize <= 0 || scanSize <= 0 || targetMaxPoolSize <= 0 || stagingMaxPoolSize <= 0 || parallelism <= 0) {
             throw new ParameterException(spec.commandLine(),
-                    "--flushSize, --scanSize and the pool sizes must be positive");
+                    "--flushSize, --scanSize, --parallelism and the pool sizes must be positive");
+        }
+        if (retireOffset.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--retireOffset must not be negative, but was "
+                    + GoDuration.format(retireOffset));
         }
         if (maxBodyBytes <= 0 || maxNestingDepth <= 0 || maxInFlight <= 0 || maxRequestHeaderBytes < 1024) {
             throw new ParameterException(spec.commandLine(), "--maxBodyBytes, --maxNestingDepth and --maxInFlight must"
@@ -231,7 +278,7 @@ final class StartCommand implements Callable<Integer> {
         if (metricsAddr != null && metricsAddr.port() != 0 && metricsAddr.equals(bindAddr)) {
             throw new ParameterException(spec.commandLine(), "--metricsAddr must differ from --bindAddr");
         }
-        for (Duration d : new Duration[] {flushPeriod, applyTimeout, schemaRefresh, gracePeriod, httpIdleTimeout}) {
+        for (Duration d : new Duration[] {flushPeriod, applyTimeout, schemaRefresh, gracePeriod, httpIdleTimeout, progressInterval}) {
             if (d.isZero() || d.isNegative()) {
                 throw new ParameterException(spec.commandLine(), "durations must be positive, but one was " + d);
             }
@@ -257,8 +304,7 @@ final class StartCommand implements Callable<Integer> {
         }
         Failback f = failback;
         if (f != null) {
-            f.close();
-            log.info("failback stopped");
+            f.close(); // logs "stopping" and "stopped"
         }
         if (jwt != null) {
             jwt.close();

@@ -301,6 +301,6 @@ class AuthIT {
         }
         // Not vacuous: debug logging was on and the refusals were logged, with their reasons.
         assertThat(log).as("exit " + child.exitValue()).contains("DEBUG", "-> 401 missing or invalid access token", "JWT refused for",
-                "does not allow schema", "does not verify", "JWT ", "accepted for", "failback stopped");
+                "does not allow schema", "does not verify", "JWT ", "accepted for", "- stopped");
     }
 }

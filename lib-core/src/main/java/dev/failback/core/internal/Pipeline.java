@@ -52,6 +52,10 @@ public final class Pipeline implements Failback {
     private final Object progress = new Object();
     private final NamedThreadFactory applyThreads;
     private final ExecutorService timeoutExecutor;
+    private final java.util.concurrent.ScheduledExecutorService progressExecutor;
+    private long progressRows;
+    private long progressAt;
+    private long progressResolved;
     private final DataSource stagingDataSource;
     private final PipelineMetrics metrics;
     private Dialect dialect;
@@ -77,6 +81,8 @@ public final class Pipeline implements Failback {
                 new NamedThreadFactory(config.name(), "timeout", config.threadFactory().orElse(null)));
         this.stagingDataSource = config.staging().orElse(config.target());
         this.metrics = PipelineMetrics.of(config.meterRegistry().orElse(null), config.name());
+        this.progressExecutor = Executors.newSingleThreadScheduledExecutor(
+                new NamedThreadFactory(config.name(), "progress", config.threadFactory().orElse(null)));
     }
 
     /**
@@ -100,6 +106,9 @@ public final class Pipeline implements Failback {
     private void doStart() {
         transition(State.STARTING);
         LOG.info("{} - starting failback ({} mode)", config.name(), config.mode().name().toLowerCase());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} - configuration: {}", config.name(), ConfigDump.describe(config));
+        }
         dialect = config.dialect().orElseGet(() -> Dialects.detect(config.target()));
         LOG.info("{} - target dialect: {}", config.name(), dialect.name());
         if (config.authenticator().isEmpty()) {
@@ -143,6 +152,9 @@ public final class Pipeline implements Failback {
         }
         transition(State.RUNNING);
         LOG.info("{} - started", config.name());
+        progressAt = System.nanoTime();
+        long every = config.progressInterval().toNanos();
+        progressExecutor.scheduleAtFixedRate(this::logProgress, every, every, TimeUnit.NANOSECONDS);
     }
 
     private void resume(String name, Checkpoint cp) throws SQLException {
@@ -178,7 +190,7 @@ public final class Pipeline implements Failback {
             if (g == null) {
                 Checkpoint cp = checkpoints.load(name);
                 g = new Group(name, canonical, new SchemaCache(config.target(), dialect, schema, config.schemaRefresh()), cp);
-                g.backlog.set(staging.count(name));
+                g.backlog.set(staging.countAfter(name, cp.applied()));
                 g.meters = metrics.register(g);
                 if (config.mode() == Mode.CONSISTENT) {
                     Sequencer s = new Sequencer(this, g);
@@ -261,12 +273,69 @@ public final class Pipeline implements Failback {
         }
     }
 
-    void immediateApplied(String group, int upserts, int deletes, int mutations, long nanos) {
+    void immediateApplied(String group, Hlc upTo, int upserts, int deletes, int mutations, long nanos) {
         counters.upserts.add(upserts);
         counters.deletes.add(deletes);
         counters.windows.increment();
         LOG.debug("{} - applied {} mutations to {} immediately in {} ms", config.name(), mutations, group,
                 nanos / 1_000_000);
+        for (FailbackListener l : config.listeners()) {
+            try {
+                l.onWindowApplied(group, upTo, upserts, deletes);
+            } catch (Throwable t) {
+                LOG.warn("{} - listener {} failed in onWindowApplied", config.name(), l, t);
+            }
+        }
+    }
+
+    void fireResolved(String group, Hlc resolved) {
+        for (FailbackListener l : config.listeners()) {
+            try {
+                l.onResolved(group, resolved);
+            } catch (Throwable t) {
+                LOG.warn("{} - listener {} failed in onResolved", config.name(), l, t);
+            }
+        }
+    }
+
+    /**
+     * Logs one progress line at INFO when rows were applied or a resolved timestamp arrived since the
+     * previous line, or a backlog remains: applied rows per second, target lag (now minus the oldest
+     * applied checkpoint), source lag (now minus the newest resolved timestamp) and staged backlog.
+     */
+    private void logProgress() {
+        try {
+            if (state.get() != State.RUNNING || groups.isEmpty()) {
+                return;
+            }
+            long now = System.nanoTime();
+            long rows = counters.upserts.sum() + counters.deletes.sum();
+            long resolvedCount = counters.resolvedReceived.sum();
+            Status st = status();
+            long applied = rows - progressRows;
+            boolean changed = applied > 0 || resolvedCount != progressResolved;
+            double seconds = Math.max(1e-3, (now - progressAt) / 1e9);
+            progressRows = rows;
+            progressResolved = resolvedCount;
+            progressAt = now;
+            if (!changed && st.stagedBacklog() == 0) {
+                return;
+            }
+            Duration sourceLag = st.lastResolvedReceived() == null || st.lastResolvedReceived().equals(Hlc.ZERO)
+                    ? Duration.ZERO : Duration.between(st.lastResolvedReceived().toInstant(), Instant.now());
+            LOG.info("{} - progress: {} rows/s applied, target lag {}, source lag {}, backlog {}", config.name(),
+                    String.format(Locale.ROOT, "%,d", Math.round(applied / seconds)), seconds(st.targetLag()),
+                    seconds(sourceLag), String.format(Locale.ROOT, "%,d", st.stagedBacklog()));
+        } catch (RuntimeException e) {
+            LOG.warn("{} - progress report failed: {}", config.name(), e.toString());
+        }
+    }
+
+    private static String seconds(Duration d) {
+        if (d.isNegative()) {
+            d = Duration.ZERO;
+        }
+        return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
     }
 
     void fireFailure(String group, Throwable error) {
@@ -567,6 +636,7 @@ public final class Pipeline implements Failback {
                 t.interrupt();
             }
         }
+        progressExecutor.shutdownNow();
         timeoutExecutor.shutdownNow();
         if (staging != null) {
             staging.close();

@@ -19,7 +19,8 @@ import org.slf4j.MDC;
  * every staged mutation in {@code (applied, resolved]} in timestamp order, in target transactions of
  * about {@code flushSize} mutations that end only between source transactions, paging through
  * staging so memory does not grow with the backlog. After each target commit it records the applied
- * checkpoint, then retires the staged rows. Runs on its own thread.
+ * checkpoint, then retires the staged rows (those older than the applied timestamp minus the retire
+ * offset, all of them by default). Runs on its own thread.
  */
 final class Sequencer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
@@ -176,8 +177,19 @@ final class Sequencer implements Runnable {
         }
         group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
         group.applied(upTo);
-        long retired = pipeline.staging().retire(group.name, upTo);
-        group.backlog.addAndGet(-retired);
+        long offset = pipeline.config().retireOffset().toNanos();
+        if (offset == 0) {
+            long retired = pipeline.staging().retire(group.name, upTo);
+            group.backlog.addAndGet(-retired);
+        } else {
+            // Rows kept are at or before the applied checkpoint; staging is only read after it.
+            group.backlog.addAndGet(-window.size());
+            if (upTo.wall() - offset > 0) {
+                long retired = pipeline.staging().retire(group.name, new Hlc(upTo.wall() - offset, 0));
+                LOG.debug("{} - retired {} staged rows of {} applied before {} (retire offset {})", pipeline.name(),
+                        retired, group.name, upTo, pipeline.config().retireOffset());
+            }
+        }
         if (group.backlog.get() < 0) {
             group.backlog.set(0);
         }

@@ -31,6 +31,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The server-independent webhook handler: path → target schema, body → mutations or a resolved
@@ -68,6 +69,10 @@ final class WebhookService implements WebhookHandler {
         counters.requests.increment();
         active.incrementAndGet();
         WebhookResponse response;
+        long startNanos = System.nanoTime();
+        String previousName = MDC.get(MDC_NAME);
+        String previousTable = MDC.get(MDC_TABLE);
+        MDC.put(MDC_NAME, pipeline.name());
         try {
             response = stopping ? new WebhookResponse(503, pipeline.name() + " is stopping; the changefeed will retry")
                     : dispatch(request);
@@ -100,17 +105,34 @@ final class WebhookService implements WebhookHandler {
                 }
             }
         }
-        pipeline.metrics().http(response.status());
-        if (response.status() == 503) {
-            counters.unavailable.increment();
-        } else if (response.status() >= 400) {
-            counters.rejected.increment();
+        try {
+            pipeline.metrics().http(response.status());
+            if (response.status() == 503) {
+                counters.unavailable.increment();
+            } else if (response.status() >= 400) {
+                counters.rejected.increment();
+            }
+            if (LOG.isDebugEnabled()) {
+                // MOLT logs each request at debug ("httpRequest=…"); operators check for it after -v.
+                LOG.debug("{} - httpRequest {} {} -> {} {} in {} ms", pipeline.name(), request.method(), request.path(),
+                        response.status(), response.message(), (System.nanoTime() - startNanos) / 1_000_000);
+            }
+            return response;
+        } finally {
+            restore(MDC_NAME, previousName);
+            restore(MDC_TABLE, previousTable);
         }
-        if (response.status() >= 400) {
-            LOG.debug("{} - {} {} -> {} {}", pipeline.name(), request.method(), request.path(), response.status(),
-                    response.message());
+    }
+
+    static final String MDC_NAME = "failback.name";
+    static final String MDC_TABLE = "failback.table";
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
         }
-        return response;
     }
 
     /** From now on, answers every request 503 without reading it (the pipeline is stopping). */
@@ -170,10 +192,16 @@ final class WebhookService implements WebhookHandler {
         }
         DecodedBody decoded = decoder.decode(body);
         Group group = pipeline.group(segments);
-        if (decoded instanceof DecodedBody.ResolvedBody r) {
-            return resolved(group, r.resolved());
+        MDC.put(MDC_TABLE, group.name);
+        try {
+            if (decoded instanceof DecodedBody.ResolvedBody r) {
+                return resolved(group, r.resolved());
+            }
+            return rows(group, ((DecodedBody.Rows) decoded).messages());
+        } catch (StagingException | ApplyException e) {
+            pipeline.fireFailure(group.name, e);
+            throw e;
         }
-        return rows(group, ((DecodedBody.Rows) decoded).messages());
     }
 
     private WebhookResponse resolved(Group group, Hlc resolved) throws SQLException {
@@ -197,6 +225,7 @@ final class WebhookService implements WebhookHandler {
             return new WebhookResponse(200, "OK (resolved " + resolved + " already recorded)");
         }
         group.resolved(resolved);
+        pipeline.fireResolved(group.name, resolved);
         if (pipeline.config().mode() == Mode.IMMEDIATE) {
             // Every batch up to here was applied before it was acknowledged.
             pipeline.checkpoints().markApplied(group.name, resolved);
@@ -279,6 +308,8 @@ final class WebhookService implements WebhookHandler {
                     m.duplicate.increment(mutations.size() - added);
                 }
             }
+            LOG.debug("{} - staged {} for {} in {} ms ({} duplicates, {} already applied)", pipeline.name(), added,
+                    group.name, (System.nanoTime() - start) / 1_000_000, mutations.size() - added, stale);
             return new WebhookResponse(200, "OK");
         } finally {
             inFlight.release();
@@ -342,7 +373,7 @@ final class WebhookService implements WebhookHandler {
             for (Mutation m : apply) {
                 max = Hlc.max(max, m.updated());
             }
-            pipeline.immediateApplied(group.name, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
+            pipeline.immediateApplied(group.name, max, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
             return new WebhookResponse(200, "OK");
         } finally {
             group.immediateLock.unlock();

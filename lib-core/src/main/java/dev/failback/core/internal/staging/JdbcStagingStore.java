@@ -207,6 +207,22 @@ public final class JdbcStagingStore implements StagingStore {
     }
 
     @Override
+    public long countAfter(String group, Hlc after) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + mutations
+                        + " WHERE grp = ? AND (wall > ? OR (wall = ? AND logical > ?))")) {
+            ps.setString(1, group);
+            ps.setLong(2, after.wall());
+            ps.setLong(3, after.wall());
+            ps.setLong(4, after.logical());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Override
     public long count(String group) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + mutations + " WHERE grp = ?")) {
