@@ -1,6 +1,5 @@
 package dev.failback.examples.bench;
 
-import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
 import dev.failback.spi.TableInfo;
@@ -8,8 +7,6 @@ import dev.failback.dialect.postgres.ApplyTechnique;
 import dev.failback.dialect.postgres.PostgresDialect;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,16 +30,16 @@ public final class ApplyTechniqueBenchmark {
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String schema = "failback_bench_" + Long.toString(System.nanoTime() & 0xffffff, 36);
         TableName name = new TableName(schema, "employees");
-        List<Mutation> inserts = generate(name, rows, 0);
-        List<Mutation> updates = generate(name, rows, 1);
+        List<Mutation> inserts = BenchSupport.generate(name, rows, 0);
+        List<Mutation> updates = BenchSupport.generate(name, rows, 1);
         List<Mutation> deletes = new ArrayList<>(rows);
         for (Mutation m : inserts) {
             deletes.add(new Mutation(name, m.key(), m.updated(), null, null));
         }
         try (Connection c = DriverManager.getConnection(url())) {
-            exec(c, "CREATE SCHEMA " + schema);
+            BenchSupport.exec(c, "CREATE SCHEMA " + schema);
             try {
-                exec(c, "CREATE TABLE " + schema + ".employees (id bigint PRIMARY KEY, name text NOT NULL, email text,"
+                BenchSupport.exec(c, "CREATE TABLE " + schema + ".employees (id bigint PRIMARY KEY, name text NOT NULL, email text,"
                         + " department text, salary numeric(12,2), hired_at timestamptz, active boolean, manager_id bigint)");
                 TableInfo table = new PostgresDialect().readSchema(c, schema).table("employees");
                 System.out.printf(Locale.ROOT, "PostgreSQL %s, %d rows, %d rows per call (one transaction each), best of %d%n",
@@ -50,65 +47,26 @@ public final class ApplyTechniqueBenchmark {
                 System.out.printf(Locale.ROOT, "%-16s %14s %14s %14s%n", "technique", "insert rows/s", "update rows/s", "delete rows/s");
                 for (ApplyTechnique technique : ApplyTechnique.values()) {
                     PostgresDialect dialect = new PostgresDialect(technique);
-                    exec(c, "TRUNCATE " + schema + ".employees");
+                    BenchSupport.exec(c, "TRUNCATE " + schema + ".employees");
                     int warm = Math.min(rows, 20_000);
-                    run(c, perCall, inserts.subList(0, warm), batch -> dialect.upsert(c, table, batch));
-                    run(c, perCall, updates.subList(0, warm), batch -> dialect.upsert(c, table, batch));
-                    run(c, perCall, deletes.subList(0, warm), batch -> dialect.delete(c, table, batch));
+                    BenchSupport.run(c, perCall, inserts.subList(0, warm), batch -> dialect.upsert(c, table, batch));
+                    BenchSupport.run(c, perCall, updates.subList(0, warm), batch -> dialect.upsert(c, table, batch));
+                    BenchSupport.run(c, perCall, deletes.subList(0, warm), batch -> dialect.delete(c, table, batch));
                     double ins = 0;
                     double upd = 0;
                     double del = 0;
                     for (int r = 0; r < repeats; r++) {
-                        exec(c, "TRUNCATE " + schema + ".employees");
-                        exec(c, "VACUUM ANALYZE " + schema + ".employees");
-                        ins = Math.max(ins, run(c, perCall, inserts, batch -> dialect.upsert(c, table, batch)));
-                        upd = Math.max(upd, run(c, perCall, updates, batch -> dialect.upsert(c, table, batch)));
-                        del = Math.max(del, run(c, perCall, deletes, batch -> dialect.delete(c, table, batch)));
+                        BenchSupport.exec(c, "TRUNCATE " + schema + ".employees");
+                        BenchSupport.exec(c, "VACUUM ANALYZE " + schema + ".employees");
+                        ins = Math.max(ins, BenchSupport.run(c, perCall, inserts, batch -> dialect.upsert(c, table, batch)));
+                        upd = Math.max(upd, BenchSupport.run(c, perCall, updates, batch -> dialect.upsert(c, table, batch)));
+                        del = Math.max(del, BenchSupport.run(c, perCall, deletes, batch -> dialect.delete(c, table, batch)));
                     }
                     System.out.printf(Locale.ROOT, "%-16s %,14.0f %,14.0f %,14.0f%n", technique, ins, upd, del);
                 }
             } finally {
-                exec(c, "DROP SCHEMA " + schema + " CASCADE");
+                BenchSupport.exec(c, "DROP SCHEMA " + schema + " CASCADE");
             }
-        }
-    }
-
-    /** Rows as CockroachDB sends them: keys sorted, {@code ", "} separators, exact decimals. */
-    private static List<Mutation> generate(TableName table, int rows, int version) {
-        Hlc ts = Hlc.parse("1759246931287415902.0000000000");
-        List<Mutation> out = new ArrayList<>(rows);
-        for (int i = 1; i <= rows; i++) {
-            String after = "{\"active\": " + (i % 7 != version) + ", \"department\": \"dept-" + (i % 20 + version)
-                    + "\", \"email\": \"user" + i + "@example.com\", \"hired_at\": \"2025-09-" + (10 + i % 20)
-                    + "T14:30:15." + (100000 + i % 900000) + "Z\", \"id\": " + i + ", \"manager_id\": "
-                    + (i % 10 == 0 ? "null" : String.valueOf(i / 10 + 1)) + ", \"name\": \"Employee " + i
-                    + (version == 0 ? "" : " Jr.") + "\", \"salary\": " + (50000 + i % 100000 + version) + "."
-                    + (10 + i % 90) + "}";
-            out.add(new Mutation(table, "[" + i + "]", ts, after, null));
-        }
-        return out;
-    }
-
-    private interface Call {
-        void apply(List<Mutation> batch) throws SQLException;
-    }
-
-    /** Applies rows in calls of {@code perCall}, one transaction each; returns rows per second. */
-    private static double run(Connection c, int perCall, List<Mutation> rows, Call call) throws SQLException {
-        c.setAutoCommit(false);
-        long start = System.nanoTime();
-        for (int i = 0; i < rows.size(); i += perCall) {
-            call.apply(rows.subList(i, Math.min(rows.size(), i + perCall)));
-            c.commit();
-        }
-        long nanos = System.nanoTime() - start;
-        c.setAutoCommit(true);
-        return rows.size() / (nanos / 1e9);
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
         }
     }
 
