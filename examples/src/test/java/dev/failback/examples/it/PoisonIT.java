@@ -18,7 +18,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Poison rows: a mutation the target rejects permanently (here a CHECK constraint only the target
@@ -36,7 +37,7 @@ class PoisonIT {
     }
 
     /** Source transactions T+1 (ids 1, 2), T+2 (3 = poison, 4), T+3 (5), each resolved. */
-    private static void feed(Failback f, PgSchema db) throws InterruptedException {
+    private static void feed(Failback f, TargetDb db) throws InterruptedException {
         ok(f, db.path(), batch(upsert("kv", 1, "a", hlc(T + 1)), upsert("kv", 2, "a", hlc(T + 1))));
         ok(f, db.path(), resolved(hlc(T + 1)));
         assertThat(f.awaitApplied(new Hlc(T + 1, 0), Duration.ofSeconds(20))).isTrue();
@@ -45,15 +46,21 @@ class PoisonIT {
         ok(f, db.path(), resolved(hlc(T + 3)));
     }
 
-    private static PgSchema schema(String prefix) throws Exception {
-        PgSchema db = new PgSchema(prefix);
+    private static TargetDb schema(TargetDb.Kind kind, String prefix) throws Exception {
+        TargetDb db = kind.create(prefix);
         db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL, CONSTRAINT kv_not_bad CHECK (v <> 'bad'))");
         return db;
     }
 
-    @Test
-    void stopPolicyNamesThePoisonRowRetriesBoundedAndResumesOnceTheTargetIsFixed() throws Exception {
-        try (PgSchema db = schema("poison_stop")) {
+    /** The SQLState of a CHECK violation. */
+    private static String checkViolation(TargetDb.Kind kind) {
+        return kind == TargetDb.Kind.POSTGRESQL ? "23514" : "23000";
+    }
+
+    @ParameterizedTest
+    @EnumSource(TargetDb.Kind.class)
+    void stopPolicyNamesThePoisonRowRetriesBoundedAndResumesOnceTheTargetIsFixed(TargetDb.Kind kind) throws Exception {
+        try (TargetDb db = schema(kind, "poison_stop")) {
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             FailbackListener listener = new FailbackListener() {
                 @Override
@@ -61,8 +68,8 @@ class PoisonIT {
                     failures.add(error);
                 }
             };
-            try (Failback f = Failback.builder().disableAuthentication().name("poison-stop").target(db.dataSource)
-                    .listener(listener).stagingSchema(db.name + "_staging").createStagingSchema(true).start()) {
+            try (Failback f = Failback.builder().disableAuthentication().name("poison-stop-" + kind).target(db.dataSource())
+                    .listener(listener).stagingSchema(db.stagingSchema()).createStagingSchema(true).start()) {
                 feed(f, db);
                 assertThat(f.awaitApplied(new Hlc(T + 3, 0), Duration.ofSeconds(2))).isFalse();
                 int before = failures.size();
@@ -72,9 +79,9 @@ class PoisonIT {
 
                 Status s = f.status();
                 assertThat(s.lastResolvedApplied()).as("stops before the poison").isEqualTo(new Hlc(T + 1, 0));
-                assertThat(s.lastError()).contains("poison row", "kv", "key [3]", "23514", "kv_not_bad",
+                assertThat(s.lastError()).contains("poison row", "kv", "key [3]", checkViolation(kind), "kv_not_bad",
                         new Hlc(T + 2, 0).toString());
-                assertThat(failures.get(failures.size() - 1).getMessage()).contains("key [3]", "23514");
+                assertThat(failures.get(failures.size() - 1).getMessage()).contains("key [3]", checkViolation(kind));
                 assertThat(db.one("SELECT v FROM $S.kv WHERE id = 1")).isEqualTo("a");
                 assertThat(db.one("SELECT count(*) FROM $S.kv")).isEqualTo("2");
 
@@ -88,23 +95,26 @@ class PoisonIT {
         }
     }
 
-    @Test
-    void deadLetterPolicySkipsOnlyThePoisonRowAndRecordsIt() throws Exception {
-        try (PgSchema db = schema("poison_dl")) {
-            try (Failback f = Failback.builder().disableAuthentication().name("poison-dl").target(db.dataSource)
-                    .deadLetter(true).stagingSchema(db.name + "_staging").createStagingSchema(true).start()) {
+    @ParameterizedTest
+    @EnumSource(TargetDb.Kind.class)
+    void deadLetterPolicySkipsOnlyThePoisonRowAndRecordsIt(TargetDb.Kind kind) throws Exception {
+        try (TargetDb db = schema(kind, "poison_dl")) {
+            try (Failback f = Failback.builder().disableAuthentication().name("poison-dl-" + kind).target(db.dataSource())
+                    .deadLetter(true).stagingSchema(db.stagingSchema()).createStagingSchema(true).start()) {
                 feed(f, db);
                 assertThat(f.awaitApplied(new Hlc(T + 3, 0), Duration.ofSeconds(30))).isTrue();
                 assertThat(db.query("SELECT id, v FROM $S.kv ORDER BY id")).containsExactly(List.of("1", "c"),
                         List.of("2", "a"), List.of("4", "b"), List.of("5", "c"));
-                assertThat(db.query("SELECT tbl, key, wall, logical, after, reason FROM " + db.name
-                        + "_staging.dead_letters")).singleElement().satisfies(row -> {
+                String key = kind == TargetDb.Kind.POSTGRESQL ? "key" : "`key`";
+                String table = kind == TargetDb.Kind.POSTGRESQL ? db.stagingSchema() + ".dead_letters"
+                        : "`" + db.stagingSchema() + "`.dead_letters";
+                assertThat(db.query("SELECT tbl, " + key + ", wall, logical, after, reason FROM " + table)).singleElement().satisfies(row -> {
                             assertThat(row.get(0)).endsWith("kv");
                             assertThat(row.get(1)).isEqualTo("[3]");
                             assertThat(row.get(2)).isEqualTo(Long.toString(T + 2));
                             assertThat(row.get(3)).isEqualTo("0");
                             assertThat(row.get(4)).contains("bad");
-                            assertThat(row.get(5)).contains("23514", "kv_not_bad");
+                            assertThat(row.get(5)).contains(checkViolation(kind), "kv_not_bad");
                         });
                 assertThat(f.status().counters().deadLettered()).isEqualTo(1);
                 assertThat(f.status().lastError()).isNull();

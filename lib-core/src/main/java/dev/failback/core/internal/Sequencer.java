@@ -25,7 +25,10 @@ import org.slf4j.MDC;
  * about {@code flushSize} mutations that end only between source transactions, paging through
  * staging so memory does not grow with the backlog. After each target commit it records the applied
  * checkpoint, then retires the staged rows (those older than the applied timestamp minus the retire
- * offset, all of them by default). Runs on its own thread.
+ * offset, all of them by default). A failed window is retried with capped backoff (up to 30 s); when the
+ * target rejects it permanently the poison row is found ({@link WindowApplier#findPoison}) and either
+ * named in the error (the default) or dead-lettered in staging and left out of the window
+ * ({@code deadLetter(true)}). Each distinct problem is logged once at WARN. Runs on its own thread.
  */
 final class Sequencer implements Runnable {
 
