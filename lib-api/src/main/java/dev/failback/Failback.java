@@ -178,6 +178,7 @@ public interface Failback extends AutoCloseable {
         Duration applyTimeout = DEFAULT_APPLY_TIMEOUT;
         Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
         Duration retireOffset = DEFAULT_RETIRE_OFFSET;
+        boolean deadLetter;
         final List<FailbackListener> listeners = new ArrayList<>();
         ThreadFactory threadFactory;
         Object meterRegistry;
@@ -469,6 +470,32 @@ public interface Failback extends AutoCloseable {
                 throw new IllegalArgumentException("retireOffset must not be negative, but was " + offset);
             }
             this.retireOffset = offset;
+            return this;
+        }
+
+        /**
+         * What to do with a poison row: a staged mutation the target rejects permanently (a CHECK
+         * constraint, a trigger, a NOT NULL added after staging, a value the column cannot hold).
+         * Consistent mode only.
+         *
+         * <p>Off (the default, "stop"): the window holding it is retried with capped backoff (up to
+         * 30 s), never skipped; the applied checkpoint stays before the poison's timestamp. Failback
+         * finds the first rejected mutation and reports it, naming the table, key, column when the
+         * database says, SQLState and source timestamp, in {@link Status#lastError()}, to
+         * {@link FailbackListener#onFailure}, in {@code failback.errors} and once in the log at WARN.
+         * Once the target is fixed (the constraint dropped, the row made valid) the next retry
+         * applies and replication resumes without a restart.
+         *
+         * <p>On: each rejected mutation is written to the {@code dead_letters} table of the staging
+         * schema with the reason, counted in {@link Status.Counters#deadLettered()} and
+         * {@code failback.dead.letters}, logged at WARN, and the window is applied atomically without
+         * it; the rest of its source transaction is applied.
+         *
+         * @param deadLetter whether to dead-letter poison rows instead of stopping on them
+         * @return this builder
+         */
+        public Builder deadLetter(boolean deadLetter) {
+            this.deadLetter = deadLetter;
             return this;
         }
 

@@ -38,6 +38,7 @@ public final class FailbackConfig {
     private final Duration applyTimeout;
     private final Duration progressInterval;
     private final Duration retireOffset;
+    private final boolean deadLetter;
     private final List<FailbackListener> listeners;
     private final ThreadFactory threadFactory;
     private final Object meterRegistry;
@@ -66,6 +67,7 @@ public final class FailbackConfig {
         this.applyTimeout = b.applyTimeout;
         this.progressInterval = b.progressInterval;
         this.retireOffset = b.retireOffset;
+        this.deadLetter = b.deadLetter;
         this.listeners = List.copyOf(b.listeners);
         this.threadFactory = b.threadFactory;
         this.meterRegistry = b.meterRegistry;
@@ -180,6 +182,11 @@ public final class FailbackConfig {
     /** @return how long applied staged rows are kept; zero to delete them right after applying */
     public Duration retireOffset() {
         return retireOffset;
+    }
+
+    /** @return whether poison rows are dead-lettered (true) or stop the group until fixed (false) */
+    public boolean deadLetter() {
+        return deadLetter;
     }
 
     /** @return the listeners */

@@ -43,7 +43,9 @@ public interface FailbackListener {
      * Called when applying or staging fails: a window the sequencer will retry (consistent mode), a
      * batch that could not be applied (immediate mode) or staged; the changefeed then retries the
      * request. Retryable failures are retried with backoff; the pipeline keeps
-     * running unless {@link Failback#state()} says {@link State#FAILED}.
+     * running unless {@link Failback#state()} says {@link State#FAILED}. A window held up by a poison row
+     * (see {@link Failback.Builder#deadLetter(boolean)}) is reported on each retry with an
+     * {@link ApplyException} naming its table, key, SQLState and source timestamp.
      *
      * @param group the target schema, or null when not specific to one
      * @param error the failure

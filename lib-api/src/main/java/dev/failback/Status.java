@@ -13,7 +13,8 @@ import java.util.Map;
  * @param targetLag            now minus the wall time of {@code lastResolvedApplied}; {@link Duration#ZERO} before the first
  * @param counters             running totals since start, never null
  * @param groups               per target schema ({@code database.schema} or {@code schema}) status, never null
- * @param lastError            the message of the latest apply or staging failure not yet recovered from, or null
+ * @param lastError            the message of the latest apply or staging failure not yet recovered from, or null; for a
+ *                             poison row it names the table, key, SQLState and source timestamp
  */
 public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedApplied, long stagedBacklog,
         Duration targetLag, Counters counters, Map<String, GroupStatus> groups, String lastError) {
@@ -44,9 +45,35 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
      * @param rejected         requests answered 4xx
      * @param unavailable      requests answered 503
      * @param retries          target transactions retried in place after a transient failure (deadlock, lock wait, lost connection)
+     * @param deadLettered     mutations the target rejected permanently, written to the dead-letter table and
+     *                         skipped ({@link Failback.Builder#deadLetter(boolean)}); always 0 when that is off
      */
     public record Counters(long requests, long received, long staged, long duplicates, long stale, long upserts,
             long deletes, long windows, long resolvedReceived, long resolvedIgnored, long rejected,
-            long unavailable, long retries) {
+            long unavailable, long retries, long deadLettered) {
+
+        /**
+         * Counters without dead letters (the constructor before {@code deadLettered} was added).
+         *
+         * @param requests         webhook requests handled
+         * @param received         mutations received
+         * @param staged           mutations newly staged
+         * @param duplicates       mutations already staged
+         * @param stale            mutations ignored as already applied
+         * @param upserts          rows upserted
+         * @param deletes          rows deleted
+         * @param windows          target transactions committed
+         * @param resolvedReceived resolved timestamps received
+         * @param resolvedIgnored  resolved timestamps ignored
+         * @param rejected         requests answered 4xx
+         * @param unavailable      requests answered 503
+         * @param retries          target transactions retried in place
+         */
+        public Counters(long requests, long received, long staged, long duplicates, long stale, long upserts,
+                long deletes, long windows, long resolvedReceived, long resolvedIgnored, long rejected,
+                long unavailable, long retries) {
+            this(requests, received, staged, duplicates, stale, upserts, deletes, windows, resolvedReceived,
+                    resolvedIgnored, rejected, unavailable, retries, 0);
+        }
     }
 }

@@ -108,6 +108,21 @@ public interface StagingStore extends AutoCloseable {
      */
     void retireVersions(String group, Hlc upTo) throws SQLException;
 
+    /**
+     * Records a mutation the target rejected permanently (a poison row), so that it can be skipped
+     * ({@link dev.failback.Failback.Builder#deadLetter(boolean)}). Idempotent on (group, table, key,
+     * updated). Must be durable when it returns: the window is committed without the mutation next.
+     *
+     * @param group    the group
+     * @param mutation the rejected mutation
+     * @param reason   why the target rejected it (message, SQLState)
+     * @throws SQLException when the store is unreachable
+     * @throws UnsupportedOperationException when the store keeps no dead letters (the default)
+     */
+    default void deadLetter(String group, Mutation mutation, String reason) throws SQLException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no dead letters");
+    }
+
     /** Releases resources. Idempotent. */
     @Override
     default void close() {

@@ -137,6 +137,10 @@ final class StartCommand implements Callable<Integer> {
                 "0 deletes them right after they are applied. Kept rows are never applied again."})
     Duration retireOffset;
 
+    @Option(names = "--deadLetter", description = "Write mutations the target rejects permanently (poison rows)"
+            + " to the dead_letters staging table and apply without them, instead of stopping until fixed.")
+    boolean deadLetter;
+
     @Option(names = "--progressInterval", paramLabel = "DURATION", defaultValue = "30s", converter = GoDuration.class,
             description = "How often to log a progress line (rows/s applied, lags, backlog) while replicating.")
     Duration progressInterval;
@@ -212,6 +216,7 @@ final class StartCommand implements Callable<Integer> {
                     .schemaRefresh(schemaRefresh)
                     .shutdownTimeout(gracePeriod)
                     .retireOffset(retireOffset)
+                    .deadLetter(deadLetter)
                     .progressInterval(progressInterval)
                     .maxBodyBytes(maxBodyBytes)
                     .maxNestingDepth(maxNestingDepth)

@@ -45,6 +45,7 @@ final class ConfigDump {
                 + ", applyTimeout=" + c.applyTimeout()
                 + ", schemaRefresh=" + c.schemaRefresh()
                 + ", retireOffset=" + c.retireOffset()
+                + ", deadLetter=" + c.deadLetter()
                 + ", progressInterval=" + c.progressInterval()
                 + ", shutdownTimeout=" + c.shutdownTimeout()
                 + ", maxBodyBytes=" + c.maxBodyBytes()

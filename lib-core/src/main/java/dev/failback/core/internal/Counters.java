@@ -18,10 +18,11 @@ final class Counters {
     final LongAdder rejected = new LongAdder();
     final LongAdder unavailable = new LongAdder();
     final LongAdder unauthorized = new LongAdder();
+    final LongAdder deadLettered = new LongAdder();
 
     Status.Counters snapshot(long retries) {
         return new Status.Counters(requests.sum(), received.sum(), staged.sum(), duplicates.sum(), stale.sum(),
                 upserts.sum(), deletes.sum(), windows.sum(), resolvedReceived.sum(), resolvedIgnored.sum(),
-                rejected.sum(), unavailable.sum(), retries);
+                rejected.sum(), unavailable.sum(), retries, deadLettered.sum());
     }
 }

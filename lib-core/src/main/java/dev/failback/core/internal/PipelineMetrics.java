@@ -41,6 +41,7 @@ final class PipelineMetrics implements AutoCloseable {
     private final Map<Integer, Counter> http = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
     private final Counter retries;
+    private final Counter deadLetters;
     private volatile boolean closed;
 
     private PipelineMetrics(MeterRegistry registry, String name) {
@@ -48,6 +49,8 @@ final class PipelineMetrics implements AutoCloseable {
         this.name = name;
         this.retries = registry == null ? null : add(Counter.builder(APPLY_RETRIES)
                 .description("Transient target failures retried in place").tag(TAG_NAME, name).register(registry));
+        this.deadLetters = registry == null ? null : add(Counter.builder(DEAD_LETTERS)
+                .description("Poison rows dead-lettered and skipped").tag(TAG_NAME, name).register(registry));
         if (registry != null) {
             for (String kind : List.of(TRANSIENT, CONSTRAINT, DATA, OTHER, STAGING)) {
                 error(kind, 0); // every kind from the start, so that rate() and alerts see a series
@@ -218,6 +221,13 @@ final class PipelineMetrics implements AutoCloseable {
     private void error(String kind, int n) {
         errors.computeIfAbsent(kind, k -> add(Counter.builder(ERRORS).description("Failures, by kind")
                 .tags(TAG_NAME, name, TAG_KIND, k).register(registry))).increment(n);
+    }
+
+    /** Counts a poison row written to the dead-letter table. */
+    void deadLetter() {
+        if (registry != null) {
+            deadLetters.increment();
+        }
     }
 
     void retry() {

@@ -1,11 +1,16 @@
 package dev.failback.core.internal;
 
+import dev.failback.ApplyException;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.spi.Checkpoint;
+import dev.failback.spi.ErrorKind;
 import dev.failback.spi.TargetSchema;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -20,9 +25,13 @@ import org.slf4j.MDC;
  * about {@code flushSize} mutations that end only between source transactions, paging through
  * staging so memory does not grow with the backlog. After each target commit it records the applied
  * checkpoint, then retires the staged rows (those older than the applied timestamp minus the retire
- * offset, all of them by default). Runs on its own thread.
+ * offset, all of them by default). A failed window is retried with capped backoff (up to 30 s); when the
+ * target rejects it permanently the poison row is found ({@link WindowApplier#findPoison}) and either
+ * named in the error (the default) or dead-lettered in staging and left out of the window
+ * ({@code deadLetter(true)}). Each distinct problem is logged once at WARN. Runs on its own thread.
  */
 final class Sequencer implements Runnable {
+
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
     private static final long MAX_BACKOFF_MILLIS = 30_000;
 
@@ -33,6 +42,8 @@ final class Sequencer implements Runnable {
     private boolean woken;
     private volatile boolean stopping;
     private long backoffMillis;
+    /** The last problem logged at WARN, so that a failure retried again and again is logged once. */
+    private String lastWarned;
 
     Sequencer(Pipeline pipeline, Group group) {
         this.pipeline = pipeline;
@@ -64,6 +75,10 @@ final class Sequencer implements Runnable {
             while (!stopping) {
                 try {
                     drain();
+                    if (lastWarned != null) {
+                        LOG.info("{} - applying {} recovered", pipeline.name(), group.name);
+                        lastWarned = null;
+                    }
                     backoffMillis = 0;
                     group.lastError = null;
                     awaitWork(pipeline.config().flushPeriod().toMillis());
@@ -73,8 +88,15 @@ final class Sequencer implements Runnable {
                     }
                     backoffMillis = backoffMillis == 0 ? 100 : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
                     group.lastError = e.getMessage();
-                    LOG.warn("{} - applying {} failed, retrying in {} ms: {}", pipeline.name(), group.name,
-                            backoffMillis, e.getMessage());
+                    String problem = String.valueOf(e.getMessage());
+                    if (!problem.equals(lastWarned)) {
+                        lastWarned = problem;
+                        LOG.warn("{} - applying {} failed, retrying with backoff (up to {} s): {}", pipeline.name(),
+                                group.name, MAX_BACKOFF_MILLIS / 1000, e.getMessage());
+                    } else {
+                        LOG.debug("{} - applying {} failed again, retrying in {} ms: {}", pipeline.name(), group.name,
+                                backoffMillis, e.getMessage());
+                    }
                     pipeline.metrics().error(pipeline.errorKind(e, true));
                     pipeline.fireFailure(group.name, e);
                     awaitWork(backoffMillis);
@@ -144,14 +166,64 @@ final class Sequencer implements Runnable {
         }
     }
 
+    /** Rounds of dead-lettering in one window before giving up (each round removes every rejected row found). */
+    private static final int MAX_DEAD_LETTER_ROUNDS = 5;
+
+    /**
+     * Applies a window; when the target rejects it permanently, finds the poison rows and either reports
+     * them (an {@link ApplyException} naming the first, retried by the caller with backoff) or, with dead letters on,
+     * records them in the dead-letter table and applies the window without them.
+     */
+    private WindowApplier.Result applyHandlingPoison(TargetSchema schema, List<Mutation> window) throws SQLException {
+        WindowApplier applier = pipeline.applier();
+        List<Mutation> rest = window;
+        for (int round = 0;; round++) {
+            try {
+                return applier.apply(schema, rest, e -> group.lastError = "retrying a window: " + e.getMessage());
+            } catch (ApplyException e) {
+                if (!(e.getCause() instanceof SQLException sql)
+                        || applier.dialect().classify(sql) == ErrorKind.TRANSIENT) {
+                    throw e;
+                }
+                boolean deadLetter = pipeline.config().deadLetter();
+                List<WindowApplier.Poison> poison = applier.findPoison(schema, rest, deadLetter);
+                if (poison.isEmpty()) {
+                    throw e; // applies stepwise after all (the target changed meanwhile): the next retry will tell
+                }
+                WindowApplier.Poison first = poison.get(0);
+                if (!deadLetter || round >= MAX_DEAD_LETTER_ROUNDS || poison.stream().anyMatch(p -> !p.alone())) {
+                    throw new ApplyException(first.describe() + (deadLetter ? "" : "; retried until the target"
+                            + " accepts it (fix the row or the constraint), or enable dead letters"), first.error(), false);
+                }
+                Set<Mutation> skip = new HashSet<>();
+                for (WindowApplier.Poison p : poison) {
+                    String reason = p.describe();
+                    pipeline.staging().deadLetter(group.name, p.mutation(), reason);
+                    skip.add(p.mutation());
+                    pipeline.counters().deadLettered.increment();
+                    pipeline.metrics().deadLetter();
+                    pipeline.metrics().error(p.kind().name().toLowerCase(Locale.ROOT));
+                    LOG.warn("{} - dead-lettered in {} and skipped: {}", pipeline.name(), group.name, reason);
+                }
+                List<Mutation> next = new ArrayList<>(rest.size());
+                for (Mutation m : rest) {
+                    if (!skip.contains(m)) {
+                        next.add(m);
+                    }
+                }
+                rest = next;
+            }
+        }
+    }
+
     private void commit(List<Mutation> window, Hlc upTo) throws SQLException {
         TargetSchema schema = group.schema.get();
         PipelineMetrics.GroupMeters m = group.meters;
         long start = System.nanoTime();
         WindowApplier.Result r;
         try {
-            r = pipeline.applier().apply(schema, window, e -> group.lastError = "retrying a window: " + e.getMessage());
-        } catch (RuntimeException e) {
+            r = applyHandlingPoison(schema, window);
+        } catch (SQLException | RuntimeException e) {
             if (m != null) {
                 m.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }

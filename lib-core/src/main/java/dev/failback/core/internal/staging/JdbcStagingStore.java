@@ -34,6 +34,7 @@ public final class JdbcStagingStore implements StagingStore {
     private final boolean createSchema;
     private final String mutations;
     private final String versions;
+    private final String deadLetters;
 
     /**
      * Creates a store.
@@ -49,6 +50,7 @@ public final class JdbcStagingStore implements StagingStore {
         String q = StagingSql.quoteSchema(schema);
         this.mutations = q + ".mutations";
         this.versions = q + ".versions";
+        this.deadLetters = q + ".dead_letters";
     }
 
     @Override
@@ -69,6 +71,30 @@ public final class JdbcStagingStore implements StagingStore {
             s.execute("CREATE TABLE IF NOT EXISTS " + versions + " ("
                     + "grp TEXT NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL, wall INT8 NOT NULL,"
                     + " logical INT8 NOT NULL, PRIMARY KEY (grp, tbl, key))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + deadLetters + " ("
+                    + "grp TEXT NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL, wall INT8 NOT NULL,"
+                    + " logical INT8 NOT NULL, after TEXT NULL, before TEXT NULL, reason TEXT NOT NULL,"
+                    + " failed_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (grp, tbl, key, wall, logical))");
+        }
+    }
+
+    @Override
+    public void deadLetter(String group, Mutation m, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO "
+                + deadLetters + " (grp, tbl, key, wall, logical, after, before, reason)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, group);
+            ps.setString(2, m.table().schema() + "." + m.table().name());
+            ps.setString(3, m.key());
+            ps.setLong(4, m.updated().wall());
+            ps.setLong(5, m.updated().logical());
+            ps.setString(6, m.after());
+            ps.setString(7, m.before());
+            ps.setString(8, reason);
+            ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
         }
     }
 

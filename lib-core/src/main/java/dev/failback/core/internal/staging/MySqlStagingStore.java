@@ -37,6 +37,7 @@ public final class MySqlStagingStore implements StagingStore {
     private final boolean createSchema;
     private final String mutations;
     private final String versions;
+    private final String deadLetters;
 
     /**
      * Creates a store.
@@ -51,6 +52,7 @@ public final class MySqlStagingStore implements StagingStore {
         this.createSchema = createSchema;
         this.mutations = quote(schema) + ".`mutations`";
         this.versions = quote(schema) + ".`versions`";
+        this.deadLetters = quote(schema) + ".`dead_letters`";
     }
 
     static String quote(String identifier) {
@@ -93,6 +95,37 @@ public final class MySqlStagingStore implements StagingStore {
             s.execute("CREATE TABLE IF NOT EXISTS " + versions + " ("
                     + "grp VARBINARY(255) NOT NULL, tbl VARBINARY(255) NOT NULL, key_hash BINARY(32) NOT NULL,"
                     + " ver DECIMAL(30,0) NOT NULL, PRIMARY KEY (grp, tbl, key_hash), KEY (grp, ver)) ENGINE=InnoDB");
+            s.execute("CREATE TABLE IF NOT EXISTS " + deadLetters + " ("
+                    + "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, grp VARBINARY(255) NOT NULL,"
+                    + " tbl VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,"
+                    + " `key` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,"
+                    + " wall BIGINT NOT NULL, logical BIGINT NOT NULL,"
+                    + " after LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,"
+                    + " `before` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,"
+                    + " reason TEXT CHARACTER SET utf8mb4 NOT NULL,"
+                    + " failed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
+                    + " key_hash BINARY(32) NOT NULL, UNIQUE KEY (grp, tbl, key_hash, wall, logical)) ENGINE=InnoDB");
+        }
+    }
+
+    @Override
+    public void deadLetter(String group, Mutation m, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO "
+                + deadLetters + " (grp, tbl, `key`, key_hash, wall, logical, after, `before`, reason)"
+                + " VALUES (?, ?, ?, UNHEX(SHA2(?, 256)), ?, ?, ?, ?, ?)")) {
+            ps.setBytes(1, group.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ps.setString(2, m.table().schema() + "." + m.table().name());
+            ps.setString(3, m.key());
+            ps.setString(4, m.key());
+            ps.setLong(5, m.updated().wall());
+            ps.setLong(6, m.updated().logical());
+            ps.setString(7, m.after());
+            ps.setString(8, m.before());
+            ps.setString(9, reason);
+            ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
         }
     }
 
