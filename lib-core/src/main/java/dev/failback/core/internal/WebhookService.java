@@ -295,6 +295,12 @@ final class WebhookService implements WebhookHandler {
                 if (m != null) {
                     m.stageFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 }
+                if (e.getSQLState() != null && e.getSQLState().startsWith("54")) {
+                    // program_limit_exceeded (a key too large for the staging index, ...): the same
+                    // request fails the same way every time, so a retry (503) would never end
+                    throw new Rejected(400, "cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
+                            + e.getSQLState() + "); nothing was staged, retrying cannot succeed");
+                }
                 throw new StagingException("staging unavailable: " + e.getMessage() + " (SQLState "
                         + e.getSQLState() + "); nothing was staged, the changefeed will retry", e);
             }
@@ -481,5 +487,13 @@ final class WebhookService implements WebhookHandler {
         public String toString() {
             return String.join(", ", names);
         }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 }

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.failback.Hlc;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -278,7 +281,7 @@ public final class WebhookDecoder {
             String key = key(f, body, where, label);
             String topic = topic(f, where, label);
             Hlc updated = updated(f, where, label);
-            return new RowMessage(index, topic, key, f.keyArity, updated, bareAfter(body, s),
+            return new RowMessage(index, topic, key, f.keyArity, updated, bareAfter(body, s, where),
                     List.copyOf(s.columnNames), null);
         }
         Fields f = s.wrapped;
@@ -404,7 +407,7 @@ public final class WebhookDecoder {
         if (f.keyArity == 0) {
             throw bad(where + "\"" + label + "key\" must not be an empty array");
         }
-        return slice(body, f.keyStart, f.keyEnd);
+        return slice(body, f.keyStart, f.keyEnd, where, label + "key");
     }
 
     private static String topic(Fields f, String where, String label) {
@@ -439,11 +442,11 @@ public final class WebhookDecoder {
         if (token != JsonToken.START_OBJECT) {
             throw bad(where + "\"" + field + "\" must be an object or null, not " + describe(token));
         }
-        return slice(body, start, end);
+        return slice(body, start, end, where, field);
     }
 
     /** Joins the exact {@code "name": value} slices of a bare message's columns into one object. */
-    private static String bareAfter(byte[] body, Scratch s) {
+    private static String bareAfter(byte[] body, Scratch s, String where) {
         int n = s.columns;
         int total = 2 + Math.max(0, n - 1) * 2;
         for (int i = 0; i < n; i++) {
@@ -465,7 +468,7 @@ public final class WebhookDecoder {
             pos += len;
         }
         out[pos] = '}';
-        return new String(out, StandardCharsets.UTF_8);
+        return utf8(out, 0, out.length, where, "columns");
     }
 
     /** Returns the offset just past the closing quote of the (already validated) string at {@code start}. */
@@ -483,8 +486,24 @@ public final class WebhookDecoder {
         }
     }
 
-    private static String slice(byte[] body, int start, int end) {
-        return new String(body, start, end - start, StandardCharsets.UTF_8);
+    private static String slice(byte[] body, int start, int end, String where, String field) {
+        return utf8(body, start, end - start, where, "\"" + field + "\"");
+    }
+
+    /**
+     * Decodes row bytes strictly: Jackson checks UTF-8 only in the strings it reads, not in the field
+     * names and skipped strings inside row values, which would otherwise turn into U+FFFD silently.
+     */
+    private static String utf8(byte[] bytes, int offset, int length, String where, String what) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, offset, length))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw bad(where + what + " is not valid UTF-8");
+        }
     }
 
     private static int offset(JsonLocation location) {

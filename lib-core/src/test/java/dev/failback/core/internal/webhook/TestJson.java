@@ -3,6 +3,7 @@ package dev.failback.core.internal.webhook;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -13,7 +14,11 @@ import java.util.Map;
 
 /** Test helper: reads JSON text into maps (in field order), lists, strings, BigDecimals, booleans and nulls. */
 final class TestJson {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** No limits beyond the JDK's: this is the oracle the decoder (and its limits) is checked against. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE).maxNameLength(Integer.MAX_VALUE).build())
+            .build();
 
     private TestJson() {
     }
@@ -24,6 +29,19 @@ final class TestJson {
             Object value = read(p, p.nextToken());
             if (p.nextToken() != null) {
                 throw new IllegalArgumentException("trailing data after JSON value: " + text);
+            }
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses exactly one JSON value from UTF-8 bytes (a byte order mark is skipped); fails on trailing data. */
+    static Object parse(byte[] bytes) {
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            Object value = read(p, p.nextToken());
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("trailing data after JSON value");
             }
             return value;
         } catch (IOException e) {

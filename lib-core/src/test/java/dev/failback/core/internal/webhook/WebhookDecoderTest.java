@@ -295,6 +295,32 @@ class WebhookDecoderTest {
         assertThat(messages.get(1).index()).isEqualTo(1);
     }
 
+    /** Found by WebhookDecoderFuzzTest: Jackson does not check UTF-8 in field names or skipped strings. */
+    @Test
+    void fuzzRegressionInvalidUtf8InsideRowValuesIsRejectedNotReplaced() {
+        String t = "\"topic\": \"t\", " + updated();
+        assertBadRequest(bytes("{\"payload\":[{\"after\": {\"e", 0xED, 0xA0, 0x80, "mail\": 1}, \"key\": [1], " + t + "}]}"))
+                .isEqualTo("payload[0]: \"after\" is not valid UTF-8");
+        assertBadRequest(bytes("{\"payload\":[{\"after\": {\"a\": 1}, \"key\": [{\"k", 0xFF, "\": 1}], " + t + "}]}"))
+                .contains("UTF-8");
+        assertBadRequest(bytes("{\"payload\":[{\"after\": null, \"before\": {\"b", 0xED, 0xA0, 0x80, "\": 1}, \"key\": [1], "
+                + t + "}]}")).contains("UTF-8");
+        assertBadRequest(bytes("{\"payload\":[{\"__crdb__\": {\"key\": [1], " + t + "}, \"c", 0xC0, 0x80, "\": 1}]}"))
+                .contains("UTF-8");
+    }
+
+    private static byte[] bytes(Object... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Object p : parts) {
+            if (p instanceof String s) {
+                out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            } else {
+                out.write((Integer) p);
+            }
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void utf8ByteOrderMarkIsTolerated() {
         byte[] json = row(updated()).getBytes(StandardCharsets.UTF_8);
