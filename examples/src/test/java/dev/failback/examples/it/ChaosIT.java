@@ -36,10 +36,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * consistent mode a concurrent reader checks {@code count = N and sum = total} at every read. At the
  * end the target equals the source model: 0 missing, 0 extra, 0 wrong.
  *
- * <p>System properties: {@code failback.chaos.seconds} (default 6) and {@code failback.chaos.kills}
+ * <p>System properties: {@code failback.chaos.seconds} (default 3) and {@code failback.chaos.kills}
  * (default 5) per target and mode, {@code failback.chaos.seed} (default 1). A soak:
  * {@code ./mvnw -pl examples -am verify -Dit.test=ChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
- * -Dfailback.chaos.seconds=600 -Dfailback.chaos.kills=100}.
+ * -Dfailsafe.failIfNoSpecifiedTests=false -Dfailback.chaos.seconds=600 -Dfailback.chaos.kills=100}.
  */
 class ChaosIT {
     private static final int ACCOUNTS = 200;
@@ -59,7 +59,7 @@ class ChaosIT {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("targetsAndModes")
     void killNineAndChangefeedRestartsLoseNothing(TargetDb.Kind kind, Mode mode) throws Exception {
-        long seconds = Long.getLong("failback.chaos.seconds", 6);
+        long seconds = Long.getLong("failback.chaos.seconds", 3);
         int targetKills = Integer.getInteger("failback.chaos.kills", 5);
         long seed = Long.getLong("failback.chaos.seed", 1) * 31 + kind.ordinal() * 7 + mode.ordinal();
         this.kind = kind;
@@ -85,9 +85,9 @@ class ChaosIT {
             TargetVerifier.Report report;
             try (ChangefeedSimulator sim = ChangefeedSimulator.builder()
                     .url("http://127.0.0.1:" + port + db.path())
-                    .nodes(3).maxBatch(8).seed(seed).resolvedInterval(Duration.ofMillis(100))
+                    .nodes(3).maxBatch(32).seed(seed).resolvedInterval(Duration.ofMillis(100))
                     .retryBackoff(Duration.ofMillis(20)).requestTimeout(Duration.ofSeconds(5))
-                    .restartProbability(0.05).transactionsPerSecond(300)
+                    .restartProbability(0.04).transactionsPerSecond(200)
                     .workload(workload).build()) {
                 sim.start();
                 AtomicReference<Throwable> generatorFailure = new AtomicReference<>();
@@ -104,17 +104,22 @@ class ChaosIT {
                 while (kills < targetKills || System.nanoTime() < end) {
                     long remainingMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()));
                     long slot = remainingMs / Math.max(1, targetKills - kills);
-                    Thread.sleep(300 + (long) (random.nextDouble() * slot));
+                    Thread.sleep(200 + (long) (random.nextDouble() * slot));
                     kill();
                     kills++;
                     spawn();
                 }
+                long killed = System.nanoTime();
                 sim.stop();
                 generator.join();
                 assertThat(generatorFailure.get()).isNull();
                 sim.finish(Duration.ofMinutes(2));
                 stats = sim.stats();
+                long finished = System.nanoTime();
                 report = awaitMatch(sim);
+                System.out.printf("ChaosIT %s %s: kills took %d ms, finish %d ms, verify %d ms%n", kind, mode,
+                        TimeUnit.NANOSECONDS.toMillis(killed - start), TimeUnit.NANOSECONDS.toMillis(finished - killed),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - finished));
             } finally {
                 reading.set(false);
                 reader.join(10_000);
@@ -177,7 +182,7 @@ class ChaosIT {
 
     private void spawn() throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 CrashChild.class.getName(), kind == TargetDb.Kind.POSTGRESQL ? TestDatabases.postgresUrl()
                         : TestDatabases.mysqlUrl() + "&rewriteBatchedStatements=true&sessionVariables=time_zone='%2B00:00'",
                 db.stagingSchema(), Integer.toString(port), mode.name(), "50");
