@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,13 @@ import java.util.function.Consumer;
  * <li>a coordinator thread sends {@code {"resolved":"<hlc>"}} every {@link Builder#resolvedInterval},
  *     only once every message with {@code updated <= resolved} has been acknowledged with 2xx;
  *     resolved timestamps strictly increase.</li>
+ * <li>with {@link Builder#restartProbability}, the coordinator "restarts" the changefeed at random
+ *     (seeded) moments, as CockroachDB does after a node failure or a job resume: POSTs in flight
+ *     are abandoned (the receiver may or may not have processed them), and every message newer
+ *     than the last acknowledged resolved timestamp is emitted again, batched differently and from
+ *     other nodes, with some older versions re-sent between newer ones of the same key
+ *     ({@code 1, 2a, 3, 2b, 4}); per-key order holds only for first emissions, and resolved
+ *     timestamps keep their rule across restarts.</li>
  * </ul>
  *
  * <p>Given the same seed and workload, the same transactions are generated (timestamps and batching
@@ -83,12 +91,18 @@ public final class ChangefeedSimulator implements AutoCloseable {
      * @param lastResolved  the newest acknowledged resolved timestamp, or null before the first
      * @param pending       messages generated but not yet acknowledged
      * @param lastError     the latest failed attempt ({@code "503: message"} or an exception), or null
+     * @param restarts      simulated changefeed restarts
+     * @param reemitted     messages queued again by restarts (including older versions re-sent)
      */
     public record Stats(long transactions, long messages, long posts, long retries, long resolvedSent,
-            Hlc lastResolved, long pending, String lastError) {
+            Hlc lastResolved, long pending, String lastError, long restarts, long reemitted) {
     }
 
-    private record Message(Hlc updated, String json) {
+    private record Message(Hlc updated, String rowKey, String json) {
+    }
+
+    /** A message queued on a node during one restart epoch. */
+    private record Queued(Message message, long epoch) {
     }
 
     private final URI url;
@@ -104,6 +118,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
     private final double transactionsPerSecond;
     private final Workload workload;
     private final Consumer<SourceTransaction> listener;
+    private final double restartProbability;
 
     private final SourceModel model = new SourceModel();
     private final Random random;
@@ -135,6 +150,16 @@ public final class ChangefeedSimulator implements AutoCloseable {
     private volatile Hlc lastResolved;
     private volatile String lastError;
 
+    /** Guards queueing, acknowledgement bookkeeping and restarts against each other. */
+    private final Object emitLock = new Object();
+    /** Incremented by every restart; messages and POSTs of an older epoch are abandoned. */
+    private volatile long epoch;
+    /** Messages newer than the last acknowledged resolved timestamp, in generation order; under emitLock. */
+    private final ArrayDeque<Message> retained = new ArrayDeque<>();
+    private boolean restartsDisabled;
+    private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLong reemitted = new AtomicLong();
+
     private ChangefeedSimulator(Builder b) {
         this.url = b.url;
         this.nodeCount = b.nodes;
@@ -149,6 +174,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
         this.transactionsPerSecond = b.transactionsPerSecond;
         this.workload = b.workload;
         this.listener = b.listener;
+        this.restartProbability = b.restartProbability;
         this.random = new Random(seed);
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout).build();
@@ -270,15 +296,23 @@ public final class ChangefeedSimulator implements AutoCloseable {
             // wait for a concurrent generator to return
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (unacked.get() > 0) {
-            if (aborted) {
-                throw new IllegalStateException("the simulator was closed");
+        while (true) {
+            while (unacked.get() > 0) {
+                if (aborted) {
+                    throw new IllegalStateException("the simulator was closed");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("receiver did not acknowledge " + unacked.get()
+                            + " messages within " + timeout + "; last error: " + lastError);
+                }
+                Thread.sleep(5);
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("receiver did not acknowledge " + unacked.get() + " messages within "
-                        + timeout + "; last error: " + lastError);
+            synchronized (emitLock) {
+                if (unacked.get() == 0) {
+                    restartsDisabled = true;
+                    break;
+                }
             }
-            Thread.sleep(5);
         }
         stopCoordinator.countDown();
         coordinator.join(timeout.toMillis());
@@ -290,7 +324,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
         synchronized (clockLock) {
             end = tick();
         }
-        if (!post(resolvedBody(end), deadline, new Random(seed))) {
+        if (!post(resolvedBody(end), deadline, new Random(seed), -1)) {
             throw new IllegalStateException("receiver did not acknowledge the final resolved " + end + " within "
                     + timeout + "; last error: " + lastError);
         }
@@ -337,7 +371,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
      */
     public Stats stats() {
         return new Stats(transactions.get(), messages.get(), posts.get(), retries.get(), resolvedSent.get(),
-                lastResolved, unacked.get(), lastError);
+                lastResolved, unacked.get(), lastError, restarts.get(), reemitted.get());
     }
 
     /** Stops everything at once without waiting for acknowledgements. Idempotent. */
@@ -383,6 +417,14 @@ public final class ChangefeedSimulator implements AutoCloseable {
     }
 
     private boolean generateOne() throws InterruptedException {
+        for (Node n : nodes) {
+            while (n.queue.size() >= QUEUE_CAPACITY) {
+                if (aborted || stopRequested) {
+                    return false;
+                }
+                Thread.sleep(1);
+            }
+        }
         List<RowChange> raw = workload.nextTransaction(random, model);
         if (raw == null || raw.isEmpty()) {
             return false;
@@ -394,33 +436,87 @@ public final class ChangefeedSimulator implements AutoCloseable {
         }
         List<RowChange> changes = List.copyOf(collapsed.values());
         Hlc updated;
-        synchronized (clockLock) {
-            updated = tick();
-            issued.add(updated);
-            pending.put(updated, new AtomicInteger(changes.size()));
-            unacked.addAndGet(changes.size());
+        long seq;
+        synchronized (emitLock) {
+            synchronized (clockLock) {
+                updated = tick();
+                issued.add(updated);
+                pending.put(updated, new AtomicInteger(changes.size()));
+                unacked.addAndGet(changes.size());
+            }
+            long e = epoch;
+            for (RowChange c : changes) {
+                Map<String, String> before = model.apply(c);
+                String rowKey = c.table() + '\u0000' + c.key();
+                Message m = new Message(updated, rowKey, message(c, before, updated));
+                retained.addLast(m);
+                nodes.get(owner(rowKey, e)).queue.add(new Queued(m, e));
+            }
+            seq = transactions.incrementAndGet();
+            messages.addAndGet(changes.size());
         }
-        List<List<Message>> perNode = new ArrayList<>();
-        for (int i = 0; i < nodeCount; i++) {
-            perNode.add(new ArrayList<>());
-        }
-        for (RowChange c : changes) {
-            Map<String, String> before = model.apply(c);
-            String json = message(c, before, updated);
-            perNode.get(Math.floorMod((c.table() + '\u0000' + c.key()).hashCode(), nodeCount))
-                    .add(new Message(updated, json));
-        }
-        long seq = transactions.incrementAndGet();
-        messages.addAndGet(changes.size());
         if (listener != null) {
             listener.accept(new SourceTransaction(seq, updated, changes));
         }
-        for (int i = 0; i < nodeCount; i++) {
-            for (Message m : perNode.get(i)) {
-                nodes.get(i).queue.put(m);
-            }
-        }
         return true;
+    }
+
+    /** The node that emits a row during an epoch: a different spread after every restart. */
+    private int owner(String rowKey, long e) {
+        int h = rowKey.hashCode();
+        if (e != 0) {
+            h ^= Long.hashCode(e * 0x9E3779B97F4A7C15L);
+            h *= 0x85EBCA6B;
+            h ^= h >>> 13;
+        }
+        return Math.floorMod(h, nodeCount);
+    }
+
+    /**
+     * Restarts the changefeed: abandons queued and in-flight messages and queues again every
+     * message newer than the last acknowledged resolved timestamp, spread over the nodes anew, with
+     * some older versions re-sent later. Called on the coordinator thread, so no resolved
+     * timestamp is in flight.
+     */
+    private void restart(Random r) {
+        synchronized (emitLock) {
+            if (restartsDisabled || aborted) {
+                return;
+            }
+            long e = ++epoch;
+            for (Node n : nodes) {
+                n.queue.clear();
+            }
+            List<List<Message>> perNode = new ArrayList<>();
+            for (int i = 0; i < nodeCount; i++) {
+                perNode.add(new ArrayList<>());
+            }
+            for (Message m : retained) {
+                perNode.get(owner(m.rowKey(), e)).add(m);
+            }
+            long total = 0;
+            synchronized (clockLock) {
+                pending.clear();
+                for (int i = 0; i < nodeCount; i++) {
+                    List<Message> list = perNode.get(i);
+                    // Older versions re-sent between newer ones: a copy of some message later in the list.
+                    int n = list.size();
+                    for (int j = 0; j < n; j++) {
+                        if (r.nextInt(10) == 0) {
+                            list.add(j + 1 + r.nextInt(list.size() - j), list.get(j));
+                        }
+                    }
+                    for (Message m : list) {
+                        pending.computeIfAbsent(m.updated(), k -> new AtomicInteger()).incrementAndGet();
+                        nodes.get(i).queue.add(new Queued(m, e));
+                    }
+                    total += list.size();
+                }
+                unacked.set(total);
+            }
+            restarts.incrementAndGet();
+            reemitted.addAndGet(total);
+        }
     }
 
     private String message(RowChange c, Map<String, String> before, Hlc updated) {
@@ -450,19 +546,30 @@ public final class ChangefeedSimulator implements AutoCloseable {
         return new Hlc(lastWall, lastLogical);
     }
 
-    private void ack(List<Message> batch) {
-        for (Message m : batch) {
-            pending.computeIfPresent(m.updated(), (k, v) -> v.decrementAndGet() == 0 ? null : v);
+    /** Acknowledges a batch unless a restart abandoned it; returns whether it counted. */
+    private boolean ack(List<Queued> batch, long batchEpoch) {
+        synchronized (emitLock) {
+            if (epoch != batchEpoch) {
+                return false;
+            }
+            for (Queued q : batch) {
+                pending.computeIfPresent(q.message().updated(), (k, v) -> v.decrementAndGet() == 0 ? null : v);
+            }
+            unacked.addAndGet(-batch.size());
+            return true;
         }
-        unacked.addAndGet(-batch.size());
     }
 
     // ---- resolved timestamps ----
 
     private void coordinate() {
         Random jitter = new Random(seed * 17 + 5);
+        Random restartRandom = new Random(seed * 13 + 3);
         try {
             while (!stopCoordinator.await(resolvedInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (restartProbability > 0 && restartRandom.nextDouble() < restartProbability) {
+                    restart(restartRandom);
+                }
                 Hlc candidate;
                 synchronized (clockLock) {
                     Map.Entry<Hlc, AtomicInteger> oldest = pending.firstEntry();
@@ -472,7 +579,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
                 if (candidate == null || (last != null && candidate.compareTo(last) <= 0)) {
                     continue;
                 }
-                if (!post(resolvedBody(candidate), Long.MAX_VALUE, jitter)) {
+                if (!post(resolvedBody(candidate), Long.MAX_VALUE, jitter, -1)) {
                     return;
                 }
                 resolved(candidate);
@@ -486,6 +593,11 @@ public final class ChangefeedSimulator implements AutoCloseable {
         lastResolved = t;
         resolvedSent.incrementAndGet();
         issued.headSet(t, false).clear();
+        synchronized (emitLock) {
+            while (!retained.isEmpty() && retained.peekFirst().updated().compareTo(t) <= 0) {
+                retained.pollFirst();
+            }
+        }
     }
 
     private static String resolvedBody(Hlc t) {
@@ -494,8 +606,11 @@ public final class ChangefeedSimulator implements AutoCloseable {
 
     // ---- HTTP ----
 
-    /** POSTs until 2xx; false when aborted, stopped or past the deadline. */
-    private boolean post(String body, long deadlineNanos, Random jitter) {
+    /**
+     * POSTs until 2xx; false when aborted, stopped, past the deadline, or (for a batch of epoch
+     * {@code batchEpoch >= 0}) abandoned by a restart.
+     */
+    private boolean post(String body, long deadlineNanos, Random jitter, long batchEpoch) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder rb = HttpRequest.newBuilder(url)
                 .timeout(requestTimeout)
@@ -508,7 +623,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
         HttpRequest request = rb.build();
         long backoff = retryBackoff.toNanos();
         for (int attempt = 0;; attempt++) {
-            if (aborted) {
+            if (aborted || (batchEpoch >= 0 && epoch != batchEpoch)) {
                 return false;
             }
             if (attempt > 0) {
@@ -541,7 +656,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
     }
 
     private final class Node {
-        final LinkedBlockingQueue<Message> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+        final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
         final Random random;
         final Thread thread;
 
@@ -554,29 +669,38 @@ public final class ChangefeedSimulator implements AutoCloseable {
         private void run() {
             try {
                 while (!aborted) {
-                    Message first = queue.poll(20, TimeUnit.MILLISECONDS);
+                    Queued first = queue.poll(20, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         if (stopNodes) {
                             return;
                         }
                         continue;
                     }
-                    List<Message> batch = new ArrayList<>();
+                    List<Queued> batch = new ArrayList<>();
                     batch.add(first);
                     queue.drainTo(batch, random.nextInt(maxBatch));
+                    long e = epoch;
+                    batch.removeIf(q -> q.epoch() != e); // taken just before a restart: queued again
+                    if (batch.isEmpty()) {
+                        continue;
+                    }
                     StringBuilder body = new StringBuilder("{\"payload\":[");
                     for (int i = 0; i < batch.size(); i++) {
                         if (i > 0) {
                             body.append(',');
                         }
-                        body.append(batch.get(i).json());
+                        body.append(batch.get(i).message().json());
                     }
                     body.append("],\"length\":").append(batch.size()).append('}');
-                    if (!post(body.toString(), Long.MAX_VALUE, random)) {
-                        return;
+                    if (!post(body.toString(), Long.MAX_VALUE, random, e)) {
+                        if (aborted) {
+                            return;
+                        }
+                        continue; // abandoned by a restart
                     }
-                    posts.incrementAndGet();
-                    ack(batch);
+                    if (ack(batch, e)) {
+                        posts.incrementAndGet();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -599,6 +723,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
         private double transactionsPerSecond;
         private Workload workload;
         private Consumer<SourceTransaction> listener;
+        private double restartProbability;
 
         private Builder() {
         }
@@ -739,6 +864,24 @@ public final class ChangefeedSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("transactionsPerSecond must be >= 0, but was " + rate);
             }
             this.transactionsPerSecond = rate;
+            return this;
+        }
+
+        /**
+         * Simulates changefeed restarts: before each resolved-timestamp attempt (every
+         * {@link #resolvedInterval}), the changefeed restarts with this probability, abandoning
+         * POSTs in flight and re-emitting every message newer than the last acknowledged resolved
+         * timestamp, batched differently, from other nodes, with some older versions re-sent
+         * between newer ones. The decisions follow the seed. Default 0: never.
+         *
+         * @param probability 0 to 1
+         * @return this builder
+         */
+        public Builder restartProbability(double probability) {
+            if (!(probability >= 0 && probability <= 1)) {
+                throw new IllegalArgumentException("restartProbability must be in [0, 1], but was " + probability);
+            }
+            this.restartProbability = probability;
             return this;
         }
 

@@ -79,6 +79,13 @@ class ChangefeedSimulatorTest {
         volatile String expectedAuthorization;
         volatile boolean expectBefore;
         int answered503;
+        /** Restarts expected: duplicates allowed, per-key order only for first emissions. */
+        volatile boolean restarts;
+        final Map<String, String> firstAfter = new HashMap<>();
+        final Map<String, Hlc> newestPerKey = new HashMap<>();
+        final Map<String, Hlc> rebuiltAt = new HashMap<>();
+        int reemissions;
+        int olderReemissions;
 
         void handle(HttpExchange exchange) throws IOException {
             byte[] bytes = exchange.getRequestBody().readAllBytes();
@@ -111,7 +118,7 @@ class ChangefeedSimulatorTest {
                 accepted.add(body);
                 return 200;
             }
-            if (!accepted.add(body)) {
+            if (!accepted.add(body) && !restarts) {
                 errors.add("a body was acknowledged twice: " + body);
             }
             for (Map<String, Object> msg : checkBatch(body)) {
@@ -120,17 +127,33 @@ class ChangefeedSimulatorTest {
                 Hlc updated = Hlc.parse((String) msg.get("updated"));
                 check(msg.get("mvcc_timestamp").equals(msg.get("updated")), "mvcc_timestamp");
                 check(expectBefore == msg.containsKey("before"), "before present " + msg.containsKey("before"));
-                Hlc previous = lastPerKey.put(topic + key, updated);
-                if (previous != null && previous.compareTo(updated) >= 0) {
-                    errors.add("key " + topic + key + " went from " + previous + " to " + updated);
+                String after = (String) msg.get("after");
+                String id = topic + key + "@" + updated;
+                String first = firstAfter.putIfAbsent(id, after);
+                if (first == null) {
+                    Hlc previous = lastPerKey.put(topic + key, updated);
+                    if (previous != null && previous.compareTo(updated) >= 0) {
+                        errors.add("key " + topic + key + " went from " + previous + " to " + updated);
+                    }
+                } else {
+                    check(restarts, "re-emission without restarts: " + id);
+                    check(first.equals(after), "re-emission differs: " + id);
+                    check(updated.compareTo(lastPerKey.get(topic + key)) <= 0, "re-emission newer than sent: " + id);
+                    reemissions++;
+                    if (updated.compareTo(lastPerKey.get(topic + key)) < 0) {
+                        olderReemissions++;
+                    }
                 }
                 events.add(new Event(false, updated, topic, key));
-                String after = (String) msg.get("after");
-                Map<String, String> rows = rebuilt.computeIfAbsent(topic, t -> new HashMap<>());
-                if (after.equals("null")) {
-                    rows.remove(key);
-                } else {
-                    rows.put(key, after);
+                Hlc applied = rebuiltAt.get(topic + key);
+                if (applied == null || applied.compareTo(updated) < 0) {
+                    rebuiltAt.put(topic + key, updated);
+                    Map<String, String> rows = rebuilt.computeIfAbsent(topic, t -> new HashMap<>());
+                    if (after.equals("null")) {
+                        rows.remove(key);
+                    } else {
+                        rows.put(key, after);
+                    }
                 }
             }
             return 200;
@@ -349,6 +372,72 @@ class ChangefeedSimulatorTest {
             assertThat(sim.model().size("accounts")).isEqualTo(10);
         }
         assertThat(receiver.errors).isEmpty();
+    }
+
+    @Test
+    void restartsReEmitOlderMessagesAndKeepTheModel() throws Exception {
+        receiver.restarts = true;
+        receiver.failureRate = 0.05;
+        List<Generated> generated = Collections.synchronizedList(new ArrayList<>());
+        Hlc end;
+        ChangefeedSimulator.Stats stats;
+        Map<String, Map<String, SortedMap<String, String>>> model;
+        try (ChangefeedSimulator sim = simulator(generated, 21).restartProbability(0.3).build()) {
+            sim.start();
+            for (int i = 0; i < 10; i++) {
+                sim.runTransactions(20);
+                Thread.sleep(15);
+            }
+            end = sim.finish(Duration.ofSeconds(60));
+            stats = sim.stats();
+            model = sim.model().snapshot();
+            synchronized (receiver) {
+                assertThat(receiver.errors).isEmpty();
+                for (String table : sim.model().tables()) {
+                    Map<String, String> expected = new HashMap<>();
+                    sim.model().rows(table).forEach((k, row) -> expected.put(k, CrdbJson.object(row)));
+                    assertThat(receiver.rebuilt.getOrDefault(table, Map.of())).as(table).isEqualTo(expected);
+                }
+            }
+        }
+        assertThat(stats.restarts()).isGreaterThan(2);
+        assertThat(stats.reemitted()).isPositive();
+        assertThat(stats.pending()).isZero();
+        assertThat(stats.lastResolved()).isEqualTo(end);
+        synchronized (receiver) {
+            assertThat(receiver.reemissions).isPositive();
+            assertThat(receiver.olderReemissions).isPositive();
+            // Resolved timestamps strictly increase and come only after every message <= T was first acknowledged.
+            Map<String, Integer> firstAck = new HashMap<>();
+            List<Hlc> resolved = new ArrayList<>();
+            List<Integer> resolvedAt = new ArrayList<>();
+            for (int i = 0; i < receiver.events.size(); i++) {
+                Event e = receiver.events.get(i);
+                if (e.resolved()) {
+                    resolved.add(e.at());
+                    resolvedAt.add(i);
+                } else {
+                    firstAck.putIfAbsent(e.topic() + e.key() + "@" + e.at(), i);
+                }
+            }
+            assertThat(firstAck.size()).isEqualTo(generated.size());
+            for (int i = 1; i < resolved.size(); i++) {
+                assertThat(resolved.get(i)).isGreaterThan(resolved.get(i - 1));
+            }
+            for (Generated g : generated) {
+                int ackIndex = firstAck.get(g.topic() + g.key() + "@" + g.updated());
+                for (int r = 0; r < resolved.size(); r++) {
+                    if (resolved.get(r).compareTo(g.updated()) >= 0 && resolvedAt.get(r) < ackIndex) {
+                        fail("resolved " + resolved.get(r) + " was sent before " + g + " was acknowledged");
+                    }
+                }
+            }
+        }
+        // The same seed gives the same source, restarts or not.
+        receiver.restarts = false;
+        assertThat(run(21, new ArrayList<>())).isEqualTo(model);
+        System.out.println("restarts " + stats.restarts() + ", re-queued " + stats.reemitted() + ", re-emissions received "
+                + receiver.reemissions + " (" + receiver.olderReemissions + " older than the newest sent)");
     }
 
     @Test

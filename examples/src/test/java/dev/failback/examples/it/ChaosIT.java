@@ -1,0 +1,227 @@
+package dev.failback.examples.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.failback.Mode;
+import dev.failback.core.simulator.ChangefeedSimulator;
+import dev.failback.core.simulator.TargetVerifier;
+import dev.failback.core.simulator.TransferWorkload;
+import dev.failback.testing.TestDatabases;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Chaos: the pipeline runs in a child JVM ({@link CrashChild}) that a harness kills with SIGKILL at
+ * random (seeded) moments, many times per run, restarting it on the same port and staging, while a
+ * {@link ChangefeedSimulator} with a transfer workload and simulated changefeed restarts (abandoned
+ * POSTs, re-emission after the last resolved, older versions in between) keeps sending. In
+ * consistent mode a concurrent reader checks {@code count = N and sum = total} at every read. At the
+ * end the target equals the source model: 0 missing, 0 extra, 0 wrong.
+ *
+ * <p>System properties: {@code failback.chaos.seconds} (default 3) and {@code failback.chaos.kills}
+ * (default 5) per target and mode, {@code failback.chaos.seed} (default 1). A soak:
+ * {@code ./mvnw -pl examples -am verify -Dit.test=ChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dfailsafe.failIfNoSpecifiedTests=false -Dfailback.chaos.seconds=600 -Dfailback.chaos.kills=100}.
+ */
+class ChaosIT {
+    private static final int ACCOUNTS = 200;
+    private static final long BALANCE = 1_000;
+
+    private TargetDb db;
+    private TargetDb.Kind kind;
+    private Mode mode;
+    private int port;
+    private Process child;
+
+    static Stream<Arguments> targetsAndModes() {
+        return Arrays.stream(TargetDb.Kind.values())
+                .flatMap(k -> Arrays.stream(Mode.values()).map(m -> Arguments.of(k, m)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("targetsAndModes")
+    void killNineAndChangefeedRestartsLoseNothing(TargetDb.Kind kind, Mode mode) throws Exception {
+        long seconds = Long.getLong("failback.chaos.seconds", 3);
+        int targetKills = Integer.getInteger("failback.chaos.kills", 5);
+        long seed = Long.getLong("failback.chaos.seed", 1) * 31 + kind.ordinal() * 7 + mode.ordinal();
+        this.kind = kind;
+        this.mode = mode;
+        TransferWorkload workload = new TransferWorkload(ACCOUNTS, BALANCE);
+        db = kind.create("chaos");
+        AtomicBoolean reading = new AtomicBoolean(true);
+        AtomicLong reads = new AtomicLong();
+        AtomicLong torn = new AtomicLong();
+        AtomicReference<String> firstTorn = new AtomicReference<>();
+        Thread reader = null;
+        try {
+            db.execute(kind == TargetDb.Kind.POSTGRESQL ? workload.postgresDdl(db.name()) : workload.mysqlDdl(db.name()));
+            port = freePort();
+            spawn();
+            reader = new Thread(() -> read(workload, reading, reads, torn, firstTorn), "chaos-reader");
+            reader.setDaemon(true);
+            reader.start();
+
+            Random random = new Random(seed);
+            int kills = 0;
+            ChangefeedSimulator.Stats stats;
+            TargetVerifier.Report report;
+            try (ChangefeedSimulator sim = ChangefeedSimulator.builder()
+                    .url("http://127.0.0.1:" + port + db.path())
+                    .nodes(3).maxBatch(32).seed(seed).resolvedInterval(Duration.ofMillis(100))
+                    .retryBackoff(Duration.ofMillis(20)).requestTimeout(Duration.ofSeconds(5))
+                    .restartProbability(0.04).transactionsPerSecond(200)
+                    .workload(workload).build()) {
+                sim.start();
+                AtomicReference<Throwable> generatorFailure = new AtomicReference<>();
+                Thread generator = new Thread(() -> {
+                    try {
+                        sim.runFor(Duration.ofDays(1));
+                    } catch (Throwable t) {
+                        generatorFailure.set(t);
+                    }
+                }, "chaos-generator");
+                generator.start();
+                long start = System.nanoTime();
+                long end = start + TimeUnit.SECONDS.toNanos(seconds);
+                while (kills < targetKills || System.nanoTime() < end) {
+                    long remainingMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()));
+                    long slot = remainingMs / Math.max(1, targetKills - kills);
+                    Thread.sleep(200 + (long) (random.nextDouble() * slot));
+                    kill();
+                    kills++;
+                    spawn();
+                }
+                long killed = System.nanoTime();
+                sim.stop();
+                generator.join();
+                assertThat(generatorFailure.get()).isNull();
+                sim.finish(Duration.ofMinutes(2));
+                stats = sim.stats();
+                long finished = System.nanoTime();
+                report = awaitMatch(sim);
+                System.out.printf("ChaosIT %s %s: kills took %d ms, finish %d ms, verify %d ms%n", kind, mode,
+                        TimeUnit.NANOSECONDS.toMillis(killed - start), TimeUnit.NANOSECONDS.toMillis(finished - killed),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - finished));
+            } finally {
+                reading.set(false);
+                reader.join(10_000);
+            }
+            long missing = report.tables().stream().mapToLong(TargetVerifier.TableReport::missing).sum();
+            long extra = report.tables().stream().mapToLong(TargetVerifier.TableReport::extra).sum();
+            long wrong = report.tables().stream().mapToLong(TargetVerifier.TableReport::wrong).sum();
+            System.out.printf("ChaosIT %s %s: %d kills, %d changefeed restarts, %d transactions, %d mutations,"
+                    + " %d re-queued, %d retries, %d reads, %s torn, %d missing / %d extra / %d wrong%n", kind, mode,
+                    kills, stats.restarts(), stats.transactions(), stats.messages(), stats.reemitted(), stats.retries(),
+                    reads.get(), mode == Mode.CONSISTENT ? Long.toString(torn.get()) : "n/a", missing, extra, wrong);
+            assertThat(report.matches()).as(report.toString()).isTrue();
+            assertThat(kills).isGreaterThanOrEqualTo(targetKills);
+            assertThat(stats.transactions()).isGreaterThan(100);
+            assertThat(reads.get()).isPositive();
+            if (mode == Mode.CONSISTENT) {
+                assertThat(torn.get()).as("torn reads: " + firstTorn.get()).isZero();
+            }
+        } finally {
+            reading.set(false);
+            if (child != null) {
+                child.destroyForcibly().waitFor();
+            }
+            db.close();
+        }
+    }
+
+    /** Reads count and sum until told to stop; in consistent mode anything but (0, 0) or (N, total) is torn. */
+    private void read(TransferWorkload workload, AtomicBoolean reading, AtomicLong reads, AtomicLong torn,
+            AtomicReference<String> firstTorn) {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            while (reading.get()) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*), coalesce(sum(balance), 0) FROM "
+                        + db.name() + "." + TransferWorkload.TABLE)) {
+                    rs.next();
+                    long n = rs.getLong(1);
+                    long total = rs.getLong(2);
+                    reads.incrementAndGet();
+                    if (!(n == 0 && total == 0) && !(n == ACCOUNTS && total == workload.total())) {
+                        torn.incrementAndGet();
+                        firstTorn.compareAndSet(null, "rows=" + n + " total=" + total);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            firstTorn.compareAndSet(null, e.toString());
+            torn.incrementAndGet();
+        }
+    }
+
+    private TargetVerifier.Report awaitMatch(ChangefeedSimulator sim) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        TargetVerifier.Report report = TargetVerifier.verify(db.dataSource(), db.name(), sim.model());
+        while (!report.matches() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            report = TargetVerifier.verify(db.dataSource(), db.name(), sim.model());
+        }
+        return report;
+    }
+
+    private void spawn() throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                CrashChild.class.getName(), kind == TargetDb.Kind.POSTGRESQL ? TestDatabases.postgresUrl()
+                        : TestDatabases.mysqlUrl() + "&rewriteBatchedStatements=true&sessionVariables=time_zone='%2B00:00'",
+                db.stagingSchema(), Integer.toString(port), mode.name(), "50");
+        pb.redirectErrorStream(true);
+        child = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder log = new StringBuilder();
+        boolean ready = false;
+        String line;
+        while ((line = out.readLine()) != null) {
+            log.append(line).append('\n');
+            if (line.equals("READY")) {
+                ready = true;
+                break;
+            }
+        }
+        assertThat(ready).as("child did not start:\n" + log).isTrue();
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // discard
+                }
+            } catch (IOException e) {
+                // child died
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    private void kill() throws InterruptedException {
+        child.destroyForcibly(); // SIGKILL on Unix: no shutdown hooks, no graceful close
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        child = null;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
