@@ -107,7 +107,7 @@ class LoggingIT {
                     + " source lag [0-9.]+s, backlog [0-9,]+");
             assertThat(log).containsPattern("DEBUG .*failback - configuration: name=failback, mode=consistent,"
                     + " target=HikariDataSource\\[url=jdbc:postgresql://127.0.0.1:5432/[^ ]*, user=postgres,"
-                    + " maxPoolSize=32\\].*flushSize=1000.*retireOffset=PT0S, progressInterval=PT0.5S.*"
+                    + " maxPoolSize=32\\].*flushSize=1000.*retireOffset=PT0S, deadLetter=false, progressInterval=PT0.5S.*"
                     + "authentication=BearerTokenAuthenticator\\[1 token\\]");
             assertThat(count(log, "failback - configuration: ")).isEqualTo(1);
             assertThat(log).contains("DEBUG").contains("failback - staged 2 for ").contains("httpRequest POST " + db.path()
