@@ -129,8 +129,13 @@ final class SelfReferenceOrder {
                 switch (t) {
                     case VALUE_STRING -> out.put(name, "s" + p.getText());
                     case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                        BigDecimal d = p.getDecimalValue();
-                        out.put(name, "n" + (d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString()));
+                        String text = p.getText();
+                        try {
+                            BigDecimal d = new BigDecimal(text);
+                            out.put(name, "n" + (d.signum() == 0 ? "0" : d.stripTrailingZeros().toString()));
+                        } catch (NumberFormatException e) {
+                            out.put(name, "n" + text);
+                        }
                     }
                     case VALUE_TRUE, VALUE_FALSE -> out.put(name, "b" + p.getText());
                     default -> p.skipChildren();

@@ -253,7 +253,13 @@ final class WebhookService implements WebhookHandler {
             TableInfo table = table(group, schema, m);
             checkColumns(group, table, m);
             if (m.after() != null) {
-                String problem = pipeline.dialect().checkRow(table, m.after());
+                String problem;
+                try {
+                    problem = pipeline.dialect().checkRow(table, m.after());
+                } catch (RuntimeException e) {
+                    // a value the checker cannot even read (e.g. a number beyond any exponent range) is bad input
+                    problem = "a value cannot be read: " + e.getMessage();
+                }
                 if (problem != null) {
                     throw new Rejected(400, "payload[" + m.index() + "]: table " + table.name() + ": " + problem);
                 }

@@ -187,7 +187,11 @@ final class RowChecker {
     private static String integer(MyType type, String s) {
         BigInteger v;
         try {
-            v = new BigDecimal(s).toBigIntegerExact();
+            BigDecimal d = new BigDecimal(s);
+            if (Math.abs((long) d.scale()) > 100) { // 1E+999999999 would take forever to expand
+                return "value " + s + " is out of range for " + type.name() + (type.unsigned() ? " unsigned" : "");
+            }
+            v = d.toBigIntegerExact();
         } catch (ArithmeticException | NumberFormatException e) {
             return "expected an integer, got " + s;
         }
@@ -199,7 +203,15 @@ final class RowChecker {
     }
 
     private static String decimal(MyType type, String s) {
-        BigDecimal v = new BigDecimal(s);
+        BigDecimal v;
+        try {
+            v = new BigDecimal(s);
+        } catch (NumberFormatException e) {
+            return "value " + s + " is not a representable number";
+        }
+        if (Math.abs((long) v.scale()) > 10_000) { // rounding 1E-999999999 would take forever
+            return "value " + s + " does not fit " + type.name();
+        }
         if (type.unsigned() && v.signum() < 0) {
             return "value " + s + " is negative, but the column is unsigned";
         }

@@ -95,7 +95,11 @@ final class OracleRowChecker {
             return type.precision() == 0 || type.precision() > type.scale() ? null : "a boolean does not fit";
         }
         if (v.kind() == Json.Kind.NUMBER) {
-            d = new BigDecimal(v.text());
+            try {
+                d = new BigDecimal(v.text());
+            } catch (NumberFormatException e) {
+                return "value " + v.text() + " overflows NUMBER";
+            }
         } else if (v.kind() == Json.Kind.STRING) {
             if (isNonFinite(v.text())) {
                 return v.text() + " cannot be stored in NUMBER (no NaN or infinities; use BINARY_DOUBLE)";

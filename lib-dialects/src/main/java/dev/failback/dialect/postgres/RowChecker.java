@@ -145,7 +145,16 @@ final class RowChecker {
             return "expected a number, got " + describe(t, p);
         }
         if (precision > 0) {
-            BigDecimal v = new BigDecimal(p.getText()).setScale(scale, java.math.RoundingMode.HALF_UP);
+            BigDecimal parsed;
+            try {
+                parsed = new BigDecimal(p.getText());
+            } catch (NumberFormatException e) {
+                return "value " + p.getText() + " is not a representable number";
+            }
+            if (Math.abs((long) parsed.scale()) > 10_000) { // rounding 1E-999999999 would take forever
+                return "value " + p.getText() + " does not fit numeric(" + precision + "," + scale + ")";
+            }
+            BigDecimal v = parsed.setScale(scale, java.math.RoundingMode.HALF_UP);
             int integerDigits = v.signum() == 0 ? 0 : v.precision() - v.scale();
             if (integerDigits > precision - scale) {
                 return "value " + p.getText() + " does not fit numeric(" + precision + "," + scale + ")";

@@ -49,4 +49,13 @@ class RowCheckerTest {
         assertThat(check("{\"id\": 1, \"born\": 20250930}")).contains("\"born\"", "expected a string");
         assertThat(check("{\"id\": 1, \"tags\": \"a,b\"}")).contains("\"tags\"", "JSON array");
     }
+
+    @Test
+    void numbersBeyondAnyExponentRangeAreRefusedQuickly() {
+        long start = System.nanoTime();
+        assertThat(check("{\"id\": 1, \"amount\": 1E+999999999}")).contains("\"amount\"", "does not fit");
+        assertThat(check("{\"id\": 1, \"amount\": 1E-999999999}")).contains("\"amount\"", "does not fit");
+        assertThat(check("{\"id\": 1, \"amount\": 1E+9999999999}")).contains("\"amount\"");
+        assertThat(System.nanoTime() - start).as("no expansion of huge exponents").isLessThan(2_000_000_000L);
+    }
 }
