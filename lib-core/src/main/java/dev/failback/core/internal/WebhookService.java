@@ -78,8 +78,6 @@ final class WebhookService implements WebhookHandler {
                     : dispatch(request);
         } catch (WebhookException e) {
             response = new WebhookResponse(e.status(), e.getMessage());
-        } catch (Rejected e) {
-            response = new WebhookResponse(e.status(), e.getMessage());
         } catch (UnknownTargetException e) {
             response = new WebhookResponse(404, e.getMessage());
         } catch (StagingException e) {
@@ -171,7 +169,7 @@ final class WebhookService implements WebhookHandler {
         }
         int expected = pipeline.dialect().schemaPathSegments();
         if (segments.size() != expected) {
-            throw new Rejected(404, "unknown path " + request.path() + ": a " + pipeline.dialect().name()
+            throw WebhookException.notFound("unknown path " + request.path() + ": a " + pipeline.dialect().name()
                     + " target expects " + (expected == 2 ? "/database/schema" : "/SCHEMA")
                     + " (the target schema), as in webhook-https://host:port" + (expected == 2 ? "/database/schema" : "/SCHEMA"));
         }
@@ -180,7 +178,7 @@ final class WebhookService implements WebhookHandler {
             Authenticator.Decision decision = authenticator.authenticate(request, segments);
             if (!decision.allowed()) {
                 pipeline.counters().unauthorized.increment();
-                throw new Rejected(401, decision.reason() == null ? "missing or invalid access token" : decision.reason());
+                throw WebhookException.unauthorized(decision.reason() == null ? "missing or invalid access token" : decision.reason());
             }
         }
         byte[] body;
@@ -188,7 +186,7 @@ final class WebhookService implements WebhookHandler {
             body = BodyReader.read(request.body(), request.contentLength(), request.header("Content-Encoding"),
                     pipeline.config().maxBodyBytes());
         } catch (IOException e) {
-            throw new Rejected(400, "could not read the request body: " + e.getMessage());
+            throw WebhookException.badRequest("could not read the request body: " + e.getMessage());
         }
         DecodedBody decoded = decoder.decode(body);
         Group group = pipeline.group(segments);
@@ -261,7 +259,7 @@ final class WebhookService implements WebhookHandler {
                     problem = "a value cannot be read: " + e.getMessage();
                 }
                 if (problem != null) {
-                    throw new Rejected(400, "payload[" + m.index() + "]: table " + table.name() + ": " + problem);
+                    throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": " + problem);
                 }
             }
             if (!m.updated().isAfter(applied)) {
@@ -304,7 +302,7 @@ final class WebhookService implements WebhookHandler {
                 if (e.getSQLState() != null && e.getSQLState().startsWith("54")) {
                     // program_limit_exceeded (a key too large for the staging index, ...): the same
                     // request fails the same way every time, so a retry (503) would never end
-                    throw new Rejected(400, "cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
+                    throw WebhookException.badRequest("cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
                             + e.getSQLState() + "); nothing was staged, retrying cannot succeed");
                 }
                 throw new StagingException("staging unavailable: " + e.getMessage() + " (SQLState "
@@ -406,19 +404,19 @@ final class WebhookService implements WebhookHandler {
         }
         String where = "payload[" + m.index() + "]";
         if (t == null) {
-            throw new Rejected(404, where + ": unknown table \"" + topic + "\": target schema "
+            throw WebhookException.notFound(where + ": unknown table \"" + topic + "\": target schema "
                     + group.name + " has no such table");
         }
         if (!filter.allows(t.name())) {
-            throw new Rejected(404, where + ": table " + t.name() + " is not served by this pipeline"
+            throw WebhookException.notFound(where + ": table " + t.name() + " is not served by this pipeline"
                     + " (tables: " + filter + ")");
         }
         if (t.primaryKey().isEmpty()) {
-            throw new Rejected(400, where + ": table " + t.name() + " has no primary key in the target;"
+            throw WebhookException.badRequest(where + ": table " + t.name() + " has no primary key in the target;"
                     + " Failback needs one to apply changes");
         }
         if (m.keyArity() != t.primaryKey().size()) {
-            throw new Rejected(400, where + ": \"key\" has " + m.keyArity() + " values but the primary key of "
+            throw WebhookException.badRequest(where + ": \"key\" has " + m.keyArity() + " values but the primary key of "
                     + t.name() + " has " + t.primaryKey().size() + " columns " + t.primaryKey());
         }
         return t;
@@ -440,7 +438,7 @@ final class WebhookService implements WebhookHandler {
             if (table.column(column) == null) {
                 TableInfo fresh = group.schema.refreshOnMiss().table(table.name());
                 if (fresh == null || fresh.column(column) == null) {
-                    throw new Rejected(400, "payload[" + m.index() + "]: table " + table.name()
+                    throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name()
                             + " has no column \"" + column + "\" (the changefeed sends a column the target lacks;"
                             + " add it to the target or drop it from the source)");
                 }

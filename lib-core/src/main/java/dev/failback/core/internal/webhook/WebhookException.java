@@ -48,6 +48,26 @@ public final class WebhookException extends FailbackException {
     }
 
     /**
+     * Creates a 401 (missing or invalid credentials).
+     *
+     * @param message why, revealing no secret
+     * @return the exception
+     */
+    public static WebhookException unauthorized(String message) {
+        return new WebhookException(401, message, null);
+    }
+
+    /**
+     * Creates a 404 (unknown path, database, schema or table, naming it).
+     *
+     * @param message what is unknown
+     * @return the exception
+     */
+    public static WebhookException notFound(String message) {
+        return new WebhookException(404, message, null);
+    }
+
+    /**
      * Creates a 413 for a body over the size limit.
      *
      * @param message which limit was exceeded, one line, never null
