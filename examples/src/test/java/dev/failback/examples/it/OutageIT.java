@@ -25,9 +25,17 @@ import org.junit.jupiter.api.Test;
  * 4xx), the changefeed retries them, and nothing is lost once staging is back. Target down: batches
  * keep being staged, windows fail and are retried (the status shows the error meanwhile), and
  * everything applies once the target is back. No operator action in either case.
+ *
+ * <p>The target outage lasts {@code failback.outage.seconds} (default 30), the staging outage
+ * {@code failback.outage.staging.seconds} (default 10), while the simulator keeps sending
+ * 300 transactions a second. Besides the first window applied after the restore, the test measures
+ * how long the target lag takes to come back to what it was before the cut (at most twice the
+ * pre-outage maximum, and at least one second) and fails if it does not within two minutes.
  */
 class OutageIT {
-    private static final Duration OUTAGE = Duration.ofSeconds(4);
+    private static final Duration TARGET_OUTAGE = Duration.ofSeconds(Long.getLong("failback.outage.seconds", 30));
+    private static final Duration STAGING_OUTAGE =
+            Duration.ofSeconds(Long.getLong("failback.outage.staging.seconds", 10));
 
     @Test
     void stagingOutageIsAnswered503AndLosesNothing() throws Exception {
@@ -39,16 +47,18 @@ class OutageIT {
             try (Failback failback = Failback.builder().disableAuthentication().name("outage-staging")
                     .target(db.dataSource()).staging(staging).stagingSchema(db.name() + "_staging")
                     .createStagingSchema(true).flushSize(100).sink(sink).start()) {
-                Outcome o = runWithOutage(failback, sink, db, workload, proxy);
+                Outcome o = runWithOutage(failback, sink, db, workload, proxy, STAGING_OUTAGE);
                 assertThat(o.during.counters().unavailable()).as("503s while staging was down")
                         .isGreaterThan(o.before.counters().unavailable());
                 assertThat(o.end.counters().rejected()).as("requests answered 4xx or 500").isZero();
                 assertThat(o.end.lastError()).isNull();
                 System.out.printf("OutageIT staging: %d requests answered 503 during a %d s outage (%d after),"
-                        + " %d simulator retries; applying again %d ms after restore; %d transactions, %d rows%n",
-                        o.during.counters().unavailable() - o.before.counters().unavailable(), OUTAGE.toSeconds(),
+                        + " %d simulator retries; applying again %d ms after restore; target lag %d ms before the"
+                        + " cut, %d ms at restore, back to normal %d ms after restore; %d transactions, %d rows%n",
+                        o.during.counters().unavailable() - o.before.counters().unavailable(), STAGING_OUTAGE.toSeconds(),
                         o.end.counters().unavailable() - o.during.counters().unavailable(), o.simulator.retries(),
-                        o.recoveryMillis, o.simulator.transactions(), o.simulator.messages());
+                        o.recoveryMillis, o.normalLagMillis, o.lagAtRestoreMillis, o.lagRecoveryMillis,
+                        o.simulator.transactions(), o.simulator.messages());
             }
         }
     }
@@ -64,7 +74,7 @@ class OutageIT {
                     .target(target).staging(db.dataSource()).stagingSchema(db.name() + "_staging")
                     .createStagingSchema(true).flushSize(50).applyTimeout(Duration.ofSeconds(5)).sink(sink)
                     .start()) {
-                Outcome o = runWithOutage(failback, sink, db, workload, proxy);
+                Outcome o = runWithOutage(failback, sink, db, workload, proxy, TARGET_OUTAGE);
                 assertThat(o.during.lastError()).as("windows fail while the target is down").isNotNull();
                 assertThat(o.during.counters().windows()).as("no window commits while the target is down")
                         .isLessThanOrEqualTo(o.cutStart.counters().windows() + 1);
@@ -72,20 +82,22 @@ class OutageIT {
                 assertThat(o.end.counters().rejected()).as("requests answered 4xx or 500").isZero();
                 assertThat(o.end.lastError()).isNull();
                 System.out.printf("OutageIT target: %d requests answered 503, %d in-place retries, backlog %d at"
-                        + " the end of a %d s outage; applying again %d ms after restore; %d transactions%n",
+                        + " the end of a %d s outage; applying again %d ms after restore; target lag %d ms before the"
+                        + " cut, %d ms at restore, back to normal %d ms after restore; %d transactions, %d rows%n",
                         o.end.counters().unavailable(), o.end.counters().retries(), o.during.stagedBacklog(),
-                        OUTAGE.toSeconds(), o.recoveryMillis, o.simulator.transactions());
+                        TARGET_OUTAGE.toSeconds(), o.recoveryMillis, o.normalLagMillis, o.lagAtRestoreMillis,
+                        o.lagRecoveryMillis, o.simulator.transactions(), o.simulator.messages());
             }
         }
     }
 
     /** Status snapshots around one outage. */
     private record Outcome(Status before, Status cutStart, Status during, Status end, long recoveryMillis,
-            ChangefeedSimulator.Stats simulator) {
+            long normalLagMillis, long lagAtRestoreMillis, long lagRecoveryMillis, ChangefeedSimulator.Stats simulator) {
     }
 
     private static Outcome runWithOutage(Failback failback, JettySink sink, PgSchema db, Workload workload,
-            TcpProxy proxy) throws Exception {
+            TcpProxy proxy, Duration outage) throws Exception {
         try (ChangefeedSimulator sim = ChangefeedSimulator.builder()
                 .url("http://127.0.0.1:" + sink.port() + db.path())
                 .nodes(4).maxBatch(10).seed(11).resolvedInterval(Duration.ofMillis(100))
@@ -93,17 +105,22 @@ class OutageIT {
             AtomicReference<Throwable> generatorFailure = new AtomicReference<>();
             Thread generator = new Thread(() -> {
                 try {
-                    sim.runFor(Duration.ofSeconds(14));
+                    sim.runFor(outage.plusSeconds(14));
                 } catch (Throwable t) {
                     generatorFailure.set(t);
                 }
             }, "outage-generator");
             generator.start();
             awaitWindows(failback, 3, Duration.ofSeconds(20));
+            long normalLag = 0;
+            for (int i = 0; i < 40; i++) { // two seconds of the lag under load before the cut
+                normalLag = Math.max(normalLag, failback.status().targetLag().toMillis());
+                Thread.sleep(50);
+            }
             Status before = failback.status();
             proxy.cut();
             Status cutStart = failback.status();
-            Thread.sleep(OUTAGE.toMillis());
+            Thread.sleep(outage.toMillis());
             Status during = failback.status();
             Hlc appliedAtRestore = during.lastResolvedApplied();
             proxy.restore();
@@ -118,13 +135,26 @@ class OutageIT {
                 Thread.sleep(20);
             }
             assertThat(recoveryMillis).as("applying resumed after the restore").isNotNegative();
+            long lagAtRestore = during.targetLag().toMillis();
+            long normal = Math.max(1_000, 2 * normalLag);
+            long lagRecoveryMillis = -1;
+            while (System.nanoTime() - restored < Duration.ofMinutes(2).toNanos()) {
+                if (failback.status().targetLag().toMillis() <= normal) {
+                    lagRecoveryMillis = (System.nanoTime() - restored) / 1_000_000;
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertThat(lagRecoveryMillis).as("target lag back under %d ms after the restore", normal).isNotNegative();
+            assertThat(lagAtRestore).as("the lag grew during the outage").isGreaterThan(normal);
             generator.join();
             assertThat(generatorFailure.get()).isNull();
             Hlc last = sim.finish(Duration.ofSeconds(60));
             assertThat(failback.awaitApplied(last, Duration.ofSeconds(60))).as("applied up to " + last).isTrue();
             TargetVerifier.Report report = TargetVerifier.verify(db.dataSource(), db.name(), sim.model());
             assertThat(report.matches()).as(report.toString()).isTrue();
-            return new Outcome(before, cutStart, during, failback.status(), recoveryMillis, sim.stats());
+            return new Outcome(before, cutStart, during, failback.status(), recoveryMillis, normalLag, lagAtRestore,
+                    lagRecoveryMillis, sim.stats());
         }
     }
 
