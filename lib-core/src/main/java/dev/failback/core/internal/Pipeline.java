@@ -253,11 +253,21 @@ public final class Pipeline implements Failback {
         return applier;
     }
 
-    void windowApplied(String group, Hlc upTo, int upserts, int deletes, int mutations, long nanos) {
+    /**
+     * Counts a committed window. Called before its checkpoint becomes visible, so that whoever sees the
+     * window applied ({@code awaitApplied}, {@code status()}) also sees it counted.
+     */
+    void countWindow(int upserts, int deletes, int mutations) {
         counters.upserts.add(upserts);
         counters.deletes.add(deletes);
         if (mutations > 0) {
             counters.windows.increment();
+        }
+    }
+
+    /** Wakes {@code awaitApplied} and tells the listeners, after {@link #countWindow} and the checkpoint. */
+    void windowApplied(String group, Hlc upTo, int upserts, int deletes, int mutations, long nanos) {
+        if (mutations > 0) {
             LOG.debug("{} - applied {} mutations to {} up to {} ({} upserts, {} deletes) in {} ms", config.name(),
                     mutations, group, upTo, upserts, deletes, nanos / 1_000_000);
         }

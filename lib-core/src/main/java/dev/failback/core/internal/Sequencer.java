@@ -247,6 +247,7 @@ final class Sequencer implements Runnable {
         if (m != null) {
             m.checkpointSuccess.record(System.nanoTime() - applied, TimeUnit.NANOSECONDS);
         }
+        pipeline.countWindow(r.upserts(), r.deletes(), window.size());
         group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
         group.applied(upTo);
         long offset = pipeline.config().retireOffset().toNanos();

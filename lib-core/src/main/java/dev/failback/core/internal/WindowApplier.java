@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +41,10 @@ final class WindowApplier {
 
     /** Attempts of one window before a transient failure is reported. */
     static final int MAX_ATTEMPTS = 8;
-    private static final long FIRST_BACKOFF_MILLIS = 20;
-    private static final long MAX_BACKOFF_MILLIS = 2_000;
+    /** The pause before the first in-place retry, without jitter. */
+    static final long FIRST_BACKOFF_MILLIS = 20;
+    /** The longest pause between in-place retries, without jitter. */
+    static final long MAX_BACKOFF_MILLIS = 2_000;
 
     private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
     private final DataSource target;
@@ -119,7 +122,6 @@ final class WindowApplier {
             return new Result(0, 0);
         }
         Map<RowKey, Mutation> folded = fold(window);
-        long backoff = FIRST_BACKOFF_MILLIS;
         for (int attempt = 1;; attempt++) {
             try {
                 return applyOnce(schema, window, folded);
@@ -128,22 +130,49 @@ final class WindowApplier {
                         || dialect.classify(sql) != ErrorKind.TRANSIENT) {
                     throw e;
                 }
+                long pause = withJitter(backoffMillis(attempt), ThreadLocalRandom.current().nextDouble());
                 LOG.debug("transient failure (attempt {} of {}), retrying in {} ms: {}", attempt, MAX_ATTEMPTS,
-                        backoff, e.getMessage());
+                        pause, e.getMessage());
                 retries.increment();
                 metrics.retry();
                 if (onRetry != null) {
                     onRetry.accept(e);
                 }
                 try {
-                    Thread.sleep(backoff + (long) (Math.random() * backoff / 2));
+                    Thread.sleep(pause);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw e;
                 }
-                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
             }
         }
+    }
+
+    /**
+     * The pause before retrying after a failed attempt, without jitter: {@link #FIRST_BACKOFF_MILLIS}
+     * after the first, doubling after each further one, never more than {@link #MAX_BACKOFF_MILLIS}.
+     *
+     * @param failedAttempt the attempt that failed, from 1
+     * @return the pause in milliseconds
+     */
+    static long backoffMillis(int failedAttempt) {
+        if (failedAttempt < 1) {
+            throw new IllegalArgumentException("failedAttempt must be at least 1, but was " + failedAttempt);
+        }
+        int doublings = failedAttempt - 1;
+        // Shifting 20 by 57 or more overflows; the cap is reached long before.
+        return doublings >= 32 ? MAX_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << doublings);
+    }
+
+    /**
+     * Spreads a pause so that pipelines that failed together do not retry together: up to half again.
+     *
+     * @param backoff the pause without jitter, in milliseconds
+     * @param random  a number in [0, 1)
+     * @return a pause in [backoff, 1.5 backoff)
+     */
+    static long withJitter(long backoff, double random) {
+        return backoff + (long) (random * backoff / 2);
     }
 
     /**
