@@ -179,6 +179,7 @@ public interface Failback extends AutoCloseable {
         Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
         Duration retireOffset = DEFAULT_RETIRE_OFFSET;
         boolean deadLetter;
+        boolean ignoreUnknownColumns;
         final List<FailbackListener> listeners = new ArrayList<>();
         ThreadFactory threadFactory;
         Object meterRegistry;
@@ -408,13 +409,36 @@ public interface Failback extends AutoCloseable {
 
         /**
          * How often the target schema is re-read (MOLT {@code --schemaRefresh}); it is also re-read
-         * when a batch names an unknown table or column.
+         * (at most a few times a second) when a batch names an unknown table or column and when an
+         * apply fails, so tables and columns created in the target while running are found at once.
          *
          * @param period a positive duration
          * @return this builder
          */
         public Builder schemaRefresh(Duration period) {
             this.schemaRefresh = positive("schemaRefresh", period);
+            return this;
+        }
+
+        /**
+         * What to do with a column the changefeed sends that the target table lacks (not even after
+         * re-reading the target schema). Default off.
+         *
+         * <p>Off: the batch is refused with a 400 naming the table and column, nothing staged, and
+         * the changefeed retries it until the column exists in the target; mutations already staged
+         * that carry a column dropped from the target since stop their group with a
+         * {@code schema drift} error naming both, retried with backoff until the column is back.
+         * Add columns to the target before the source, and drop them from the target after.
+         *
+         * <p>On: such values are dropped, when received and when applied, and the rest of the row
+         * is applied; each table and column is logged once at WARN. For a target that is meant to
+         * have fewer columns than the source, or to drop a column from the target first.
+         *
+         * @param ignoreUnknownColumns whether to drop values for columns the target lacks instead of refusing them
+         * @return this builder
+         */
+        public Builder ignoreUnknownColumns(boolean ignoreUnknownColumns) {
+            this.ignoreUnknownColumns = ignoreUnknownColumns;
             return this;
         }
 

@@ -39,6 +39,7 @@ public final class FailbackConfig {
     private final Duration progressInterval;
     private final Duration retireOffset;
     private final boolean deadLetter;
+    private final boolean ignoreUnknownColumns;
     private final List<FailbackListener> listeners;
     private final ThreadFactory threadFactory;
     private final Object meterRegistry;
@@ -68,6 +69,7 @@ public final class FailbackConfig {
         this.progressInterval = b.progressInterval;
         this.retireOffset = b.retireOffset;
         this.deadLetter = b.deadLetter;
+        this.ignoreUnknownColumns = b.ignoreUnknownColumns;
         this.listeners = List.copyOf(b.listeners);
         this.threadFactory = b.threadFactory;
         this.meterRegistry = b.meterRegistry;
@@ -187,6 +189,14 @@ public final class FailbackConfig {
     /** @return whether poison rows are dead-lettered (true) or stop the group until fixed (false) */
     public boolean deadLetter() {
         return deadLetter;
+    }
+
+    /**
+     * @return whether values for columns the target lacks are dropped (true) or refused (false); see
+     *         {@link Failback.Builder#ignoreUnknownColumns(boolean)}
+     */
+    public boolean ignoreUnknownColumns() {
+        return ignoreUnknownColumns;
     }
 
     /** @return the listeners */

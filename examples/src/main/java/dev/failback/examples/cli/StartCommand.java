@@ -141,6 +141,11 @@ final class StartCommand implements Callable<Integer> {
             + " to the dead_letters staging table and apply without them, instead of stopping until fixed.")
     boolean deadLetter;
 
+    @Option(names = "--ignoreUnknownColumns", description = {"Drop values for columns the target table lacks (even after",
+            "re-reading its schema) and apply the rest of the row, instead of refusing the batch with a 400",
+            "and stopping on staged rows that carry a column dropped from the target."})
+    boolean ignoreUnknownColumns;
+
     @Option(names = "--progressInterval", paramLabel = "DURATION", defaultValue = "30s", converter = GoDuration.class,
             description = "How often to log a progress line (rows/s applied, lags, backlog) while replicating.")
     Duration progressInterval;
@@ -217,6 +222,7 @@ final class StartCommand implements Callable<Integer> {
                     .shutdownTimeout(gracePeriod)
                     .retireOffset(retireOffset)
                     .deadLetter(deadLetter)
+                    .ignoreUnknownColumns(ignoreUnknownColumns)
                     .progressInterval(progressInterval)
                     .maxBodyBytes(maxBodyBytes)
                     .maxNestingDepth(maxNestingDepth)

@@ -57,6 +57,7 @@ class StartDropInFlagsTest {
         assertThat(start.retireOffset).isEqualTo(Duration.ofHours(24));
         assertThat(start.progressInterval).isEqualTo(Duration.ofSeconds(30));
         assertThat(start.logFormat).isEqualTo("text");
+        assertThat(start.ignoreUnknownColumns).isFalse();
         assertThat(MoltFlags.check(cl)).isEmpty();
     }
 
@@ -100,7 +101,8 @@ class StartDropInFlagsTest {
                 "--bindAddr", "--metricsAddr", "--tlsCertificate", "--tlsPrivateKey", "--tlsSelfSigned",
                 "--disableAuthentication", "--immediate", "--flushSize", "--flushPeriod", "--parallelism",
                 "--targetMaxPoolSize", "--stagingMaxPoolSize", "--applyTimeout", "--schemaRefresh", "--retireOffset",
-                "--scanSize", "--gracePeriod", "--logFormat", "--logDestination", "--progressInterval", "--verbose")) {
+                "--scanSize", "--gracePeriod", "--logFormat", "--logDestination", "--progressInterval", "--verbose",
+                "--ignoreUnknownColumns")) {
             assertThat(help).as(flag).contains(flag);
         }
         for (String flag : MoltFlags.IGNORED.keySet()) {

@@ -10,11 +10,12 @@ import javax.sql.DataSource;
 
 /**
  * A real data source whose {@link #getConnection()} can be made slow, to hold requests in flight.
- * Counts the callers waiting in it. Thread-safe.
+ * Counts the callers waiting in it and the connections handed out. Thread-safe.
  */
 final class SlowDataSource implements DataSource {
     private final DataSource delegate;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong connections = new java.util.concurrent.atomic.AtomicLong();
     private volatile long delayMillis;
 
     SlowDataSource(DataSource delegate) {
@@ -31,8 +32,14 @@ final class SlowDataSource implements DataSource {
         return waiting.get();
     }
 
+    /** Connections handed out so far. */
+    long connections() {
+        return connections.get();
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
+        connections.incrementAndGet();
         pause();
         return delegate.getConnection();
     }

@@ -44,6 +44,7 @@ final class ConfigDump {
                 + ", scanSize=" + c.scanSize()
                 + ", applyTimeout=" + c.applyTimeout()
                 + ", schemaRefresh=" + c.schemaRefresh()
+                + ", ignoreUnknownColumns=" + c.ignoreUnknownColumns()
                 + ", retireOffset=" + c.retireOffset()
                 + ", deadLetter=" + c.deadLetter()
                 + ", progressInterval=" + c.progressInterval()

@@ -253,6 +253,46 @@ public final class Pipeline implements Failback {
         return applier;
     }
 
+    /** "group table.column" of the unknown columns already logged, so each is logged once. */
+    private final java.util.Set<String> ignoredLogged = ConcurrentHashMap.newKeySet();
+
+    /** Logs once per table and column that values for columns the target lacks are dropped ({@code ignoreUnknownColumns}). */
+    void ignoredColumns(String group, dev.failback.TableName table, java.util.Collection<String> columns) {
+        for (String c : columns) {
+            if (ignoredLogged.add(group + " " + table + "." + c)) {
+                LOG.warn("{} - table {} has no column \"{}\" in the target; its values are dropped (ignoreUnknownColumns)",
+                        config.name(), table, c);
+            }
+        }
+    }
+
+    /**
+     * Called after an apply failed with anything but a transient error: re-reads the target schema
+     * (rate-limited) and compares the window with it, so that a table or column dropped from the
+     * target since the mutations were received is reported as such instead of as the SQL error it
+     * causes.
+     *
+     * @param group   the group
+     * @param window  the window that failed
+     * @param failure the failure
+     * @return null when the window fits the schema (the failure is something else); else the window
+     *         without the unknown columns ({@code ignoreUnknownColumns}), to apply again
+     * @throws ApplyException (not retryable) naming the table and column, when the drift is not ignored
+     * @throws SQLException   when the schema cannot be read
+     */
+    List<dev.failback.Mutation> schemaDrift(Group group, List<dev.failback.Mutation> window, RuntimeException failure)
+            throws SQLException {
+        SchemaDrift drift = SchemaDrift.find(group.schema.refreshOnMiss(), window);
+        if (drift.isEmpty()) {
+            return null;
+        }
+        if (drift.missingTable() != null || !config.ignoreUnknownColumns()) {
+            throw new dev.failback.ApplyException(drift.describe(), failure, false);
+        }
+        drift.unknown().forEach((table, columns) -> ignoredColumns(group.name, table, columns));
+        return drift.strip(window);
+    }
+
     /**
      * Counts a committed window. Called before its checkpoint becomes visible, so that whoever sees the
      * window applied ({@code awaitApplied}, {@code status()}) also sees it counted.

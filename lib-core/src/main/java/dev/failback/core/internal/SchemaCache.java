@@ -5,22 +5,31 @@ import dev.failback.spi.TargetSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
  * The target schema of one group, read through the dialect, kept for {@code schemaRefresh}, and
- * re-read on a miss (a batch naming an unknown table or column) at most a few times a second.
- * Thread-safe.
+ * re-read on a miss (a batch naming a table or column the snapshot lacks, or an apply failing).
+ *
+ * <p>A re-read on a miss always reflects the target as it was after the miss was noticed, so a table
+ * or column created a moment earlier is found; it is bounded: at most one read per
+ * {@value #MIN_REFRESH_MILLIS} ms per group, shared by every caller that missed meanwhile, so a
+ * stream of bad rows costs a few schema queries a second, never one per row. Thread-safe.
  */
 final class SchemaCache {
-    private static final long MIN_REFRESH_NANOS = Duration.ofMillis(250).toNanos();
+    /** The least time between two reads of the schema on a miss. */
+    static final long MIN_REFRESH_MILLIS = 250;
+    private static final long MIN_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(MIN_REFRESH_MILLIS);
 
     private final DataSource target;
     private final Dialect dialect;
     private final String schema;
     private final long maxAgeNanos;
     private volatile TargetSchema current;
+    /** When the read that produced {@link #current} began ({@link System#nanoTime()}). */
     private volatile long loadedAt;
+    private volatile long reads;
 
     SchemaCache(DataSource target, Dialect dialect, String schema, Duration maxAge) {
         this.target = target;
@@ -33,27 +42,88 @@ final class SchemaCache {
         return schema;
     }
 
+    /** Returns the snapshot, read again when older than {@code schemaRefresh}. */
     TargetSchema get() throws SQLException {
         TargetSchema s = current;
         if (s == null || System.nanoTime() - loadedAt > maxAgeNanos) {
-            return load();
+            synchronized (this) {
+                s = current;
+                if (s == null || System.nanoTime() - loadedAt > maxAgeNanos) {
+                    s = load();
+                }
+            }
         }
         return s;
     }
 
-    /** Re-reads the schema after a miss, unless it was read very recently. */
+    /**
+     * Re-reads the schema after a miss: returns a snapshot whose read began after this call did,
+     * waiting (at most {@value #MIN_REFRESH_MILLIS} ms) when the previous read was too recent.
+     * Callers that miss while others wait or read share the next read, and reads begin at least
+     * {@value #MIN_REFRESH_MILLIS} ms apart (both checked under the lock; the wait is outside it).
+     *
+     * @return the fresh snapshot; the current one if the thread is interrupted while waiting
+     */
     TargetSchema refreshOnMiss() throws SQLException {
-        if (current != null && System.nanoTime() - loadedAt < MIN_REFRESH_NANOS) {
-            return current;
+        long missedAt = System.nanoTime();
+        for (;;) {
+            long wait;
+            synchronized (this) {
+                TargetSchema s = current;
+                if (s != null && loadedAt - missedAt >= 0) {
+                    return s; // read by another caller after this miss
+                }
+                wait = s == null ? 0 : loadedAt + MIN_REFRESH_NANOS - System.nanoTime();
+                if (wait <= 0) {
+                    return load();
+                }
+            }
+            try {
+                // outside the lock, so that callers that missed meanwhile are not held up by it
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return current;
+            }
         }
-        return load();
     }
 
-    private synchronized TargetSchema load() throws SQLException {
+    /**
+     * Like {@link #refreshOnMiss()} without waiting: re-reads the schema unless a read began less
+     * than {@value #MIN_REFRESH_MILLIS} ms ago, in which case that snapshot is returned. For misses
+     * that are expected to repeat on every request (columns the target lacks on purpose, with
+     * {@code ignoreUnknownColumns}): they cost at most one read per {@value #MIN_REFRESH_MILLIS} ms
+     * and never hold a request up.
+     *
+     * @return a snapshot at most {@value #MIN_REFRESH_MILLIS} ms older than the miss
+     */
+    TargetSchema refreshIfDue() throws SQLException {
+        TargetSchema s = current;
+        if (s != null && System.nanoTime() - loadedAt < MIN_REFRESH_NANOS) {
+            return s;
+        }
+        synchronized (this) {
+            s = current;
+            if (s != null && System.nanoTime() - loadedAt < MIN_REFRESH_NANOS) {
+                return s;
+            }
+            return load();
+        }
+    }
+
+    /** Schema reads so far (for tests). */
+    long reads() {
+        return reads;
+    }
+
+    private TargetSchema load() throws SQLException {
+        assert Thread.holdsLock(this);
+        long start = System.nanoTime();
         try (Connection c = target.getConnection()) {
             TargetSchema s = dialect.readSchema(c, schema);
             current = s;
-            loadedAt = System.nanoTime();
+            loadedAt = start;
+            reads++;
             return s;
         }
     }

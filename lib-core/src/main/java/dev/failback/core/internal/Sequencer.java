@@ -172,17 +172,37 @@ final class Sequencer implements Runnable {
     /**
      * Applies a window; when the target rejects it permanently, finds the poison rows and either reports
      * them (an {@link ApplyException} naming the first, retried by the caller with backoff) or, with dead letters on,
-     * records them in the dead-letter table and applies the window without them.
+     * records them in the dead-letter table and applies the window without them. Before looking for
+     * poison rows, a failed window is compared with the target schema read again, so that a table or
+     * column dropped from the target since the window was staged is named as such
+     * ({@link Pipeline#schemaDrift}).
      */
-    private WindowApplier.Result applyHandlingPoison(TargetSchema schema, List<Mutation> window) throws SQLException {
+    private WindowApplier.Result applyHandlingPoison(List<Mutation> window) throws SQLException {
         WindowApplier applier = pipeline.applier();
+        TargetSchema schema = group.schema.get();
         List<Mutation> rest = window;
+        boolean driftChecked = false;
         for (int round = 0;; round++) {
             try {
                 return applier.apply(schema, rest, e -> group.lastError = "retrying a window: " + e.getMessage());
-            } catch (ApplyException e) {
-                if (!(e.getCause() instanceof SQLException sql)
-                        || applier.dialect().classify(sql) == ErrorKind.TRANSIENT) {
+            } catch (RuntimeException e) {
+                if (e instanceof ApplyException && e.getCause() instanceof SQLException sql
+                        && applier.dialect().classify(sql) == ErrorKind.TRANSIENT) {
+                    throw e;
+                }
+                if (!driftChecked) {
+                    // a table or column dropped from the target since these rows were received?
+                    driftChecked = true;
+                    List<Mutation> fitted = pipeline.schemaDrift(group, rest, e);
+                    TargetSchema fresh = group.schema.get();
+                    if (fitted != null || !fresh.equals(schema)) {
+                        // apply again without the ignored columns, or with the schema as it is now (a table created again)
+                        rest = fitted != null ? fitted : rest;
+                        schema = fresh;
+                        continue;
+                    }
+                }
+                if (!(e instanceof ApplyException) || !(e.getCause() instanceof SQLException)) {
                     throw e;
                 }
                 boolean deadLetter = pipeline.config().deadLetter();
@@ -217,12 +237,11 @@ final class Sequencer implements Runnable {
     }
 
     private void commit(List<Mutation> window, Hlc upTo) throws SQLException {
-        TargetSchema schema = group.schema.get();
         PipelineMetrics.GroupMeters m = group.meters;
         long start = System.nanoTime();
         WindowApplier.Result r;
         try {
-            r = applyHandlingPoison(schema, window);
+            r = applyHandlingPoison(window);
         } catch (SQLException | RuntimeException e) {
             if (m != null) {
                 m.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

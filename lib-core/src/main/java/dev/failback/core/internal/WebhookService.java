@@ -243,17 +243,28 @@ final class WebhookService implements WebhookHandler {
     }
 
     private WebhookResponse rows(Group group, List<RowMessage> messages) throws SQLException {
-        TargetSchema schema = group.schema.get();
+        group.schema.get(); // re-read when older than schemaRefresh
         List<Mutation> mutations = new ArrayList<>(messages.size());
         Hlc applied = group.checkpoint().applied();
         int stale = 0;
         for (RowMessage m : messages) {
-            TableInfo table = table(group, schema, m);
-            checkColumns(group, table, m);
-            if (m.after() != null) {
+            TableInfo table = table(group, m);
+            String after = m.after();
+            List<String> unknown = SchemaDrift.unknownColumns(table, m.afterColumns());
+            if (!unknown.isEmpty()) {
+                // a column added to the target (and the source) while running: re-read the schema, then decide
+                // (without waiting when unknown columns are ignored: then they may come in every request)
+                table = table(group, m, pipeline.config().ignoreUnknownColumns() ? group.schema.refreshIfDue()
+                        : group.schema.refreshOnMiss());
+                unknown = SchemaDrift.unknownColumns(table, m.afterColumns());
+                if (!unknown.isEmpty()) {
+                    after = unknownColumns(group, table, m, unknown);
+                }
+            }
+            if (after != null) {
                 String problem;
                 try {
-                    problem = pipeline.dialect().checkRow(table, m.after());
+                    problem = pipeline.dialect().checkRow(table, after);
                 } catch (RuntimeException e) {
                     // a value the checker cannot even read (e.g. a number beyond any exponent range) is bad input
                     problem = "a value cannot be read: " + e.getMessage();
@@ -266,7 +277,7 @@ final class WebhookService implements WebhookHandler {
                 stale++;
                 continue;
             }
-            mutations.add(new Mutation(table.name(), m.key(), m.updated(), m.after(), m.before()));
+            mutations.add(new Mutation(table.name(), m.key(), m.updated(), after, m.before()));
         }
         Counters counters = pipeline.counters();
         counters.received.add(messages.size());
@@ -284,7 +295,7 @@ final class WebhookService implements WebhookHandler {
         }
         try {
             if (pipeline.config().mode() == Mode.IMMEDIATE) {
-                return immediate(group, group.schema.get(), mutations);
+                return immediate(group, mutations);
             }
             int added;
             long start = System.nanoTime();
@@ -326,7 +337,7 @@ final class WebhookService implements WebhookHandler {
         }
     }
 
-    private WebhookResponse immediate(Group group, TargetSchema schema, List<Mutation> mutations) throws SQLException {
+    private WebhookResponse immediate(Group group, List<Mutation> mutations) throws SQLException {
         Counters counters = pipeline.counters();
         PipelineMetrics.GroupMeters gm = group.meters;
         group.immediateLock.lock();
@@ -359,7 +370,7 @@ final class WebhookService implements WebhookHandler {
             List<Mutation> ordered = sorted(apply);
             WindowApplier.Result r;
             try {
-                r = pipeline.applier().apply(schema, ordered);
+                r = applyImmediately(group, ordered);
             } catch (RuntimeException e) {
                 if (gm != null) {
                     gm.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -390,23 +401,52 @@ final class WebhookService implements WebhookHandler {
         }
     }
 
+    /** Applies a batch; after a failure that is not transient, checks it against the schema read again. */
+    private WindowApplier.Result applyImmediately(Group group, List<Mutation> ordered) throws SQLException {
+        WindowApplier applier = pipeline.applier();
+        TargetSchema schema = group.schema.get();
+        try {
+            return applier.apply(schema, ordered);
+        } catch (RuntimeException e) {
+            if (e instanceof ApplyException && e.getCause() instanceof SQLException sql
+                    && applier.dialect().classify(sql) == dev.failback.spi.ErrorKind.TRANSIENT) {
+                throw e;
+            }
+            List<Mutation> fitted = pipeline.schemaDrift(group, ordered, e); // throws when not ignored
+            TargetSchema fresh = group.schema.get();
+            if (fitted == null && fresh.equals(schema)) {
+                throw e;
+            }
+            return applier.apply(fresh, fitted != null ? fitted : ordered);
+        }
+    }
+
     private static List<Mutation> sorted(List<Mutation> mutations) {
         List<Mutation> copy = new ArrayList<>(mutations);
         copy.sort((a, b) -> a.updated().compareTo(b.updated()));
         return copy;
     }
 
-    private TableInfo table(Group group, TargetSchema schema, RowMessage m) throws SQLException {
+    /** Resolves a message's table in the current schema, re-reading it once when the table is not there. */
+    private TableInfo table(Group group, RowMessage m) throws SQLException {
+        TableInfo t = lookup(group.schema.get(), m.topic());
+        return t != null ? check(group, t, m) : table(group, m, group.schema.refreshOnMiss());
+    }
+
+    /** Resolves a message's table in a schema just read. */
+    private TableInfo table(Group group, RowMessage m, TargetSchema fresh) {
         String topic = m.topic();
-        TableInfo t = lookup(schema, topic);
+        TableInfo t = lookup(fresh, topic);
         if (t == null) {
-            t = lookup(group.schema.refreshOnMiss(), topic);
+            throw WebhookException.notFound("payload[" + m.index() + "]: unknown table \"" + topic + "\": target schema "
+                    + group.name + " has no such table (create it in the target; the changefeed's retry is then"
+                    + " accepted); nothing was staged");
         }
+        return check(group, t, m);
+    }
+
+    private TableInfo check(Group group, TableInfo t, RowMessage m) {
         String where = "payload[" + m.index() + "]";
-        if (t == null) {
-            throw WebhookException.notFound(where + ": unknown table \"" + topic + "\": target schema "
-                    + group.name + " has no such table");
-        }
         if (!filter.allows(t.name())) {
             throw WebhookException.notFound(where + ": table " + t.name() + " is not served by this pipeline"
                     + " (tables: " + filter + ")");
@@ -433,17 +473,21 @@ final class WebhookService implements WebhookHandler {
         return t;
     }
 
-    private void checkColumns(Group group, TableInfo table, RowMessage m) throws SQLException {
-        for (String column : m.afterColumns()) {
-            if (table.column(column) == null) {
-                TableInfo fresh = group.schema.refreshOnMiss().table(table.name());
-                if (fresh == null || fresh.column(column) == null) {
-                    throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name()
-                            + " has no column \"" + column + "\" (the changefeed sends a column the target lacks;"
-                            + " add it to the target or drop it from the source)");
-                }
-            }
+    /**
+     * A row carries columns the table lacks even after re-reading the schema: refused (400, the
+     * default) or, with {@code ignoreUnknownColumns}, dropped from the row image.
+     *
+     * @return the row image to stage
+     */
+    private String unknownColumns(Group group, TableInfo table, RowMessage m, List<String> unknown) {
+        if (!pipeline.config().ignoreUnknownColumns()) {
+            throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + " has no column"
+                    + (unknown.size() > 1 ? "s " : " ") + SchemaDrift.quoted(unknown) + " (the changefeed sends a column"
+                    + " the target lacks: add it to the target, or start Failback with ignoreUnknownColumns to drop"
+                    + " such values); nothing was staged");
         }
+        pipeline.ignoredColumns(group.name, table.name(), unknown);
+        return SchemaDrift.without(m.after(), new java.util.HashSet<>(unknown));
     }
 
     static List<String> segments(String path) {
