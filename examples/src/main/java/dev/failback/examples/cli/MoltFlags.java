@@ -51,8 +51,8 @@ final class MoltFlags {
                 + " order (default) or each batch as it arrives (--immediate)");
         m.put("--userscript", "Failback runs no JavaScript userscripts; embed the library and transform in Java"
                 + " instead");
-        m.put("--dlqTableName", "Failback has no dead-letter queue: a mutation the target refuses is answered 400"
-                + " (immediate) or retried and reported (consistent) so that nothing is lost silently");
+        m.put("--dlqTableName", "the dead-letter table's name is fixed (dead_letters in the staging schema):"
+                + " use --deadLetter to turn it on");
         m.put("--discard", "throughput-testing mode of MOLT; not supported");
         m.put("--discardDelay", "throughput-testing mode of MOLT; not supported");
         return java.util.Collections.unmodifiableMap(m);
@@ -110,7 +110,7 @@ final class MoltFlags {
     @Option(names = "--userscript", paramLabel = "FILE", description = "Not supported (refused): no JavaScript runtime.")
     String userscript;
     @Option(names = "--dlqTableName", paramLabel = "NAME", defaultValue = "replicator_dlq",
-            description = "Not supported (refused): no dead-letter queue.")
+            description = "Not supported (refused): use --deadLetter (table dead_letters in the staging schema).")
     String dlqTableName;
     @Option(names = "--discard", description = "Not supported (refused).")
     boolean discard;
