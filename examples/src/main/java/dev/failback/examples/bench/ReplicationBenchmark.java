@@ -394,7 +394,9 @@ public final class ReplicationBenchmark {
     private static String settings(Map<String, String> cfg) {
         StringBuilder sb = new StringBuilder();
         for (String k : List.of("use.reduction.buffer", "dialect.postgres.unnest.insert.enabled")) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(cfg.getOrDefault(k, "false"));
+            if (cfg.containsKey(k)) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(cfg.get(k));
+            }
         }
         String url = cfg.get("connection.url");
         sb.append(", url options ").append(url.contains("?") ? url.substring(url.indexOf('?') + 1) : "none");
