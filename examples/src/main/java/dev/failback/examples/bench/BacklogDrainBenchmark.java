@@ -49,9 +49,18 @@ public final class BacklogDrainBenchmark {
                 rows = Integer.parseInt(args[i].replace("_", ""));
             }
         }
-        rows -= rows % 4;
+        run(rows, xmx, new ReplicationBenchmark.Options().pgUrl);
+    }
+
+    /**
+     * Fills, drains in a child JVM, checks the target, prints the table.
+     *
+     * @return the summary line
+     */
+    static String run(int requested, String xmx, String pgUrl) throws Exception {
+        int rows = requested - requested % 4;
         ReplicationBenchmark.Options o = new ReplicationBenchmark.Options();
-        BenchDb.Postgres db = BenchDb.Postgres.open(o.pgUrl, o.pgDatabase);
+        BenchDb.Postgres db = BenchDb.Postgres.open(pgUrl, o.pgDatabase);
         String schema = "fbd_" + Long.toString(System.nanoTime() & 0xfffff, 36);
         String group = o.pgDatabase + "." + schema;
         String staging = schema + "_staging";
@@ -83,6 +92,7 @@ public final class BacklogDrainBenchmark {
             cmd.add(schema);
             cmd.add(Long.toString(lastWall));
             cmd.add(Integer.toString(rows));
+            cmd.add(pgUrl);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String result = null;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -125,7 +135,10 @@ public final class BacklogDrainBenchmark {
                             Double.parseDouble(field(result, "cpuSeconds")) * 1e6 / rows));
             System.out.println("  " + result);
             System.out.println();
-            System.out.printf(Locale.ROOT, "summary drain rows=%d seconds=%s peakHeapMiB=%s xmx=%s%n", rows, seconds, heap, xmx);
+            String summary = String.format(Locale.ROOT, "summary drain rows=%d seconds=%s peakHeapMiB=%s xmx=%s", rows,
+                    seconds, heap, xmx);
+            System.out.println(summary);
+            return summary;
         } finally {
             db.drop(schema);
         }
@@ -194,7 +207,7 @@ public final class BacklogDrainBenchmark {
             Hlc last = new Hlc(Long.parseLong(args[1]), 0);
             long rows = Long.parseLong(args[2]);
             ReplicationBenchmark.Options o = new ReplicationBenchmark.Options();
-            BenchDb.Postgres db = BenchDb.Postgres.open(o.pgUrl, o.pgDatabase);
+            BenchDb.Postgres db = BenchDb.Postgres.open(args.length > 3 ? args[3] : o.pgUrl, o.pgDatabase);
             try (HikariDataSource target = db.pool(schema, 4, "drain")) {
                 Meter meter = new Meter().start();
                 long[] peakUsed = {0};

@@ -241,7 +241,9 @@ public final class ReplicationBenchmark {
             try (Failback f = b.start()) {
                 HttpFeed feed = new HttpFeed(URI.create("http://127.0.0.1:" + sink.port() + db.path(schema)));
                 Meter m = new Meter().start();
+                long sendStart = System.nanoTime();
                 feed.send(stream);
+                long sentNanos = System.nanoTime() - sendStart;
                 Hlc last = new Hlc(stream.lastResolved(), 0);
                 if (!f.awaitApplied(last, Duration.ofMinutes(15))) {
                     throw new IllegalStateException(label + ": not applied after 15 minutes: " + f.status());
@@ -257,8 +259,9 @@ public final class ReplicationBenchmark {
                     throw new IllegalStateException(label + " wrote " + sum + " but the limit wrote " + expected);
                 }
                 row = new Row(label, stream.messages, m.nanos, m.cpuNanos, heap, "",
-                        String.format(Locale.ROOT, "%d senders, %d msgs/POST; %d target txns; answers %s, %d retried",
-                                o.senders, o.batch, st.counters().windows(), feed.statusSummary(), feed.retries.get()));
+                        String.format(Locale.ROOT, "%d senders, %d msgs/POST; last resolved acknowledged after %.2f s;"
+                                + " %d target txns; answers %s, %d retried", o.senders, o.batch, sentNanos / 1e9,
+                                st.counters().windows(), feed.statusSummary(), feed.retries.get()));
                 rows.add(row);
                 if (lag != null) {
                     rows.add(lagPhase(db, stream.workload, f, feed, lag, row.rate() / 2, schema, o));
