@@ -501,8 +501,6 @@ abstract class BenchDb {
             StringBuilder sb = new StringBuilder(rows.size * 200);
             for (int i = 0; i < rows.size; i++) {
                 if (rows.table[i] == t) {
-                    long id = rows.id[i];
-                    int v = rows.version[i];
                     String[] vals = values(rows, i);
                     for (int k = 0; k < vals.length; k++) {
                         sb.append(k == 0 ? "" : "\t").append(vals[k]);
