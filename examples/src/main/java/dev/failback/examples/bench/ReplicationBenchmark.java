@@ -1,0 +1,451 @@
+package dev.failback.examples.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.failback.Failback;
+import dev.failback.Hlc;
+import dev.failback.Mode;
+import dev.failback.Status;
+import dev.failback.examples.bench.BenchWorkload.Mutations;
+import dev.failback.jetty.JettySink;
+import java.net.URI;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * End-to-end benchmark of issue #7, one table per database (PostgreSQL, MariaDB), all measured in the
+ * same run on the same change stream and schema:
+ *
+ * <ul>
+ * <li><b>limit</b>: the fastest direct writes of the same rows into a fresh copy of the schema, no
+ * HTTP, no staging (PostgreSQL COPY and multi-row upserts; MariaDB multi-row upserts and LOAD DATA);</li>
+ * <li><b>failback consistent / immediate</b>: N concurrent senders POST the CockroachDB webhook bodies
+ * to a {@link JettySink} as fast as they are accepted, resolved timestamps in order; the clock runs
+ * from the first POST until the last resolved timestamp is applied;</li>
+ * <li><b>debezium</b>: Debezium's JDBC sink task driven directly with the same events (when its jars
+ * are on the classpath: see the README);</li>
+ * <li><b>lag</b>: consistent mode at half its measured rate, a resolved timestamp every 250 ms,
+ * resolved→applied lag per resolved timestamp.</li>
+ * </ul>
+ *
+ * Every phase's target must equal the limit's (row counts and a checksum), or the run fails.
+ * {@code java -cp "examples/target/failback.jar:$(cat examples/target/bench.classpath)"
+ * dev.failback.examples.bench.ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N] [--senders N]
+ * [--batch N] [--seed N] [--lag-seconds N] [--source-rate N] [--debezium-batch N]}.
+ */
+public final class ReplicationBenchmark {
+    /** Default mutations in the stream. */
+    static final int DEFAULT_ROWS = 50_000;
+
+    private ReplicationBenchmark() {
+    }
+
+    static final class Options {
+        String db = "all";
+        int rows = DEFAULT_ROWS;
+        int senders = 8;
+        int batch = 100;
+        long seed = 7;
+        int lagSeconds = 15;
+        double sourceRate = 20_000;
+        int debeziumBatch = 5_000;
+        String pgUrl = env("FAILBACK_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+        String mysqlUrl = env("FAILBACK_BENCH_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/?user=root&password=");
+        String pgDatabase = "failback_bench";
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String v = i + 1 < args.length ? args[i + 1] : null;
+                switch (a) {
+                    case "--db" -> o.db = v;
+                    case "--rows" -> o.rows = Integer.parseInt(v);
+                    case "--senders" -> o.senders = Integer.parseInt(v);
+                    case "--batch" -> o.batch = Integer.parseInt(v);
+                    case "--seed" -> o.seed = Long.parseLong(v);
+                    case "--lag-seconds" -> o.lagSeconds = Integer.parseInt(v);
+                    case "--source-rate" -> o.sourceRate = Double.parseDouble(v);
+                    case "--debezium-batch" -> o.debeziumBatch = Integer.parseInt(v);
+                    case "--pg-url" -> o.pgUrl = v;
+                    case "--mysql-url" -> o.mysqlUrl = v;
+                    case "-h", "--help" -> {
+                        System.out.println("usage: ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N]"
+                                + " [--senders N] [--batch N] [--seed N] [--lag-seconds N] [--source-rate N]"
+                                + " [--debezium-batch N] [--pg-url URL] [--mysql-url URL]");
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
+                }
+                i++;
+            }
+            if (!List.of("all", "postgresql", "mariadb").contains(o.db)) {
+                throw new IllegalArgumentException("--db must be postgresql, mariadb or all, but was " + o.db);
+            }
+            return o;
+        }
+    }
+
+    /** One printed row. */
+    record Row(String technique, long rows, long nanos, long cpuNanos, long peakHeap, String lag, String note) {
+        double rate() {
+            return nanos <= 0 ? 0 : rows / (nanos / 1e9);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        quietLogs();
+        Options o = Options.parse(args);
+        Runtime rt = Runtime.getRuntime();
+        System.out.printf(Locale.ROOT, "Failback replication benchmark: %d cores, Java %s (%s), max heap %d MiB, %s %s%n",
+                rt.availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                rt.maxMemory() >> 20, System.getProperty("os.name"), System.getProperty("os.arch"));
+        System.out.printf(Locale.ROOT, "options: --rows %d --senders %d --batch %d --seed %d --source-rate %.0f"
+                + " --lag-seconds %d --debezium-batch %d%n", o.rows, o.senders, o.batch, o.seed, o.sourceRate,
+                o.lagSeconds, o.debeziumBatch);
+        System.out.println("workload: tables parent and child (FOREIGN KEY child.parent_id -> parent.id, index on it),"
+                + " ~200-byte rows, 60% insert / 30% update / 10% delete (a deleted parent takes its children),"
+                + " source transactions of 1-6 rows, resolved every 250 ms of source time");
+        List<String> summaries = new ArrayList<>();
+        if (!o.db.equals("mariadb")) {
+            summaries.add(runDb(BenchDb.Postgres.open(o.pgUrl, o.pgDatabase), o));
+        }
+        if (!o.db.equals("postgresql")) {
+            summaries.add(runDb(new BenchDb.MariaDb(o.mysqlUrl), o));
+        }
+        System.out.println();
+        summaries.forEach(System.out::println);
+    }
+
+    private static void quietLogs() {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        System.setProperty("org.jboss.logging.provider", "slf4j");
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        System.setProperty("com.mchange.v2.log.MLog", "com.mchange.v2.log.slf4j.Slf4jMLog");
+    }
+
+    static String runDb(BenchDb db, Options o) throws Exception {
+        System.out.println();
+        System.out.println("=== " + db.kind() + ": " + db.version());
+        long t0 = System.nanoTime();
+        BenchWorkload workload = new BenchWorkload(o.seed);
+        long startWall = System.currentTimeMillis() * 1_000_000L;
+        ChangeStream stream = new ChangeStream(workload, o.rows, o.senders, o.batch, o.sourceRate, startWall);
+        Mutations finalRows = workload.finalRows();
+        System.out.printf(Locale.ROOT, "stream: %,d mutations in %,d source transactions (%.1f%% insert, %.1f%% update,"
+                + " %.1f%% delete), %,d resolved; %,d bodies of <= %d messages, %.1f MiB JSON (%.0f B/message);"
+                + " final state %,d parents + %,d children; generated in %.1f s%n",
+                stream.messages, workload.transactions, 100.0 * workload.inserts / stream.messages,
+                100.0 * workload.updates / stream.messages, 100.0 * workload.deletes / stream.messages,
+                stream.resolved.length, stream.bodyCount(), o.batch, stream.bodyBytes / 1048576.0,
+                (double) stream.bodyBytes / stream.messages, workload.liveParents(), workload.liveChildren(),
+                (System.nanoTime() - t0) / 1e9);
+        System.gc();
+        System.out.printf(Locale.ROOT, "heap after GC holding the stream: %d MiB%n", Meter.heapAfterGc() >> 20);
+        String run = Long.toString(System.nanoTime() & 0xfffff, 36);
+        String expectedCounts = "parent " + workload.liveParents() + " ";
+        List<Row> rows = new ArrayList<>();
+
+        // ---- limit
+        String expected = null;
+        double limitRate = 0;
+        String limitName = null;
+        int n = 0;
+        for (String technique : db.limitTechniques()) {
+            String schema = "fbb_" + run + "_limit" + n++;
+            db.create(schema, true);
+            try {
+                Meter m = new Meter().start();
+                BenchDb.Limit r = db.limit(technique, schema, stream.mutations, finalRows);
+                m.stop();
+                long heap = m.close();
+                if (r.rows() == 0) {
+                    rows.add(new Row("limit: " + technique, 0, 0, 0, 0, "", r.note()));
+                    continue;
+                }
+                String sum;
+                try (Connection c = db.connect(schema)) {
+                    sum = db.checksum(c, schema);
+                }
+                if (!sum.startsWith(expectedCounts) || !sum.contains(" child " + workload.liveChildren() + " ")) {
+                    throw new IllegalStateException("limit " + technique + " wrote " + sum + ", expected "
+                            + workload.liveParents() + " parents and " + workload.liveChildren() + " children");
+                }
+                if (expected == null) {
+                    expected = sum;
+                } else if (!expected.equals(sum)) {
+                    throw new IllegalStateException("limit " + technique + " wrote " + sum + " but " + expected
+                            + " was expected");
+                }
+                Row row = new Row("limit: " + technique + (r.wholeStream() ? "" : " *"), r.rows(), r.nanos(),
+                        m.cpuNanos, heap, "", r.note());
+                rows.add(row);
+                if (r.wholeStream() && row.rate() > limitRate) {
+                    limitRate = row.rate();
+                    limitName = technique;
+                }
+            } finally {
+                db.drop(schema);
+            }
+        }
+        System.out.printf(Locale.ROOT, "checksum of the final state (every phase must match): %s%n", expected);
+
+        // ---- Failback
+        LagPhase lag = new LagPhase();
+        String phases = System.getProperty("bench.phases", "consistent,immediate,debezium");
+        Row none = new Row("-", 0, 0, 0, 0, "", "");
+        Row consistent = !phases.contains("consistent") ? none
+                : failback(db, stream, Mode.CONSISTENT, "fbb_" + run + "_cons", expected, o, lag, rows);
+        Row immediate = !phases.contains("immediate") ? none
+                : failback(db, stream, Mode.IMMEDIATE, "fbb_" + run + "_imm", expected, o, null, rows);
+
+        // ---- Debezium
+        Row debezium = null;
+        if (!phases.contains("debezium")) {
+            debezium = null;
+        } else if (!DebeziumSinkRun.available()) {
+            System.out.println("debezium: not on classpath");
+            rows.add(new Row("debezium jdbc sink", 0, 0, 0, 0, "", "not on classpath"));
+        } else {
+            debezium = debezium(db, stream, "fbb_" + run + "_dbz", expected, o, rows);
+        }
+
+        print(db, rows, limitRate, debezium == null ? 0 : debezium.rate(), limitName);
+        String summary = String.format(Locale.ROOT, "summary db=%s consistent/limit=%.2f immediate/limit=%.2f"
+                + " failback/debezium=%s", db.kind(), consistent.rate() / limitRate, immediate.rate() / limitRate,
+                debezium == null ? "n/a" : String.format(Locale.ROOT, "%.2f", consistent.rate() / debezium.rate()));
+        System.out.println(summary);
+        return summary;
+    }
+
+    private static Row failback(BenchDb db, ChangeStream stream, Mode mode, String schema, String expected, Options o,
+            LagPhase lag, List<Row> rows) throws Exception {
+        String label = "failback " + mode.name().toLowerCase(Locale.ROOT);
+        db.create(schema, true);
+        try (HikariDataSource target = db.pool(schema, o.senders + 4, "bench-" + schema)) {
+            JettySink sink = JettySink.bind("127.0.0.1", 0);
+            Failback.Builder b = Failback.builder().name("bench-" + mode.name().toLowerCase(Locale.ROOT))
+                    .disableAuthentication().target(target).stagingSchema(schema + "_staging")
+                    .createStagingSchema(true).mode(mode).sink(sink);
+            if (lag != null) {
+                b.listener(lag);
+            }
+            Row row;
+            try (Failback f = b.start()) {
+                HttpFeed feed = new HttpFeed(URI.create("http://127.0.0.1:" + sink.port() + db.path(schema)));
+                Meter m = new Meter().start();
+                long sendStart = System.nanoTime();
+                feed.send(stream);
+                long sentNanos = System.nanoTime() - sendStart;
+                Hlc last = new Hlc(stream.lastResolved(), 0);
+                if (!f.awaitApplied(last, Duration.ofMinutes(15))) {
+                    throw new IllegalStateException(label + ": not applied after 15 minutes: " + f.status());
+                }
+                m.stop();
+                long heap = m.close();
+                Status st = f.status();
+                String sum;
+                try (Connection c = db.connect(schema)) {
+                    sum = db.checksum(c, schema);
+                }
+                if (!sum.equals(expected)) {
+                    throw new IllegalStateException(label + " wrote " + sum + " but the limit wrote " + expected);
+                }
+                row = new Row(label, stream.messages, m.nanos, m.cpuNanos, heap, "",
+                        String.format(Locale.ROOT, "%d senders, %d msgs/POST; last resolved acknowledged after %.2f s;"
+                                + " %d target txns; answers %s, %d retried", o.senders, o.batch, sentNanos / 1e9,
+                                st.counters().windows(), feed.statusSummary(), feed.retries.get()));
+                rows.add(row);
+                if (lag != null) {
+                    rows.add(lagPhase(db, stream.workload, f, feed, lag, row.rate() / 2, schema, o));
+                }
+            }
+            return row;
+        } finally {
+            db.drop(schema);
+        }
+    }
+
+    private static Row lagPhase(BenchDb db, BenchWorkload workload, Failback f, HttpFeed feed, LagPhase lag,
+            double rate, String schema, Options o) throws Exception {
+        Meter m = new Meter().start();
+        long last = lag.run(feed, workload, o.senders, o.batch, rate, o.lagSeconds);
+        if (!f.awaitApplied(new Hlc(last, 0), Duration.ofMinutes(5))) {
+            throw new IllegalStateException("lag phase: not applied after 5 minutes: " + f.status());
+        }
+        m.stop();
+        long heap = m.close();
+        // the expected state: the generator's current rows written directly into a scratch schema
+        String scratch = schema + "_expect";
+        db.create(scratch, true);
+        String expected;
+        String actual;
+        try {
+            Mutations now = workload.finalRows();
+            db.limit(db.limitTechniques().get(1), scratch, now, now);
+            try (Connection c = db.connect(scratch)) {
+                expected = db.checksum(c, scratch);
+                actual = db.checksum(c, schema);
+            }
+        } finally {
+            db.drop(scratch);
+        }
+        if (!expected.equals(actual)) {
+            throw new IllegalStateException("lag phase: target holds " + actual + " but " + expected + " was expected");
+        }
+        long[] lags = lag.lags();
+        String p = String.format(Locale.ROOT, "%d/%d", LagPhase.percentile(lags, 50) / 1_000_000,
+                LagPhase.percentile(lags, 99) / 1_000_000);
+        return new Row("failback consistent @50% (lag)", lag.generated.size, m.nanos, m.cpuNanos, heap, p,
+                String.format(Locale.ROOT, "offered %.0f rows/s for %d s, %d resolved measured, max %d ms",
+                        rate, o.lagSeconds, lags.length, lags.length == 0 ? -1 : lags[lags.length - 1] / 1_000_000));
+    }
+
+    private static Row debezium(BenchDb db, ChangeStream stream, String schema, String expected, Options o,
+            List<Row> rows) throws Exception {
+        String version = DebeziumSinkRun.version();
+        String label = "debezium jdbc sink " + version;
+        boolean fks = true;
+        String fkFailure = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            db.create(schema, fks);
+            try {
+                Meter m = new Meter().start();
+                DebeziumSinkRun.Result r;
+                try {
+                    r = DebeziumSinkRun.run(stream.mutations, db.debeziumConnection(schema), o.debeziumBatch,
+                            db.kind().equals("postgresql"));
+                } catch (RuntimeException e) {
+                    m.stop();
+                    m.close();
+                    String why = rootMessage(e);
+                    if (fks && BenchDb.lower(why).contains("foreign key")) {
+                        System.out.println("debezium failed with the FOREIGN KEY in place (" + why.replace('\n', ' ')
+                                + "); measured again without it");
+                        fkFailure = why.replace('\n', ' ');
+                        fks = false;
+                        continue;
+                    }
+                    throw e;
+                }
+                m.stop();
+                long heap = m.close();
+                String sum;
+                try (Connection c = db.connect(schema)) {
+                    sum = db.checksum(c, schema);
+                }
+                if (!sum.equals(expected)) {
+                    throw new IllegalStateException(label + " wrote " + sum + " but the limit wrote " + expected
+                            + "; first rows: " + firstRows(db, schema) + "; expected " + firstExpected(stream.workload));
+                }
+                Row row = new Row(label, stream.messages, r.putNanos(), m.cpuNanos, heap, "",
+                        "put() time only; upsert, deletes, record_key, batch.size=" + o.debeziumBatch
+                                + "; " + settings(r.config()) + (fks ? "" : "; schema WITHOUT the foreign key: with it, "
+                                + fkFailure));
+                rows.add(row);
+                return row;
+            } finally {
+                db.drop(schema);
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /** For a failed check: the first row of each table as the database holds it. */
+    static String firstRows(BenchDb db, String schema) {
+        StringBuilder sb = new StringBuilder();
+        try (Connection c = db.connect(schema); java.sql.Statement st = c.createStatement()) {
+            for (String t : BenchWorkload.TABLES) {
+                try (java.sql.ResultSet rs = st.executeQuery("SELECT * FROM " + schema + "." + t + " ORDER BY id LIMIT 1")) {
+                    if (rs.next()) {
+                        sb.append(t).append('(');
+                        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                            sb.append(i > 1 ? ", " : "").append(rs.getString(i));
+                        }
+                        sb.append(") ");
+                    }
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            sb.append(e.getMessage());
+        }
+        return sb.toString().trim();
+    }
+
+    /** For a failed check: the first row of each table as the stream left it. */
+    static String firstExpected(BenchWorkload workload) {
+        Mutations rows = workload.finalRows();
+        StringBuilder sb = new StringBuilder();
+        boolean child = false;
+        for (int i = 0; i < rows.size; i++) {
+            if (i == 0 || (!child && rows.table[i] == BenchWorkload.CHILD)) {
+                child |= rows.table[i] == BenchWorkload.CHILD;
+                sb.append(BenchWorkload.TABLES[rows.table[i]])
+                        .append(BenchWorkload.after(rows.table[i], rows.id[i], rows.version[i], rows.parentId[i])).append(' ');
+            }
+        }
+        return sb.toString().trim();
+    }
+
+    private static String settings(Map<String, String> cfg) {
+        StringBuilder sb = new StringBuilder();
+        for (String k : List.of("use.reduction.buffer", "dialect.postgres.unnest.insert.enabled")) {
+            if (cfg.containsKey(k)) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(cfg.get(k));
+            }
+        }
+        String url = cfg.get("connection.url");
+        sb.append(", url options ").append(url.contains("?") ? url.substring(url.indexOf('?') + 1) : "none");
+        return sb.toString();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String msg = String.valueOf(t.getMessage());
+        return msg.length() > 200 ? msg.substring(0, 200) + "…" : msg;
+    }
+
+    private static void print(BenchDb db, List<Row> rows, double limit, double debezium, String limitName) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%s: limit = %s (fastest technique applying the whole stream);"
+                + " * = insert-only ceiling (final rows), not in the ratios; the lag row runs at a set rate, so no"
+                + " ratios%n", db.kind(), limitName);
+        String fmt = "%-38s | %9s | %7s | %9s | %6s | %9s | %13s | %9s | %9s%n";
+        System.out.printf(Locale.ROOT, fmt, "technique", "rows", "seconds", "rows/s", "×limit", "×debezium",
+                "lag p50/p99 ms", "peak heap", "cpu µs/row");
+        System.out.println("-".repeat(38) + "-+-" + "-".repeat(9) + "-+-" + "-".repeat(7) + "-+-" + "-".repeat(9) + "-+-"
+                + "-".repeat(6) + "-+-" + "-".repeat(9) + "-+-" + "-".repeat(13) + "-+-" + "-".repeat(9) + "-+-"
+                + "-".repeat(9));
+        for (Row r : rows) {
+            if (r.rows() == 0) {
+                System.out.printf(Locale.ROOT, fmt, r.technique(), "-", "-", r.note(), "", "", "", "", "");
+                continue;
+            }
+            double rate = r.rate();
+            System.out.printf(Locale.ROOT, fmt, r.technique(), String.format(Locale.ROOT, "%,d", r.rows()),
+                    String.format(Locale.ROOT, "%.2f", r.nanos() / 1e9), String.format(Locale.ROOT, "%,.0f", rate),
+                    limit > 0 && r.lag().isEmpty() ? String.format(Locale.ROOT, "%.2f", rate / limit) : "-",
+                    debezium > 0 && r.lag().isEmpty() ? String.format(Locale.ROOT, "%.2f", rate / debezium) : "-",
+                    r.lag().isEmpty() ? "-" : r.lag(), (r.peakHeap() >> 20) + " MiB",
+                    r.cpuNanos() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.cpuNanos() / 1e3 / r.rows()));
+        }
+        for (Row r : rows) {
+            if (r.rows() > 0 && r.note() != null && !r.note().isEmpty()) {
+                System.out.println("  " + r.technique() + ": " + r.note());
+            }
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
