@@ -1,0 +1,132 @@
+package dev.failback.examples.bench;
+
+import dev.failback.core.internal.webhook.DecodedBody;
+import dev.failback.core.internal.webhook.RowMessage;
+import dev.failback.core.internal.webhook.WebhookDecoder;
+import dev.failback.dialect.postgres.PostgresDialectProvider;
+import dev.failback.spi.Dialect;
+import dev.failback.spi.TableInfo;
+import dev.failback.spi.TargetSchema;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * JMH micro-benchmarks of the per-row work on Failback's request path, on the bodies the
+ * {@link ReplicationBenchmark} sends (3,000 messages of about 330 bytes each, one POST as the runbook's
+ * changefeed flushes it): decoding a body ({@link WebhookDecoder}, streaming Jackson, exact JSON
+ * bytes kept) and checking every row image against the PostgreSQL table ({@link Dialect#checkRow}).
+ * Scores are per body; divide by 3,000 for a row. The check needs the local PostgreSQL (or
+ * {@code FAILBACK_BENCH_PG_URL}) to read the table definition once.
+ *
+ * <p>{@code java -cp "examples/target/failback.jar:$(cat examples/target/bench.classpath)"
+ * dev.failback.examples.bench.HotPathBenchmark} (any JMH options after the class name, e.g. {@code -f 1 -wi 2 -i 3}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class HotPathBenchmark {
+    /** Messages per body. */
+    static final int MESSAGES = 3_000;
+
+    private byte[] body;
+    private WebhookDecoder decoder;
+    private Dialect dialect;
+    private List<String> afters;
+    private List<TableInfo> tables;
+
+    /** Builds the body and reads the table definitions. */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        BenchWorkload workload = new BenchWorkload(7);
+        List<String> messages = new ArrayList<>();
+        BenchWorkload.Mutations m = new BenchWorkload.Mutations();
+        while (m.size < MESSAGES) {
+            workload.nextTransaction();
+            BenchWorkload.Mutations t = workload.txn;
+            for (int i = 0; i < t.size && m.size < MESSAGES; i++) {
+                m.add(t.table[i], t.id[i], t.version[i], t.parentId[i], 1_700_000_000_000_000_000L + m.size);
+            }
+        }
+        for (int i = 0; i < m.size; i++) {
+            messages.add(BenchWorkload.message(m, i));
+        }
+        body = BenchWorkload.body(messages);
+        decoder = new WebhookDecoder(200, 128 << 20);
+        DecodedBody.Rows rows = (DecodedBody.Rows) decoder.decode(body);
+        String url = System.getenv().getOrDefault("FAILBACK_BENCH_PG_URL",
+                "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+        BenchDb.Postgres pg = BenchDb.Postgres.open(url, "failback_bench");
+        String schema = "hotpath";
+        pg.create(schema, true);
+        dialect = new PostgresDialectProvider().create();
+        TargetSchema target;
+        try (Connection c = pg.connect(schema)) {
+            target = dialect.readSchema(c, schema);
+        }
+        afters = new ArrayList<>();
+        tables = new ArrayList<>();
+        for (RowMessage r : rows.messages()) {
+            if (r.after() == null) {
+                continue;
+            }
+            String table = r.topic().substring(r.topic().lastIndexOf('.') + 1);
+            afters.add(r.after());
+            TableInfo info = target.tables().get(table);
+            if (info == null) {
+                throw new IllegalStateException("no table " + table + " in " + schema);
+            }
+            tables.add(info);
+        }
+    }
+
+    /** Decodes one 3,000-message body. */
+    @Benchmark
+    public DecodedBody decodeBody() {
+        return decoder.decode(body);
+    }
+
+    /** Checks every row image of one body against its table. */
+    @Benchmark
+    public void checkRows(Blackhole bh) {
+        for (int i = 0; i < afters.size(); i++) {
+            bh.consume(dialect.checkRow(tables.get(i), afters.get(i)));
+        }
+    }
+
+    /**
+     * Runs the benchmarks and prints the per-row cost.
+     *
+     * @param args JMH options
+     * @throws Exception when JMH fails
+     */
+    public static void main(String[] args) throws Exception {
+        var results = new Runner(new OptionsBuilder().include(HotPathBenchmark.class.getName())
+                .parent(new org.openjdk.jmh.runner.options.CommandLineOptions(args)).build()).run();
+        for (var r : results) {
+            double usPerBody = r.getPrimaryResult().getScore();
+            System.out.printf(Locale.ROOT, "%-12s %10.1f µs per %d-message body = %6.2f µs per row = %,10.0f rows/s per core%n",
+                    r.getParams().getBenchmark().replaceAll(".*\\.", ""), usPerBody, MESSAGES, usPerBody / MESSAGES,
+                    MESSAGES / usPerBody * 1e6);
+        }
+    }
+}
