@@ -27,9 +27,10 @@ import org.slf4j.MDC;
  * Consistent mode for one group: whenever the resolved timestamp moves past the applied one, applies
  * every staged mutation in {@code (applied, resolved]} in timestamp order, in target transactions of
  * about {@code flushSize} mutations that end only between source transactions, paging through
- * staging so memory does not grow with the backlog. After each target commit it records the applied
- * checkpoint, then retires the staged rows (those older than the applied timestamp minus the retire
- * offset, all of them by default). A failed window is retried with capped backoff (up to 30 s); when the
+ * staging so memory does not grow with the backlog (reading the next page while the current one is
+ * applied). After each target commit it records the applied checkpoint, then retires the staged rows
+ * (those older than the applied timestamp minus the retire offset, all of them by default): the range
+ * since the previous retire, at most once a second while a backlog drains and always once it is drained. A failed window is retried with capped backoff (up to 30 s); when the
  * target rejects it permanently the poison row is found ({@link WindowApplier#findPoison}) and either
  * named in the error (the default) or dead-lettered in staging and left out of the window
  * ({@code deadLetter(true)}). Each distinct problem is logged once at WARN. Runs on its own thread.
