@@ -58,6 +58,21 @@ public interface StagingStore extends AutoCloseable {
     long retire(String group, Hlc upTo) throws SQLException;
 
     /**
+     * Deletes staged mutations with {@code after < updated <= upTo}: the rows applied since the previous
+     * retire, so that the cost follows the rows retired rather than the rows still staged. Rows at or
+     * before {@code after} are left to {@link #retire(String, Hlc)}.
+     *
+     * @param group the group
+     * @param after exclusive lower bound (the previous retire's {@code upTo})
+     * @param upTo  inclusive bound
+     * @return how many were deleted
+     * @throws SQLException when the store is unreachable
+     */
+    default long retire(String group, Hlc after, Hlc upTo) throws SQLException {
+        return retire(group, upTo);
+    }
+
+    /**
      * Counts staged mutations of a group.
      *
      * @param group the group

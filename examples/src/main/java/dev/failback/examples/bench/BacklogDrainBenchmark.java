@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * them, then starts a pipeline in a child JVM with {@code -Xmx256m} and times it until everything is
  * applied. The backlog: source transactions of 4 rows (a parent, two children, an update of the
  * previous transaction's parent; one last transaction updates the last parent) over the benchmark's {@code parent}/{@code child} schema.
- * {@code java -cp examples/target/failback.jar dev.failback.examples.bench.BacklogDrainBenchmark [rows] [--xmx 256m]}.
+ * {@code java -cp examples/target/failback.jar dev.failback.examples.bench.BacklogDrainBenchmark [rows] [--xmx 256m]};
+ * {@code -Dfailback.bench.childJvmArgs="..."} passes options to the child JVM (a flight recording, a log level).
  */
 public final class BacklogDrainBenchmark {
     private static final long BASE_WALL = 1_760_000_000_000_000_000L;
@@ -86,6 +87,12 @@ public final class BacklogDrainBenchmark {
             List<String> cmd = new ArrayList<>();
             cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
             cmd.add("-Xmx" + xmx);
+            // for example -Dfailback.bench.childJvmArgs="-XX:StartFlightRecording=filename=drain.jfr"
+            for (String a : System.getProperty("failback.bench.childJvmArgs", "").trim().split("\\s+")) {
+                if (!a.isEmpty()) {
+                    cmd.add(a);
+                }
+            }
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(Child.class.getName());

@@ -12,6 +12,10 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,9 +27,10 @@ import org.slf4j.MDC;
  * Consistent mode for one group: whenever the resolved timestamp moves past the applied one, applies
  * every staged mutation in {@code (applied, resolved]} in timestamp order, in target transactions of
  * about {@code flushSize} mutations that end only between source transactions, paging through
- * staging so memory does not grow with the backlog. After each target commit it records the applied
- * checkpoint, then retires the staged rows (those older than the applied timestamp minus the retire
- * offset, all of them by default). A failed window is retried with capped backoff (up to 30 s); when the
+ * staging so memory does not grow with the backlog (reading the next page while the current one is
+ * applied). After each target commit it records the applied checkpoint, then retires the staged rows
+ * (those older than the applied timestamp minus the retire offset, all of them by default): the range
+ * since the previous retire, at most once a second while a backlog drains and always once it is drained. A failed window is retried with capped backoff (up to 30 s); when the
  * target rejects it permanently the poison row is found ({@link WindowApplier#findPoison}) and either
  * named in the error (the default) or dead-lettered in staging and left out of the window
  * ({@code deadLetter(true)}). Each distinct problem is logged once at WARN. Runs on its own thread.
@@ -34,6 +39,10 @@ final class Sequencer implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** While a backlog drains, staged rows are retired at most this often (and always when it is drained). */
+    private static final long RETIRE_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often, at most, the end of a drain also retires every older staged row. */
+    private static final long SWEEP_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final Pipeline pipeline;
     private final Group group;
@@ -44,6 +53,19 @@ final class Sequencer implements Runnable {
     private long backoffMillis;
     /** The last problem logged at WARN, so that a failure retried again and again is logged once. */
     private String lastWarned;
+    /** Staged rows up to here are deleted; null until the first retire of this run (which deletes all older rows). */
+    private Hlc retiredTo;
+    /** The retire bound of the last committed window, ahead of {@link #retiredTo} while a retire is deferred. */
+    private Hlc retirePending;
+    private long lastRetireNanos;
+    private long lastSweepNanos;
+    /** Where the time of the current drain went, for the DEBUG line at its end. */
+    private long readNanos;
+    private long applyNanos;
+    private long checkpointNanos;
+    private long retireNanos;
+    /** Reads the next page of staging while the current one is applied; created on the first large drain. */
+    private ExecutorService reader;
 
     Sequencer(Pipeline pipeline, Group group) {
         this.pipeline = pipeline;
@@ -105,6 +127,15 @@ final class Sequencer implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (reader != null) {
+                reader.shutdownNow();
+            }
+            try {
+                retire(true);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("{} - could not retire the staged rows of {} applied last; the next start will: {}",
+                        pipeline.name(), group.name, e.getMessage());
+            }
             restore("failback.name", previousName);
             restore("failback.table", previousTable);
         }
@@ -131,39 +162,141 @@ final class Sequencer implements Runnable {
         }
     }
 
-    /** Applies everything staged up to the resolved timestamp. */
+    /**
+     * Applies everything staged up to the resolved timestamp. While the windows of one page are applied,
+     * the next page is read on the reader thread (keyset paging after the page's last row: the windows
+     * committed meanwhile end before that row's timestamp, so their retire never touches the rows read).
+     */
     private void drain() throws SQLException {
         Checkpoint cp = group.checkpoint();
         Hlc from = cp.applied();
         Hlc to = cp.resolved();
         if (!to.isAfter(from)) {
+            retire(true); // one deferred by a failure after its window's checkpoint
             return;
         }
         int flushSize = pipeline.config().flushSize();
         int scanSize = pipeline.config().scanSize();
+        long started = System.nanoTime();
+        readNanos = 0;
+        applyNanos = 0;
+        checkpointNanos = 0;
+        retireNanos = 0;
+        int windows = 0;
+        long rows = 0;
         List<Mutation> window = new ArrayList<>(Math.min(flushSize * 2, 100_000));
-        Mutation cursor = null;
+        long t = System.nanoTime();
+        List<Mutation> page = pipeline.staging().read(group.name, from, to, null, scanSize);
+        readNanos += System.nanoTime() - t;
         while (!stopping) {
-            List<Mutation> page = pipeline.staging().read(group.name, from, to, cursor, scanSize);
-            for (Mutation m : page) {
-                if (window.size() >= flushSize && !m.updated().equals(window.get(window.size() - 1).updated())) {
-                    commit(window, window.get(window.size() - 1).updated());
-                    window.clear();
+            Future<List<Mutation>> next = page.size() < scanSize ? null
+                    : readAhead(from, to, page.get(page.size() - 1), scanSize);
+            try {
+                for (Mutation m : page) {
+                    if (window.size() >= flushSize && !m.updated().equals(window.get(window.size() - 1).updated())) {
+                        commit(window, window.get(window.size() - 1).updated(), false);
+                        windows++;
+                        rows += window.size();
+                        window.clear();
+                        if (stopping) {
+                            break;
+                        }
+                    }
+                    window.add(m);
                 }
-                window.add(m);
+            } catch (SQLException | RuntimeException e) {
+                if (next != null) {
+                    next.cancel(true);
+                }
+                throw e;
             }
-            if (page.size() < scanSize) {
+            if (next == null || stopping) {
+                if (next != null) {
+                    next.cancel(true);
+                }
                 break;
             }
-            cursor = page.get(page.size() - 1);
+            t = System.nanoTime();
+            page = await(next);
+            readNanos += System.nanoTime() - t;
         }
         if (!stopping) {
-            commit(window, to);
+            commit(window, to, true);
+            windows++;
+            rows += window.size();
             PipelineMetrics.GroupMeters m = group.meters;
             if (m != null) {
                 m.resolvedApplied.increment();
             }
         }
+        if (LOG.isDebugEnabled()) {
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            LOG.debug("{} - applied {} rows of {} in {} windows in {} ms ({} rows/s): waiting for staging reads {} ms,"
+                    + " applying {} ms, checkpoints {} ms, retiring {} ms", pipeline.name(), rows, group.name, windows, ms,
+                    ms == 0 ? rows : rows * 1000 / ms, TimeUnit.NANOSECONDS.toMillis(readNanos),
+                    TimeUnit.NANOSECONDS.toMillis(applyNanos), TimeUnit.NANOSECONDS.toMillis(checkpointNanos),
+                    TimeUnit.NANOSECONDS.toMillis(retireNanos));
+        }
+    }
+
+    /** Reads the page after {@code last} on the reader thread. */
+    private Future<List<Mutation>> readAhead(Hlc from, Hlc to, Mutation last, int scanSize) {
+        if (reader == null) {
+            reader = Executors.newSingleThreadExecutor(new NamedThreadFactory(pipeline.name(), "read",
+                    pipeline.config().threadFactory().orElse(null)));
+        }
+        return reader.submit(() -> pipeline.staging().read(group.name, from, to, last, scanSize));
+    }
+
+    private static List<Mutation> await(Future<List<Mutation>> next) throws SQLException {
+        try {
+            return next.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            next.cancel(true);
+            throw new IllegalStateException("interrupted while reading staging", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /**
+     * Deletes the staged rows up to {@link #retirePending}: those applied since the previous retire (a
+     * range on the staging primary key, so the cost follows the rows retired, not the rows staged). The
+     * first retire of a run, and one every {@link #SWEEP_PERIOD_NANOS} at the end of a drain, delete every
+     * older row too: rows left by a crash between a checkpoint and its retire, or staged after they were
+     * applied by a redelivery racing with the checkpoint.
+     *
+     * @param now whether to retire now, or only when {@link #RETIRE_PERIOD_NANOS} has passed since the last
+     */
+    private void retire(boolean now) throws SQLException {
+        Hlc upTo = retirePending;
+        if (upTo == null || (retiredTo != null && !upTo.isAfter(retiredTo))) {
+            return;
+        }
+        long start = System.nanoTime();
+        if (!now && retiredTo != null && start - lastRetireNanos < RETIRE_PERIOD_NANOS) {
+            return;
+        }
+        boolean sweep = retiredTo == null || (now && start - lastSweepNanos >= SWEEP_PERIOD_NANOS);
+        long retired = sweep ? pipeline.staging().retire(group.name, upTo)
+                : pipeline.staging().retire(group.name, retiredTo, upTo);
+        long end = System.nanoTime();
+        retireNanos += end - start;
+        lastRetireNanos = end;
+        if (sweep) {
+            lastSweepNanos = end;
+        }
+        LOG.debug("{} - retired {} staged rows of {} after {} up to {} in {} ms", pipeline.name(), retired, group.name,
+                sweep ? "the start" : retiredTo, upTo, TimeUnit.NANOSECONDS.toMillis(end - start));
+        retiredTo = upTo;
     }
 
     /** Rounds of dead-lettering in one window before giving up (each round removes every rejected row found). */
@@ -236,7 +369,11 @@ final class Sequencer implements Runnable {
         }
     }
 
-    private void commit(List<Mutation> window, Hlc upTo) throws SQLException {
+    /**
+     * Applies a window, records the applied checkpoint, then retires the staged rows it leaves behind,
+     * at most once per {@link #RETIRE_PERIOD_NANOS} while a backlog drains and always at the end of a drain.
+     */
+    private void commit(List<Mutation> window, Hlc upTo, boolean last) throws SQLException {
         PipelineMetrics.GroupMeters m = group.meters;
         long start = System.nanoTime();
         WindowApplier.Result r;
@@ -249,6 +386,7 @@ final class Sequencer implements Runnable {
             throw e;
         }
         long applied = System.nanoTime();
+        applyNanos += applied - start;
         if (m != null && !window.isEmpty()) {
             m.applySuccess.record(applied - start, TimeUnit.NANOSECONDS);
             m.batch.record(window.size());
@@ -263,28 +401,26 @@ final class Sequencer implements Runnable {
             }
             throw e;
         }
+        long checkpointed = System.nanoTime();
+        checkpointNanos += checkpointed - applied;
         if (m != null) {
-            m.checkpointSuccess.record(System.nanoTime() - applied, TimeUnit.NANOSECONDS);
+            m.checkpointSuccess.record(checkpointed - applied, TimeUnit.NANOSECONDS);
         }
         pipeline.countWindow(r.upserts(), r.deletes(), window.size());
         group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
         group.applied(upTo);
-        long offset = pipeline.config().retireOffset().toNanos();
-        if (offset == 0) {
-            long retired = pipeline.staging().retire(group.name, upTo);
-            group.backlog.addAndGet(-retired);
-        } else {
-            // Rows kept are at or before the applied checkpoint; staging is only read after it.
-            group.backlog.addAndGet(-window.size());
-            if (upTo.wall() - offset > 0) {
-                long retired = pipeline.staging().retire(group.name, new Hlc(upTo.wall() - offset, 0));
-                LOG.debug("{} - retired {} staged rows of {} applied before {} (retire offset {})", pipeline.name(),
-                        retired, group.name, upTo, pipeline.config().retireOffset());
-            }
-        }
+        // Rows kept by a retire offset are at or before the applied checkpoint; staging is only read after it.
+        group.backlog.addAndGet(-window.size());
         if (group.backlog.get() < 0) {
             group.backlog.set(0);
         }
+        long offset = pipeline.config().retireOffset().toNanos();
+        if (offset == 0) {
+            retirePending = upTo;
+        } else if (upTo.wall() - offset > 0) {
+            retirePending = new Hlc(upTo.wall() - offset, 0);
+        }
+        retire(last);
         pipeline.windowApplied(group.name, upTo, r.upserts(), r.deletes(), window.size(), System.nanoTime() - start);
     }
 }

@@ -177,13 +177,16 @@ public final class MySqlStagingStore implements StagingStore {
     @Override
     public List<Mutation> read(String group, Hlc from, Hlc to, Mutation after, int limit) throws SQLException {
         String sql = "SELECT tschema, tbl, wall, logical, `key`, after, `before` FROM " + mutations
-                + " WHERE grp = ? AND (wall, logical) > (?, ?) AND (wall, logical) <= (?, ?)"
+                // MariaDB uses no index for row comparisons: the plain wall bounds make it a range on the key
+                + " WHERE grp = ? AND wall >= ? AND wall <= ? AND (wall, logical) > (?, ?) AND (wall, logical) <= (?, ?)"
                 + (after == null ? "" : " AND (wall, logical, tbl, key_hash) > (?, ?, ?, ?)")
                 + " ORDER BY wall, logical, tbl, key_hash LIMIT ?";
         List<Mutation> out = new ArrayList<>(Math.min(limit, 10_000));
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setBytes(i++, group.getBytes(StandardCharsets.UTF_8));
+            ps.setLong(i++, after == null ? from.wall() : Math.max(from.wall(), after.updated().wall()));
+            ps.setLong(i++, to.wall());
             ps.setLong(i++, from.wall());
             ps.setLong(i++, from.logical());
             ps.setLong(i++, to.wall());
@@ -210,10 +213,28 @@ public final class MySqlStagingStore implements StagingStore {
     public long retire(String group, Hlc upTo) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM " + mutations + " WHERE grp = ? AND (wall, logical) <= (?, ?)")) {
+                        "DELETE FROM " + mutations + " WHERE grp = ? AND wall <= ? AND (wall, logical) <= (?, ?)")) {
             ps.setBytes(1, group.getBytes(StandardCharsets.UTF_8));
             ps.setLong(2, upTo.wall());
-            ps.setLong(3, upTo.logical());
+            ps.setLong(3, upTo.wall());
+            ps.setLong(4, upTo.logical());
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Deletes the rows applied since the previous retire: a range on (grp, wall) of the primary key. */
+    @Override
+    public long retire(String group, Hlc after, Hlc upTo) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM " + mutations + " WHERE grp = ?"
+                        + " AND wall >= ? AND wall <= ? AND (wall, logical) > (?, ?) AND (wall, logical) <= (?, ?)")) {
+            ps.setBytes(1, group.getBytes(StandardCharsets.UTF_8));
+            ps.setLong(2, after.wall());
+            ps.setLong(3, upTo.wall());
+            ps.setLong(4, after.wall());
+            ps.setLong(5, after.logical());
+            ps.setLong(6, upTo.wall());
+            ps.setLong(7, upTo.logical());
             return ps.executeUpdate();
         }
     }

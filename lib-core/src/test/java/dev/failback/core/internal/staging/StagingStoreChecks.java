@@ -83,6 +83,26 @@ abstract class StagingStoreChecks {
     }
 
     @Test
+    void retiresARangeBetweenTwoRetirePoints() throws SQLException {
+        JdbcStagingStore store = new JdbcStagingStore(dataSource(), schema(), true);
+        store.init();
+        List<Mutation> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(m(ORDERS, "[" + i + "]", 1_000 + i / 2, i % 2, "{\"id\": " + i + "}"));
+        }
+        store.stage("r", batch);
+        store.stage("other", batch);
+        // (1001.0, 1003.1]: rows 3..7; row 0..2 (at or before the lower bound) and 8, 9 stay
+        assertThat(store.retire("r", new Hlc(1_001, 0), new Hlc(1_003, 1))).isEqualTo(5);
+        assertThat(store.read("r", Hlc.ZERO, new Hlc(2_000, 0), null, 100))
+                .containsExactly(batch.get(0), batch.get(1), batch.get(2), batch.get(8), batch.get(9));
+        assertThat(store.count("other")).as("another group's rows").isEqualTo(10);
+        assertThat(store.retire("r", new Hlc(1_003, 1), new Hlc(1_004, 1))).isEqualTo(2);
+        assertThat(store.retire("r", new Hlc(1_004, 1))).as("the open-ended retire takes what was left below").isEqualTo(3);
+        assertThat(store.count("r")).isZero();
+    }
+
+    @Test
     void stagesBatchesLargerThanOneStatement() throws SQLException {
         JdbcStagingStore store = new JdbcStagingStore(dataSource(), schema(), true);
         store.init();
