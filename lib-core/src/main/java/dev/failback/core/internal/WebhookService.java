@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -373,20 +374,44 @@ final class WebhookService implements WebhookHandler {
         batch.forEach(t -> t.complete(OK));
     }
 
-    /** Stages mutations in one staging transaction. */
+    /** Attempts of one staging transaction that a deadlock or serialization failure rolled back. */
+    static final int STAGE_ATTEMPTS = 4;
+
+    /**
+     * Stages mutations in one staging transaction. A deadlock or serialization failure (SQLState class
+     * 40, for example against the retiring of applied rows) is retried at once: staging is idempotent.
+     */
     private int stage(Group group, List<Mutation> mutations) {
-        try {
-            return pipeline.staging().stage(group.name, mutations);
-        } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("54")) {
-                // program_limit_exceeded (a key too large for the staging index, ...): the same
-                // request fails the same way every time, so a retry (503) would never end
-                throw WebhookException.badRequest("cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
-                        + e.getSQLState() + "); nothing was staged, retrying cannot succeed");
+        for (int attempt = 1;; attempt++) {
+            try {
+                return pipeline.staging().stage(group.name, mutations);
+            } catch (SQLException e) {
+                if (attempt < STAGE_ATTEMPTS && e.getSQLState() != null && e.getSQLState().startsWith("40")) {
+                    LOG.debug("{} - staging {} mutations for {} rolled back (attempt {} of {}), retrying: {}",
+                            pipeline.name(), mutations.size(), group.name, attempt, STAGE_ATTEMPTS, e.getMessage());
+                    try {
+                        Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * attempt));
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw unstaged(e);
+                    }
+                    continue;
+                }
+                throw unstaged(e);
             }
-            throw new StagingException("staging unavailable: " + e.getMessage() + " (SQLState "
-                    + e.getSQLState() + "); nothing was staged, the changefeed will retry", e);
         }
+    }
+
+    /** The answer to a staging failure: 400 when retrying cannot succeed, else 503. */
+    private static RuntimeException unstaged(SQLException e) {
+        if (e.getSQLState() != null && e.getSQLState().startsWith("54")) {
+            // program_limit_exceeded (a key too large for the staging index, ...): the same
+            // request fails the same way every time, so a retry (503) would never end
+            return WebhookException.badRequest("cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
+                    + e.getSQLState() + "); nothing was staged, retrying cannot succeed");
+        }
+        return new StagingException("staging unavailable: " + e.getMessage() + " (SQLState "
+                + e.getSQLState() + "); nothing was staged, the changefeed will retry", e);
     }
 
     /** Counts staged mutations, after their commit. */
