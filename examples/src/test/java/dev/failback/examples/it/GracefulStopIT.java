@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Failback#close()} while requests are in flight, held there by a staging data source whose
- * {@code getConnection} is slow (a real database behind it). Requests in flight are answered 200 or
+ * {@code getConnection} is slow (a real database behind it; the first request waits in it, the others
+ * queue behind it to be staged together). Requests in flight are answered 200 or
  * 503, never 4xx and never a reset; new connections are refused; close returns within the shutdown
  * timeout; a restart on the same staging applies every batch that was acknowledged.
  */
@@ -86,10 +87,12 @@ class GracefulStopIT {
                 senders.add(t);
             }
             long waitUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (staging.waiting() < SENDERS) {
+            // staging is group-committed: one request (the leader) waits in staging, the others queue behind it
+            while (staging.waiting() < 1 || failback.status().counters().requests() < 1 + SENDERS) {
                 assertThat(System.nanoTime()).as("requests reaching staging").isLessThan(waitUntil);
                 Thread.sleep(5);
             }
+            Thread.sleep(100); // past reading and checking their bodies
 
             long[] closeNanos = new long[1];
             Thread closer = new Thread(() -> {

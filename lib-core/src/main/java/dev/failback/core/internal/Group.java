@@ -1,6 +1,8 @@
 package dev.failback.core.internal;
 
 import dev.failback.Hlc;
+import dev.failback.Mutation;
+import dev.failback.WebhookResponse;
 import dev.failback.spi.Checkpoint;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,8 +18,17 @@ final class Group {
     final List<String> segments;
     final SchemaCache schema;
     final AtomicLong backlog = new AtomicLong();
-    /** Serializes immediate-mode applies of this group, so versions are checked and recorded atomically. */
+    /** The most mutations one group commit combines (a single larger request is committed alone). */
+    static final int MAX_COMBINED = 20_000;
+    /**
+     * Serializes immediate-mode applies of this group, so versions are checked and recorded atomically,
+     * and the retiring of versions with them; held by the leader of {@link #immediateCommits}.
+     */
     final ReentrantLock immediateLock = new ReentrantLock();
+    /** Immediate mode: concurrent requests applied in one target transaction. */
+    final GroupCommit<List<Mutation>, WebhookResponse> immediateCommits = new GroupCommit<>(immediateLock, MAX_COMBINED);
+    /** Consistent mode: concurrent requests staged in one staging transaction. */
+    final GroupCommit<List<Mutation>, WebhookResponse> stagingCommits = new GroupCommit<>(new ReentrantLock(), MAX_COMBINED);
     private volatile Checkpoint checkpoint;
     volatile Sequencer sequencer;
     volatile String lastError;

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -228,7 +229,13 @@ final class WebhookService implements WebhookHandler {
             // Every batch up to here was applied before it was acknowledged.
             pipeline.checkpoints().markApplied(group.name, resolved);
             group.applied(resolved);
-            pipeline.staging().retireVersions(group.name, resolved);
+            // under the lock that records versions: retiring them concurrently can deadlock the two
+            group.immediateLock.lock();
+            try {
+                pipeline.staging().retireVersions(group.name, resolved);
+            } finally {
+                group.immediateLock.unlock();
+            }
             pipeline.windowApplied(group.name, resolved, 0, 0, 0, 0);
             if (m != null) {
                 m.resolvedApplied.increment();
@@ -295,110 +302,253 @@ final class WebhookService implements WebhookHandler {
         }
         try {
             if (pipeline.config().mode() == Mode.IMMEDIATE) {
-                return immediate(group, mutations);
+                return group.immediateCommits.submit(mutations, mutations.size(), batch -> immediateBatch(group, batch));
             }
-            int added;
             long start = System.nanoTime();
             try {
-                added = pipeline.staging().stage(group.name, mutations);
-            } catch (RuntimeException e) {
+                WebhookResponse r = group.stagingCommits.submit(mutations, mutations.size(),
+                        batch -> stageBatch(group, batch));
+                if (m != null) {
+                    m.stageSuccess.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                }
+                return r;
+            } catch (SQLException | RuntimeException e) {
                 if (m != null) {
                     m.stageFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 }
                 throw e;
-            } catch (SQLException e) {
-                if (m != null) {
-                    m.stageFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                }
-                if (e.getSQLState() != null && e.getSQLState().startsWith("54")) {
-                    // program_limit_exceeded (a key too large for the staging index, ...): the same
-                    // request fails the same way every time, so a retry (503) would never end
-                    throw WebhookException.badRequest("cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
-                            + e.getSQLState() + "); nothing was staged, retrying cannot succeed");
-                }
-                throw new StagingException("staging unavailable: " + e.getMessage() + " (SQLState "
-                        + e.getSQLState() + "); nothing was staged, the changefeed will retry", e);
             }
-            counters.staged.add(added);
-            counters.duplicates.add(mutations.size() - added);
-            group.backlog.addAndGet(added);
-            if (m != null) {
-                m.stageSuccess.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                m.staged.increment(added);
-                if (mutations.size() > added) {
-                    m.duplicate.increment(mutations.size() - added);
-                }
-            }
-            LOG.debug("{} - staged {} for {} in {} ms ({} duplicates, {} already applied)", pipeline.name(), added,
-                    group.name, (System.nanoTime() - start) / 1_000_000, mutations.size() - added, stale);
-            return new WebhookResponse(200, "OK");
         } finally {
             inFlight.release();
         }
     }
 
-    private WebhookResponse immediate(Group group, List<Mutation> mutations) throws SQLException {
-        Counters counters = pipeline.counters();
-        PipelineMetrics.GroupMeters gm = group.meters;
-        group.immediateLock.lock();
+    private static final WebhookResponse OK = new WebhookResponse(200, "OK");
+
+    /** All the mutations of a batch of requests, in arrival order. */
+    private static List<Mutation> combined(List<GroupCommit.Ticket<List<Mutation>, WebhookResponse>> batch) {
+        if (batch.size() == 1) {
+            return batch.get(0).work;
+        }
+        int n = 0;
+        for (GroupCommit.Ticket<List<Mutation>, WebhookResponse> t : batch) {
+            n += t.work.size();
+        }
+        List<Mutation> all = new ArrayList<>(n);
+        for (GroupCommit.Ticket<List<Mutation>, WebhookResponse> t : batch) {
+            all.addAll(t.work);
+        }
+        return all;
+    }
+
+    /**
+     * Consistent mode, as the leader of a group commit: stages the mutations of concurrent requests in
+     * one staging transaction, so each is answered after the commit that holds its rows. When the
+     * combined batch is refused for anything but an unavailable staging database, the requests are
+     * staged one by one, so only a bad one is refused.
+     */
+    private void stageBatch(Group group, List<GroupCommit.Ticket<List<Mutation>, WebhookResponse>> batch) {
+        List<Mutation> all = combined(batch);
+        long start = System.nanoTime();
+        int added;
         try {
-            Map<RowKey, Mutation> latest = WindowApplier.fold(sorted(mutations));
-            Map<RowKey, Hlc> known;
-            try {
-                known = pipeline.staging().appliedVersions(group.name, latest.keySet());
-            } catch (SQLException e) {
-                throw new StagingException("staging unavailable: " + e.getMessage() + "; the changefeed will retry", e);
+            added = stage(group, all);
+        } catch (RuntimeException e) {
+            if (batch.size() == 1 || e instanceof StagingException) {
+                batch.forEach(t -> t.fail(e));
+                return;
             }
-            List<Mutation> apply = new ArrayList<>(latest.size());
-            Map<RowKey, Hlc> versions = new HashMap<>();
-            for (Map.Entry<RowKey, Mutation> e : latest.entrySet()) {
-                Hlc have = known.get(e.getKey());
-                if (have != null && !e.getValue().updated().isAfter(have)) {
-                    counters.duplicates.increment();
-                    if (gm != null) {
-                        gm.duplicate.increment();
+            LOG.debug("{} - {} requests staged together failed ({}); staging them one by one", pipeline.name(),
+                    batch.size(), e.getMessage());
+            for (GroupCommit.Ticket<List<Mutation>, WebhookResponse> t : batch) {
+                try {
+                    staged(group, t.work.size(), stage(group, t.work), System.nanoTime(), 1);
+                    t.complete(OK);
+                } catch (RuntimeException e2) {
+                    t.fail(e2);
+                }
+            }
+            return;
+        }
+        staged(group, all.size(), added, start, batch.size());
+        batch.forEach(t -> t.complete(OK));
+    }
+
+    /** Attempts of one staging transaction that a deadlock or serialization failure rolled back. */
+    static final int STAGE_ATTEMPTS = 4;
+
+    /**
+     * Stages mutations in one staging transaction. A deadlock or serialization failure (SQLState class
+     * 40, for example against the retiring of applied rows) is retried at once: staging is idempotent.
+     */
+    private int stage(Group group, List<Mutation> mutations) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return pipeline.staging().stage(group.name, mutations);
+            } catch (SQLException e) {
+                if (attempt < STAGE_ATTEMPTS && e.getSQLState() != null && e.getSQLState().startsWith("40")) {
+                    LOG.debug("{} - staging {} mutations for {} rolled back (attempt {} of {}), retrying: {}",
+                            pipeline.name(), mutations.size(), group.name, attempt, STAGE_ATTEMPTS, e.getMessage());
+                    try {
+                        Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * attempt));
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw unstaged(e);
                     }
                     continue;
                 }
-                apply.add(e.getValue());
-                versions.put(e.getKey(), e.getValue().updated());
+                throw unstaged(e);
             }
-            if (apply.isEmpty()) {
-                return new WebhookResponse(200, "OK (nothing newer than what is applied)");
-            }
-            long start = System.nanoTime();
-            List<Mutation> ordered = sorted(apply);
-            WindowApplier.Result r;
-            try {
-                r = applyImmediately(group, ordered);
-            } catch (RuntimeException e) {
-                if (gm != null) {
-                    gm.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                }
-                throw e;
-            }
-            if (gm != null) {
-                gm.applySuccess.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                gm.appliedDirectly.increment(mutations.size() - (latest.size() - apply.size()));
-                gm.batch.record(ordered.size());
-                gm.applied(r.tables());
-                gm.ages(ordered);
-            }
-            try {
-                pipeline.staging().recordVersions(group.name, versions);
-            } catch (SQLException e) {
-                LOG.warn("{} - applied a batch to {} but could not record its versions: {}", pipeline.name(),
-                        group.name, e.getMessage());
-            }
-            Hlc max = apply.get(0).updated();
-            for (Mutation m : apply) {
-                max = Hlc.max(max, m.updated());
-            }
-            pipeline.immediateApplied(group.name, max, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
-            return new WebhookResponse(200, "OK");
-        } finally {
-            group.immediateLock.unlock();
         }
+    }
+
+    /** The answer to a staging failure: 400 when retrying cannot succeed, else 503. */
+    private static RuntimeException unstaged(SQLException e) {
+        if (e.getSQLState() != null && e.getSQLState().startsWith("54")) {
+            // program_limit_exceeded (a key too large for the staging index, ...): the same
+            // request fails the same way every time, so a retry (503) would never end
+            return WebhookException.badRequest("cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
+                    + e.getSQLState() + "); nothing was staged, retrying cannot succeed");
+        }
+        return new StagingException("staging unavailable: " + e.getMessage() + " (SQLState "
+                + e.getSQLState() + "); nothing was staged, the changefeed will retry", e);
+    }
+
+    /** Counts staged mutations, after their commit. */
+    private void staged(Group group, int size, int added, long start, int requests) {
+        Counters counters = pipeline.counters();
+        counters.staged.add(added);
+        counters.duplicates.add(size - added);
+        group.backlog.addAndGet(added);
+        PipelineMetrics.GroupMeters m = group.meters;
+        if (m != null) {
+            m.staged.increment(added);
+            if (size > added) {
+                m.duplicate.increment(size - added);
+            }
+        }
+        LOG.debug("{} - staged {} for {} from {} requests in {} ms ({} duplicates)", pipeline.name(), added,
+                group.name, requests, (System.nanoTime() - start) / 1_000_000, size - added);
+    }
+
+    /**
+     * Immediate mode, as the leader of a group commit (holding {@link Group#immediateLock}): applies the
+     * mutations of concurrent requests in one target transaction. When that fails for anything but a
+     * transient error (a value the target refuses, a constraint, schema drift), the requests are
+     * applied one by one, so that each gets its own answer and only a bad one is refused.
+     */
+    private void immediateBatch(Group group, List<GroupCommit.Ticket<List<Mutation>, WebhookResponse>> batch) {
+        if (batch.size() > 1) {
+            WebhookResponse r;
+            try {
+                r = immediate(group, combined(batch));
+            } catch (SQLException | RuntimeException e) {
+                if (transientFailure(e)) {
+                    batch.forEach(t -> t.fail(e));
+                    return;
+                }
+                LOG.debug("{} - {} requests applied together failed ({}); applying them one by one", pipeline.name(),
+                        batch.size(), e.getMessage());
+                r = null;
+            }
+            if (r != null) {
+                WebhookResponse answer = r;
+                batch.forEach(t -> t.complete(answer));
+                return;
+            }
+        }
+        for (GroupCommit.Ticket<List<Mutation>, WebhookResponse> t : batch) {
+            try {
+                t.complete(immediate(group, t.work));
+            } catch (SQLException | RuntimeException e) {
+                t.fail(e);
+            }
+        }
+    }
+
+    /** Whether a failure would fail each request of a combined batch alike (the database is unavailable). */
+    private boolean transientFailure(Exception e) {
+        if (e instanceof StagingException || e instanceof SQLException) {
+            return true;
+        }
+        return e instanceof ApplyException && e.getCause() instanceof SQLException sql
+                && pipeline.applier().dialect().classify(sql) == dev.failback.spi.ErrorKind.TRANSIENT;
+    }
+
+    /** Applies mutations in one target transaction; the caller holds {@link Group#immediateLock}. */
+    private WebhookResponse immediate(Group group, List<Mutation> mutations) throws SQLException {
+        Counters counters = pipeline.counters();
+        PipelineMetrics.GroupMeters gm = group.meters;
+        // A resolved timestamp may have arrived (and its versions been retired) while this waited:
+        // what it covers was applied before, so an older redelivery must not get past the guard.
+        Hlc appliedUpTo = group.checkpoint().applied();
+        List<Mutation> fresh = new ArrayList<>(mutations.size());
+        for (Mutation mu : mutations) {
+            if (mu.updated().isAfter(appliedUpTo)) {
+                fresh.add(mu);
+            }
+        }
+        int stale = mutations.size() - fresh.size();
+        if (stale > 0) {
+            counters.stale.add(stale);
+            if (gm != null) {
+                gm.stale.increment(stale);
+            }
+        }
+        Map<RowKey, Mutation> latest = WindowApplier.fold(sorted(fresh));
+        Map<RowKey, Hlc> known;
+        try {
+            known = pipeline.staging().appliedVersions(group.name, latest.keySet());
+        } catch (SQLException e) {
+            throw new StagingException("staging unavailable: " + e.getMessage() + "; the changefeed will retry", e);
+        }
+        List<Mutation> apply = new ArrayList<>(latest.size());
+        Map<RowKey, Hlc> versions = new HashMap<>();
+        for (Map.Entry<RowKey, Mutation> e : latest.entrySet()) {
+            Hlc have = known.get(e.getKey());
+            if (have != null && !e.getValue().updated().isAfter(have)) {
+                counters.duplicates.increment();
+                if (gm != null) {
+                    gm.duplicate.increment();
+                }
+                continue;
+            }
+            apply.add(e.getValue());
+            versions.put(e.getKey(), e.getValue().updated());
+        }
+        if (apply.isEmpty()) {
+            return new WebhookResponse(200, "OK (nothing newer than what is applied)");
+        }
+        long start = System.nanoTime();
+        List<Mutation> ordered = sorted(apply);
+        WindowApplier.Result r;
+        try {
+            r = applyImmediately(group, ordered);
+        } catch (RuntimeException e) {
+            if (gm != null) {
+                gm.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+            throw e;
+        }
+        if (gm != null) {
+            gm.applySuccess.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            gm.appliedDirectly.increment(fresh.size() - (latest.size() - apply.size()));
+            gm.batch.record(ordered.size());
+            gm.applied(r.tables());
+            gm.ages(ordered);
+        }
+        try {
+            pipeline.staging().recordVersions(group.name, versions);
+        } catch (SQLException e) {
+            LOG.warn("{} - applied a batch to {} but could not record its versions: {}", pipeline.name(),
+                    group.name, e.getMessage());
+        }
+        Hlc max = apply.get(0).updated();
+        for (Mutation mu : apply) {
+            max = Hlc.max(max, mu.updated());
+        }
+        pipeline.immediateApplied(group.name, max, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
+        return OK;
     }
 
     /** Applies a batch; after a failure that is not transient, checks it against the schema read again. */

@@ -58,62 +58,125 @@ final class RowChecker {
         }
     }
 
+    /** What a column type accepts, worked out once per type (the type name is parsed, not each value's). */
+    private record TypeCheck(int code, int range, int precision, int scale, int maxLength, boolean padded,
+            boolean stringOnly, boolean isEnum) {
+        static final int ANY = 0;
+        static final int ARRAY = 1;
+        static final int GEO = 2;
+        static final int INTEGER = 3;
+        static final int BOOLEAN = 4;
+        static final int NUMBER = 5;
+        static final int SCALAR = 6;
+
+        static TypeCheck of(String sqlType, String kind) {
+            String type = sqlType.toLowerCase(Locale.ROOT);
+            if (kind.equals(PostgresDialect.KIND_JSON) || type.equals("json") || type.equals("jsonb")) {
+                return simple(ANY);
+            }
+            if (kind.equals(PostgresDialect.KIND_ARRAY) || type.endsWith("[]")) {
+                return simple(ARRAY);
+            }
+            if (kind.equals(PostgresDialect.KIND_GEOMETRY) || kind.equals(PostgresDialect.KIND_GEOGRAPHY)) {
+                return simple(GEO);
+            }
+            switch (type) {
+                case "smallint":
+                    return new TypeCheck(INTEGER, 0, -1, -1, -1, false, false, false);
+                case "integer":
+                    return new TypeCheck(INTEGER, 1, -1, -1, -1, false, false, false);
+                case "bigint":
+                    return new TypeCheck(INTEGER, 2, -1, -1, -1, false, false, false);
+                case "boolean":
+                    return simple(BOOLEAN);
+                case "real":
+                case "double precision":
+                case "numeric":
+                    return new TypeCheck(NUMBER, -1, -1, -1, -1, false, false, false);
+                default:
+                    break;
+            }
+            Matcher m = NUMERIC.matcher(type);
+            if (m.matches()) {
+                return new TypeCheck(NUMBER, -1, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), -1, false,
+                        false, false);
+            }
+            int maxLength = -1;
+            boolean padded = false;
+            m = LENGTH.matcher(type);
+            if (m.matches()) {
+                maxLength = Integer.parseInt(m.group(2));
+                padded = m.group(1).startsWith("character") && !m.group(1).contains("varying") || m.group(1).equals("char");
+            }
+            boolean stringOnly = false;
+            for (String prefix : STRING_ONLY_PREFIXES) {
+                stringOnly |= type.startsWith(prefix);
+            }
+            return new TypeCheck(SCALAR, -1, -1, -1, maxLength, padded, stringOnly, kind.equals(PostgresDialect.KIND_ENUM));
+        }
+
+        private static TypeCheck simple(int code) {
+            return new TypeCheck(code, -1, -1, -1, -1, false, false, false);
+        }
+    }
+
+    /** By sql type and type kind; a schema has few distinct types. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, TypeCheck> TYPES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static TypeCheck typeCheck(ColumnInfo c) {
+        String key = c.typeKind() + "\n" + c.sqlType();
+        TypeCheck tc = TYPES.get(key);
+        if (tc == null) {
+            tc = TypeCheck.of(c.sqlType(), c.typeKind());
+            if (TYPES.size() < 10_000) {
+                TYPES.put(key, tc);
+            }
+        }
+        return tc;
+    }
+
     private static String value(ColumnInfo c, JsonToken t, JsonParser p) throws IOException {
         if (t == JsonToken.VALUE_NULL) {
             return c.nullable() ? null : "is NOT NULL in the target, but the value is null";
         }
-        String type = c.sqlType().toLowerCase(Locale.ROOT);
-        String kind = c.typeKind();
-        if (kind.equals(PostgresDialect.KIND_JSON) || type.equals("json") || type.equals("jsonb")) {
-            return null;
-        }
-        if (kind.equals(PostgresDialect.KIND_ARRAY) || type.endsWith("[]")) {
-            return t == JsonToken.START_ARRAY ? null : "expected a JSON array, got " + describe(t, p);
-        }
-        if (kind.equals(PostgresDialect.KIND_GEOMETRY) || kind.equals(PostgresDialect.KIND_GEOGRAPHY)) {
-            return t == JsonToken.START_OBJECT || t == JsonToken.VALUE_STRING ? null
-                    : "expected a GeoJSON object, got " + describe(t, p);
-        }
-        switch (type) {
-            case "smallint":
-                return integer(t, p, 0, type);
-            case "integer":
-                return integer(t, p, 1, type);
-            case "bigint":
-                return integer(t, p, 2, type);
-            case "boolean":
+        TypeCheck tc = typeCheck(c);
+        switch (tc.code()) {
+            case TypeCheck.ANY:
+                return null;
+            case TypeCheck.ARRAY:
+                return t == JsonToken.START_ARRAY ? null : "expected a JSON array, got " + describe(t, p);
+            case TypeCheck.GEO:
+                return t == JsonToken.START_OBJECT || t == JsonToken.VALUE_STRING ? null
+                        : "expected a GeoJSON object, got " + describe(t, p);
+            case TypeCheck.INTEGER:
+                return integer(t, p, tc.range(), c.sqlType().toLowerCase(Locale.ROOT));
+            case TypeCheck.BOOLEAN:
                 return t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE ? null
                         : "expected true or false, got " + describe(t, p);
-            case "real":
-            case "double precision":
-            case "numeric":
-                return number(t, p, -1, -1);
+            case TypeCheck.NUMBER:
+                return number(t, p, tc.precision(), tc.scale());
             default:
                 break;
-        }
-        Matcher m = NUMERIC.matcher(type);
-        if (m.matches()) {
-            return number(t, p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
         }
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
             return "expected a scalar, got " + describe(t, p);
         }
-        m = LENGTH.matcher(type);
-        if (m.matches() && t == JsonToken.VALUE_STRING) {
-            int max = Integer.parseInt(m.group(2));
+        if (tc.maxLength() >= 0 && t == JsonToken.VALUE_STRING) {
             String s = p.getText();
-            if (m.group(1).startsWith("character") && !m.group(1).contains("varying") || m.group(1).equals("char")) {
+            if (s.length() <= tc.maxLength()) {
+                return null; // never more code points than chars
+            }
+            if (tc.padded()) {
                 s = s.replaceAll(" +$", "");
             }
             int n = s.codePointCount(0, s.length());
-            return n <= max ? null : "a " + n + "-character value does not fit";
+            return n <= tc.maxLength() ? null : "a " + n + "-character value does not fit";
         }
-        for (String prefix : STRING_ONLY_PREFIXES) {
-            if (type.startsWith(prefix) && t != JsonToken.VALUE_STRING) {
-                return "expected a string, got " + describe(t, p);
-            }
+        if (tc.stringOnly() && t != JsonToken.VALUE_STRING) {
+            return "expected a string, got " + describe(t, p);
         }
-        if (kind.equals(PostgresDialect.KIND_ENUM) && t != JsonToken.VALUE_STRING) {
+        if (tc.isEnum() && t != JsonToken.VALUE_STRING) {
             return "expected an enum label string, got " + describe(t, p);
         }
         return null;
@@ -122,6 +185,14 @@ final class RowChecker {
     private static String integer(JsonToken t, JsonParser p, int range, String type) throws IOException {
         if (t != JsonToken.VALUE_NUMBER_INT) {
             return "expected an integer, got " + describe(t, p);
+        }
+        JsonParser.NumberType nt = p.getNumberType();
+        if (nt == JsonParser.NumberType.INT || nt == JsonParser.NumberType.LONG) {
+            long v = p.getLongValue();
+            if (v >= INT_RANGES[range][0].longValue() && v <= INT_RANGES[range][1].longValue()) {
+                return null;
+            }
+            return "value " + p.getText() + " is out of range for " + type;
         }
         BigInteger v = p.getBigIntegerValue();
         if (v.compareTo(INT_RANGES[range][0]) < 0 || v.compareTo(INT_RANGES[range][1]) > 0) {
