@@ -8,13 +8,8 @@ import dev.failback.core.simulator.OrderWorkload;
 import dev.failback.core.simulator.TargetVerifier;
 import dev.failback.core.simulator.TransferWorkload;
 import dev.failback.core.simulator.Workload;
-import dev.failback.testing.TestDatabases;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -258,41 +253,11 @@ class ChaosIT {
     }
 
     private void spawn() throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), kind == TargetDb.Kind.POSTGRESQL ? TestDatabases.postgresUrl()
-                        : TestDatabases.mysqlUrl() + "&rewriteBatchedStatements=true&sessionVariables=time_zone='%2B00:00'",
-                db.stagingSchema(), Integer.toString(port), mode.name(), "50");
-        pb.redirectErrorStream(true);
-        child = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder log = new StringBuilder();
-        boolean ready = false;
-        String line;
-        while ((line = out.readLine()) != null) {
-            log.append(line).append('\n');
-            if (line.equals("READY")) {
-                ready = true;
-                break;
-            }
-        }
-        assertThat(ready).as("child did not start:\n" + log).isTrue();
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discard
-                }
-            } catch (IOException e) {
-                // child died
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
+        child = CrashChild.launch(kind, db.stagingSchema(), port, mode, 50, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     }
 
     private void kill() throws InterruptedException {
-        child.destroyForcibly(); // SIGKILL on Unix: no shutdown hooks, no graceful close
-        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        CrashChild.killNine(child);
         child = null;
     }
 

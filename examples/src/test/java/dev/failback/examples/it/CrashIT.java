@@ -8,16 +8,10 @@ import static dev.failback.examples.it.Bodies.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.Mode;
-import dev.failback.testing.TestDatabases;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -175,42 +169,11 @@ class CrashIT {
     }
 
     private void spawn() throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), kind == TargetDb.Kind.POSTGRESQL ? TestDatabases.postgresUrl()
-                        : TestDatabases.mysqlUrl() + "&rewriteBatchedStatements=true&sessionVariables=time_zone='%2B00:00'",
-                db.stagingSchema(), Integer.toString(port),
-                mode.name(), "7");
-        pb.redirectErrorStream(true);
-        child = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        Map<String, Boolean> seen = new HashMap<>();
-        String line;
-        StringBuilder log = new StringBuilder();
-        while ((line = out.readLine()) != null) {
-            log.append(line).append('\n');
-            if (line.equals("READY")) {
-                seen.put("ready", true);
-                break;
-            }
-        }
-        assertThat(seen).as("child did not start:\n" + log).containsKey("ready");
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discard
-                }
-            } catch (IOException e) {
-                // child died
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
+        child = CrashChild.launch(kind, db.stagingSchema(), port, mode, 7);
     }
 
     private void kill() throws InterruptedException {
-        child.destroyForcibly(); // SIGKILL on Unix: no shutdown hooks, no graceful close
-        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        CrashChild.killNine(child);
         child = null;
     }
 
