@@ -34,7 +34,7 @@ import java.util.Map;
  * Every phase's target must equal the limit's (row counts and a checksum), or the run fails.
  * {@code java -cp "examples/target/failback.jar:$(cat examples/target/bench.classpath)"
  * dev.failback.examples.bench.ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N] [--senders N]
- * [--batch N] [--seed N] [--lag-seconds N] [--source-rate N] [--debezium-batch N]}.
+ * [--batch N] [--seed N] [--lag-seconds N] [--source-rate N] [--debezium-batch N] [--warmup N]}.
  */
 public final class ReplicationBenchmark {
     /** Default mutations in the stream. */
@@ -57,6 +57,12 @@ public final class ReplicationBenchmark {
         int lagSeconds = 15;
         double sourceRate = 20_000;
         int debeziumBatch = 5_000;
+        /**
+         * Mutations of a separate stream run through every technique before the measured phases, so
+         * that each is measured with its code compiled (as in a long-running replicator) rather than
+         * while the JIT compiles it; 0 measures cold.
+         */
+        int warmup = 20_000;
         String pgUrl = env("FAILBACK_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
         String mysqlUrl = env("FAILBACK_BENCH_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/?user=root&password=");
         String pgDatabase = "failback_bench";
@@ -75,12 +81,13 @@ public final class ReplicationBenchmark {
                     case "--lag-seconds" -> o.lagSeconds = Integer.parseInt(v);
                     case "--source-rate" -> o.sourceRate = Double.parseDouble(v);
                     case "--debezium-batch" -> o.debeziumBatch = Integer.parseInt(v);
+                    case "--warmup" -> o.warmup = Integer.parseInt(v);
                     case "--pg-url" -> o.pgUrl = v;
                     case "--mysql-url" -> o.mysqlUrl = v;
                     case "-h", "--help" -> {
                         System.out.println("usage: ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N]"
                                 + " [--senders N] [--batch N] [--seed N] [--lag-seconds N] [--source-rate N]"
-                                + " [--debezium-batch N] [--pg-url URL] [--mysql-url URL]");
+                                + " [--debezium-batch N] [--warmup N] [--pg-url URL] [--mysql-url URL]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
@@ -109,8 +116,8 @@ public final class ReplicationBenchmark {
                 rt.availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 rt.maxMemory() >> 20, System.getProperty("os.name"), System.getProperty("os.arch"));
         System.out.printf(Locale.ROOT, "options: --rows %d --senders %d --batch %d --seed %d --source-rate %.0f"
-                + " --lag-seconds %d --debezium-batch %d%n", o.rows, o.senders, o.batch, o.seed, o.sourceRate,
-                o.lagSeconds, o.debeziumBatch);
+                + " --lag-seconds %d --debezium-batch %d --warmup %d%n", o.rows, o.senders, o.batch, o.seed, o.sourceRate,
+                o.lagSeconds, o.debeziumBatch, o.warmup);
         System.out.println("workload: tables parent and child (FOREIGN KEY child.parent_id -> parent.id, index on it),"
                 + " ~200-byte rows, 60% insert / 30% update / 10% delete (a deleted parent takes its children),"
                 + " source transactions of 1-6 rows, resolved every 250 ms of source time");
@@ -155,6 +162,10 @@ public final class ReplicationBenchmark {
         String run = Long.toString(System.nanoTime() & 0xfffff, 36);
         String expectedCounts = "parent " + workload.liveParents() + " ";
         List<Row> rows = new ArrayList<>();
+        String phases = System.getProperty("bench.phases", "consistent,immediate,debezium");
+        if (o.warmup > 0) {
+            warmup(db, o, run, phases);
+        }
 
         // ---- limit
         String expected = null;
@@ -202,7 +213,6 @@ public final class ReplicationBenchmark {
 
         // ---- Failback
         LagPhase lag = new LagPhase();
-        String phases = System.getProperty("bench.phases", "consistent,immediate,debezium");
         Row none = new Row("-", 0, 0, 0, 0, "", "");
         Row consistent = !phases.contains("consistent") ? none
                 : failback(db, stream, Mode.CONSISTENT, "fbb_" + run + "_cons", expected, o, lag, rows);
@@ -226,6 +236,46 @@ public final class ReplicationBenchmark {
                 debezium == null ? "n/a" : String.format(Locale.ROOT, "%.2f", consistent.rate() / debezium.rate()));
         System.out.println(summary);
         return summary;
+    }
+
+    /**
+     * Runs a separate, smaller stream (another seed) through every technique, unmeasured, each into
+     * its own scratch schema and checked like a measured phase.
+     */
+    private static void warmup(BenchDb db, Options o, String run, String phases) throws Exception {
+        long t0 = System.nanoTime();
+        BenchWorkload workload = new BenchWorkload(o.seed + 1);
+        ChangeStream stream = new ChangeStream(workload, o.warmup, o.senders, o.batch, o.sourceRate,
+                System.currentTimeMillis() * 1_000_000L);
+        Mutations finalRows = workload.finalRows();
+        String expected = null;
+        int n = 0;
+        for (String technique : db.limitTechniques()) {
+            String schema = "fbb_" + run + "_warm" + n++;
+            db.create(schema, true);
+            try {
+                BenchDb.Limit r = db.limit(technique, schema, stream.mutations, finalRows);
+                if (r.rows() > 0 && r.wholeStream() && expected == null) {
+                    try (Connection c = db.connect(schema)) {
+                        expected = db.checksum(c, schema);
+                    }
+                }
+            } finally {
+                db.drop(schema);
+            }
+        }
+        List<Row> discarded = new ArrayList<>();
+        if (phases.contains("consistent")) {
+            failback(db, stream, Mode.CONSISTENT, "fbb_" + run + "_wcons", expected, o, null, discarded);
+        }
+        if (phases.contains("immediate")) {
+            failback(db, stream, Mode.IMMEDIATE, "fbb_" + run + "_wimm", expected, o, null, discarded);
+        }
+        if (phases.contains("debezium") && DebeziumSinkRun.available()) {
+            debezium(db, stream, "fbb_" + run + "_wdbz", expected, o, discarded);
+        }
+        System.out.printf(Locale.ROOT, "warm-up: %,d mutations (seed %d) through every technique, not measured, %.1f s%n",
+                stream.messages, o.seed + 1, (System.nanoTime() - t0) / 1e9);
     }
 
     private static Row failback(BenchDb db, ChangeStream stream, Mode mode, String schema, String expected, Options o,
