@@ -124,6 +124,19 @@ public interface StagingStore extends AutoCloseable {
     void retireVersions(String group, Hlc upTo) throws SQLException;
 
     /**
+     * For immediate mode: whether any versions of a group are recorded. Immediate mode keeps versions
+     * in memory and spills them here only past a bound; when this says none are left, it stops
+     * looking here. The default, true, keeps it looking.
+     *
+     * @param group the group
+     * @return false only when no version of the group is recorded
+     * @throws SQLException when the store is unreachable
+     */
+    default boolean holdsVersions(String group) throws SQLException {
+        return true;
+    }
+
+    /**
      * Records a mutation the target rejected permanently (a poison row), so that it can be skipped
      * ({@link dev.failback.Failback.Builder#deadLetter(boolean)}). Idempotent on (group, table, key,
      * updated). Must be durable when it returns: the window is committed without the mutation next.

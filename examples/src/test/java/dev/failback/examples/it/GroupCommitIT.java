@@ -74,17 +74,50 @@ class GroupCommitIT {
     @ParameterizedTest
     @EnumSource(TargetDb.Kind.class)
     void retiringVersionsAtResolvedNeverLosesVersionsRecordedConcurrently(TargetDb.Kind kind) throws Exception {
+        // no room in memory: every version goes through the staging store's versions table
+        System.setProperty(VERSION_KEYS, "0");
+        try {
+            concurrentRounds(kind);
+        } finally {
+            System.clearProperty(VERSION_KEYS);
+        }
+        long last = T + ROUNDS * 1_000L;
+        String staging = kind == TargetDb.Kind.POSTGRESQL ? "\"" + db.stagingSchema() + "\".versions"
+                : "`" + db.stagingSchema() + "`.versions";
+        String newest = kind == TargetDb.Kind.POSTGRESQL ? "wall = " + last + " AND logical = 0"
+                : "ver = " + last + "0000000000";
+        assertThat(db.one("SELECT count(*) FROM " + staging + " WHERE " + newest))
+                .as("versions of the last round recorded for every key").isEqualTo(String.valueOf(SENDERS * KEYS));
+        assertThat(db.one("SELECT count(*) FROM " + staging)).as("older versions retired")
+                .isEqualTo(String.valueOf(SENDERS * KEYS));
+        guardHolds(last);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TargetDb.Kind.class)
+    void versionsOfKeysChangedSinceTheLastResolvedStayInMemory(TargetDb.Kind kind) throws Exception {
+        concurrentRounds(kind);
+        String staging = kind == TargetDb.Kind.POSTGRESQL ? "\"" + db.stagingSchema() + "\".versions"
+                : "`" + db.stagingSchema() + "`.versions";
+        assertThat(db.one("SELECT count(*) FROM " + staging)).as("nothing written to the versions table").isEqualTo("0");
+        guardHolds(T + ROUNDS * 1_000L);
+    }
+
+    private static final String VERSION_KEYS = "failback.versionGuard.memoryKeys";
+    private static final int SENDERS = 6;
+    private static final int KEYS = 400;
+    private static final int ROUNDS = 12;
+
+    /** Rounds of concurrent batches, each round's keys newer, the round before resolved meanwhile. */
+    private void concurrentRounds(TargetDb.Kind kind) throws Exception {
         start(kind, Mode.IMMEDIATE, "CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
-        int senders = 6;
-        int keys = 400;
-        int rounds = 12;
-        for (int round = 1; round <= rounds; round++) {
+        for (int round = 1; round <= ROUNDS; round++) {
             long wall = T + round * 1_000L;
             int r = round;
             List<Future<?>> sent = new ArrayList<>();
-            for (int s = 0; s < senders; s++) {
-                int from = s * keys;
-                sent.add(pool.submit(() -> ok(rows(from, keys, "r" + r, wall))));
+            for (int s = 0; s < SENDERS; s++) {
+                int from = s * KEYS;
+                sent.add(pool.submit(() -> ok(rows(from, KEYS, "r" + r, wall))));
             }
             if (round > 1) {
                 // every key's version of the round before is retired while this round's are recorded
@@ -94,20 +127,16 @@ class GroupCommitIT {
                 f.get();
             }
         }
-        long last = T + rounds * 1_000L;
-        String staging = kind == TargetDb.Kind.POSTGRESQL ? "\"" + db.stagingSchema() + "\".versions"
-                : "`" + db.stagingSchema() + "`.versions";
-        String newest = kind == TargetDb.Kind.POSTGRESQL ? "wall = " + last + " AND logical = 0"
-                : "ver = " + last + "0000000000";
-        assertThat(db.one("SELECT count(*) FROM " + staging + " WHERE " + newest))
-                .as("versions of the last round recorded for every key").isEqualTo(String.valueOf(senders * keys));
-        assertThat(db.one("SELECT count(*) FROM " + staging)).as("older versions retired")
-                .isEqualTo(String.valueOf(senders * keys));
-        // the guard holds for every key: an older re-emission (after the last resolved) changes nothing
-        for (int s = 0; s < senders; s++) {
-            ok(rows(s * keys, keys, "old", last - 500L));
+    }
+
+    /** The guard holds for every key: an older re-emission (after the last resolved) changes nothing. */
+    private void guardHolds(long last) throws Exception {
+        for (int s = 0; s < SENDERS; s++) {
+            ok(rows(s * KEYS, KEYS, "old", last - 500L));
         }
-        assertThat(db.one("SELECT count(*) FROM $S.kv WHERE v = 'r" + rounds + "'")).isEqualTo(String.valueOf(senders * keys));
+        assertThat(db.one("SELECT count(*) FROM $S.kv WHERE v = 'r" + ROUNDS + "'")).isEqualTo(String.valueOf(SENDERS * KEYS));
+        assertThat(failback.status().counters().duplicates()).as("every older re-emission discarded")
+                .isGreaterThanOrEqualTo(SENDERS * KEYS);
     }
 
     @Test

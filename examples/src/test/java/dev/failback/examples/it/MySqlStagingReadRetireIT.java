@@ -6,8 +6,10 @@ import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
 import dev.failback.core.internal.staging.MySqlStagingStore;
+import dev.failback.spi.StagingStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,22 @@ class MySqlStagingReadRetireIT {
         assertThat(store.retire("g", new Hlc(1_003, 1), new Hlc(1_004, 1))).isEqualTo(2);
         assertThat(store.retire("g", new Hlc(1_004, 1))).isEqualTo(3);
         assertThat(store.count("g")).isZero();
+    }
+
+    @Test
+    void versionsOnlyMoveForwardAndTheStoreSaysWhenItHoldsNone() throws Exception {
+        StagingStore.RowKey a = new StagingStore.RowKey(T, "[1]");
+        StagingStore.RowKey b = new StagingStore.RowKey(T, "[2]");
+        assertThat(store.holdsVersions("g")).isFalse();
+        store.recordVersions("g", Map.of(a, new Hlc(100, 0), b, new Hlc(50, 3)));
+        store.recordVersions("g", Map.of(a, new Hlc(90, 0)));
+        assertThat(store.holdsVersions("g")).isTrue();
+        assertThat(store.holdsVersions("other")).isFalse();
+        assertThat(store.appliedVersions("g", List.of(a, b))).isEqualTo(Map.of(a, new Hlc(100, 0), b, new Hlc(50, 3)));
+        store.retireVersions("g", new Hlc(60, 0));
+        assertThat(store.holdsVersions("g")).isTrue();
+        store.retireVersions("g", new Hlc(100, 0));
+        assertThat(store.holdsVersions("g")).isFalse();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.WebhookResponse;
 import dev.failback.spi.Checkpoint;
+import dev.failback.spi.StagingStore;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,14 +30,17 @@ final class Group {
     final GroupCommit<List<Mutation>, WebhookResponse> immediateCommits = new GroupCommit<>(immediateLock, MAX_COMBINED);
     /** Consistent mode: concurrent requests staged in one staging transaction. */
     final GroupCommit<List<Mutation>, WebhookResponse> stagingCommits = new GroupCommit<>(new ReentrantLock(), MAX_COMBINED);
+    /** Immediate mode: the newest applied version of recently changed keys; guarded by {@link #immediateLock}. */
+    final VersionGuard versions;
     private volatile Checkpoint checkpoint;
     volatile Sequencer sequencer;
     volatile String lastError;
     /** This group's meters; null when metrics are off. */
     volatile PipelineMetrics.GroupMeters meters;
 
-    Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint) {
+    Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, StagingStore staging) {
         this.name = name;
+        this.versions = new VersionGuard(staging, name, VersionGuard.memoryKeys());
         this.segments = List.copyOf(segments);
         this.schema = schema;
         this.checkpoint = checkpoint;

@@ -189,7 +189,7 @@ public final class Pipeline implements Failback {
             g = groups.get(name);
             if (g == null) {
                 Checkpoint cp = checkpoints.load(name);
-                g = new Group(name, canonical, new SchemaCache(config.target(), dialect, schema, config.schemaRefresh()), cp);
+                g = new Group(name, canonical, new SchemaCache(config.target(), dialect, schema, config.schemaRefresh()), cp, staging);
                 g.backlog.set(staging.countAfter(name, cp.applied()));
                 g.meters = metrics.register(g);
                 if (config.mode() == Mode.CONSISTENT) {

@@ -232,7 +232,7 @@ final class WebhookService implements WebhookHandler {
             // under the lock that records versions: retiring them concurrently can deadlock the two
             group.immediateLock.lock();
             try {
-                pipeline.staging().retireVersions(group.name, resolved);
+                group.versions.retire(resolved);
             } finally {
                 group.immediateLock.unlock();
             }
@@ -498,7 +498,7 @@ final class WebhookService implements WebhookHandler {
         Map<RowKey, Mutation> latest = WindowApplier.fold(sorted(fresh));
         Map<RowKey, Hlc> known;
         try {
-            known = pipeline.staging().appliedVersions(group.name, latest.keySet());
+            known = group.versions.known(latest.keySet());
         } catch (SQLException e) {
             throw new StagingException("staging unavailable: " + e.getMessage() + "; the changefeed will retry", e);
         }
@@ -538,7 +538,7 @@ final class WebhookService implements WebhookHandler {
             gm.ages(ordered);
         }
         try {
-            pipeline.staging().recordVersions(group.name, versions);
+            group.versions.record(versions);
         } catch (SQLException e) {
             LOG.warn("{} - applied a batch to {} but could not record its versions: {}", pipeline.name(),
                     group.name, e.getMessage());

@@ -107,6 +107,12 @@ public final class InMemoryStagingStore implements StagingStore {
     }
 
     @Override
+    public synchronized boolean holdsVersions(String group) {
+        Map<RowKey, Hlc> known = versions.get(group);
+        return known != null && !known.isEmpty();
+    }
+
+    @Override
     public synchronized void retireVersions(String group, Hlc upTo) {
         Map<RowKey, Hlc> known = versions.get(group);
         if (known != null) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class PipelineMetricsTest {
     private static Group group(Hlc resolved, Hlc applied) {
-        return new Group("db.public", List.of("db", "public"), null, new Checkpoint(resolved, applied));
+        return new Group("db.public", List.of("db", "public"), null, new Checkpoint(resolved, applied), new dev.failback.core.memory.InMemoryStagingStore());
     }
 
     @Test
@@ -58,7 +58,7 @@ class PipelineMetricsTest {
         }
 
         assertThat(metrics.register(new Group("db.other", List.of("db", "other"), null,
-                new Checkpoint(Hlc.ZERO, Hlc.ZERO)))).isNotNull();
+                new Checkpoint(Hlc.ZERO, Hlc.ZERO), new dev.failback.core.memory.InMemoryStagingStore()))).isNotNull();
         assertThat(registry.get(FailbackMetricNames.TARGET_LAG).tag("schema", "db.other").timeGauge().value()).isNaN();
 
         metrics.close();

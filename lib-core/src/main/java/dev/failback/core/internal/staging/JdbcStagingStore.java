@@ -346,6 +346,17 @@ public final class JdbcStagingStore implements StagingStore {
     }
 
     @Override
+    public boolean holdsVersions(String group) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + versions + " WHERE grp = ? LIMIT 1")) {
+            ps.setString(1, group);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
     public void retireVersions(String group, Hlc upTo) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(

@@ -335,6 +335,17 @@ public final class MySqlStagingStore implements StagingStore {
     }
 
     @Override
+    public boolean holdsVersions(String group) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + versions + " WHERE grp = ? LIMIT 1")) {
+            ps.setBytes(1, group.getBytes(StandardCharsets.UTF_8));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
     public void retireVersions(String group, Hlc upTo) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions + " WHERE grp = ? AND ver <= ?")) {

@@ -122,7 +122,10 @@ abstract class StagingStoreChecks {
         RowKey b = new RowKey(ITEMS, "[1, \"a\"]");
         RowKey never = new RowKey(ORDERS, "[9]");
         assertThat(store.appliedVersions("g", List.of(a, b))).isEmpty();
+        assertThat(store.holdsVersions("g")).isFalse();
         store.recordVersions("g", Map.of(a, new Hlc(100, 0), b, new Hlc(50, 3)));
+        assertThat(store.holdsVersions("g")).isTrue();
+        assertThat(store.holdsVersions("other")).isFalse();
         store.recordVersions("g", Map.of(a, new Hlc(90, 0), b, new Hlc(50, 4)));
         store.recordVersions("g", Map.of());
         assertThat(store.appliedVersions("g", List.of(a, b, never)))
@@ -130,6 +133,9 @@ abstract class StagingStoreChecks {
         assertThat(store.appliedVersions("other", List.of(a))).isEmpty();
         store.retireVersions("g", new Hlc(60, 0));
         assertThat(store.appliedVersions("g", List.of(a, b))).isEqualTo(Map.of(a, new Hlc(100, 0)));
+        assertThat(store.holdsVersions("g")).isTrue();
+        store.retireVersions("g", new Hlc(100, 0));
+        assertThat(store.holdsVersions("g")).isFalse();
     }
 
     @Test
