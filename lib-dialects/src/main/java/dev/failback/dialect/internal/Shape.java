@@ -81,6 +81,40 @@ public record Shape(List<String> keys, List<ColumnInfo> columns) {
         return columns;
     }
 
+    /**
+     * Groups parsed rows by their keys, in order, like {@link #group} with the key set as the shape,
+     * without copying the keys of a row that has the same keys as the row before it (the usual case).
+     *
+     * @param rows parsed rows (field name to value), each map iterating in text order
+     * @return rows by key list, groups in first-seen order
+     */
+    public static <V> Map<List<String>, List<Map<String, V>>> groupByKeys(List<Map<String, V>> rows) {
+        Map<List<String>, List<Map<String, V>>> groups = new LinkedHashMap<>();
+        List<String> lastKeys = null;
+        List<Map<String, V>> lastGroup = null;
+        for (Map<String, V> row : rows) {
+            if (lastKeys == null || !sameKeys(lastKeys, row.keySet())) {
+                lastKeys = new ArrayList<>(row.keySet());
+                lastGroup = groups.computeIfAbsent(lastKeys, k -> new ArrayList<>());
+            }
+            lastGroup.add(row);
+        }
+        return groups;
+    }
+
+    private static boolean sameKeys(List<String> keys, Set<String> set) {
+        if (keys.size() != set.size()) {
+            return false;
+        }
+        int i = 0;
+        for (String k : set) {
+            if (!k.equals(keys.get(i++))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Groups items by the JSON keys they carry, keeping first-seen order. */
     public static <T> Map<List<String>, List<T>> group(List<T> items, Function<T, List<String>> keysOf) {
         Map<List<String>, List<T>> groups = new LinkedHashMap<>();

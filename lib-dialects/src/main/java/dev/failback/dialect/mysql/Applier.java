@@ -65,7 +65,7 @@ abstract class Applier {
             parsed.add(Json.fields(m.after()));
         }
         Map<List<String>, List<Map<String, Json.Value>>> groups =
-                Shape.group(parsed, f -> new ArrayList<>(f.keySet()));
+                Shape.groupByKeys(parsed);
         List<Shape> shapes = new ArrayList<>(groups.size());
         boolean utc = false;
         for (List<String> keys : groups.keySet()) {

@@ -33,7 +33,7 @@ final class UnnestApplier implements Applier {
             parsed.add(Json.fields(m.after()));
         }
         for (Map.Entry<List<String>, List<Map<String, Json.Value>>> group
-                : Shape.group(parsed, f -> new ArrayList<>(f.keySet())).entrySet()) {
+                : Shape.groupByKeys(parsed).entrySet()) {
             Shape shape = Shape.of(table, group.getKey());
             List<ColumnInfo> columns = shape.columns();
             StringBuilder sql = new StringBuilder(syntax.head(table, columns)).append("SELECT ");

@@ -32,7 +32,7 @@ final class ValuesApplier implements Applier {
             parsed.add(Json.fields(m.after()));
         }
         for (Map.Entry<List<String>, List<Map<String, Json.Value>>> group
-                : Shape.group(parsed, f -> new ArrayList<>(f.keySet())).entrySet()) {
+                : Shape.groupByKeys(parsed).entrySet()) {
             Shape shape = Shape.of(table, group.getKey());
             List<ColumnInfo> columns = shape.columns();
             String head = syntax.head(table, columns);
