@@ -34,7 +34,7 @@ import java.util.Map;
  * Every phase's target must equal the limit's (row counts and a checksum), or the run fails.
  * {@code java -cp "examples/target/failback.jar:$(cat examples/target/bench.classpath)"
  * dev.failback.examples.bench.ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N] [--senders N]
- * [--batch N] [--seed N] [--lag-seconds N] [--source-rate N] [--debezium-batch N] [--warmup N]}.
+ * [--batch N] [--seed N] [--lag-seconds N] [--source-rate N] [--debezium-batch N] [--warmup N] [--flush-size N]}.
  */
 public final class ReplicationBenchmark {
     /** Default mutations in the stream. */
@@ -63,6 +63,8 @@ public final class ReplicationBenchmark {
          * while the JIT compiles it; 0 measures cold.
          */
         int warmup = 20_000;
+        /** Failback's {@code flushSize} (mutations per target transaction in consistent mode); 0 keeps the default. */
+        int flushSize = 0;
         String pgUrl = env("FAILBACK_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
         String mysqlUrl = env("FAILBACK_BENCH_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/?user=root&password=");
         String pgDatabase = "failback_bench";
@@ -82,12 +84,13 @@ public final class ReplicationBenchmark {
                     case "--source-rate" -> o.sourceRate = Double.parseDouble(v);
                     case "--debezium-batch" -> o.debeziumBatch = Integer.parseInt(v);
                     case "--warmup" -> o.warmup = Integer.parseInt(v);
+                    case "--flush-size" -> o.flushSize = Integer.parseInt(v);
                     case "--pg-url" -> o.pgUrl = v;
                     case "--mysql-url" -> o.mysqlUrl = v;
                     case "-h", "--help" -> {
                         System.out.println("usage: ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N]"
                                 + " [--senders N] [--batch N] [--seed N] [--lag-seconds N] [--source-rate N]"
-                                + " [--debezium-batch N] [--warmup N] [--pg-url URL] [--mysql-url URL]");
+                                + " [--debezium-batch N] [--warmup N] [--flush-size N] [--pg-url URL] [--mysql-url URL]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
@@ -289,6 +292,14 @@ public final class ReplicationBenchmark {
                     .createStagingSchema(true).mode(mode).sink(sink);
             if (lag != null) {
                 b.listener(lag);
+            }
+            if (o.flushSize > 0) {
+                b.flushSize(o.flushSize);
+            }
+            String technique = System.getProperty("bench.pgTechnique");
+            if (technique != null && db.kind().equals("postgresql")) {
+                b.dialect(new dev.failback.dialect.postgres.PostgresDialect(
+                        dev.failback.dialect.postgres.ApplyTechnique.valueOf(technique)));
             }
             Row row;
             try (Failback f = b.start()) {

@@ -44,7 +44,7 @@ class InformationSchemaOnPostgresIT {
         exec("CREATE SCHEMA " + schema, "SET search_path TO " + schema + ", public");
         for (int attempt = 0; ; attempt++) {
             try {
-                exec("CREATE EXTENSION IF NOT EXISTS postgis");
+                exec("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public");
                 break;
             } catch (SQLException e) {
                 if (attempt >= 3) {

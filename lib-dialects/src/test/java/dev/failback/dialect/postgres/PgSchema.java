@@ -41,7 +41,7 @@ final class PgSchema implements AutoCloseable {
     void postgis() throws SQLException {
         for (int attempt = 0; ; attempt++) {
             try (Statement s = connection.createStatement()) {
-                s.execute("CREATE EXTENSION IF NOT EXISTS postgis");
+                s.execute("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public");
                 return;
             } catch (SQLException e) {
                 if (attempt >= 3) {
