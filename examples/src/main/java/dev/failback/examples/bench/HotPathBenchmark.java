@@ -3,14 +3,18 @@ package dev.failback.examples.bench;
 import dev.failback.core.internal.webhook.DecodedBody;
 import dev.failback.core.internal.webhook.RowMessage;
 import dev.failback.core.internal.webhook.WebhookDecoder;
+import dev.failback.dialect.internal.Json;
+import dev.failback.dialect.internal.Shape;
 import dev.failback.dialect.postgres.PostgresDialectProvider;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import java.sql.Connection;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,7 +35,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * JMH micro-benchmarks of the per-row work on Failback's request path, on the bodies the
  * {@link ReplicationBenchmark} sends (3,000 messages of about 330 bytes each, one POST as the runbook's
  * changefeed flushes it): decoding a body ({@link WebhookDecoder}, streaming Jackson, exact JSON
- * bytes kept) and checking every row image against the PostgreSQL table ({@link Dialect#checkRow}).
+ * bytes kept), checking every row image against the PostgreSQL table ({@link Dialect#checkRow}), and
+ * the applier's parsing and grouping of the row images before it builds its statements.
  * Scores are per body; divide by 3,000 for a row. The check needs the local PostgreSQL (or
  * {@code FAILBACK_BENCH_PG_URL}) to read the table definition once.
  *
@@ -110,6 +115,24 @@ public class HotPathBenchmark {
     public void checkRows(Blackhole bh) {
         for (int i = 0; i < afters.size(); i++) {
             bh.consume(dialect.checkRow(tables.get(i), afters.get(i)));
+        }
+    }
+
+    /**
+     * The applier's Java work before it binds a body's rows: parsing every row image into fields
+     * ({@link Json#fields}), grouping the rows of each table by their keys ({@link Shape#groupByKeys}),
+     * and matching each group's keys to columns ({@link Shape#of}), from which the SQL is built.
+     */
+    @Benchmark
+    public void applierParse(Blackhole bh) {
+        Map<TableInfo, List<Map<String, Json.Value>>> byTable = new LinkedHashMap<>();
+        for (int i = 0; i < afters.size(); i++) {
+            byTable.computeIfAbsent(tables.get(i), t -> new ArrayList<>()).add(Json.fields(afters.get(i)));
+        }
+        for (Map.Entry<TableInfo, List<Map<String, Json.Value>>> e : byTable.entrySet()) {
+            for (List<String> keys : Shape.groupByKeys(e.getValue()).keySet()) {
+                bh.consume(Shape.of(e.getKey(), keys));
+            }
         }
     }
 
