@@ -19,6 +19,7 @@ class BenchmarksIT {
         o.lagSeconds = 2;
         o.senders = 4;
         o.batch = 50;
+        o.warmup = 1_000;
         o.pgUrl = TestDatabases.postgresUrl();
         o.mysqlUrl = TestDatabases.mysqlUrl();
         return o;
