@@ -34,7 +34,7 @@ import java.util.Map;
  * Every phase's target must equal the limit's (row counts and a checksum), or the run fails.
  * {@code java -cp "examples/target/failback.jar:$(cat examples/target/bench.classpath)"
  * dev.failback.examples.bench.ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N] [--senders N]
- * [--batch N] [--seed N] [--lag-seconds N] [--source-rate N] [--debezium-batch N] [--warmup N] [--flush-size N]}.
+ * [--batch N] [--seed N] [--lag-seconds N] [--source-rate N] [--debezium-batch N] [--warmup N] [--repeat N] [--flush-size N]}.
  */
 public final class ReplicationBenchmark {
     /** Default mutations in the stream. */
@@ -63,6 +63,8 @@ public final class ReplicationBenchmark {
          * while the JIT compiles it; 0 measures cold.
          */
         int warmup = 20_000;
+        /** Runs of each measured phase; the table shows the run with the median rate. */
+        int repeat = 3;
         /** Failback's {@code flushSize} (mutations per target transaction in consistent mode); 0 keeps the default. */
         int flushSize = 0;
         String pgUrl = env("FAILBACK_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
@@ -85,12 +87,13 @@ public final class ReplicationBenchmark {
                     case "--debezium-batch" -> o.debeziumBatch = Integer.parseInt(v);
                     case "--warmup" -> o.warmup = Integer.parseInt(v);
                     case "--flush-size" -> o.flushSize = Integer.parseInt(v);
+                    case "--repeat" -> o.repeat = Math.max(1, Integer.parseInt(v));
                     case "--pg-url" -> o.pgUrl = v;
                     case "--mysql-url" -> o.mysqlUrl = v;
                     case "-h", "--help" -> {
                         System.out.println("usage: ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N]"
                                 + " [--senders N] [--batch N] [--seed N] [--lag-seconds N] [--source-rate N]"
-                                + " [--debezium-batch N] [--warmup N] [--flush-size N] [--pg-url URL] [--mysql-url URL]");
+                                + " [--debezium-batch N] [--warmup N] [--repeat N] [--flush-size N] [--pg-url URL] [--mysql-url URL]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
@@ -119,8 +122,8 @@ public final class ReplicationBenchmark {
                 rt.availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 rt.maxMemory() >> 20, System.getProperty("os.name"), System.getProperty("os.arch"));
         System.out.printf(Locale.ROOT, "options: --rows %d --senders %d --batch %d --seed %d --source-rate %.0f"
-                + " --lag-seconds %d --debezium-batch %d --warmup %d%n", o.rows, o.senders, o.batch, o.seed, o.sourceRate,
-                o.lagSeconds, o.debeziumBatch, o.warmup);
+                + " --lag-seconds %d --debezium-batch %d --warmup %d --repeat %d%n", o.rows, o.senders, o.batch, o.seed,
+                o.sourceRate, o.lagSeconds, o.debeziumBatch, o.warmup, o.repeat);
         System.out.println("workload: tables parent and child (FOREIGN KEY child.parent_id -> parent.id, index on it),"
                 + " ~200-byte rows, 60% insert / 30% update / 10% delete (a deleted parent takes its children),"
                 + " source transactions of 1-6 rows, resolved every 250 ms of source time");
@@ -176,40 +179,47 @@ public final class ReplicationBenchmark {
         String limitName = null;
         int n = 0;
         for (String technique : db.limitTechniques()) {
-            String schema = "fbb_" + run + "_limit" + n++;
-            db.create(schema, true);
-            try {
-                Meter m = new Meter().start();
-                BenchDb.Limit r = db.limit(technique, schema, stream.mutations, finalRows);
-                m.stop();
-                long heap = m.close();
-                if (r.rows() == 0) {
-                    rows.add(new Row("limit: " + technique, 0, 0, 0, 0, "", r.note()));
-                    continue;
+            List<Row> reps = new ArrayList<>();
+            boolean wholeStream = true;
+            for (int rep = 0; rep < o.repeat; rep++) {
+                String schema = "fbb_" + run + "_limit" + n + "_" + rep;
+                db.create(schema, true);
+                try {
+                    Meter m = new Meter().start();
+                    BenchDb.Limit r = db.limit(technique, schema, stream.mutations, finalRows);
+                    m.stop();
+                    long heap = m.close();
+                    if (r.rows() == 0) {
+                        reps.add(new Row("limit: " + technique, 0, 0, 0, 0, "", r.note()));
+                        break;
+                    }
+                    String sum;
+                    try (Connection c = db.connect(schema)) {
+                        sum = db.checksum(c, schema);
+                    }
+                    if (!sum.startsWith(expectedCounts) || !sum.contains(" child " + workload.liveChildren() + " ")) {
+                        throw new IllegalStateException("limit " + technique + " wrote " + sum + ", expected "
+                                + workload.liveParents() + " parents and " + workload.liveChildren() + " children");
+                    }
+                    if (expected == null) {
+                        expected = sum;
+                    } else if (!expected.equals(sum)) {
+                        throw new IllegalStateException("limit " + technique + " wrote " + sum + " but " + expected
+                                + " was expected");
+                    }
+                    wholeStream = r.wholeStream();
+                    reps.add(new Row("limit: " + technique + (r.wholeStream() ? "" : " *"), r.rows(), r.nanos(),
+                            m.cpuNanos, heap, "", r.note()));
+                } finally {
+                    db.drop(schema);
                 }
-                String sum;
-                try (Connection c = db.connect(schema)) {
-                    sum = db.checksum(c, schema);
-                }
-                if (!sum.startsWith(expectedCounts) || !sum.contains(" child " + workload.liveChildren() + " ")) {
-                    throw new IllegalStateException("limit " + technique + " wrote " + sum + ", expected "
-                            + workload.liveParents() + " parents and " + workload.liveChildren() + " children");
-                }
-                if (expected == null) {
-                    expected = sum;
-                } else if (!expected.equals(sum)) {
-                    throw new IllegalStateException("limit " + technique + " wrote " + sum + " but " + expected
-                            + " was expected");
-                }
-                Row row = new Row("limit: " + technique + (r.wholeStream() ? "" : " *"), r.rows(), r.nanos(),
-                        m.cpuNanos, heap, "", r.note());
-                rows.add(row);
-                if (r.wholeStream() && row.rate() > limitRate) {
-                    limitRate = row.rate();
-                    limitName = technique;
-                }
-            } finally {
-                db.drop(schema);
+            }
+            n++;
+            Row row = median(reps);
+            rows.add(row);
+            if (row.rows() > 0 && wholeStream && row.rate() > limitRate) {
+                limitRate = row.rate();
+                limitName = technique;
             }
         }
         System.out.printf(Locale.ROOT, "checksum of the final state (every phase must match): %s%n", expected);
@@ -217,10 +227,34 @@ public final class ReplicationBenchmark {
         // ---- Failback
         LagPhase lag = new LagPhase();
         Row none = new Row("-", 0, 0, 0, 0, "", "");
-        Row consistent = !phases.contains("consistent") ? none
-                : failback(db, stream, Mode.CONSISTENT, "fbb_" + run + "_cons", expected, o, lag, rows);
-        Row immediate = !phases.contains("immediate") ? none
-                : failback(db, stream, Mode.IMMEDIATE, "fbb_" + run + "_imm", expected, o, null, rows);
+        Row consistent = none;
+        if (phases.contains("consistent")) {
+            List<Row> reps = new ArrayList<>();
+            Row lagRow = null;
+            for (int rep = 0; rep < o.repeat; rep++) {
+                List<Row> out = new ArrayList<>();
+                reps.add(failback(db, stream, Mode.CONSISTENT, "fbb_" + run + "_cons" + rep, expected, o,
+                        rep == 0 ? lag : null, out));
+                if (rep == 0 && out.size() > 1) {
+                    lagRow = out.get(1);
+                }
+            }
+            consistent = median(reps);
+            rows.add(consistent);
+            if (lagRow != null) {
+                rows.add(lagRow);
+            }
+        }
+        Row immediate = none;
+        if (phases.contains("immediate")) {
+            List<Row> reps = new ArrayList<>();
+            for (int rep = 0; rep < o.repeat; rep++) {
+                reps.add(failback(db, stream, Mode.IMMEDIATE, "fbb_" + run + "_imm" + rep, expected, o, null,
+                        new ArrayList<>()));
+            }
+            immediate = median(reps);
+            rows.add(immediate);
+        }
 
         // ---- Debezium
         Row debezium = null;
@@ -230,7 +264,12 @@ public final class ReplicationBenchmark {
             System.out.println("debezium: not on classpath");
             rows.add(new Row("debezium jdbc sink", 0, 0, 0, 0, "", "not on classpath"));
         } else {
-            debezium = debezium(db, stream, "fbb_" + run + "_dbz", expected, o, rows);
+            List<Row> reps = new ArrayList<>();
+            for (int rep = 0; rep < o.repeat; rep++) {
+                reps.add(debezium(db, stream, "fbb_" + run + "_dbz" + rep, expected, o, new ArrayList<>()));
+            }
+            debezium = median(reps);
+            rows.add(debezium);
         }
 
         print(db, rows, limitRate, debezium == null ? 0 : debezium.rate(), limitName);
@@ -242,11 +281,52 @@ public final class ReplicationBenchmark {
     }
 
     /**
+     * The run with the median rate (the lower middle one of an even number), its note listing every run's rate.
+     */
+    static Row median(List<Row> reps) {
+        if (reps.size() == 1) {
+            return reps.get(0);
+        }
+        List<Row> sorted = new ArrayList<>(reps);
+        sorted.sort(java.util.Comparator.comparingDouble(Row::rate));
+        Row mid = sorted.get((sorted.size() - 1) / 2);
+        StringBuilder runs = new StringBuilder();
+        for (Row r : reps) {
+            runs.append(runs.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%,.0f", r.rate()));
+        }
+        return new Row(mid.technique(), mid.rows(), mid.nanos(), mid.cpuNanos(), mid.peakHeap(), mid.lag(),
+                mid.note() + (mid.note().isEmpty() ? "" : "; ") + "median of " + reps.size() + " runs (" + runs
+                        + " rows/s)");
+    }
+
+    /**
      * Runs a separate, smaller stream (another seed) through every technique, unmeasured, each into
-     * its own scratch schema and checked like a measured phase.
+     * its own scratch schema and checked like a measured phase; again, up to {@link #MAX_WARMUP_PASSES}
+     * times, while the JIT compilers still spend a tenth of a pass compiling (with one C2 thread on 2
+     * cores, its queue takes several passes to drain).
      */
     private static void warmup(BenchDb db, Options o, String run, String phases) throws Exception {
-        long t0 = System.nanoTime();
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        for (int pass = 1; pass <= MAX_WARMUP_PASSES; pass++) {
+            long t0 = System.nanoTime();
+            long jit0 = timed ? jit.getTotalCompilationTime() : 0;
+            warmupPass(db, o, run + "w" + pass, phases);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double jitSeconds = timed ? (jit.getTotalCompilationTime() - jit0) / 1e3 : 0;
+            System.out.printf(Locale.ROOT, "warm-up pass %d: %,d mutations (seed %d) through every technique, not measured,"
+                    + " %.1f s; JIT compiling %.1f s%n", pass, o.warmup, o.seed + 1, seconds, jitSeconds);
+            // settled: the compilers (up to 2 threads here) spent under a tenth of the pass compiling
+            if (!timed || jitSeconds < 0.1 * seconds) {
+                return;
+            }
+        }
+    }
+
+    /** Warm-up passes at most: each repeats the warm-up stream until the JIT compilers settle. */
+    static final int MAX_WARMUP_PASSES = 3;
+
+    private static void warmupPass(BenchDb db, Options o, String run, String phases) throws Exception {
         BenchWorkload workload = new BenchWorkload(o.seed + 1);
         ChangeStream stream = new ChangeStream(workload, o.warmup, o.senders, o.batch, o.sourceRate,
                 System.currentTimeMillis() * 1_000_000L);
@@ -277,8 +357,6 @@ public final class ReplicationBenchmark {
         if (phases.contains("debezium") && DebeziumSinkRun.available()) {
             debezium(db, stream, "fbb_" + run + "_wdbz", expected, o, discarded);
         }
-        System.out.printf(Locale.ROOT, "warm-up: %,d mutations (seed %d) through every technique, not measured, %.1f s%n",
-                stream.messages, o.seed + 1, (System.nanoTime() - t0) / 1e9);
     }
 
     private static Row failback(BenchDb db, ChangeStream stream, Mode mode, String schema, String expected, Options o,
