@@ -62,6 +62,22 @@ class RequestLimitsIT {
     }
 
     @Test
+    void aRefusedBodyTheClientIsStillSendingGetsItsAnswerNotAReset() throws Exception {
+        start(32L * 1024);
+        // stopped after 32 KiB decoded while most of the compressed body is still on its way
+        byte[] bomb = encode("gzip", ("{\"payload\":[" + " ".repeat(256 << 20)).getBytes(StandardCharsets.US_ASCII));
+        byte[] plain = new byte[2 << 20];
+        java.util.Arrays.fill(plain, (byte) ' ');
+        for (int i = 0; i < 20; i++) {
+            Http.Answer a = http.post(db.path(), bomb, "gzip");
+            assertThat(a.status()).as("bomb, try " + i).isEqualTo(413);
+            Http.Answer b = http.post(db.path(), plain);
+            assertThat(b.status()).as("2 MiB body, try " + i).isEqualTo(413);
+        }
+        assertNothingStaged();
+    }
+
+    @Test
     void oversizeBodiesAre413AndStageNothing() throws Exception {
         start(32L * 1024);
         List<String> rows = new ArrayList<>();

@@ -650,11 +650,25 @@ final class WebhookService implements WebhookHandler {
         return out;
     }
 
+    /** The most unread request bytes {@link #drain} reads and drops before the answer goes out. */
+    static final int MAX_DRAIN_BYTES = 4 << 20;
+
+    /**
+     * Reads and drops what the client is still sending (a body refused before its end: over the limit,
+     * a compressed bomb stopped early, a request refused before its body was read), up to
+     * {@link #MAX_DRAIN_BYTES}, then closes it: a connection closed with unread bytes is reset, and the
+     * client may see the reset instead of the answer. Past the bound the connection closes anyway.
+     */
     private static void drain(InputStream body) {
-        try {
-            body.close();
+        try (body) {
+            byte[] buffer = new byte[64 * 1024];
+            long dropped = 0;
+            int n;
+            while (dropped < MAX_DRAIN_BYTES && (n = body.read(buffer)) >= 0) {
+                dropped += n;
+            }
         } catch (IOException e) {
-            LOG.trace("closing request body", e);
+            LOG.trace("draining request body", e);
         }
     }
 
