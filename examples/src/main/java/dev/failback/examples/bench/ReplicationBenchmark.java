@@ -5,12 +5,17 @@ import dev.failback.Failback;
 import dev.failback.Hlc;
 import dev.failback.Mode;
 import dev.failback.Status;
+import dev.failback.dialect.postgres.ApplyTechnique;
+import dev.failback.dialect.postgres.PostgresDialect;
 import dev.failback.examples.bench.BenchWorkload.Mutations;
 import dev.failback.jetty.JettySink;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -288,7 +293,7 @@ public final class ReplicationBenchmark {
             return reps.get(0);
         }
         List<Row> sorted = new ArrayList<>(reps);
-        sorted.sort(java.util.Comparator.comparingDouble(Row::rate));
+        sorted.sort(Comparator.comparingDouble(Row::rate));
         Row mid = sorted.get((sorted.size() - 1) / 2);
         StringBuilder runs = new StringBuilder();
         for (Row r : reps) {
@@ -306,7 +311,7 @@ public final class ReplicationBenchmark {
      * cores, its queue takes several passes to drain).
      */
     private static void warmup(BenchDb db, Options o, String run, String phases) throws Exception {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         for (int pass = 1; pass <= MAX_WARMUP_PASSES; pass++) {
             long t0 = System.nanoTime();
@@ -376,8 +381,7 @@ public final class ReplicationBenchmark {
             }
             String technique = System.getProperty("bench.pgTechnique");
             if (technique != null && db.kind().equals("postgresql")) {
-                b.dialect(new dev.failback.dialect.postgres.PostgresDialect(
-                        dev.failback.dialect.postgres.ApplyTechnique.valueOf(technique)));
+                b.dialect(new PostgresDialect(ApplyTechnique.valueOf(technique)));
             }
             Row row;
             try (Failback f = b.start()) {

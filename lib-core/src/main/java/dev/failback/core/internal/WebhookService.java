@@ -661,8 +661,11 @@ final class WebhookService implements WebhookHandler {
      */
     private static void drain(InputStream body) {
         try (body) {
+            if (body.read() < 0) {
+                return; // the usual case: the body was read to its end
+            }
             byte[] buffer = new byte[64 * 1024];
-            long dropped = 0;
+            long dropped = 1;
             int n;
             while (dropped < MAX_DRAIN_BYTES && (n = body.read(buffer)) >= 0) {
                 dropped += n;
