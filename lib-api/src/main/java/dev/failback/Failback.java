@@ -155,6 +155,10 @@ public interface Failback extends AutoCloseable {
         public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(30);
         /** Default time applied staged rows are kept: zero, they are deleted right after they are applied. */
         public static final Duration DEFAULT_RETIRE_OFFSET = Duration.ZERO;
+        /** Default lease time to live: a standby takes a group over at most this long after its holder stopped renewing. */
+        public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
+        /** Default interval between lease renewals by the holder, and lease attempts by a standby. */
+        public static final Duration DEFAULT_LEASE_RENEWAL = Duration.ofSeconds(1);
 
         String name = DEFAULT_NAME;
         DataSource staging;
@@ -185,6 +189,10 @@ public interface Failback extends AutoCloseable {
         Object meterRegistry;
         Authenticator authenticator;
         boolean authenticationDisabled;
+        Duration leaseTtl = DEFAULT_LEASE_TTL;
+        Duration leaseRenewal = DEFAULT_LEASE_RENEWAL;
+        String instanceId;
+        dev.failback.spi.LeaseStore leaseStore;
 
         Builder() {
         }
@@ -334,6 +342,18 @@ public interface Failback extends AutoCloseable {
          */
         public Builder checkpointStore(CheckpointStore store) {
             this.checkpointStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Replaces the lease store (the staging database's {@code group_leases} table by default). With
+         * custom staging and checkpoint stores and no lease store, leases are kept in this process only.
+         *
+         * @param store the store; closed by Failback
+         * @return this builder
+         */
+        public Builder leaseStore(dev.failback.spi.LeaseStore store) {
+            this.leaseStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -524,6 +544,51 @@ public interface Failback extends AutoCloseable {
         }
 
         /**
+         * How long a group's lease lasts without renewal. Several processes (replicas behind a load
+         * balancer, the old and new pod of a rolling deploy) may share one staging database: every one
+         * accepts and stages, but only the holder of a group's lease applies it. When the holder dies,
+         * hangs or loses staging, a standby takes the group over once the lease has expired, within
+         * twice this time; a holder that stops cleanly ({@link Failback#close()}) releases its leases at
+         * once. Each acquisition increments the lease's epoch, and every target commit is conditional
+         * on it, so a holder that comes back from a pause commits nothing after the new holder.
+         * Default 5 s.
+         *
+         * @param ttl a positive duration, longer than {@link #leaseRenewal(Duration)}
+         * @return this builder
+         */
+        public Builder leaseTtl(Duration ttl) {
+            this.leaseTtl = positive("leaseTtl", ttl);
+            return this;
+        }
+
+        /**
+         * How often the holder renews its leases and a standby tries to acquire them. Default 1 s.
+         *
+         * @param interval a positive duration, shorter than {@link #leaseTtl(Duration)}
+         * @return this builder
+         */
+        public Builder leaseRenewal(Duration interval) {
+            this.leaseRenewal = positive("leaseRenewal", interval);
+            return this;
+        }
+
+        /**
+         * Names this process among the processes of one deployment (logs, status, metrics, the lease
+         * holder column). Default: host name, process id and a random suffix.
+         *
+         * @param id a non-blank identity, at most 128 characters
+         * @return this builder
+         */
+        public Builder instanceId(String id) {
+            Objects.requireNonNull(id, "instanceId");
+            if (id.isBlank() || id.length() > 128) {
+                throw new IllegalArgumentException("instanceId must be 1 to 128 characters, but was \"" + id + "\"");
+            }
+            this.instanceId = id;
+            return this;
+        }
+
+        /**
          * Adds a listener.
          *
          * @param listener the listener
@@ -609,6 +674,9 @@ public interface Failback extends AutoCloseable {
             }
             if (authenticator != null && authenticationDisabled) {
                 problems.add("authenticator(...) and disableAuthentication() contradict each other");
+            }
+            if (leaseRenewal.compareTo(leaseTtl) >= 0) {
+                problems.add("leaseRenewal (" + leaseRenewal + ") must be shorter than leaseTtl (" + leaseTtl + ")");
             }
             if (staging != null && stagingStore != null && checkpointStore != null) {
                 problems.add("staging(DataSource) is unused when both stagingStore(...) and checkpointStore(...) are given");

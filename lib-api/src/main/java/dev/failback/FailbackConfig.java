@@ -27,6 +27,7 @@ public final class FailbackConfig {
     private final Dialect dialect;
     private final StagingStore stagingStore;
     private final CheckpointStore checkpointStore;
+    private final dev.failback.spi.LeaseStore leaseStore;
     private final int flushSize;
     private final int scanSize;
     private final long maxBodyBytes;
@@ -38,6 +39,9 @@ public final class FailbackConfig {
     private final Duration applyTimeout;
     private final Duration progressInterval;
     private final Duration retireOffset;
+    private final Duration leaseTtl;
+    private final Duration leaseRenewal;
+    private final String instanceId;
     private final boolean deadLetter;
     private final boolean ignoreUnknownColumns;
     private final List<FailbackListener> listeners;
@@ -57,6 +61,7 @@ public final class FailbackConfig {
         this.dialect = b.dialect;
         this.stagingStore = b.stagingStore;
         this.checkpointStore = b.checkpointStore;
+        this.leaseStore = b.leaseStore;
         this.flushSize = b.flushSize;
         this.scanSize = b.scanSize;
         this.maxBodyBytes = b.maxBodyBytes;
@@ -68,6 +73,9 @@ public final class FailbackConfig {
         this.applyTimeout = b.applyTimeout;
         this.progressInterval = b.progressInterval;
         this.retireOffset = b.retireOffset;
+        this.leaseTtl = b.leaseTtl;
+        this.leaseRenewal = b.leaseRenewal;
+        this.instanceId = b.instanceId != null ? b.instanceId : defaultInstanceId();
         this.deadLetter = b.deadLetter;
         this.ignoreUnknownColumns = b.ignoreUnknownColumns;
         this.listeners = List.copyOf(b.listeners);
@@ -131,6 +139,11 @@ public final class FailbackConfig {
         return Optional.ofNullable(checkpointStore);
     }
 
+    /** @return the custom lease store, if any */
+    public Optional<dev.failback.spi.LeaseStore> leaseStore() {
+        return Optional.ofNullable(leaseStore);
+    }
+
     /** @return mutations per target transaction */
     public int flushSize() {
         return flushSize;
@@ -182,6 +195,33 @@ public final class FailbackConfig {
     }
 
     /** @return how long applied staged rows are kept; zero to delete them right after applying */
+    /** @return how long a group's lease lasts without renewal */
+    public Duration leaseTtl() {
+        return leaseTtl;
+    }
+
+    /** @return how often leases are renewed (holder) or tried (standby) */
+    public Duration leaseRenewal() {
+        return leaseRenewal;
+    }
+
+    /** @return this process's identity among the processes of one deployment */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "localhost";
+        }
+        String suffix = Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        String id = host + "-" + ProcessHandle.current().pid() + "-" + suffix;
+        return id.length() <= 128 ? id : id.substring(id.length() - 128);
+    }
+
     public Duration retireOffset() {
         return retireOffset;
     }

@@ -53,4 +53,26 @@ public interface FailbackListener {
     default void onFailure(String group, Throwable error) {
     }
 
+    /**
+     * Called when this process acquired a group's lease: from now on it sequences and applies the group
+     * (consistent mode). Every other process of the deployment is a standby for the group.
+     *
+     * @param group    the target schema
+     * @param instance this process's {@link FailbackConfig#instanceId()}
+     * @param epoch    the lease's epoch (fencing token), larger than that of every earlier holder
+     */
+    default void onLeaseAcquired(String group, String instance, long epoch) {
+    }
+
+    /**
+     * Called when this process stopped holding a group's lease: released at {@link Failback#close()},
+     * not renewed in time (staging unreachable, a long pause), or taken over by another process.
+     *
+     * @param group    the target schema
+     * @param instance this process's {@link FailbackConfig#instanceId()}
+     * @param epoch    the epoch it held
+     * @param reason   why, one line
+     */
+    default void onLeaseLost(String group, String instance, long epoch, String reason) {
+    }
 }

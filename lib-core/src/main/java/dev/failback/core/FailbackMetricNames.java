@@ -39,6 +39,12 @@ public final class FailbackMetricNames {
     public static final String MUTATION_AGE = PREFIX + "mutation.age";
     /** Gauge, rows: mutations staged and not yet applied. */
     public static final String BACKLOG = PREFIX + "backlog";
+    /** Gauge, 1 while this instance holds the schema's lease (it applies the schema), else 0; tags name, schema, instance. */
+    public static final String LEASE_HELD = PREFIX + "lease.held";
+    /** Gauge: the epoch (fencing token) of the schema's lease as last read; tags name, schema. */
+    public static final String LEASE_EPOCH = PREFIX + "lease.epoch";
+    /** Counter: leases acquired and lost by this instance; tags name, schema, change (acquired, lost). */
+    public static final String LEASE_CHANGES = PREFIX + "lease.changes";
     /** Counter: failures; {@code kind=transient|constraint|data|other|staging}. */
     public static final String ERRORS = PREFIX + "errors";
     /** Counter: poison rows written to the dead-letter table and skipped ({@code deadLetter(true)}). Tag: name. */

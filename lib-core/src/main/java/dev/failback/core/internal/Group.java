@@ -37,6 +37,13 @@ final class Group {
     volatile String lastError;
     /** This group's meters; null when metrics are off. */
     volatile PipelineMetrics.GroupMeters meters;
+    /** Consistent mode: the lease as this process holds it, null while a standby; written by the {@link LeaseKeeper}. */
+    volatile LeaseKeeper.Held held;
+    /** The lease's holder and epoch as last read from the lease store (null and 0 before the first read). */
+    volatile String leaseHolder;
+    volatile long leaseEpoch;
+    /** The least epoch the next acquisition may take (raised past an epoch the target's fence already saw). */
+    volatile long minEpoch = 1;
 
     Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, StagingStore staging) {
         this.name = name;
@@ -55,6 +62,16 @@ final class Group {
         if (resolved.isAfter(cp.resolved())) {
             checkpoint = new Checkpoint(resolved, cp.applied());
         }
+    }
+
+    /**
+     * On acquiring the lease: the group continues from where the target is applied up to (which may be
+     * ahead of what this process last saw, never behind what it applied itself).
+     */
+    synchronized void takeOver(Hlc resolved, Hlc applied) {
+        Checkpoint cp = checkpoint;
+        Hlc a = Hlc.max(cp.applied(), applied);
+        checkpoint = new Checkpoint(Hlc.max(Hlc.max(cp.resolved(), resolved), a), a);
     }
 
     synchronized void applied(Hlc applied) {

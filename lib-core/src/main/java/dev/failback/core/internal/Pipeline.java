@@ -65,6 +65,10 @@ public final class Pipeline implements Failback {
     private WebhookService handler;
     private final List<Sink> startedSinks = new ArrayList<>();
     private AdminService admin;
+    private dev.failback.spi.LeaseStore leases;
+    private TargetFence fence;
+    private LeaseKeeper leaseKeeper;
+    private Thread leaseThread;
     private final Object healthLock = new Object();
     private long healthCheckedAt;
     private String healthProblem;
@@ -126,12 +130,36 @@ public final class Pipeline implements Failback {
             throw new FailbackConfigurationException("staging database unusable: " + e.getMessage(), e);
         }
         LOG.info("{} - staging database name: {} ({}, {})", config.name(), config.stagingSchema(), staging, checkpoints);
+        metrics.instance(config.instanceId());
+        LOG.info("{} - instance {}", config.name(), config.instanceId());
+        fence = openFence();
+        leases = config.leaseStore().orElseGet(() -> jdbc != null ? jdbc.leases()
+                : new dev.failback.core.memory.InMemoryLeaseStore());
+        try {
+            leases.init();
+        } catch (SQLException e) {
+            throw new FailbackConfigurationException("staging database unusable for leases: " + e.getMessage(), e);
+        }
+        owner = targetIdentity();
+        if (config.mode() == Mode.CONSISTENT) {
+            leaseKeeper = new LeaseKeeper(config.name(), config.instanceId(), leases, fence, checkpoints,
+                    () -> List.copyOf(groups.values()), config.leaseTtl(), config.leaseRenewal(), config.listeners(),
+                    metrics);
+        }
         applier = new WindowApplier(config.target(), dialect, config.applyTimeout(), timeoutExecutor, metrics);
         admin = new AdminService(this, config.meterRegistry().orElse(null));
         handler = new WebhookService(this, admin);
         try {
+            Map<String, String> owners = leases.owners();
             for (Map.Entry<String, Checkpoint> e : checkpoints.loadAll().entrySet()) {
                 Checkpoint cp = e.getValue();
+                String other = owners.get(e.getKey());
+                if (other != null && !other.equals(owner)) {
+                    // another deployment's group in a shared staging schema: not ours to resume, lease or log
+                    LOG.debug("{} - group {} belongs to the deployment on {}; not resumed", config.name(), e.getKey(),
+                            other);
+                    continue;
+                }
                 try {
                     resume(e.getKey(), cp);
                 } catch (RuntimeException | SQLException ex) {
@@ -141,6 +169,11 @@ public final class Pipeline implements Failback {
             }
         } catch (SQLException e) {
             throw new FailbackConfigurationException("cannot read checkpoints: " + e.getMessage(), e);
+        }
+        if (leaseKeeper != null) {
+            leaseThread = new NamedThreadFactory(config.name(), "lease", config.threadFactory().orElse(null))
+                    .newThread(leaseKeeper);
+            leaseThread.start();
         }
         for (Sink sink : config.sinks()) {
             try {
@@ -160,12 +193,74 @@ public final class Pipeline implements Failback {
     private void resume(String name, Checkpoint cp) throws SQLException {
         List<String> segments = Arrays.asList(name.split("\\."));
         if (segments.size() != dialect.schemaPathSegments()) {
-            LOG.info("{} - checkpoint {} is not a {} schema; skipped", config.name(), name, dialect.name());
+            LOG.debug("{} - checkpoint {} is not a {} schema; skipped", config.name(), name, dialect.name());
             return;
         }
         Group g = group(segments);
         LOG.info("{} - resuming {}: resolved {}, applied {}, {} staged", config.name(), g.name, cp.resolved(),
                 cp.applied(), g.backlog.get());
+    }
+
+    /**
+     * The deployment's identity in a shared staging schema: the target's JDBC URL without credentials
+     * and parameters. Groups are recorded with it, and only the deployment's own are resumed.
+     */
+    private String targetIdentity() {
+        try (Connection c = config.target().getConnection()) {
+            String url = String.valueOf(c.getMetaData().getURL());
+            int q = url.indexOf('?');
+            url = q < 0 ? url : url.substring(0, q);
+            return url.replaceAll("//[^/@]*@", "//");
+        } catch (SQLException e) {
+            return "";
+        }
+    }
+
+    /** This deployment's identity ({@link #targetIdentity()}). */
+    private String owner = "";
+
+    /**
+     * Opens the fence in the target: in the staging schema when staging shares the target database,
+     * else in a schema {@value #TARGET_FENCE_SCHEMA} of the target. Without it (a dialect it does not
+     * know, or no right to create it) several instances are not fenced: logged at WARN.
+     */
+    private TargetFence openFence() {
+        boolean shared = config.staging().isEmpty() || sameDatabase(config.staging().get(), config.target());
+        String schema = shared && config.stagingStore().isEmpty() ? config.stagingSchema() : TARGET_FENCE_SCHEMA;
+        TargetFence f = TargetFence.of(config.target(), dialect, schema);
+        if (f == null) {
+            LOG.warn("{} - no lease fence for a {} target: run a single instance", config.name(), dialect.name());
+            return null;
+        }
+        try {
+            f.init();
+        } catch (SQLException e) {
+            LOG.warn("{} - cannot create the lease fence {} in the target ({}): instances sharing this staging are"
+                    + " not fenced; run a single instance", config.name(), f, e.getMessage());
+            return null;
+        }
+        LOG.info("{} - lease fence and key versions in the target: {}", config.name(), f);
+        return f;
+    }
+
+    /** Where the fence goes in a target that does not hold the staging schema. */
+    static final String TARGET_FENCE_SCHEMA = "_failback";
+
+    private static boolean sameDatabase(DataSource a, DataSource b) {
+        try (Connection ca = a.getConnection(); Connection cb = b.getConnection()) {
+            return Objects.equals(ca.getMetaData().getURL(), cb.getMetaData().getURL())
+                    && Objects.equals(ca.getCatalog(), cb.getCatalog());
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    LeaseKeeper leaseKeeper() {
+        return leaseKeeper;
+    }
+
+    TargetFence fence() {
+        return fence;
     }
 
     /** Finds or creates the group a webhook path names. */
@@ -188,6 +283,11 @@ public final class Pipeline implements Failback {
             String name = String.join(".", canonical);
             g = groups.get(name);
             if (g == null) {
+                String belongs = leases.own(name, owner);
+                if (!belongs.equals(owner)) {
+                    LOG.warn("{} - {} is also replicated by the deployment on {} in the same staging schema {}; give each"
+                            + " deployment its own staging schema", config.name(), name, belongs, config.stagingSchema());
+                }
                 Checkpoint cp = checkpoints.load(name);
                 g = new Group(name, canonical, new SchemaCache(config.target(), dialect, schema, config.schemaRefresh()), cp, staging);
                 g.backlog.set(staging.countAfter(name, cp.applied()));
@@ -200,6 +300,9 @@ public final class Pipeline implements Failback {
                     t.start();
                 }
                 groups.put(name, g);
+                if (leaseKeeper != null) {
+                    leaseKeeper.wake();
+                }
             }
             byPath.put(List.copyOf(segments), g);
             return g;
@@ -525,14 +628,15 @@ public final class Pipeline implements Failback {
             if (g.lastError != null) {
                 lastError = g.name + ": " + g.lastError;
             }
-            per.put(g.name, new Status.GroupStatus(cp.resolved(), cp.applied(), g.backlog.get()));
+            per.put(g.name, new Status.GroupStatus(cp.resolved(), cp.applied(), g.backlog.get(), g.leaseHolder,
+                    g.leaseEpoch, g.held != null));
         }
         Duration lag = applied == null || applied.equals(Hlc.ZERO) ? Duration.ZERO
                 : Duration.between(applied.toInstant(), Instant.now());
         if (lag.isNegative()) {
             lag = Duration.ZERO;
         }
-        return new Status(state.get(), received, applied, backlog, lag, counters.snapshot(applier == null ? 0 : applier.retries()), per, lastError);
+        return new Status(state.get(), received, applied, backlog, lag, counters.snapshot(applier == null ? 0 : applier.retries()), per, lastError, config.instanceId());
     }
 
     @Override
@@ -686,6 +790,17 @@ public final class Pipeline implements Failback {
                 t.interrupt();
             }
         }
+        if (leaseKeeper != null) {
+            leaseKeeper.stop();
+            if (leaseThread != null) {
+                try {
+                    leaseThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            leaseKeeper.releaseAll(); // a standby takes over at once, no TTL to wait for
+        }
         progressExecutor.shutdownNow();
         timeoutExecutor.shutdownNow();
         if (staging != null) {
@@ -693,6 +808,9 @@ public final class Pipeline implements Failback {
         }
         if (checkpoints != null) {
             checkpoints.close();
+        }
+        if (leases != null) {
+            leases.close();
         }
         metrics.close();
     }

@@ -43,6 +43,8 @@ final class PipelineMetrics implements AutoCloseable {
     private final Counter retries;
     private final Counter deadLetters;
     private volatile boolean closed;
+    /** The instance tag of the lease gauge. */
+    private volatile String instance = "";
 
     private PipelineMetrics(MeterRegistry registry, String name) {
         this.registry = registry;
@@ -66,6 +68,19 @@ final class PipelineMetrics implements AutoCloseable {
      */
     static PipelineMetrics of(Object registry, String name) {
         return registry instanceof MeterRegistry r ? new PipelineMetrics(r, name) : OFF;
+    }
+
+    /** Sets the instance tag of the lease gauges registered from now on. */
+    void instance(String id) {
+        this.instance = id;
+    }
+
+    /** Counts a lease acquired or lost by this instance. */
+    void leaseChange(Group g, boolean acquired) {
+        GroupMeters m = g.meters;
+        if (m != null) {
+            (acquired ? m.leaseAcquired : m.leaseLost).increment();
+        }
     }
 
     boolean enabled() {
@@ -94,6 +109,8 @@ final class PipelineMetrics implements AutoCloseable {
         final Timer checkpointFailure;
         final DistributionSummary batch;
         final Timer age;
+        final Counter leaseAcquired;
+        final Counter leaseLost;
         private final String schema;
         private final Map<String, Counter[]> tables = new ConcurrentHashMap<>();
 
@@ -135,6 +152,16 @@ final class PipelineMetrics implements AutoCloseable {
             add(TimeGauge.builder(TARGET_LAG, g, TimeUnit.MILLISECONDS, x -> ageMillis(x.checkpoint().applied()))
                     .description("Now minus the newest resolved timestamp applied (NaN before the first)")
                     .tags(TAG_NAME, name, TAG_SCHEMA, schema).register(registry));
+            add(Gauge.builder(LEASE_HELD, g, x -> x.held != null ? 1 : 0)
+                    .description("1 while this instance holds the schema's lease and applies it, 0 on a standby")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema, "instance", instance).register(registry));
+            add(Gauge.builder(LEASE_EPOCH, g, x -> x.leaseEpoch)
+                    .description("The epoch (fencing token) of the schema's lease as last read")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema).register(registry));
+            leaseAcquired = add(Counter.builder(LEASE_CHANGES).description("Leases acquired and lost by this instance")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema, "change", "acquired").register(registry));
+            leaseLost = add(Counter.builder(LEASE_CHANGES).description("Leases acquired and lost by this instance")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema, "change", "lost").register(registry));
             add(Gauge.builder(BACKLOG, g, x -> x.backlog.get()).baseUnit(BaseUnits.ROWS)
                     .description("Mutations staged and not yet applied").tags(TAG_NAME, name, TAG_SCHEMA, schema)
                     .register(registry));

@@ -43,6 +43,8 @@ final class Sequencer implements Runnable {
     private static final long RETIRE_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How often, at most, the end of a drain also retires every older staged row. */
     private static final long SWEEP_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** With leases, how often the holder reads the resolved timestamp another instance may have recorded. */
+    private static final long POLL_MILLIS = 200;
 
     private final Pipeline pipeline;
     private final Group group;
@@ -66,6 +68,8 @@ final class Sequencer implements Runnable {
     private long retireNanos;
     /** Reads the next page of staging while the current one is applied; created on the first large drain. */
     private ExecutorService reader;
+    /** The lease epoch the current run of windows is applied under (0 without leases). */
+    private long workingEpoch;
 
     Sequencer(Pipeline pipeline, Group group) {
         this.pipeline = pipeline;
@@ -95,15 +99,39 @@ final class Sequencer implements Runnable {
         MDC.put("failback.table", group.name);
         try {
             while (!stopping) {
+                LeaseKeeper.Held held = group.held;
+                LeaseKeeper keeper = pipeline.leaseKeeper();
+                if (keeper != null && (held == null || !held.valid())) {
+                    if (held != null) {
+                        keeper.lost(group, held.epoch(), "not renewed within the lease TTL");
+                    }
+                    awaitWork(pipeline.config().leaseRenewal().toMillis());
+                    continue;
+                }
+                long epoch = held == null ? 0 : held.epoch();
                 try {
-                    drain();
+                    if (epoch != workingEpoch) {
+                        // newly acquired: the keeper moved the checkpoint to where the target is
+                        workingEpoch = epoch;
+                        retiredTo = null;
+                        retirePending = null;
+                        lastWarned = null;
+                        backoffMillis = 0;
+                    } else if (keeper != null) {
+                        // another instance may have received the resolved timestamp
+                        group.resolved(pipeline.checkpoints().load(group.name).resolved());
+                    }
+                    drain(epoch);
                     if (lastWarned != null) {
                         LOG.info("{} - applying {} recovered", pipeline.name(), group.name);
                         lastWarned = null;
                     }
                     backoffMillis = 0;
                     group.lastError = null;
-                    awaitWork(pipeline.config().flushPeriod().toMillis());
+                    awaitWork(keeper == null ? pipeline.config().flushPeriod().toMillis()
+                            : Math.min(POLL_MILLIS, pipeline.config().flushPeriod().toMillis()));
+                } catch (LeaseLostException e) {
+                    keeper.lost(group, epoch, e.getMessage());
                 } catch (SQLException | RuntimeException e) {
                     if (stopping) {
                         break;
@@ -167,7 +195,7 @@ final class Sequencer implements Runnable {
      * the next page is read on the reader thread (keyset paging after the page's last row: the windows
      * committed meanwhile end before that row's timestamp, so their retire never touches the rows read).
      */
-    private void drain() throws SQLException {
+    private void drain(long epoch) throws SQLException {
         Checkpoint cp = group.checkpoint();
         Hlc from = cp.applied();
         Hlc to = cp.resolved();
@@ -194,7 +222,7 @@ final class Sequencer implements Runnable {
             try {
                 for (Mutation m : page) {
                     if (window.size() >= flushSize && !m.updated().equals(window.get(window.size() - 1).updated())) {
-                        commit(window, window.get(window.size() - 1).updated(), false);
+                        commit(window, window.get(window.size() - 1).updated(), false, epoch);
                         windows++;
                         rows += window.size();
                         window.clear();
@@ -221,7 +249,7 @@ final class Sequencer implements Runnable {
             readNanos += System.nanoTime() - t;
         }
         if (!stopping) {
-            commit(window, to, true);
+            commit(window, to, true, epoch);
             windows++;
             rows += window.size();
             PipelineMetrics.GroupMeters m = group.meters;
@@ -310,14 +338,17 @@ final class Sequencer implements Runnable {
      * column dropped from the target since the window was staged is named as such
      * ({@link Pipeline#schemaDrift}).
      */
-    private WindowApplier.Result applyHandlingPoison(List<Mutation> window) throws SQLException {
+    private WindowApplier.Result applyHandlingPoison(List<Mutation> window, WindowApplier.Guard guard)
+            throws SQLException {
         WindowApplier applier = pipeline.applier();
         TargetSchema schema = group.schema.get();
         List<Mutation> rest = window;
         boolean driftChecked = false;
         for (int round = 0;; round++) {
             try {
-                return applier.apply(schema, rest, e -> group.lastError = "retrying a window: " + e.getMessage());
+                return applier.apply(schema, rest, e -> group.lastError = "retrying a window: " + e.getMessage(), guard);
+            } catch (LeaseLostException e) {
+                throw e;
             } catch (RuntimeException e) {
                 if (e instanceof ApplyException && e.getCause() instanceof SQLException sql
                         && applier.dialect().classify(sql) == ErrorKind.TRANSIENT) {
@@ -370,15 +401,41 @@ final class Sequencer implements Runnable {
     }
 
     /**
+     * The check that ends a window's target transaction under a lease: the fence in the target still
+     * carries this holder's epoch ({@link TargetFence#commitWindow}), which also records the window as
+     * applied there; without a fence (a dialect it does not know), at least the lease is still valid
+     * locally. Null without leases.
+     */
+    private WindowApplier.Guard fence(long epoch, Hlc upTo) {
+        if (pipeline.leaseKeeper() == null) {
+            return null;
+        }
+        TargetFence fence = pipeline.fence();
+        return (c, applied) -> {
+            LeaseKeeper.Held held = group.held;
+            if (held == null || held.epoch() != epoch) {
+                throw new LeaseLostException("the lease of " + group.name + " (epoch " + epoch + ") is no longer held;"
+                        + " the window was rolled back");
+            }
+            if (fence != null) {
+                fence.commitWindow(c, group.name, epoch, upTo);
+            } else if (!held.valid()) {
+                throw new LeaseLostException("the lease of " + group.name + " (epoch " + epoch + ") expired before"
+                        + " the window committed; it was rolled back");
+            }
+        };
+    }
+
+    /**
      * Applies a window, records the applied checkpoint, then retires the staged rows it leaves behind,
      * at most once per {@link #RETIRE_PERIOD_NANOS} while a backlog drains and always at the end of a drain.
      */
-    private void commit(List<Mutation> window, Hlc upTo, boolean last) throws SQLException {
+    private void commit(List<Mutation> window, Hlc upTo, boolean last, long epoch) throws SQLException {
         PipelineMetrics.GroupMeters m = group.meters;
         long start = System.nanoTime();
         WindowApplier.Result r;
         try {
-            r = applyHandlingPoison(window);
+            r = applyHandlingPoison(window, fence(epoch, upTo));
         } catch (SQLException | RuntimeException e) {
             if (m != null) {
                 m.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

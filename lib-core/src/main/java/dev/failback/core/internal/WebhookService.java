@@ -233,6 +233,10 @@ final class WebhookService implements WebhookHandler {
             group.immediateLock.lock();
             try {
                 group.versions.retire(resolved);
+                TargetFence fence = pipeline.fence();
+                if (fence != null) {
+                    fence.retire(group.name, resolved);
+                }
             } finally {
                 group.immediateLock.unlock();
             }
@@ -522,8 +526,9 @@ final class WebhookService implements WebhookHandler {
         long start = System.nanoTime();
         List<Mutation> ordered = sorted(apply);
         WindowApplier.Result r;
+        KeyVersions guard = pipeline.fence() == null ? null : new KeyVersions(pipeline.fence(), group.name);
         try {
-            r = applyImmediately(group, ordered);
+            r = applyImmediately(group, ordered, guard);
         } catch (RuntimeException e) {
             if (gm != null) {
                 gm.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -536,6 +541,19 @@ final class WebhookService implements WebhookHandler {
             gm.batch.record(ordered.size());
             gm.applied(r.tables());
             gm.ages(ordered);
+        }
+        if (guard != null && guard.applied != null && guard.applied.size() < apply.size()) {
+            // another instance applied newer versions of some keys: only what this one applied is recorded
+            int skipped = apply.size() - guard.applied.size();
+            counters.duplicates.add(skipped);
+            if (gm != null) {
+                gm.duplicate.increment(skipped);
+            }
+            versions.keySet().retainAll(KeyVersions.latest(guard.applied).keySet());
+            apply = guard.applied;
+            if (apply.isEmpty()) {
+                return new WebhookResponse(200, "OK (nothing newer than what is applied)");
+            }
         }
         try {
             group.versions.record(versions);
@@ -552,11 +570,12 @@ final class WebhookService implements WebhookHandler {
     }
 
     /** Applies a batch; after a failure that is not transient, checks it against the schema read again. */
-    private WindowApplier.Result applyImmediately(Group group, List<Mutation> ordered) throws SQLException {
+    private WindowApplier.Result applyImmediately(Group group, List<Mutation> ordered, KeyVersions guard)
+            throws SQLException {
         WindowApplier applier = pipeline.applier();
         TargetSchema schema = group.schema.get();
         try {
-            return applier.apply(schema, ordered);
+            return applier.apply(schema, ordered, null, guard);
         } catch (RuntimeException e) {
             if (e instanceof ApplyException && e.getCause() instanceof SQLException sql
                     && applier.dialect().classify(sql) == dev.failback.spi.ErrorKind.TRANSIENT) {
@@ -567,7 +586,7 @@ final class WebhookService implements WebhookHandler {
             if (fitted == null && fresh.equals(schema)) {
                 throw e;
             }
-            return applier.apply(fresh, fitted != null ? fitted : ordered);
+            return applier.apply(fresh, fitted != null ? fitted : ordered, null, guard);
         }
     }
 

@@ -70,6 +70,44 @@ final class WindowApplier {
         return dialect;
     }
 
+    /**
+     * Runs in a window's target transaction: {@link #begin} before the writes (it may lock and leave
+     * mutations out), {@link #beforeCommit} after them; either may throw to roll the transaction back.
+     * Called again on each in-place retry.
+     */
+    interface Guard {
+        /**
+         * At the start of the transaction.
+         *
+         * @param c      the connection, in its transaction
+         * @param window the mutations, in timestamp order
+         * @return the mutations to apply, in timestamp order
+         * @throws SQLException when the target fails
+         */
+        default List<Mutation> begin(Connection c, List<Mutation> window) throws SQLException {
+            return window;
+        }
+
+        /**
+         * Whether {@link #begin} takes locks that must outlive a retry of the writes within the
+         * transaction (the writes are then rolled back to a savepoint, not the whole transaction).
+         *
+         * @return true when it does
+         */
+        default boolean locks() {
+            return false;
+        }
+
+        /**
+         * After the writes, just before the commit.
+         *
+         * @param c       the connection, in its transaction
+         * @param applied the mutations written
+         * @throws SQLException when the target fails
+         */
+        void beforeCommit(Connection c, List<Mutation> applied) throws SQLException;
+    }
+
     /** The rows a committed window changed. */
     record Result(int upserts, int deletes, Map<String, int[]> tables) {
         Result(int upserts, int deletes) {
@@ -118,13 +156,30 @@ final class WindowApplier {
      * @throws ApplyException when the window cannot be applied
      */
     Result apply(TargetSchema schema, List<Mutation> window, java.util.function.Consumer<ApplyException> onRetry) {
+        return apply(schema, window, onRetry, null);
+    }
+
+    /**
+     * Like {@link #apply(TargetSchema, List, java.util.function.Consumer)}, with a guard run in the
+     * transaction (the lease fence, immediate mode's key versions).
+     *
+     * @param schema  the target schema snapshot
+     * @param window  the mutations, in (updated, table, key) order
+     * @param onRetry told the failure before each retry; may be null
+     * @param guard   run in the transaction; may be null
+     * @return what changed
+     * @throws ApplyException     when the window cannot be applied
+     * @throws LeaseLostException when the guard found the lease lost (nothing committed)
+     */
+    Result apply(TargetSchema schema, List<Mutation> window, java.util.function.Consumer<ApplyException> onRetry,
+            Guard guard) {
         if (window.isEmpty()) {
             return new Result(0, 0);
         }
         Map<RowKey, Mutation> folded = fold(window);
         for (int attempt = 1;; attempt++) {
             try {
-                return applyOnce(schema, window, folded);
+                return applyOnce(schema, window, folded, guard);
             } catch (ApplyException e) {
                 if (attempt >= MAX_ATTEMPTS || !(e.getCause() instanceof SQLException sql)
                         || dialect.classify(sql) != ErrorKind.TRANSIENT) {
@@ -319,18 +374,28 @@ final class WindowApplier {
         return retries.sum();
     }
 
-    private Result applyOnce(TargetSchema schema, List<Mutation> window, Map<RowKey, Mutation> folded) {
+    private Result applyOnce(TargetSchema schema, List<Mutation> all, Map<RowKey, Mutation> allFolded, Guard guard) {
+        List<Mutation> window = all;
         try (Connection c = target.getConnection()) {
             prepare(c);
             try {
+                Map<RowKey, Mutation> folded = allFolded;
+                Savepoint begun = null;
+                if (guard != null) {
+                    window = guard.begin(c, all);
+                    folded = window == all ? allFolded : fold(window);
+                    begun = guard.locks() ? c.setSavepoint() : null;
+                }
                 Result r;
-                try {
+                if (window.isEmpty()) {
+                    r = new Result(0, 0);
+                } else try {
                     r = applyOrdered(c, schema, folded.values(), true);
                 } catch (SQLException e) {
                     if (dialect.classify(e) != ErrorKind.CONSTRAINT) {
                         throw e;
                     }
-                    c.rollback();
+                    rollback(c, begun);
                     try {
                         // For example a parent deleted after its children were re-pointed to another one.
                         r = applyOrdered(c, schema, folded.values(), false);
@@ -342,9 +407,12 @@ final class WindowApplier {
                         }
                         LOG.debug("window rejected by constraints ({}; {}); applying it one source transaction at a"
                                 + " time", e.getMessage(), e2.getMessage());
-                        c.rollback();
+                        rollback(c, begun);
                         r = applyStepwise(c, schema, window);
                     }
+                }
+                if (guard != null) {
+                    guard.beforeCommit(c, window);
                 }
                 c.commit();
                 return r;
@@ -357,7 +425,16 @@ final class WindowApplier {
                 throw e;
             }
         } catch (SQLException e) {
-            throw wrap(e, window);
+            throw wrap(e, all);
+        }
+    }
+
+    /** Rolls back to a savepoint when there is one, else the whole transaction. */
+    private static void rollback(Connection c, Savepoint to) throws SQLException {
+        if (to == null) {
+            c.rollback();
+        } else {
+            c.rollback(to);
         }
     }
 

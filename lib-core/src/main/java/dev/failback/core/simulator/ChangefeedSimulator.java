@@ -45,6 +45,10 @@ import java.util.function.Consumer;
  *     nodes and POSTs;</li>
  * <li>a non-2xx answer or an I/O error is retried with the byte-identical body after a backoff
  *     (doubling from {@link Builder#retryBackoff}, capped at 2 s, ±15 % jitter), forever;</li>
+ * <li>with several receivers ({@link Builder#urls}), every attempt of every POST (rows and resolved,
+ *     first tries and retries alike) goes to one of them chosen uniformly at random, as a load
+ *     balancer in front of replicas would send it: a retry may reach another receiver than the
+ *     attempt that failed or timed out (which may still process it);</li>
  * <li>a coordinator thread sends {@code {"resolved":"<hlc>"}} every {@link Builder#resolvedInterval},
  *     only once every message with {@code updated <= resolved} has been acknowledged with 2xx;
  *     resolved timestamps strictly increase.</li>
@@ -105,7 +109,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
     private record Queued(Message message, long epoch) {
     }
 
-    private final URI url;
+    private final List<URI> urls;
     private final int nodeCount;
     private final int maxBatch;
     private final Duration resolvedInterval;
@@ -122,6 +126,8 @@ public final class ChangefeedSimulator implements AutoCloseable {
 
     private final SourceModel model = new SourceModel();
     private final Random random;
+    /** Picks the receiver of each attempt when there are several; shared by all threads (Random is thread-safe). */
+    private final Random receivers;
     private final HttpClient client;
     private final List<Node> nodes = new ArrayList<>();
     private Thread coordinator;
@@ -161,7 +167,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
     private final AtomicLong reemitted = new AtomicLong();
 
     private ChangefeedSimulator(Builder b) {
-        this.url = b.url;
+        this.urls = List.copyOf(b.urls);
         this.nodeCount = b.nodes;
         this.maxBatch = b.maxBatch;
         this.resolvedInterval = b.resolvedInterval;
@@ -176,6 +182,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
         this.listener = b.listener;
         this.restartProbability = b.restartProbability;
         this.random = new Random(seed);
+        this.receivers = new Random(seed * 41 + 9);
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout).build();
         for (String table : workload.tables()) {
@@ -356,12 +363,21 @@ public final class ChangefeedSimulator implements AutoCloseable {
     }
 
     /**
-     * Returns the receiver URL.
+     * Returns the receiver URL, the first one when there are several.
      *
      * @return the URL, never null
      */
     public URI url() {
-        return url;
+        return urls.get(0);
+    }
+
+    /**
+     * Returns the receiver URLs; each attempt goes to one of them chosen at random.
+     *
+     * @return the URLs, at least one, never null
+     */
+    public List<URI> urls() {
+        return urls;
     }
 
     /**
@@ -608,19 +624,12 @@ public final class ChangefeedSimulator implements AutoCloseable {
 
     /**
      * POSTs until 2xx; false when aborted, stopped, past the deadline, or (for a batch of epoch
-     * {@code batchEpoch >= 0}) abandoned by a restart.
+     * {@code batchEpoch >= 0}) abandoned by a restart. With several receivers, each attempt goes to
+     * one chosen at random.
      */
     private boolean post(String body, long deadlineNanos, Random jitter, long batchEpoch) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        HttpRequest.Builder rb = HttpRequest.newBuilder(url)
-                .timeout(requestTimeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Go-http-client/1.1")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        if (authorization != null) {
-            rb.header("Authorization", authorization);
-        }
-        HttpRequest request = rb.build();
+        HttpRequest single = urls.size() == 1 ? request(urls.get(0), bytes) : null;
         long backoff = retryBackoff.toNanos();
         for (int attempt = 0;; attempt++) {
             if (aborted || (batchEpoch >= 0 && epoch != batchEpoch)) {
@@ -629,14 +638,17 @@ public final class ChangefeedSimulator implements AutoCloseable {
             if (attempt > 0) {
                 retries.incrementAndGet();
             }
+            URI target = single != null ? urls.get(0) : urls.get(receivers.nextInt(urls.size()));
             try {
+                HttpRequest request = single != null ? single : request(target, bytes);
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() >= 200 && response.statusCode() < 300) {
                     return true;
                 }
-                lastError = response.statusCode() + ": " + response.body().strip();
+                lastError = response.statusCode() + ": " + response.body().strip()
+                        + (single != null ? "" : " (" + target + ")");
             } catch (IOException e) {
-                lastError = e.toString();
+                lastError = e + (single != null ? "" : " (" + target + ")");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -653,6 +665,18 @@ public final class ChangefeedSimulator implements AutoCloseable {
             }
             backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
         }
+    }
+
+    private HttpRequest request(URI target, byte[] bytes) {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(target)
+                .timeout(requestTimeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Go-http-client/1.1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (authorization != null) {
+            rb.header("Authorization", authorization);
+        }
+        return rb.build();
     }
 
     private final class Node {
@@ -710,7 +734,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
 
     /** Configures a {@link ChangefeedSimulator}. Not thread-safe. */
     public static final class Builder {
-        private URI url;
+        private List<URI> urls;
         private int nodes = DEFAULT_NODES;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private Duration resolvedInterval = DEFAULT_RESOLVED_INTERVAL;
@@ -735,11 +759,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
          * @return this builder
          */
         public Builder url(URI url) {
-            Objects.requireNonNull(url, "url");
-            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
-                throw new IllegalArgumentException("url must be http or https, but was " + url);
-            }
-            this.url = url;
+            this.urls = List.of(checkUrl(url));
             return this;
         }
 
@@ -751,6 +771,37 @@ public final class ChangefeedSimulator implements AutoCloseable {
          */
         public Builder url(String url) {
             return url(URI.create(Objects.requireNonNull(url, "url")));
+        }
+
+        /**
+         * Several receivers behind a simulated load balancer (replaces {@link #url}): every attempt
+         * of every POST, rows and resolved timestamps, first tries and retries alike, goes to one of
+         * them chosen uniformly at random (following the seed), so a retry may reach another
+         * receiver than the attempt that failed or timed out. A POST still keeps its order: each
+         * node has one in flight at a time.
+         *
+         * @param urls at least one http or https URL; one URL behaves exactly as {@link #url(URI)}
+         * @return this builder
+         */
+        public Builder urls(List<URI> urls) {
+            Objects.requireNonNull(urls, "urls");
+            if (urls.isEmpty()) {
+                throw new IllegalArgumentException("urls must not be empty");
+            }
+            List<URI> checked = new ArrayList<>();
+            for (URI u : urls) {
+                checked.add(checkUrl(u));
+            }
+            this.urls = List.copyOf(checked);
+            return this;
+        }
+
+        private static URI checkUrl(URI url) {
+            Objects.requireNonNull(url, "url");
+            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+                throw new IllegalArgumentException("url must be http or https, but was " + url);
+            }
+            return url;
         }
 
         /**
@@ -915,7 +966,7 @@ public final class ChangefeedSimulator implements AutoCloseable {
          */
         public ChangefeedSimulator build() {
             List<String> problems = new ArrayList<>();
-            if (url == null) {
+            if (urls == null) {
                 problems.add("url is required");
             }
             if (workload == null) {

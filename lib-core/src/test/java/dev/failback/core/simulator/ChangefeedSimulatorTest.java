@@ -1,6 +1,7 @@
 package dev.failback.core.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -12,6 +13,7 @@ import dev.failback.Hlc;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +25,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -438,6 +442,58 @@ class ChangefeedSimulatorTest {
         assertThat(run(21, new ArrayList<>())).isEqualTo(model);
         System.out.println("restarts " + stats.restarts() + ", re-queued " + stats.reemitted() + ", re-emissions received "
                 + receiver.reemissions + " (" + receiver.olderReemissions + " older than the newest sent)");
+    }
+
+    @Test
+    void severalUrlsSpreadEveryAttemptAndRetryElsewhere() throws Exception {
+        // A second receiver that refuses everything: a retry must reach the first one to succeed.
+        Set<String> refused = ConcurrentHashMap.newKeySet();
+        AtomicInteger refusedAttempts = new AtomicInteger();
+        HttpServer broken = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        ExecutorService brokenExecutor = Executors.newFixedThreadPool(4);
+        broken.setExecutor(brokenExecutor);
+        broken.createContext("/", exchange -> {
+            refused.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            refusedAttempts.incrementAndGet();
+            byte[] answer = "unavailable\n".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(503, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        broken.start();
+        List<URI> urls = List.of(URI.create(url()),
+                URI.create("http://127.0.0.1:" + broken.getAddress().getPort() + "/hr/public"));
+        ChangefeedSimulator.Stats stats;
+        try (ChangefeedSimulator sim = ChangefeedSimulator.builder().urls(urls).workload(new HrWorkload()).seed(9)
+                .resolvedInterval(Duration.ofMillis(20)).retryBackoff(Duration.ofMillis(1)).maxBatch(8).build()) {
+            assertThat(sim.urls()).isEqualTo(urls);
+            assertThat(sim.url()).isEqualTo(urls.get(0));
+            sim.runTransactions(300);
+            sim.finish(Duration.ofSeconds(60));
+            stats = sim.stats();
+            synchronized (receiver) {
+                assertThat(receiver.errors).isEmpty();
+                // Every body the broken receiver refused was retried, byte-identical, to the other one.
+                assertThat(receiver.accepted).containsAll(refused);
+                for (String table : sim.model().tables()) {
+                    Map<String, String> expected = new HashMap<>();
+                    sim.model().rows(table).forEach((k, row) -> expected.put(k, CrdbJson.object(row)));
+                    assertThat(receiver.rebuilt.getOrDefault(table, Map.of())).as(table).isEqualTo(expected);
+                }
+            }
+        } finally {
+            broken.stop(0);
+            brokenExecutor.shutdownNow();
+        }
+        // Each failed attempt is one retry; about half of all attempts went to each receiver.
+        assertThat(stats.retries()).isEqualTo(refusedAttempts.get());
+        long attempts = stats.posts() + stats.resolvedSent() + refusedAttempts.get();
+        assertThat((double) refusedAttempts.get() / attempts).isBetween(0.35, 0.65);
+        assertThat(refused).anyMatch(b -> RESOLVED.matcher(b).matches()).anyMatch(b -> b.startsWith("{\"payload\""));
+        assertThatThrownBy(() -> ChangefeedSimulator.builder().urls(List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ChangefeedSimulator.builder().urls(List.of(URI.create("ftp://x/y"))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

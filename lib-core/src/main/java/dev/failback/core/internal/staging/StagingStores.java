@@ -20,8 +20,9 @@ public final class StagingStores {
      *
      * @param staging     the staging store
      * @param checkpoints the checkpoint store
+     * @param leases      the lease store
      */
-    public record Stores(StagingStore staging, CheckpointStore checkpoints) {
+    public record Stores(StagingStore staging, CheckpointStore checkpoints, dev.failback.spi.LeaseStore leases) {
     }
 
     /**
@@ -47,11 +48,11 @@ public final class StagingStores {
         String p = product.toLowerCase(Locale.ROOT);
         if (p.contains("mysql") || p.contains("mariadb")) {
             return new Stores(new MySqlStagingStore(dataSource, schema, create),
-                    new MySqlCheckpointStore(dataSource, schema, create));
+                    new MySqlCheckpointStore(dataSource, schema, create), JdbcLeaseStore.mysql(dataSource, schema, create));
         }
         if (p.contains("postgres") || p.contains("cockroach")) {
             return new Stores(new JdbcStagingStore(dataSource, schema, create),
-                    new JdbcCheckpointStore(dataSource, schema, create));
+                    new JdbcCheckpointStore(dataSource, schema, create), JdbcLeaseStore.postgres(dataSource, schema, create));
         }
         throw new FailbackConfigurationException(List.of("staging on " + product + " " + version
                 + " is not supported; stage in PostgreSQL, CockroachDB, MySQL or MariaDB"));

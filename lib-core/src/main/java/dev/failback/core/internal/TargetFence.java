@@ -1,0 +1,428 @@
+package dev.failback.core.internal;
+
+import dev.failback.Hlc;
+import dev.failback.spi.Dialect;
+import dev.failback.spi.StagingStore.RowKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The fence in the target database: one row per group with the epoch of the lease holder allowed to
+ * commit and the timestamp applied up to, and (immediate mode) the newest applied version of each key
+ * changed since the last resolved timestamp. Both live in the target so that the checks run in the
+ * same transaction as the writes they guard:
+ *
+ * <ul>
+ *   <li>Consistent mode: every window's transaction ends with {@code UPDATE fences SET applied = ...
+ *       WHERE grp = ? AND epoch = <mine>}; a new holder first raises the epoch ({@link #claim}), which
+ *       waits for a commit of the old epoch in flight (the row lock) and makes every later one update
+ *       nothing, so it is rolled back. The applied timestamp moves in the same transaction as the
+ *       window, so a new holder resumes exactly where the target is.</li>
+ *   <li>Immediate mode: a batch's transaction locks the group's row, drops what the resolved timestamp
+ *       already covers and each key's versions that are not newer than the recorded one, applies the
+ *       rest and records their versions: whichever process received which request, an older version
+ *       never overwrites a newer one.</li>
+ * </ul>
+ *
+ * <p>The tables sit in the staging schema when staging shares the target database, else in a schema
+ * of that name in the target ({@code _failback} by default; on Oracle, tables {@code FAILBACK_FENCES}
+ * and {@code FAILBACK_KEY_VERSIONS} of the connected user). Thread-safe.
+ */
+final class TargetFence {
+    private enum Family {
+        POSTGRES, MYSQL, ORACLE
+    }
+
+    /** Keys per {@code IN} list when reading versions. */
+    private static final int CHUNK = 500;
+
+    private final DataSource target;
+    private final Family family;
+    private final String schema;
+    private final String fences;
+    private final String versions;
+
+    private TargetFence(DataSource target, Family family, String schema) {
+        this.target = target;
+        this.family = family;
+        this.schema = schema;
+        switch (family) {
+            case POSTGRES -> {
+                String q = quote(schema, '"');
+                this.fences = q + ".fences";
+                this.versions = q + ".key_versions";
+            }
+            case MYSQL -> {
+                String q = quote(schema, '`');
+                this.fences = q + ".`fences`";
+                this.versions = q + ".`key_versions`";
+            }
+            default -> {
+                this.fences = "FAILBACK_FENCES";
+                this.versions = "FAILBACK_KEY_VERSIONS";
+            }
+        }
+    }
+
+    /**
+     * The fence for a target, or null when its dialect is not one this knows.
+     *
+     * @param target  the target database
+     * @param dialect its dialect
+     * @param schema  where the tables go (a schema, or a database on MySQL; unused on Oracle)
+     * @return the fence, not yet initialized; null for an unknown dialect
+     */
+    static TargetFence of(DataSource target, Dialect dialect, String schema) {
+        String name = dialect.name().toLowerCase(Locale.ROOT);
+        Family family = name.contains("postgres") || name.contains("cockroach") ? Family.POSTGRES
+                : name.contains("mysql") || name.contains("mariadb") ? Family.MYSQL
+                : name.contains("oracle") ? Family.ORACLE : null;
+        return family == null ? null : new TargetFence(target, family, schema);
+    }
+
+    private static String quote(String schema, char q) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : schema.split("\\.")) {
+            if (sb.length() > 0) {
+                sb.append('.');
+            }
+            sb.append(q).append(part.replace(String.valueOf(q), String.valueOf(q) + q)).append(q);
+        }
+        return sb.toString();
+    }
+
+    /** Creates the schema (PostgreSQL, MySQL) and the tables when missing. */
+    void init() throws SQLException {
+        try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            switch (family) {
+                case POSTGRES -> {
+                    s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema, '"'));
+                    s.execute("CREATE TABLE IF NOT EXISTS " + fences + " (grp TEXT NOT NULL PRIMARY KEY,"
+                            + " epoch INT8 NOT NULL, applied_wall INT8 NOT NULL, applied_logical INT8 NOT NULL,"
+                            + " holder TEXT NOT NULL)");
+                    s.execute("CREATE TABLE IF NOT EXISTS " + versions + " (grp TEXT NOT NULL, khash TEXT NOT NULL,"
+                            + " wall INT8 NOT NULL, logical INT8 NOT NULL, PRIMARY KEY (grp, khash))");
+                }
+                case MYSQL -> {
+                    s.execute("CREATE DATABASE IF NOT EXISTS " + quote(schema, '`'));
+                    s.execute("CREATE TABLE IF NOT EXISTS " + fences + " (grp VARBINARY(255) NOT NULL PRIMARY KEY,"
+                            + " epoch BIGINT NOT NULL, applied_wall BIGINT NOT NULL, applied_logical BIGINT NOT NULL,"
+                            + " holder VARCHAR(255) NOT NULL) ENGINE=InnoDB");
+                    s.execute("CREATE TABLE IF NOT EXISTS " + versions + " (grp VARBINARY(255) NOT NULL,"
+                            + " khash CHAR(64) CHARACTER SET ascii NOT NULL, wall BIGINT NOT NULL, logical BIGINT NOT NULL,"
+                            + " PRIMARY KEY (grp, khash)) ENGINE=InnoDB");
+                }
+                default -> {
+                    createIfMissing(s, "CREATE TABLE " + fences + " (grp VARCHAR2(512) NOT NULL PRIMARY KEY,"
+                            + " epoch NUMBER(19) NOT NULL, applied_wall NUMBER(19) NOT NULL,"
+                            + " applied_logical NUMBER(19) NOT NULL, holder VARCHAR2(255) NOT NULL)");
+                    createIfMissing(s, "CREATE TABLE " + versions + " (grp VARCHAR2(512) NOT NULL,"
+                            + " khash VARCHAR2(64) NOT NULL, wall NUMBER(19) NOT NULL, logical NUMBER(19) NOT NULL,"
+                            + " PRIMARY KEY (grp, khash))");
+                }
+            }
+        }
+    }
+
+    /** Oracle before 23 has no {@code IF NOT EXISTS}: ORA-00955 (name already used) means it is there. */
+    private static void createIfMissing(Statement s, String ddl) throws SQLException {
+        try {
+            s.execute(ddl);
+        } catch (SQLException e) {
+            String m = String.valueOf(e.getMessage());
+            if (e.getErrorCode() != 955 && !m.contains("ORA-00955") && !m.toLowerCase(Locale.ROOT).contains("already exists")) {
+                throw e;
+            }
+        }
+    }
+
+    private void setGroup(PreparedStatement ps, int index, String group) throws SQLException {
+        if (family == Family.MYSQL) {
+            ps.setBytes(index, group.getBytes(StandardCharsets.UTF_8));
+        } else {
+            ps.setString(index, group);
+        }
+    }
+
+    /** Inserts the group's row when missing (epoch 0, nothing applied), autocommitted. */
+    private void ensure(Connection c, String group) throws SQLException {
+        String sql = switch (family) {
+            case POSTGRES -> "INSERT INTO " + fences + " (grp, epoch, applied_wall, applied_logical, holder)"
+                    + " VALUES (?, 0, 0, 0, '') ON CONFLICT (grp) DO NOTHING";
+            case MYSQL -> "INSERT IGNORE INTO " + fences + " (grp, epoch, applied_wall, applied_logical, holder)"
+                    + " VALUES (?, 0, 0, 0, '')";
+            default -> "INSERT INTO " + fences + " (grp, epoch, applied_wall, applied_logical, holder)"
+                    + " SELECT ?, 0, 0, 0, ' ' FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM " + fences + " WHERE grp = ?)";
+        };
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            setGroup(ps, 1, group);
+            if (family == Family.ORACLE) {
+                setGroup(ps, 2, group);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (family != Family.ORACLE || !"23000".equals(e.getSQLState()) && e.getErrorCode() != 1) {
+                throw e; // on Oracle a concurrent insert of the same group is a unique violation
+            }
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /** The epoch and applied timestamp of a group's fence. */
+    record State(long epoch, Hlc applied) {
+    }
+
+    /** Reads and locks a group's row in the caller's transaction. */
+    private State lock(Connection c, String group) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT epoch, applied_wall, applied_logical FROM " + fences
+                + " WHERE grp = ? FOR UPDATE")) {
+            setGroup(ps, 1, group);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the fence row of " + group + " in " + fences + " is missing");
+                }
+                return new State(rs.getLong(1), new Hlc(rs.getLong(2), (int) rs.getLong(3)));
+            }
+        }
+    }
+
+    /**
+     * Raises a group's fence to a new holder's epoch. Waits for a window of an older epoch that is
+     * committing now; every later commit of an older epoch then changes nothing and is rolled back.
+     *
+     * @param group  the group
+     * @param epoch  the new holder's epoch
+     * @param holder the new holder
+     * @return the fence before the claim: its epoch (when not lower than {@code epoch}, the claim failed)
+     *         and the timestamp the target is applied up to
+     * @throws SQLException when the target is unreachable
+     */
+    State claim(String group, long epoch, String holder) throws SQLException {
+        try (Connection c = target.getConnection()) {
+            ensure(c, group);
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                State before = lock(c, group);
+                if (before.epoch() < epoch) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + fences + " SET epoch = ?, holder = ?"
+                            + " WHERE grp = ?")) {
+                        ps.setLong(1, epoch);
+                        ps.setString(2, holder);
+                        setGroup(ps, 3, group);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                return before;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        }
+    }
+
+    /**
+     * In a window's target transaction, just before it commits: records the window as applied if the
+     * fence still carries this holder's epoch.
+     *
+     * @param c     the window's connection, in its transaction
+     * @param group the group
+     * @param epoch this holder's epoch
+     * @param upTo  the window's end
+     * @throws LeaseLostException when another holder raised the fence (the caller rolls back)
+     * @throws SQLException        when the target fails
+     */
+    void commitWindow(Connection c, String group, long epoch, Hlc upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + fences + " SET applied_wall = ?, applied_logical = ?"
+                + " WHERE grp = ? AND epoch = ?")) {
+            ps.setLong(1, upTo.wall());
+            ps.setLong(2, upTo.logical());
+            setGroup(ps, 3, group);
+            ps.setLong(4, epoch);
+            if (ps.executeUpdate() == 0) {
+                throw new LeaseLostException("the fence of " + group + " in the target no longer carries epoch " + epoch
+                        + ": another instance took the group over; the window was rolled back");
+            }
+        }
+    }
+
+    /**
+     * Immediate mode, at the start of a batch's transaction: makes sure the group's row exists (in its
+     * own transaction), then locks it, so that batches of every process apply one at a time.
+     *
+     * @param c     the batch's connection, not yet in a transaction
+     * @param group the group
+     * @return the timestamp the resolved timestamps have covered: anything at or before it is applied
+     * @throws SQLException when the target fails
+     */
+    Hlc lockForBatch(Connection c, String group) throws SQLException {
+        ensure(c, group);
+        c.setAutoCommit(false);
+        return lock(c, group).applied();
+    }
+
+    /**
+     * Immediate mode: the recorded versions of these keys, read in the batch's transaction.
+     *
+     * @param c     the batch's connection
+     * @param group the group
+     * @param keys  the keys
+     * @return the recorded version of each key that has one
+     * @throws SQLException when the target fails
+     */
+    Map<RowKey, Hlc> versions(Connection c, String group, Collection<RowKey> keys) throws SQLException {
+        Map<String, RowKey> byHash = new HashMap<>(keys.size() * 2);
+        for (RowKey k : keys) {
+            byHash.put(hash(k), k);
+        }
+        List<String> hashes = new ArrayList<>(byHash.keySet());
+        Map<RowKey, Hlc> out = new HashMap<>();
+        for (int from = 0; from < hashes.size(); from += CHUNK) {
+            List<String> chunk = hashes.subList(from, Math.min(hashes.size(), from + CHUNK));
+            StringBuilder sql = new StringBuilder("SELECT khash, wall, logical FROM ").append(versions)
+                    .append(" WHERE grp = ? AND khash IN (");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "?" : ", ?");
+            }
+            sql.append(')');
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                setGroup(ps, 1, group);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(byHash.get(rs.getString(1)), new Hlc(rs.getLong(2), (int) rs.getLong(3)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Immediate mode: records the versions a batch applies, in its transaction.
+     *
+     * @param c       the batch's connection
+     * @param group   the group
+     * @param applied the version applied for each key, each newer than the recorded one
+     * @throws SQLException when the target fails
+     */
+    void record(Connection c, String group, Map<RowKey, Hlc> applied) throws SQLException {
+        if (applied.isEmpty()) {
+            return;
+        }
+        if (family == Family.ORACLE) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions + " WHERE grp = ? AND khash = ?")) {
+                for (RowKey k : applied.keySet()) {
+                    setGroup(ps, 1, group);
+                    ps.setString(2, hash(k));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        String sql = "INSERT INTO " + versions + " (grp, khash, wall, logical) VALUES (?, ?, ?, ?)" + switch (family) {
+            case POSTGRES -> " ON CONFLICT (grp, khash) DO UPDATE SET wall = excluded.wall, logical = excluded.logical";
+            case MYSQL -> " ON DUPLICATE KEY UPDATE wall = VALUES(wall), logical = VALUES(logical)";
+            default -> "";
+        };
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Map.Entry<RowKey, Hlc> e : applied.entrySet()) {
+                setGroup(ps, 1, group);
+                ps.setString(2, hash(e.getKey()));
+                ps.setLong(3, e.getValue().wall());
+                ps.setLong(4, e.getValue().logical());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Immediate mode, on a resolved timestamp: records that everything up to it is applied and forgets
+     * the versions it covers, in one transaction holding the group's row.
+     *
+     * @param group the group
+     * @param upTo  the resolved timestamp
+     * @throws SQLException when the target fails
+     */
+    void retire(String group, Hlc upTo) throws SQLException {
+        try (Connection c = target.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            try {
+                Hlc applied = lockForBatch(c, group);
+                if (upTo.isAfter(applied)) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + fences
+                            + " SET applied_wall = ?, applied_logical = ? WHERE grp = ?")) {
+                        ps.setLong(1, upTo.wall());
+                        ps.setLong(2, upTo.logical());
+                        setGroup(ps, 3, group);
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions
+                            + " WHERE grp = ? AND (wall < ? OR (wall = ? AND logical <= ?))")) {
+                        setGroup(ps, 1, group);
+                        ps.setLong(2, upTo.wall());
+                        ps.setLong(3, upTo.wall());
+                        ps.setLong(4, upTo.logical());
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception e) {
+        try {
+            c.rollback();
+        } catch (SQLException re) {
+            e.addSuppressed(re);
+        }
+    }
+
+    /** A key's identity in the versions table: SHA-256 of its table and key text, in hex. */
+    static String hash(RowKey k) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(k.table().folded().toString().getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(k.key().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return family == Family.ORACLE ? fences : fences.substring(0, fences.lastIndexOf('.'));
+    }
+}

@@ -1,0 +1,214 @@
+package dev.failback.core.internal.staging;
+
+import dev.failback.spi.LeaseStore;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/**
+ * Leases in the staging database, one row per group: holder, epoch and expiry. Each acquisition is one
+ * transaction that locks the group's row ({@code SELECT ... FOR UPDATE}) and decides on the
+ * database's clock, so two processes never both win and their clocks need not agree. Runs on
+ * PostgreSQL and CockroachDB ({@link #postgres}) and on MySQL and MariaDB ({@link #mysql}).
+ * Thread-safe.
+ */
+public final class JdbcLeaseStore implements LeaseStore {
+    /** The SQL that differs between the two families. */
+    private record Flavor(String create, String ensure, String select, String grant, String release, boolean binaryGroup,
+            String own, String owners) {
+    }
+
+    private final DataSource dataSource;
+    private final String schema;
+    private final boolean createSchema;
+    private final boolean mysql;
+    private final Flavor sql;
+
+    private JdbcLeaseStore(DataSource dataSource, String schema, boolean createSchema, boolean mysql, Flavor sql) {
+        this.dataSource = dataSource;
+        this.schema = schema;
+        this.createSchema = createSchema;
+        this.mysql = mysql;
+        this.sql = sql;
+    }
+
+    /**
+     * Leases on PostgreSQL or CockroachDB.
+     *
+     * @param dataSource   the staging database
+     * @param schema       the staging schema ({@code schema} or {@code database.schema})
+     * @param createSchema whether to create the schema when missing
+     * @return the store, not yet initialized
+     */
+    public static JdbcLeaseStore postgres(DataSource dataSource, String schema, boolean createSchema) {
+        String t = StagingSql.quoteSchema(schema) + ".group_leases";
+        return new JdbcLeaseStore(dataSource, schema, createSchema, false, new Flavor(
+                "CREATE TABLE IF NOT EXISTS " + t + " (grp TEXT NOT NULL PRIMARY KEY, holder TEXT NOT NULL,"
+                        + " owner TEXT NULL, epoch INT8 NOT NULL, expires TIMESTAMPTZ NOT NULL, changed_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                "INSERT INTO " + t + " (grp, holder, epoch, expires) VALUES (?, '', 0, now()) ON CONFLICT (grp) DO NOTHING",
+                "SELECT holder, epoch, expires <= now() FROM " + t + " WHERE grp = ? FOR UPDATE",
+                "UPDATE " + t + " SET holder = ?, epoch = ?, expires = now() + ?::INT8 * INTERVAL '1 millisecond',"
+                        + " changed_at = now() WHERE grp = ?",
+                "UPDATE " + t + " SET expires = now() - INTERVAL '1 millisecond', changed_at = now()"
+                        + " WHERE grp = ? AND holder = ? AND epoch = ?", false,
+                "INSERT INTO " + t + " AS l (grp, holder, owner, epoch, expires) VALUES (?, '', ?, 0, now())"
+                        + " ON CONFLICT (grp) DO UPDATE SET owner = excluded.owner WHERE l.owner IS NULL",
+                "SELECT grp, owner FROM " + t + " WHERE owner IS NOT NULL"));
+    }
+
+    /**
+     * Leases on MySQL or MariaDB.
+     *
+     * @param dataSource   the staging database
+     * @param schema       the staging database name
+     * @param createSchema whether to create it when missing
+     * @return the store, not yet initialized
+     */
+    public static JdbcLeaseStore mysql(DataSource dataSource, String schema, boolean createSchema) {
+        String t = MySqlStagingStore.quote(schema) + ".`group_leases`";
+        return new JdbcLeaseStore(dataSource, schema, createSchema, true, new Flavor(
+                "CREATE TABLE IF NOT EXISTS " + t + " (grp VARBINARY(255) NOT NULL PRIMARY KEY,"
+                        + " holder VARCHAR(255) NOT NULL, owner VARCHAR(1024) NULL, epoch BIGINT NOT NULL, expires DATETIME(6) NOT NULL,"
+                        + " changed_at DATETIME(6) NOT NULL) ENGINE=InnoDB",
+                "INSERT IGNORE INTO " + t + " (grp, holder, epoch, expires, changed_at)"
+                        + " VALUES (?, '', 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                "SELECT holder, epoch, expires <= UTC_TIMESTAMP(6) FROM " + t + " WHERE grp = ? FOR UPDATE",
+                "UPDATE " + t + " SET holder = ?, epoch = ?, expires = UTC_TIMESTAMP(6) + INTERVAL ? * 1000 MICROSECOND,"
+                        + " changed_at = UTC_TIMESTAMP(6) WHERE grp = ?",
+                "UPDATE " + t + " SET expires = UTC_TIMESTAMP(6) - INTERVAL 1 MICROSECOND, changed_at = UTC_TIMESTAMP(6)"
+                        + " WHERE grp = ? AND holder = ? AND epoch = ?", true,
+                "INSERT INTO " + t + " (grp, holder, owner, epoch, expires, changed_at)"
+                        + " VALUES (?, '', ?, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
+                        + " ON DUPLICATE KEY UPDATE owner = COALESCE(owner, VALUES(owner))",
+                "SELECT grp, owner FROM " + t + " WHERE owner IS NOT NULL"));
+    }
+
+    @Override
+    public void init() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            if (mysql) {
+                MySqlStagingStore.ensureDatabase(c, schema, createSchema);
+            } else {
+                JdbcStagingStore.ensureSchema(c, schema, createSchema);
+            }
+            s.execute(sql.create());
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+    }
+
+    private void setGroup(PreparedStatement ps, int index, String group) throws SQLException {
+        if (sql.binaryGroup()) {
+            ps.setBytes(index, group.getBytes(StandardCharsets.UTF_8));
+        } else {
+            ps.setString(index, group);
+        }
+    }
+
+    @Override
+    public Lease acquire(String group, String holder, long epoch, long minEpoch, Duration ttl) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            try {
+                c.setAutoCommit(true);
+                try (PreparedStatement ps = c.prepareStatement(sql.ensure())) {
+                    setGroup(ps, 1, group);
+                    ps.executeUpdate();
+                }
+                c.setAutoCommit(false);
+                String current;
+                long currentEpoch;
+                boolean expired;
+                try (PreparedStatement ps = c.prepareStatement(sql.select())) {
+                    setGroup(ps, 1, group);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            c.rollback();
+                            return new Lease(group, "", 0, true);
+                        }
+                        current = rs.getString(1);
+                        currentEpoch = rs.getLong(2);
+                        expired = rs.getBoolean(3);
+                    }
+                }
+                boolean renewal = epoch > 0 && current.equals(holder) && currentEpoch == epoch;
+                if (!renewal && !expired) {
+                    c.rollback();
+                    return new Lease(group, current, currentEpoch, false);
+                }
+                long granted = renewal ? epoch : Math.max(currentEpoch + 1, minEpoch);
+                try (PreparedStatement ps = c.prepareStatement(sql.grant())) {
+                    ps.setString(1, holder);
+                    ps.setLong(2, granted);
+                    ps.setLong(3, ttl.toMillis());
+                    setGroup(ps, 4, group);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return new Lease(group, holder, granted, false);
+            } catch (SQLException | RuntimeException e) {
+                JdbcStagingStore.rollbackQuietly(c);
+                throw e;
+            } finally {
+                JdbcStagingStore.restoreAutoCommit(c, auto);
+            }
+        }
+    }
+
+    @Override
+    public String own(String group, String owner) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(sql.own())) {
+                setGroup(ps, 1, group);
+                ps.setString(2, owner);
+                ps.executeUpdate();
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return owners(c).getOrDefault(group, owner);
+        }
+    }
+
+    @Override
+    public java.util.Map<String, String> owners() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return owners(c);
+        }
+    }
+
+    private java.util.Map<String, String> owners(Connection c) throws SQLException {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.owners()); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(sql.binaryGroup() ? new String(rs.getBytes(1), StandardCharsets.UTF_8) : rs.getString(1),
+                        rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void release(String group, String holder, long epoch) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.release())) {
+            setGroup(ps, 1, group);
+            ps.setString(2, holder);
+            ps.setLong(3, epoch);
+            ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcLeaseStore[" + schema + "]";
+    }
+}
