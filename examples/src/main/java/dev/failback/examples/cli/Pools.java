@@ -35,6 +35,16 @@ final class Pools {
         return new HikariDataSource(config(poolName, connection, maxPoolSize));
     }
 
+    /**
+     * Opens a pool without connecting: a database that does not answer yet is found by the first use,
+     * which {@code failback start} retries (it starts while the target is down and answers 503).
+     */
+    static HikariDataSource openLazily(String poolName, String connection, int maxPoolSize) {
+        HikariConfig config = config(poolName, connection, maxPoolSize);
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
     /** The pool configuration for a connection string, with driver properties; opens nothing. */
     static HikariConfig config(String poolName, String connection, int maxPoolSize) {
         ConnectionUrls.Jdbc jdbc = ConnectionUrls.toJdbc(connection);

@@ -137,6 +137,21 @@ final class StartCommand implements Callable<Integer> {
                 "0 deletes them right after they are applied. Kept rows are never applied again."})
     Duration retireOffset;
 
+    @Option(names = "--leaseTtl", paramLabel = "DURATION", defaultValue = "5s", converter = GoDuration.class,
+            description = {"How long a target schema's lease lasts without renewal. Every instance on one staging",
+                "database accepts and stages; only the lease holder applies. A standby takes over within",
+                "2 x this after the holder dies or hangs; a stopped holder hands over at once."})
+    Duration leaseTtl;
+
+    @Option(names = "--leaseRenewal", paramLabel = "DURATION", defaultValue = "1s", converter = GoDuration.class,
+            description = "How often the holder renews its leases and a standby tries to take them (< --leaseTtl).")
+    Duration leaseRenewal;
+
+    @Option(names = "--instanceId", paramLabel = "ID",
+            description = "This instance's name among the replicas of one deployment (logs, status, metrics)."
+                    + " Default: host name, process id and a random suffix.")
+    String instanceId;
+
     @Option(names = "--deadLetter", description = "Write mutations the target rejects permanently (poison rows)"
             + " to the dead_letters staging table and apply without them, instead of stopping until fixed.")
     boolean deadLetter;
@@ -204,7 +219,7 @@ final class StartCommand implements Callable<Integer> {
         }, "failback-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            target = Pools.open("failback-target", targetConn, targetMaxPoolSize);
+            target = Pools.openLazily("failback-target", targetConn, targetMaxPoolSize);
             if (stagingConn != null) {
                 staging = Pools.open("failback-staging", stagingConn, stagingMaxPoolSize);
             }
@@ -221,6 +236,8 @@ final class StartCommand implements Callable<Integer> {
                     .schemaRefresh(schemaRefresh)
                     .shutdownTimeout(gracePeriod)
                     .retireOffset(retireOffset)
+                    .leaseTtl(leaseTtl)
+                    .leaseRenewal(leaseRenewal)
                     .deadLetter(deadLetter)
                     .ignoreUnknownColumns(ignoreUnknownColumns)
                     .progressInterval(progressInterval)
@@ -232,6 +249,9 @@ final class StartCommand implements Callable<Integer> {
                             .idleTimeout(httpIdleTimeout).varz(metricsAddr == null).build());
             if (staging != null) {
                 builder.staging(staging);
+            }
+            if (instanceId != null) {
+                builder.instanceId(instanceId);
             }
             AuthOptions.Built built = null;
             if (disableAuthentication) {
@@ -277,6 +297,11 @@ final class StartCommand implements Callable<Integer> {
         if (flushSize <= 0 || scanSize <= 0 || targetMaxPoolSize <= 0 || stagingMaxPoolSize <= 0 || parallelism <= 0) {
             throw new ParameterException(spec.commandLine(),
                     "--flushSize, --scanSize, --parallelism and the pool sizes must be positive");
+        }
+        if (leaseTtl.isNegative() || leaseTtl.isZero() || leaseRenewal.isNegative() || leaseRenewal.isZero()
+                || leaseRenewal.compareTo(leaseTtl) >= 0) {
+            throw new ParameterException(spec.commandLine(), "--leaseRenewal (" + GoDuration.format(leaseRenewal)
+                    + ") and --leaseTtl (" + GoDuration.format(leaseTtl) + ") must be positive, the renewal shorter");
         }
         if (retireOffset.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--retireOffset must not be negative, but was "

@@ -113,16 +113,110 @@ public final class Pipeline implements Failback {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} - configuration: {}", config.name(), ConfigDump.describe(config));
         }
-        dialect = config.dialect().orElseGet(() -> Dialects.detect(config.target()));
-        LOG.info("{} - target dialect: {}", config.name(), dialect.name());
         if (config.authenticator().isEmpty()) {
             LOG.warn("{} - authentication disabled: any caller that can reach the sink may write to the target"
                     + " database", config.name());
         }
+        metrics.instance(config.instanceId());
+        LOG.info("{} - instance {}", config.name(), config.instanceId());
+        admin = new AdminService(this, config.meterRegistry().orElse(null));
+        handler = new WebhookService(this, admin);
+        try {
+            prepareDatabases();
+        } catch (FailbackConfigurationException e) {
+            if (!unreachable(e)) {
+                throw e;
+            }
+            notReady = e.getMessage();
+            LOG.warn("{} - {}: accepting requests with 503 until the databases answer, checking every {} s",
+                    config.name(), e.getMessage(), RETRY_DATABASES.toSeconds());
+            progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        for (Sink sink : config.sinks()) {
+            try {
+                sink.start(config.name(), handler);
+                startedSinks.add(sink);
+            } catch (Exception e) {
+                throw new FailbackConfigurationException("sink " + sink + " did not start: " + e.getMessage(), e);
+            }
+        }
+        transition(State.RUNNING);
+        LOG.info("{} - started", config.name());
+        progressAt = System.nanoTime();
+        long every = config.progressInterval().toNanos();
+        progressExecutor.scheduleAtFixedRate(this::logProgress, every, every, TimeUnit.NANOSECONDS);
+    }
+
+    /** How often a start that found a database unreachable tries again. */
+    static final Duration RETRY_DATABASES = Duration.ofSeconds(2);
+    /** Null once the databases are prepared; else why not yet. */
+    private volatile String notReady = "starting";
+
+    boolean ready() {
+        return notReady == null;
+    }
+
+    String notReady() {
+        return notReady;
+    }
+
+    private void retryDatabases() {
+        State s = state.get();
+        if (s == State.STOPPING || s == State.STOPPED || s == State.FAILED) {
+            return;
+        }
+        try {
+            prepareDatabases();
+            LOG.info("{} - the databases answer: applying", config.name());
+        } catch (FailbackConfigurationException e) {
+            if (!unreachable(e)) {
+                LOG.error("{} - cannot start: {}", config.name(), e.getMessage());
+                transition(State.FAILED);
+                shutdown();
+                return;
+            }
+            notReady = e.getMessage();
+            LOG.debug("{} - still waiting for the databases: {}", config.name(), e.getMessage());
+            progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            notReady = e.toString();
+            LOG.warn("{} - preparing the databases failed, retrying: {}", config.name(), e.toString());
+            progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether a start failure is a database that does not answer (retried), not a wrong configuration. */
+    private static boolean unreachable(Throwable e) {
+        boolean unreachable = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String c = sql.getSQLState();
+                if (c.startsWith("28") || c.startsWith("3D") || c.startsWith("42")) {
+                    return false; // wrong credentials, no such database, no privilege: a configuration error
+                }
+                unreachable |= c.startsWith("08");
+            }
+            unreachable |= t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException;
+        }
+        return unreachable;
+    }
+
+    /**
+     * Everything that needs the databases: the dialect, the staging, checkpoint and lease stores, the
+     * fence, the groups to resume, the lease keeper. Run again until it succeeds when a database did
+     * not answer at start.
+     */
+    private void prepareDatabases() {
+        if (dialect == null) {
+            dialect = config.dialect().orElseGet(() -> Dialects.detect(config.target()));
+            LOG.info("{} - target dialect: {}", config.name(), dialect.name());
+        }
         StagingStores.Stores jdbc = config.stagingStore().isPresent() && config.checkpointStore().isPresent() ? null
                 : StagingStores.jdbc(stagingDataSource, config.stagingSchema(), config.createStagingSchema());
-        staging = config.stagingStore().orElseGet(() -> jdbc.staging());
-        checkpoints = config.checkpointStore().orElseGet(() -> jdbc.checkpoints());
+        if (staging == null) {
+            staging = config.stagingStore().orElseGet(() -> jdbc.staging());
+            checkpoints = config.checkpointStore().orElseGet(() -> jdbc.checkpoints());
+        }
         try {
             staging.init();
             checkpoints.init();
@@ -130,25 +224,23 @@ public final class Pipeline implements Failback {
             throw new FailbackConfigurationException("staging database unusable: " + e.getMessage(), e);
         }
         LOG.info("{} - staging database name: {} ({}, {})", config.name(), config.stagingSchema(), staging, checkpoints);
-        metrics.instance(config.instanceId());
-        LOG.info("{} - instance {}", config.name(), config.instanceId());
         fence = openFence();
-        leases = config.leaseStore().orElseGet(() -> jdbc != null ? jdbc.leases()
-                : new dev.failback.core.memory.InMemoryLeaseStore());
+        if (leases == null) {
+            leases = config.leaseStore().orElseGet(() -> jdbc != null ? jdbc.leases()
+                    : new dev.failback.core.memory.InMemoryLeaseStore());
+        }
         try {
             leases.init();
         } catch (SQLException e) {
             throw new FailbackConfigurationException("staging database unusable for leases: " + e.getMessage(), e);
         }
         owner = targetIdentity();
-        if (config.mode() == Mode.CONSISTENT) {
+        if (config.mode() == Mode.CONSISTENT && leaseKeeper == null) {
             leaseKeeper = new LeaseKeeper(config.name(), config.instanceId(), leases, fence, checkpoints,
                     () -> List.copyOf(groups.values()), config.leaseTtl(), config.leaseRenewal(), config.listeners(),
                     metrics);
         }
         applier = new WindowApplier(config.target(), dialect, config.applyTimeout(), timeoutExecutor, metrics);
-        admin = new AdminService(this, config.meterRegistry().orElse(null));
-        handler = new WebhookService(this, admin);
         try {
             Map<String, String> owners = leases.owners();
             for (Map.Entry<String, Checkpoint> e : checkpoints.loadAll().entrySet()) {
@@ -175,19 +267,7 @@ public final class Pipeline implements Failback {
                     .newThread(leaseKeeper);
             leaseThread.start();
         }
-        for (Sink sink : config.sinks()) {
-            try {
-                sink.start(config.name(), handler);
-                startedSinks.add(sink);
-            } catch (Exception e) {
-                throw new FailbackConfigurationException("sink " + sink + " did not start: " + e.getMessage(), e);
-            }
-        }
-        transition(State.RUNNING);
-        LOG.info("{} - started", config.name());
-        progressAt = System.nanoTime();
-        long every = config.progressInterval().toNanos();
-        progressExecutor.scheduleAtFixedRate(this::logProgress, every, every, TimeUnit.NANOSECONDS);
+        notReady = null;
     }
 
     private void resume(String name, Checkpoint cp) throws SQLException {

@@ -168,20 +168,18 @@ final class WebhookService implements WebhookHandler {
         if (!request.method().equals("POST")) {
             return new WebhookResponse(405, "method " + request.method() + " not allowed; the changefeed POSTs");
         }
+        if (!pipeline.ready()) {
+            authenticate(request, segments);
+            return new WebhookResponse(503, pipeline.name() + " is waiting for its databases ("
+                    + pipeline.notReady() + "); the changefeed will retry");
+        }
         int expected = pipeline.dialect().schemaPathSegments();
         if (segments.size() != expected) {
             throw WebhookException.notFound("unknown path " + request.path() + ": a " + pipeline.dialect().name()
                     + " target expects " + (expected == 2 ? "/database/schema" : "/SCHEMA")
                     + " (the target schema), as in webhook-https://host:port" + (expected == 2 ? "/database/schema" : "/SCHEMA"));
         }
-        Authenticator authenticator = pipeline.config().authenticator().orElse(null);
-        if (authenticator != null) {
-            Authenticator.Decision decision = authenticator.authenticate(request, segments);
-            if (!decision.allowed()) {
-                pipeline.counters().unauthorized.increment();
-                throw WebhookException.unauthorized(decision.reason() == null ? "missing or invalid access token" : decision.reason());
-            }
-        }
+        authenticate(request, segments);
         byte[] body;
         try {
             body = BodyReader.read(request.body(), request.contentLength(), request.header("Content-Encoding"),
@@ -200,6 +198,17 @@ final class WebhookService implements WebhookHandler {
         } catch (StagingException | ApplyException e) {
             pipeline.fireFailure(group.name, e);
             throw e;
+        }
+    }
+
+    private void authenticate(WebhookRequest request, List<String> segments) {
+        Authenticator authenticator = pipeline.config().authenticator().orElse(null);
+        if (authenticator != null) {
+            Authenticator.Decision decision = authenticator.authenticate(request, segments);
+            if (!decision.allowed()) {
+                pipeline.counters().unauthorized.increment();
+                throw WebhookException.unauthorized(decision.reason() == null ? "missing or invalid access token" : decision.reason());
+            }
         }
     }
 
