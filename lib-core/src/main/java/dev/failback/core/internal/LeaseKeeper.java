@@ -37,6 +37,7 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
     private final LeaseStore leases;
     private final TargetFence fence;
     private final dev.failback.spi.CheckpointStore checkpoints;
+    private final dev.failback.spi.StagingStore staging;
     private final Supplier<Collection<Group>> groups;
     private final Duration ttl;
     private final Duration renewal;
@@ -47,13 +48,15 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
     private boolean woken;
 
     LeaseKeeper(String pipeline, String instance, LeaseStore leases, TargetFence fence,
-            dev.failback.spi.CheckpointStore checkpoints, Supplier<Collection<Group>> groups, Duration ttl,
+            dev.failback.spi.CheckpointStore checkpoints, dev.failback.spi.StagingStore staging,
+            Supplier<Collection<Group>> groups, Duration ttl,
             Duration renewal, Collection<FailbackListener> listeners, PipelineMetrics metrics) {
         this.pipeline = pipeline;
         this.instance = instance;
         this.leases = leases;
         this.fence = fence;
         this.checkpoints = checkpoints;
+        this.staging = staging;
         this.groups = groups;
         this.ttl = ttl;
         this.renewal = renewal;
@@ -165,6 +168,7 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
         }
         Hlc applied = Hlc.max(cp.applied(), before.applied());
         g.takeOver(cp.resolved(), applied);
+        countBacklog(g);
         g.held = new Held(lease.epoch(), sent + ttl.toNanos());
         LOG.info("{} - instance {} acquired the lease of {} at epoch {}: applying from {}", pipeline, instance, g.name,
                 lease.epoch(), applied);
@@ -188,8 +192,24 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
             Checkpoint cp = checkpoints.load(g.name);
             g.resolved(cp.resolved());
             g.applied(cp.applied());
+            if (System.nanoTime() - g.backlogCountedNanos > BACKLOG_COUNT_NANOS) {
+                countBacklog(g);
+            }
         } catch (SQLException e) {
             LOG.debug("{} - reading the checkpoint of {} failed: {}", pipeline, g.name, e.getMessage());
+        }
+    }
+
+    /** How often a standby counts the staged backlog (another instance applies it). */
+    private static final long BACKLOG_COUNT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** Counts what is staged after the group's applied checkpoint: another instance staged and applied meanwhile. */
+    private void countBacklog(Group g) {
+        try {
+            g.backlog.set(staging.countAfter(g.name, g.checkpoint().applied()));
+            g.backlogCountedNanos = System.nanoTime();
+        } catch (SQLException e) {
+            LOG.debug("{} - counting the backlog of {} failed: {}", pipeline, g.name, e.getMessage());
         }
     }
 

@@ -236,7 +236,7 @@ public final class Pipeline implements Failback {
         }
         owner = targetIdentity();
         if (config.mode() == Mode.CONSISTENT && leaseKeeper == null) {
-            leaseKeeper = new LeaseKeeper(config.name(), config.instanceId(), leases, fence, checkpoints,
+            leaseKeeper = new LeaseKeeper(config.name(), config.instanceId(), leases, fence, checkpoints, staging,
                     () -> List.copyOf(groups.values()), config.leaseTtl(), config.leaseRenewal(), config.listeners(),
                     metrics);
         }

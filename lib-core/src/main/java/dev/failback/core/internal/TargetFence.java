@@ -107,6 +107,10 @@ final class TargetFence {
 
     /** Creates the schema (PostgreSQL, MySQL) and the tables when missing. */
     void init() throws SQLException {
+        dev.failback.core.internal.staging.StagingStores.concurrently(this::create);
+    }
+
+    private void create() throws SQLException {
         try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(true);
             switch (family) {

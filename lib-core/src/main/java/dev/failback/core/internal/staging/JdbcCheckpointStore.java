@@ -39,6 +39,10 @@ public final class JdbcCheckpointStore implements CheckpointStore {
 
     @Override
     public void init() throws SQLException {
+        StagingStores.concurrently(this::create);
+    }
+
+    private void create() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             JdbcStagingStore.ensureSchema(c, schema, createSchema);
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("

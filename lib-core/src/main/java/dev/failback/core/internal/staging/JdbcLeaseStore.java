@@ -90,6 +90,10 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     @Override
     public void init() throws SQLException {
+        StagingStores.concurrently(this::create);
+    }
+
+    private void create() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             if (mysql) {
                 MySqlStagingStore.ensureDatabase(c, schema, createSchema);

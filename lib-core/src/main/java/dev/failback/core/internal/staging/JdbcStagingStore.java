@@ -55,6 +55,10 @@ public final class JdbcStagingStore implements StagingStore {
 
     @Override
     public void init() throws SQLException {
+        StagingStores.concurrently(this::create);
+    }
+
+    private void create() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             String product = c.getMetaData().getDatabaseProductName();
             if (!product.toLowerCase(Locale.ROOT).contains("postgres")

@@ -40,6 +40,10 @@ public final class MySqlCheckpointStore implements CheckpointStore {
 
     @Override
     public void init() throws SQLException {
+        StagingStores.concurrently(this::create);
+    }
+
+    private void create() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             MySqlStagingStore.ensureDatabase(c, schema, createSchema);
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("

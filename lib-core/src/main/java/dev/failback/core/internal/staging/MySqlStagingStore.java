@@ -81,6 +81,10 @@ public final class MySqlStagingStore implements StagingStore {
 
     @Override
     public void init() throws SQLException {
+        StagingStores.concurrently(this::create);
+    }
+
+    private void create() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             ensureDatabase(c, schema, createSchema);
             s.execute("CREATE TABLE IF NOT EXISTS " + mutations + " ("

@@ -57,4 +57,45 @@ public final class StagingStores {
         throw new FailbackConfigurationException(List.of("staging on " + product + " " + version
                 + " is not supported; stage in PostgreSQL, CockroachDB, MySQL or MariaDB"));
     }
+
+    /** DDL to run; may throw. */
+    @FunctionalInterface
+    public interface Ddl {
+        /**
+         * Runs the statements.
+         *
+         * @throws SQLException when the database refuses them
+         */
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code CREATE ... IF NOT EXISTS} statements that several processes may run at the same moment:
+     * PostgreSQL can then still fail one of them with a unique violation on its catalog (23505) or
+     * "already exists" (42P07, 42710, 42P06); trying again finds the object there.
+     *
+     * @param ddl the statements, safe to run again
+     * @throws SQLException when they fail for another reason, or still after 5 tries
+     */
+    public static void concurrently(Ddl ddl) throws SQLException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                ddl.run();
+                return;
+            } catch (SQLException e) {
+                String state = String.valueOf(e.getSQLState());
+                boolean race = state.equals("23505") || state.equals("42P07") || state.equals("42710")
+                        || state.equals("42P06");
+                if (!race || attempt >= 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
 }
