@@ -183,6 +183,7 @@ class OutageIT {
         cfg.setMaximumPoolSize(8);
         cfg.setConnectionTimeout(1_000);
         cfg.setValidationTimeout(500);
+        cfg.setInitializationFailTimeout(-1); // a pool opened while the database is down (TargetDownAtStartIT)
         return new HikariDataSource(cfg);
     }
 }

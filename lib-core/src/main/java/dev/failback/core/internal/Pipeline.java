@@ -879,7 +879,19 @@ public final class Pipeline implements Failback {
                     Thread.currentThread().interrupt();
                 }
             }
-            leaseKeeper.releaseAll(); // a standby takes over at once, no TTL to wait for
+            // a standby takes over at once, no TTL to wait for; bounded like the rest of the stop
+            Thread release = new NamedThreadFactory(config.name(), "release", config.threadFactory().orElse(null))
+                    .newThread(leaseKeeper::releaseAll);
+            release.start();
+            try {
+                release.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (release.isAlive()) {
+                LOG.warn("{} - releasing the leases did not finish within the shutdown timeout; they expire after {}",
+                        config.name(), config.leaseTtl());
+            }
         }
         progressExecutor.shutdownNow();
         timeoutExecutor.shutdownNow();
