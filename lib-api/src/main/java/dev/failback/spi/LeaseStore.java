@@ -30,7 +30,7 @@ public interface LeaseStore extends AutoCloseable {
      * @param epoch    the epoch the asker holds (to renew), or 0
      * @param minEpoch the least epoch a new grant may take (1 or more)
      * @param ttl      how long the lease lasts from now on the store's clock
-     * @return the lease as it is after the call; {@link Lease#holder()} says whether it was granted
+     * @return the lease as it is after the call; {@link Lease#granted()} says whether it was granted
      * @throws SQLException when the store is unreachable; nothing changed, or the grant is lost with the
      *                      connection and expires
      */
@@ -82,8 +82,22 @@ public interface LeaseStore extends AutoCloseable {
      * @param holder  the holder, never null ("" when nobody ever held it)
      * @param epoch   the epoch (0 when nobody ever held it)
      * @param expired whether it had expired when read (on the store's clock)
+     * @param granted whether this call granted or renewed it to the asker (false: it is someone else's, or
+     *                the asker's at another epoch, as after a restart under the same instance id)
      */
-    record Lease(String group, String holder, long epoch, boolean expired) {
+    record Lease(String group, String holder, long epoch, boolean expired, boolean granted) {
+        /**
+         * A lease as read, not granted by the call.
+         *
+         * @param group   the group
+         * @param holder  the holder
+         * @param epoch   the epoch
+         * @param expired whether it had expired when read
+         */
+        public Lease(String group, String holder, long epoch, boolean expired) {
+            this(group, holder, epoch, expired, false);
+        }
+
         /**
          * Whether this lease is held by an instance, live.
          *

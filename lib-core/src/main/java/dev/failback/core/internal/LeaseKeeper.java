@@ -131,7 +131,7 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
         }
         g.leaseHolder = lease.holder();
         g.leaseEpoch = lease.epoch();
-        boolean mine = lease.holder().equals(instance);
+        boolean mine = lease.granted();
         if (held != null) {
             if (mine && lease.epoch() == held.epoch()) {
                 g.held = new Held(held.epoch(), sent + ttl.toNanos());

@@ -35,7 +35,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
         }
         long granted = renewal ? epoch : Math.max(row.epoch() + 1, minEpoch);
         rows.put(group, new Row(holder, granted, now + ttl.toNanos()));
-        return new Lease(group, holder, granted, false);
+        return new Lease(group, holder, granted, false, true);
     }
 
     @Override

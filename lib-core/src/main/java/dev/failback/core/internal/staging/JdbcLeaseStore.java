@@ -155,7 +155,7 @@ public final class JdbcLeaseStore implements LeaseStore {
                     ps.executeUpdate();
                 }
                 c.commit();
-                return new Lease(group, holder, granted, false);
+                return new Lease(group, holder, granted, false, true);
             } catch (SQLException | RuntimeException e) {
                 JdbcStagingStore.rollbackQuietly(c);
                 throw e;
