@@ -193,8 +193,9 @@ class ReplicasIT {
                             if (left > 0) {
                                 TimeUnit.NANOSECONDS.sleep(left);
                             }
+                            long resumed = System.nanoTime(); // before: the child may print LEASE LOST at once
                             victim.sigcont();
-                            stops.add(new long[] {holder, generation[holder], System.nanoTime()});
+                            stops.add(new long[] {holder, generation[holder], resumed});
                         }
                         default -> throw new AssertionError(action);
                     }
@@ -258,6 +259,7 @@ class ReplicasIT {
             }
             if (mode == Mode.CONSISTENT) {
                 assertThat(torn.get()).as("torn reads: " + firstTorn.get()).isZero();
+                assertThat(resumedLost).as("holders resumed after SIGSTOP past the TTL that stood down").isEqualTo(stops.size());
                 // Fencing tokens: every acquisition has a larger epoch than every earlier one.
                 for (int i = 1; i < acquisitions.size(); i++) {
                     assertThat(acquisitions.get(i).epoch()).as("epoch of " + acquisitions.get(i) + " after "

@@ -300,13 +300,15 @@ public final class Pipeline implements Failback {
     private String owner = "";
 
     /**
-     * Opens the fence in the target: in the staging schema when staging shares the target database,
-     * else in a schema {@value #TARGET_FENCE_SCHEMA} of the target. Without it (a dialect it does not
+     * Opens the fence in the target: in the staging schema when staging is in the target (no
+     * {@code staging(...)} given), else in a schema {@value #TARGET_FENCE_SCHEMA} of the target. Without it (a dialect it does not
      * know, or no right to create it) several instances are not fenced: logged at WARN.
      */
     private TargetFence openFence() {
-        boolean shared = config.staging().isEmpty() || sameDatabase(config.staging().get(), config.target());
-        String schema = shared && config.stagingStore().isEmpty() ? config.stagingSchema() : TARGET_FENCE_SCHEMA;
+        // From the configuration only, never from how a connection looks: every instance of a deployment
+        // must find the same fence, whatever host name or proxy it reaches the databases through.
+        boolean inTarget = config.staging().isEmpty() && config.stagingStore().isEmpty();
+        String schema = inTarget ? config.stagingSchema() : TARGET_FENCE_SCHEMA;
         TargetFence f = TargetFence.of(config.target(), dialect, schema);
         if (f == null) {
             LOG.warn("{} - no lease fence for a {} target: run a single instance", config.name(), dialect.name());
@@ -325,15 +327,6 @@ public final class Pipeline implements Failback {
 
     /** Where the fence goes in a target that does not hold the staging schema. */
     static final String TARGET_FENCE_SCHEMA = "_failback";
-
-    private static boolean sameDatabase(DataSource a, DataSource b) {
-        try (Connection ca = a.getConnection(); Connection cb = b.getConnection()) {
-            return Objects.equals(ca.getMetaData().getURL(), cb.getMetaData().getURL())
-                    && Objects.equals(ca.getCatalog(), cb.getCatalog());
-        } catch (SQLException e) {
-            return false;
-        }
-    }
 
     LeaseKeeper leaseKeeper() {
         return leaseKeeper;
