@@ -163,8 +163,19 @@ final class TargetFence {
         }
     }
 
-    /** Inserts the group's row when missing (epoch 0, nothing applied), autocommitted. */
+    /** Groups whose row this process has made sure of: the row is never deleted. */
+    private final java.util.Set<String> ensured = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Inserts the group's row when missing (epoch 0, nothing applied), autocommitted; once per group. */
     private void ensure(Connection c, String group) throws SQLException {
+        if (ensured.contains(group)) {
+            return;
+        }
+        insertIfMissing(c, group);
+        ensured.add(group);
+    }
+
+    private void insertIfMissing(Connection c, String group) throws SQLException {
         String sql = switch (family) {
             case POSTGRES -> "INSERT INTO " + fences + " (grp, epoch, applied_wall, applied_logical, holder)"
                     + " VALUES (?, 0, 0, 0, '') ON CONFLICT (grp) DO NOTHING";
@@ -201,6 +212,7 @@ final class TargetFence {
             setGroup(ps, 1, group);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
+                    ensured.remove(group); // the table was emptied or made again: insert it on the next try
                     throw new SQLException("the fence row of " + group + " in " + fences + " is missing");
                 }
                 return new State(rs.getLong(1), new Hlc(rs.getLong(2), (int) rs.getLong(3)));
@@ -347,20 +359,31 @@ final class TargetFence {
                 ps.executeBatch();
             }
         }
-        String sql = "INSERT INTO " + versions + " (grp, khash, wall, logical) VALUES (?, ?, ?, ?)" + switch (family) {
+        String conflict = switch (family) {
             case POSTGRES -> " ON CONFLICT (grp, khash) DO UPDATE SET wall = excluded.wall, logical = excluded.logical";
             case MYSQL -> " ON DUPLICATE KEY UPDATE wall = VALUES(wall), logical = VALUES(logical)";
             default -> "";
         };
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Map.Entry<RowKey, Hlc> e : applied.entrySet()) {
-                setGroup(ps, 1, group);
-                ps.setString(2, hash(e.getKey()));
-                ps.setLong(3, e.getValue().wall());
-                ps.setLong(4, e.getValue().logical());
-                ps.addBatch();
+        List<Map.Entry<RowKey, Hlc>> rows = new ArrayList<>(applied.entrySet());
+        // one multi-row statement per chunk (Oracle: one row per statement, batched)
+        int per = family == Family.ORACLE ? 1 : CHUNK;
+        for (int from = 0; from < rows.size(); from += per) {
+            List<Map.Entry<RowKey, Hlc>> chunk = rows.subList(from, Math.min(rows.size(), from + per));
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(versions).append(" (grp, khash, wall, logical) VALUES ");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
             }
-            ps.executeBatch();
+            sql.append(conflict);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int at = 1;
+                for (Map.Entry<RowKey, Hlc> e : chunk) {
+                    setGroup(ps, at++, group);
+                    ps.setString(at++, hash(e.getKey()));
+                    ps.setLong(at++, e.getValue().wall());
+                    ps.setLong(at++, e.getValue().logical());
+                }
+                ps.executeUpdate();
+            }
         }
     }
 
