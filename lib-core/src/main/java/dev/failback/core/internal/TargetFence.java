@@ -55,9 +55,12 @@ final class TargetFence {
     private final String schema;
     private final String fences;
     private final String versions;
+    /** PostgreSQL proper (not CockroachDB): the versions table is UNLOGGED (see {@link #create}). */
+    private final boolean unlogged;
 
-    private TargetFence(DataSource target, Family family, String schema) {
+    private TargetFence(DataSource target, Family family, String schema, boolean unlogged) {
         this.target = target;
+        this.unlogged = unlogged;
         this.family = family;
         this.schema = schema;
         switch (family) {
@@ -91,7 +94,7 @@ final class TargetFence {
         Family family = name.contains("postgres") || name.contains("cockroach") ? Family.POSTGRES
                 : name.contains("mysql") || name.contains("mariadb") ? Family.MYSQL
                 : name.contains("oracle") ? Family.ORACLE : null;
-        return family == null ? null : new TargetFence(target, family, schema);
+        return family == null ? null : new TargetFence(target, family, schema, name.contains("postgres"));
     }
 
     private static String quote(String schema, char q) {
@@ -119,7 +122,11 @@ final class TargetFence {
                     s.execute("CREATE TABLE IF NOT EXISTS " + fences + " (grp TEXT NOT NULL PRIMARY KEY,"
                             + " epoch INT8 NOT NULL, applied_wall INT8 NOT NULL, applied_logical INT8 NOT NULL,"
                             + " holder TEXT NOT NULL)");
-                    s.execute("CREATE TABLE IF NOT EXISTS " + versions + " (grp TEXT NOT NULL, khash TEXT NOT NULL,"
+                    // Unlogged on PostgreSQL: no WAL for a table written with every immediate-mode batch; a server
+                    // crash empties it, which only forgets versions newer than the last resolved timestamp (as a
+                    // Failback crash always did: an older version re-emitted meanwhile is applied, then the newer one).
+                    s.execute("CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE IF NOT EXISTS " + versions
+                            + " (grp TEXT NOT NULL, khash UUID NOT NULL,"
                             + " wall INT8 NOT NULL, logical INT8 NOT NULL, PRIMARY KEY (grp, khash))");
                 }
                 case MYSQL -> {
@@ -128,7 +135,7 @@ final class TargetFence {
                             + " epoch BIGINT NOT NULL, applied_wall BIGINT NOT NULL, applied_logical BIGINT NOT NULL,"
                             + " holder VARCHAR(255) NOT NULL) ENGINE=InnoDB");
                     s.execute("CREATE TABLE IF NOT EXISTS " + versions + " (grp VARBINARY(255) NOT NULL,"
-                            + " khash CHAR(64) CHARACTER SET ascii NOT NULL, wall BIGINT NOT NULL, logical BIGINT NOT NULL,"
+                            + " khash CHAR(32) CHARACTER SET ascii NOT NULL, wall BIGINT NOT NULL, logical BIGINT NOT NULL,"
                             + " PRIMARY KEY (grp, khash)) ENGINE=InnoDB");
                 }
                 default -> {
@@ -136,7 +143,7 @@ final class TargetFence {
                             + " epoch NUMBER(19) NOT NULL, applied_wall NUMBER(19) NOT NULL,"
                             + " applied_logical NUMBER(19) NOT NULL, holder VARCHAR2(255) NOT NULL)");
                     createIfMissing(s, "CREATE TABLE " + versions + " (grp VARCHAR2(512) NOT NULL,"
-                            + " khash VARCHAR2(64) NOT NULL, wall NUMBER(19) NOT NULL, logical NUMBER(19) NOT NULL,"
+                            + " khash VARCHAR2(32) NOT NULL, wall NUMBER(19) NOT NULL, logical NUMBER(19) NOT NULL,"
                             + " PRIMARY KEY (grp, khash))");
                 }
             }
@@ -314,6 +321,20 @@ final class TargetFence {
         }
         List<String> hashes = new ArrayList<>(byHash.keySet());
         Map<RowKey, Hlc> out = new HashMap<>();
+        if (family == Family.POSTGRES) {
+            // one array parameter: an IN list of hundreds gets a generic plan that scans (100 ms for 500 keys)
+            try (PreparedStatement ps = c.prepareStatement("SELECT khash, wall, logical FROM " + versions
+                    + " WHERE grp = ? AND khash = ANY(?::UUID[])")) {
+                ps.setString(1, group);
+                ps.setArray(2, c.createArrayOf("text", hashes.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(byHash.get(rs.getString(1).replace("-", "")), new Hlc(rs.getLong(2), (int) rs.getLong(3)));
+                    }
+                }
+            }
+            return out;
+        }
         for (int from = 0; from < hashes.size(); from += CHUNK) {
             List<String> chunk = hashes.subList(from, Math.min(hashes.size(), from + CHUNK));
             StringBuilder sql = new StringBuilder("SELECT khash, wall, logical FROM ").append(versions)
@@ -364,6 +385,26 @@ final class TargetFence {
             case MYSQL -> " ON DUPLICATE KEY UPDATE wall = VALUES(wall), logical = VALUES(logical)";
             default -> "";
         };
+        if (family == Family.POSTGRES) {
+            String[] hashes = new String[applied.size()];
+            Long[] walls = new Long[applied.size()];
+            Long[] logicals = new Long[applied.size()];
+            int i = 0;
+            for (Map.Entry<RowKey, Hlc> e : applied.entrySet()) {
+                hashes[i] = hash(e.getKey());
+                walls[i] = e.getValue().wall();
+                logicals[i++] = (long) e.getValue().logical();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + versions + " (grp, khash, wall, logical)"
+                    + " SELECT ?, unnest(?::UUID[]), unnest(?::INT8[]), unnest(?::INT8[])" + conflict)) {
+                ps.setString(1, group);
+                ps.setArray(2, c.createArrayOf("text", hashes));
+                ps.setArray(3, c.createArrayOf("int8", walls));
+                ps.setArray(4, c.createArrayOf("int8", logicals));
+                ps.executeUpdate();
+            }
+            return;
+        }
         List<Map.Entry<RowKey, Hlc>> rows = new ArrayList<>(applied.entrySet());
         // one multi-row statement per chunk (Oracle: one row per statement, batched)
         int per = family == Family.ORACLE ? 1 : CHUNK;
@@ -387,9 +428,16 @@ final class TargetFence {
         }
     }
 
+    /** How often, at most, {@link #retire} deletes the versions a resolved timestamp covers. */
+    private static final long PURGE_PERIOD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    /** When each group's versions were last deleted (System.nanoTime). */
+    private final Map<String, Long> purged = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
-     * Immediate mode, on a resolved timestamp: records that everything up to it is applied and forgets
-     * the versions it covers, in one transaction holding the group's row.
+     * Immediate mode, on a resolved timestamp: records that everything up to it is applied, in one
+     * transaction holding the group's row; every {@link #PURGE_PERIOD_NANOS} also deletes the versions
+     * it covers. Versions at or before the recorded timestamp decide nothing (anything that old is left
+     * out anyway), so deleting them is only housekeeping, kept off the path of every resolved timestamp.
      *
      * @param group the group
      * @param upTo  the resolved timestamp
@@ -400,6 +448,9 @@ final class TargetFence {
             boolean auto = c.getAutoCommit();
             try {
                 Hlc applied = lockForBatch(c, group);
+                long now = System.nanoTime();
+                Long last = purged.get(group);
+                boolean purge = last == null || now - last > PURGE_PERIOD_NANOS;
                 if (upTo.isAfter(applied)) {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE " + fences
                             + " SET applied_wall = ?, applied_logical = ? WHERE grp = ?")) {
@@ -408,6 +459,9 @@ final class TargetFence {
                         setGroup(ps, 3, group);
                         ps.executeUpdate();
                     }
+                }
+                if (purge) {
+                    purged.put(group, now);
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions
                             + " WHERE grp = ? AND (wall < ? OR (wall = ? AND logical <= ?))")) {
                         setGroup(ps, 1, group);
@@ -435,14 +489,18 @@ final class TargetFence {
         }
     }
 
-    /** A key's identity in the versions table: SHA-256 of its table and key text, in hex. */
+    /**
+     * A key's identity in the versions table: the first 128 bits of SHA-256 of its table and key text, in
+     * 32 hex digits (a {@code UUID} on PostgreSQL). Two keys of a group share it with a probability
+     * below 10^-26 at a million keys.
+     */
     static String hash(RowKey k) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(k.table().folded().toString().getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
             md.update(k.key().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md.digest());
+            return HexFormat.of().formatHex(md.digest(), 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing", e);
         }
