@@ -141,7 +141,7 @@ public final class Pipeline implements Failback {
             }
         }
         transition(State.RUNNING);
-        LOG.info("{} - started", config.name());
+        LOG.info("{} - started (instance {})", config.name(), config.instanceId());
         progressAt = System.nanoTime();
         long every = config.progressInterval().toNanos();
         progressExecutor.scheduleAtFixedRate(this::logProgress, every, every, TimeUnit.NANOSECONDS);
@@ -549,9 +549,12 @@ public final class Pipeline implements Failback {
             }
             Duration sourceLag = st.lastResolvedReceived() == null || st.lastResolvedReceived().equals(Hlc.ZERO)
                     ? Duration.ZERO : Duration.between(st.lastResolvedReceived().toInstant(), Instant.now());
-            LOG.info("{} - progress: {} rows/s applied, target lag {}, source lag {}, backlog {}", config.name(),
-                    String.format(Locale.ROOT, "%,d", Math.round(applied / seconds)), seconds(st.targetLag()),
-                    seconds(sourceLag), String.format(Locale.ROOT, "%,d", st.stagedBacklog()));
+            long held = groups.values().stream().filter(g -> g.held != null).count();
+            LOG.info("{} - progress: {} rows/s applied, target lag {}, source lag {}, backlog {}; instance {}{}",
+                    config.name(), String.format(Locale.ROOT, "%,d", Math.round(applied / seconds)),
+                    seconds(st.targetLag()), seconds(sourceLag), String.format(Locale.ROOT, "%,d", st.stagedBacklog()),
+                    config.instanceId(), leaseKeeper == null ? ""
+                            : " holds " + held + " of " + groups.size() + " schema leases");
         } catch (RuntimeException e) {
             LOG.warn("{} - progress report failed: {}", config.name(), e.toString());
         }
