@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -315,9 +316,10 @@ final class TargetFence {
      * @throws SQLException when the target fails
      */
     Map<RowKey, Hlc> versions(Connection c, String group, Collection<RowKey> keys) throws SQLException {
-        Map<String, RowKey> byHash = new HashMap<>(keys.size() * 2);
+        // keys whose tables differ only in case share a hash (and a target row): each gets the version
+        Map<String, List<RowKey>> byHash = new HashMap<>(keys.size() * 2);
         for (RowKey k : keys) {
-            byHash.put(hash(k), k);
+            byHash.computeIfAbsent(hash(k), h -> new ArrayList<>(1)).add(k);
         }
         List<String> hashes = new ArrayList<>(byHash.keySet());
         Map<RowKey, Hlc> out = new HashMap<>();
@@ -329,7 +331,8 @@ final class TargetFence {
                 ps.setArray(2, c.createArrayOf("text", hashes.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(byHash.get(rs.getString(1).replace("-", "")), new Hlc(rs.getLong(2), (int) rs.getLong(3)));
+                        Hlc v = new Hlc(rs.getLong(2), (int) rs.getLong(3));
+                        byHash.get(rs.getString(1).replace("-", "")).forEach(k -> out.put(k, v));
                     }
                 }
             }
@@ -350,7 +353,8 @@ final class TargetFence {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(byHash.get(rs.getString(1)), new Hlc(rs.getLong(2), (int) rs.getLong(3)));
+                        Hlc v = new Hlc(rs.getLong(2), (int) rs.getLong(3));
+                        byHash.get(rs.getString(1)).forEach(k -> out.put(k, v));
                     }
                 }
             }
@@ -370,33 +374,21 @@ final class TargetFence {
         if (applied.isEmpty()) {
             return;
         }
-        if (family == Family.ORACLE) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions + " WHERE grp = ? AND khash = ?")) {
-                for (RowKey k : applied.keySet()) {
-                    setGroup(ps, 1, group);
-                    ps.setString(2, hash(k));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-        String conflict = switch (family) {
-            case POSTGRES -> " ON CONFLICT (grp, khash) DO UPDATE SET wall = excluded.wall, logical = excluded.logical";
-            case MYSQL -> " ON DUPLICATE KEY UPDATE wall = VALUES(wall), logical = VALUES(logical)";
-            default -> "";
-        };
+        // one row per hash (tables differing only in case share it): a statement may touch a row once
+        Map<String, Hlc> byHash = new LinkedHashMap<>(applied.size() * 2);
+        applied.forEach((k, v) -> byHash.merge(hash(k), v, Hlc::max));
         if (family == Family.POSTGRES) {
-            String[] hashes = new String[applied.size()];
-            Long[] walls = new Long[applied.size()];
-            Long[] logicals = new Long[applied.size()];
-            int i = 0;
-            for (Map.Entry<RowKey, Hlc> e : applied.entrySet()) {
-                hashes[i] = hash(e.getKey());
-                walls[i] = e.getValue().wall();
-                logicals[i++] = (long) e.getValue().logical();
+            String[] hashes = byHash.keySet().toArray(new String[0]);
+            Long[] walls = new Long[hashes.length];
+            Long[] logicals = new Long[hashes.length];
+            for (int i = 0; i < hashes.length; i++) {
+                Hlc v = byHash.get(hashes[i]);
+                walls[i] = v.wall();
+                logicals[i] = (long) v.logical();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + versions + " (grp, khash, wall, logical)"
-                    + " SELECT ?, unnest(?::UUID[]), unnest(?::INT8[]), unnest(?::INT8[])" + conflict)) {
+                    + " SELECT ?, unnest(?::UUID[]), unnest(?::INT8[]), unnest(?::INT8[])"
+                    + " ON CONFLICT (grp, khash) DO UPDATE SET wall = excluded.wall, logical = excluded.logical")) {
                 ps.setString(1, group);
                 ps.setArray(2, c.createArrayOf("text", hashes));
                 ps.setArray(3, c.createArrayOf("int8", walls));
@@ -405,11 +397,23 @@ final class TargetFence {
             }
             return;
         }
-        List<Map.Entry<RowKey, Hlc>> rows = new ArrayList<>(applied.entrySet());
+        if (family == Family.ORACLE) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions + " WHERE grp = ? AND khash = ?")) {
+                for (String h : byHash.keySet()) {
+                    setGroup(ps, 1, group);
+                    ps.setString(2, h);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        String conflict = family == Family.MYSQL
+                ? " ON DUPLICATE KEY UPDATE wall = VALUES(wall), logical = VALUES(logical)" : "";
+        List<Map.Entry<String, Hlc>> rows = new ArrayList<>(byHash.entrySet());
         // one multi-row statement per chunk (Oracle: one row per statement, batched)
         int per = family == Family.ORACLE ? 1 : CHUNK;
         for (int from = 0; from < rows.size(); from += per) {
-            List<Map.Entry<RowKey, Hlc>> chunk = rows.subList(from, Math.min(rows.size(), from + per));
+            List<Map.Entry<String, Hlc>> chunk = rows.subList(from, Math.min(rows.size(), from + per));
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(versions).append(" (grp, khash, wall, logical) VALUES ");
             for (int i = 0; i < chunk.size(); i++) {
                 sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
@@ -417,9 +421,9 @@ final class TargetFence {
             sql.append(conflict);
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 int at = 1;
-                for (Map.Entry<RowKey, Hlc> e : chunk) {
+                for (Map.Entry<String, Hlc> e : chunk) {
                     setGroup(ps, at++, group);
-                    ps.setString(at++, hash(e.getKey()));
+                    ps.setString(at++, e.getKey());
                     ps.setLong(at++, e.getValue().wall());
                     ps.setLong(at++, e.getValue().logical());
                 }
@@ -427,6 +431,7 @@ final class TargetFence {
             }
         }
     }
+
 
     /** How often, at most, {@link #retire} deletes the versions a resolved timestamp covers. */
     private static final long PURGE_PERIOD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
