@@ -70,6 +70,19 @@ public interface LeaseStore extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * A group's incarnation in this store: an id made when the group was first recorded here
+     * ({@link #own} or {@link #acquire}). A new staging database gives every group a new one, so that
+     * the target's fence, left by an earlier staging, is started over instead of trusted.
+     *
+     * @param group the group
+     * @return the id, or "" when the store keeps none (then the fence is never started over)
+     * @throws SQLException when the store is unreachable
+     */
+    default String incarnation(String group) throws SQLException {
+        return "";
+    }
+
     /** Releases resources. Idempotent. */
     @Override
     default void close() {

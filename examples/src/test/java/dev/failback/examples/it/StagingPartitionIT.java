@@ -55,7 +55,7 @@ class StagingPartitionIT {
         try (PgSchema db = new PgSchema("partition"); TcpProxy proxy = OutageIT.upstreamProxy();
                 HikariDataSource stagingA = OutageIT.pool("staging-a", proxy); HikariDataSource stagingB = direct()) {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
-            String schema = db.name() + "_stg";
+            String schema = db.name() + "_staging"; // dropped with db
             try (Failback a = start("a", db, stagingA, schema, listener)) {
                 assertThat(post(a, db, batch(upsert("kv", 1, "a1", hlc(T + 1))))).isEqualTo(200);
                 assertThat(post(a, db, resolved(hlc(T + 1)))).isEqualTo(200);

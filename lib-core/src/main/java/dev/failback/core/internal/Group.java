@@ -44,6 +44,8 @@ final class Group {
     volatile long leaseEpoch;
     /** The least epoch the next acquisition may take (raised past an epoch the target's fence already saw). */
     volatile long minEpoch = 1;
+    /** The group's incarnation in the staging database ({@link dev.failback.spi.LeaseStore#incarnation}). */
+    volatile String incarnation = "";
     /** When a standby last counted the backlog (System.nanoTime). */
     volatile long backlogCountedNanos;
 

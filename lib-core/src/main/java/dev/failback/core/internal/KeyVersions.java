@@ -19,17 +19,19 @@ import java.util.Map;
 final class KeyVersions implements WindowApplier.Guard {
     private final TargetFence fence;
     private final String group;
+    private final String incarnation;
     /** What the last attempt applied (its transaction committed when the apply returned). */
     List<Mutation> applied;
 
-    KeyVersions(TargetFence fence, String group) {
+    KeyVersions(TargetFence fence, String group, String incarnation) {
         this.fence = fence;
         this.group = group;
+        this.incarnation = incarnation;
     }
 
     @Override
     public List<Mutation> begin(Connection c, List<Mutation> window) throws SQLException {
-        Hlc covered = fence.lockForBatch(c, group);
+        Hlc covered = fence.lockForBatch(c, group, incarnation);
         Map<RowKey, Mutation> latest = latest(window);
         Map<RowKey, Hlc> recorded = fence.versions(c, group, latest.keySet());
         List<Mutation> keep = new ArrayList<>(window.size());

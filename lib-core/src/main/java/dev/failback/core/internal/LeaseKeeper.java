@@ -134,7 +134,11 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
         boolean mine = lease.granted();
         if (held != null) {
             if (mine && lease.epoch() == held.epoch()) {
-                g.held = new Held(held.epoch(), sent + ttl.toNanos());
+                synchronized (g) {
+                    if (g.held == held) { // not given up meanwhile (the sequencer saw it expire)
+                        g.held = new Held(held.epoch(), sent + ttl.toNanos());
+                    }
+                }
                 return;
             }
             lost(g, held.epoch(), "taken over by " + lease.holder() + " at epoch " + lease.epoch());
@@ -150,7 +154,7 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
         TargetFence.State before;
         Checkpoint cp;
         try {
-            before = fence == null ? new TargetFence.State(0, Hlc.ZERO) : fence.claim(g.name, lease.epoch(), instance);
+            before = fence == null ? new TargetFence.State(0, Hlc.ZERO) : fence.claim(g.name, lease.epoch(), instance, g.incarnation);
             cp = checkpoints.load(g.name);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("{} - acquired the lease of {} (epoch {}) but could not raise its fence in the target: {};"

@@ -292,7 +292,7 @@ public final class Pipeline implements Failback {
             url = q < 0 ? url : url.substring(0, q);
             return url.replaceAll("//[^/@]*@", "//");
         } catch (SQLException e) {
-            return "";
+            throw new FailbackConfigurationException("the target database is unreachable: " + e.getMessage(), e);
         }
     }
 
@@ -317,12 +317,29 @@ public final class Pipeline implements Failback {
         try {
             f.init();
         } catch (SQLException e) {
-            LOG.warn("{} - cannot create the lease fence {} in the target ({}): instances sharing this staging are"
-                    + " not fenced; run a single instance", config.name(), f, e.getMessage());
+            if (!privilege(e)) {
+                // unreachable: retried with the rest of the start; anything else stops it, named
+                throw new FailbackConfigurationException("cannot create the lease fence " + f + " in the target: "
+                        + e.getMessage(), e);
+            }
+            LOG.warn("{} - may not create the lease fence {} in the target ({}): instances sharing this staging"
+                    + " are not fenced; run a single instance, or create it as the README says", config.name(), f,
+                    e.getMessage());
             return null;
         }
         LOG.info("{} - lease fence and key versions in the target: {}", config.name(), f);
         return f;
+    }
+
+    /** Whether the database refused for want of a privilege (PostgreSQL 42501, MySQL 1044/1142, ORA-01031). */
+    private static boolean privilege(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("42501".equals(sql.getSQLState()) || sql.getErrorCode() == 1044
+                    || sql.getErrorCode() == 1142 || sql.getErrorCode() == 1031)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Where the fence goes in a target that does not hold the staging schema. */
@@ -361,8 +378,10 @@ public final class Pipeline implements Failback {
                     LOG.warn("{} - {} is also replicated by the deployment on {} in the same staging schema {}; give each"
                             + " deployment its own staging schema", config.name(), name, belongs, config.stagingSchema());
                 }
+                String incarnation = leases.incarnation(name);
                 Checkpoint cp = checkpoints.load(name);
                 g = new Group(name, canonical, new SchemaCache(config.target(), dialect, schema, config.schemaRefresh()), cp, staging);
+                g.incarnation = incarnation;
                 g.backlog.set(staging.countAfter(name, cp.applied()));
                 g.meters = metrics.register(g);
                 if (config.mode() == Mode.CONSISTENT) {

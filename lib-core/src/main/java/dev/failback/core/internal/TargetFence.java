@@ -44,6 +44,7 @@ import javax.sql.DataSource;
  * and {@code FAILBACK_KEY_VERSIONS} of the connected user). Thread-safe.
  */
 final class TargetFence {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TargetFence.class);
     private enum Family {
         POSTGRES, MYSQL, ORACLE
     }
@@ -122,7 +123,7 @@ final class TargetFence {
                     s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema, '"'));
                     s.execute("CREATE TABLE IF NOT EXISTS " + fences + " (grp TEXT NOT NULL PRIMARY KEY,"
                             + " epoch INT8 NOT NULL, applied_wall INT8 NOT NULL, applied_logical INT8 NOT NULL,"
-                            + " holder TEXT NOT NULL)");
+                            + " holder TEXT NOT NULL, incarnation TEXT NULL)");
                     // Unlogged on PostgreSQL: no WAL for a table written with every immediate-mode batch; a server
                     // crash empties it, which only forgets versions newer than the last resolved timestamp (as a
                     // Failback crash always did: an older version re-emitted meanwhile is applied, then the newer one).
@@ -134,7 +135,7 @@ final class TargetFence {
                     s.execute("CREATE DATABASE IF NOT EXISTS " + quote(schema, '`'));
                     s.execute("CREATE TABLE IF NOT EXISTS " + fences + " (grp VARBINARY(255) NOT NULL PRIMARY KEY,"
                             + " epoch BIGINT NOT NULL, applied_wall BIGINT NOT NULL, applied_logical BIGINT NOT NULL,"
-                            + " holder VARCHAR(255) NOT NULL) ENGINE=InnoDB");
+                            + " holder VARCHAR(255) NOT NULL, incarnation VARCHAR(64) NULL) ENGINE=InnoDB");
                     s.execute("CREATE TABLE IF NOT EXISTS " + versions + " (grp VARBINARY(255) NOT NULL,"
                             + " khash CHAR(32) CHARACTER SET ascii NOT NULL, wall BIGINT NOT NULL, logical BIGINT NOT NULL,"
                             + " PRIMARY KEY (grp, khash)) ENGINE=InnoDB");
@@ -142,7 +143,7 @@ final class TargetFence {
                 default -> {
                     createIfMissing(s, "CREATE TABLE " + fences + " (grp VARCHAR2(512) NOT NULL PRIMARY KEY,"
                             + " epoch NUMBER(19) NOT NULL, applied_wall NUMBER(19) NOT NULL,"
-                            + " applied_logical NUMBER(19) NOT NULL, holder VARCHAR2(255) NOT NULL)");
+                            + " applied_logical NUMBER(19) NOT NULL, holder VARCHAR2(255) NOT NULL, incarnation VARCHAR2(64) NULL)");
                     createIfMissing(s, "CREATE TABLE " + versions + " (grp VARCHAR2(512) NOT NULL,"
                             + " khash VARCHAR2(32) NOT NULL, wall NUMBER(19) NOT NULL, logical NUMBER(19) NOT NULL,"
                             + " PRIMARY KEY (grp, khash))");
@@ -201,7 +202,8 @@ final class TargetFence {
             }
             ps.executeUpdate();
         } catch (SQLException e) {
-            if (family != Family.ORACLE || !"23000".equals(e.getSQLState()) && e.getErrorCode() != 1) {
+            if (family != Family.ORACLE || !"23000".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())
+                    && e.getErrorCode() != 1) {
                 throw e; // on Oracle a concurrent insert of the same group is a unique violation
             }
         } finally {
@@ -213,20 +215,46 @@ final class TargetFence {
     record State(long epoch, Hlc applied) {
     }
 
-    /** Reads and locks a group's row in the caller's transaction. */
-    private State lock(Connection c, String group) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT epoch, applied_wall, applied_logical FROM " + fences
-                + " WHERE grp = ? FOR UPDATE")) {
+    /**
+     * Reads and locks a group's row in the caller's transaction. When the row was written under another
+     * incarnation of the group (an earlier staging database), starts it over: nothing applied, no key
+     * versions, the epoch kept (it only grows).
+     */
+    private State lock(Connection c, String group, String incarnation) throws SQLException {
+        State state;
+        String stored;
+        try (PreparedStatement ps = c.prepareStatement("SELECT epoch, applied_wall, applied_logical, incarnation FROM "
+                + fences + " WHERE grp = ? FOR UPDATE")) {
             setGroup(ps, 1, group);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     ensured.remove(group); // the table was emptied or made again: insert it on the next try
                     throw new SQLException("the fence row of " + group + " in " + fences + " is missing");
                 }
-                return new State(rs.getLong(1), new Hlc(rs.getLong(2), (int) rs.getLong(3)));
+                state = new State(rs.getLong(1), new Hlc(rs.getLong(2), (int) rs.getLong(3)));
+                stored = rs.getString(4);
             }
         }
+        if (incarnation.isEmpty() || incarnation.equals(stored)) {
+            return state;
+        }
+        if (stored != null || !state.applied().equals(Hlc.ZERO)) {
+            LOG.warn("the fence of {} in {} was left by another staging database (applied up to {}); starting it over"
+                    + " from this staging's checkpoint", group, this, state.applied());
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + fences + " SET applied_wall = 0, applied_logical = 0,"
+                + " incarnation = ? WHERE grp = ?")) {
+            ps.setString(1, incarnation);
+            setGroup(ps, 2, group);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions + " WHERE grp = ?")) {
+            setGroup(ps, 1, group);
+            ps.executeUpdate();
+        }
+        return new State(state.epoch(), Hlc.ZERO);
     }
+
 
     /**
      * Raises a group's fence to a new holder's epoch. Waits for a window of an older epoch that is
@@ -240,12 +268,22 @@ final class TargetFence {
      * @throws SQLException when the target is unreachable
      */
     State claim(String group, long epoch, String holder) throws SQLException {
+        return claim(group, epoch, holder, "");
+    }
+
+    /**
+     * Like {@link #claim(String, long, String)}, starting the fence over when it was left under another
+     * incarnation of the group.
+     *
+     * @param incarnation the group's incarnation in the staging database ("" to never start over)
+     */
+    State claim(String group, long epoch, String holder, String incarnation) throws SQLException {
         try (Connection c = target.getConnection()) {
             ensure(c, group);
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                State before = lock(c, group);
+                State before = lock(c, group, incarnation);
                 if (before.epoch() < epoch) {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE " + fences + " SET epoch = ?, holder = ?"
                             + " WHERE grp = ?")) {
@@ -301,9 +339,19 @@ final class TargetFence {
      * @throws SQLException when the target fails
      */
     Hlc lockForBatch(Connection c, String group) throws SQLException {
+        return lockForBatch(c, group, "");
+    }
+
+    /**
+     * Like {@link #lockForBatch(Connection, String)}, starting the fence over when it was left under another
+     * incarnation of the group.
+     *
+     * @param incarnation the group's incarnation in the staging database ("" to never start over)
+     */
+    Hlc lockForBatch(Connection c, String group, String incarnation) throws SQLException {
         ensure(c, group);
         c.setAutoCommit(false);
-        return lock(c, group).applied();
+        return lock(c, group, incarnation).applied();
     }
 
     /**
@@ -449,10 +497,19 @@ final class TargetFence {
      * @throws SQLException when the target fails
      */
     void retire(String group, Hlc upTo) throws SQLException {
+        retire(group, upTo, "");
+    }
+
+    /**
+     * Like {@link #retire(String, Hlc)}, starting the fence over when it was left under another incarnation.
+     *
+     * @param incarnation the group's incarnation in the staging database ("" to never start over)
+     */
+    void retire(String group, Hlc upTo, String incarnation) throws SQLException {
         try (Connection c = target.getConnection()) {
             boolean auto = c.getAutoCommit();
             try {
-                Hlc applied = lockForBatch(c, group);
+                Hlc applied = lockForBatch(c, group, incarnation);
                 long now = System.nanoTime();
                 Long last = purged.get(group);
                 boolean purge = last == null || now - last > PURGE_PERIOD_NANOS;

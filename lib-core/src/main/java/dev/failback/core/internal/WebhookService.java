@@ -244,7 +244,7 @@ final class WebhookService implements WebhookHandler {
                 group.versions.retire(resolved);
                 TargetFence fence = pipeline.fence();
                 if (fence != null) {
-                    fence.retire(group.name, resolved);
+                    fence.retire(group.name, resolved, group.incarnation);
                 }
             } finally {
                 group.immediateLock.unlock();
@@ -535,7 +535,7 @@ final class WebhookService implements WebhookHandler {
         long start = System.nanoTime();
         List<Mutation> ordered = sorted(apply);
         WindowApplier.Result r;
-        KeyVersions guard = pipeline.fence() == null ? null : new KeyVersions(pipeline.fence(), group.name);
+        KeyVersions guard = pipeline.fence() == null ? null : new KeyVersions(pipeline.fence(), group.name, group.incarnation);
         try {
             r = applyImmediately(group, ordered, guard);
         } catch (RuntimeException e) {
@@ -544,25 +544,29 @@ final class WebhookService implements WebhookHandler {
             }
             throw e;
         }
-        if (gm != null) {
-            gm.applySuccess.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            gm.appliedDirectly.increment(fresh.size() - (latest.size() - apply.size()));
-            gm.batch.record(ordered.size());
-            gm.applied(r.tables());
-            gm.ages(ordered);
-        }
+        int skipped = 0;
         if (guard != null && guard.applied != null && guard.applied.size() < apply.size()) {
             // another instance applied newer versions of some keys: only what this one applied is recorded
-            int skipped = apply.size() - guard.applied.size();
+            skipped = apply.size() - guard.applied.size();
             counters.duplicates.add(skipped);
             if (gm != null) {
                 gm.duplicate.increment(skipped);
             }
             versions.keySet().retainAll(KeyVersions.latest(guard.applied).keySet());
             apply = guard.applied;
-            if (apply.isEmpty()) {
-                return new WebhookResponse(200, "OK (nothing newer than what is applied)");
+            ordered = apply;
+        }
+        if (gm != null) {
+            gm.applySuccess.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            gm.appliedDirectly.increment(fresh.size() - (latest.size() - apply.size() - skipped) - skipped);
+            if (!ordered.isEmpty()) {
+                gm.batch.record(ordered.size());
+                gm.applied(r.tables());
+                gm.ages(ordered);
             }
+        }
+        if (apply.isEmpty()) {
+            return new WebhookResponse(200, "OK (nothing newer than what is applied)");
         }
         try {
             group.versions.record(versions);

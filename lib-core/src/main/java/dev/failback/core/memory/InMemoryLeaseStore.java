@@ -15,6 +15,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
     private final Map<String, Row> rows = new HashMap<>();
     private final Map<String, String> owners = new HashMap<>();
+    private final Map<String, String> incarnations = new HashMap<>();
 
     /** Creates an empty store. */
     public InMemoryLeaseStore() {
@@ -41,6 +42,11 @@ public final class InMemoryLeaseStore implements LeaseStore {
     @Override
     public synchronized String own(String group, String owner) {
         return owners.computeIfAbsent(group, g -> owner);
+    }
+
+    @Override
+    public synchronized String incarnation(String group) {
+        return incarnations.computeIfAbsent(group, g -> java.util.UUID.randomUUID().toString());
     }
 
     @Override

@@ -232,6 +232,36 @@ class TargetFenceIT {
         }
 
         @Test
+        void aFenceLeftByAnotherStagingIsStartedOverKeepingItsEpoch() throws SQLException {
+            assertThat(fence.claim("g", 1, "a", "staging-1")).isEqualTo(new TargetFence.State(0, Hlc.ZERO));
+            window("g", 1, 1, new Hlc(300, 0));
+            try (Connection c = dataSource.getConnection()) {
+                fence.lockForBatch(c, "g", "staging-1");
+                fence.record(c, "g", Map.of(key(ORDERS, "[1]"), new Hlc(400, 0)));
+                c.commit();
+                c.setAutoCommit(true);
+            }
+            assertThat(fence.claim("g", 2, "a", "staging-1")).as("same staging: trusted")
+                    .isEqualTo(new TargetFence.State(1, new Hlc(300, 0)));
+            // staging dropped and made again: its lease epochs start over, its group has a new incarnation
+            assertThat(fence.claim("g", 1, "b", "staging-2")).as("nothing applied under the new staging; epoch kept")
+                    .isEqualTo(new TargetFence.State(2, Hlc.ZERO));
+            try (Connection c = dataSource.getConnection()) {
+                assertThat(fence.lockForBatch(c, "g", "staging-2")).isEqualTo(Hlc.ZERO);
+                assertThat(fence.versions(c, "g", List.of(key(ORDERS, "[1]")))).as("the old staging's versions are gone")
+                        .isEmpty();
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            try (Connection c = dataSource.getConnection()) {
+                fence.record(c, "g", Map.of(key(ORDERS, "[1]"), new Hlc(50, 0)));
+                assertThat(fence.lockForBatch(c, "other", "x")).as("a new group under immediate mode").isEqualTo(Hlc.ZERO);
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+
+        @Test
         void aWindowOfAnOlderEpochIsRefusedAndItsWritesRolledBack() throws SQLException {
             fence.claim("g", 1, "a");
             window("g", 1, 1, new Hlc(100, 0));

@@ -28,8 +28,11 @@ public final class JdbcLeaseStore implements LeaseStore {
     private final boolean createSchema;
     private final boolean mysql;
     private final Flavor sql;
+    private final String table;
 
-    private JdbcLeaseStore(DataSource dataSource, String schema, boolean createSchema, boolean mysql, Flavor sql) {
+    private JdbcLeaseStore(DataSource dataSource, String schema, boolean createSchema, boolean mysql, String table,
+            Flavor sql) {
+        this.table = table;
         this.dataSource = dataSource;
         this.schema = schema;
         this.createSchema = createSchema;
@@ -47,16 +50,17 @@ public final class JdbcLeaseStore implements LeaseStore {
      */
     public static JdbcLeaseStore postgres(DataSource dataSource, String schema, boolean createSchema) {
         String t = StagingSql.quoteSchema(schema) + ".group_leases";
-        return new JdbcLeaseStore(dataSource, schema, createSchema, false, new Flavor(
+        return new JdbcLeaseStore(dataSource, schema, createSchema, false, t, new Flavor(
                 "CREATE TABLE IF NOT EXISTS " + t + " (grp TEXT NOT NULL PRIMARY KEY, holder TEXT NOT NULL,"
-                        + " owner TEXT NULL, epoch INT8 NOT NULL, expires TIMESTAMPTZ NOT NULL, changed_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-                "INSERT INTO " + t + " (grp, holder, epoch, expires) VALUES (?, '', 0, now()) ON CONFLICT (grp) DO NOTHING",
+                        + " owner TEXT NULL, incarnation TEXT NULL, epoch INT8 NOT NULL, expires TIMESTAMPTZ NOT NULL, changed_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                "INSERT INTO " + t + " (grp, holder, epoch, expires, incarnation) VALUES (?, '', 0, now(), ?)"
+                        + " ON CONFLICT (grp) DO NOTHING",
                 "SELECT holder, epoch, expires <= now() FROM " + t + " WHERE grp = ? FOR UPDATE",
                 "UPDATE " + t + " SET holder = ?, epoch = ?, expires = now() + ?::INT8 * INTERVAL '1 millisecond',"
                         + " changed_at = now() WHERE grp = ?",
                 "UPDATE " + t + " SET expires = now() - INTERVAL '1 millisecond', changed_at = now()"
                         + " WHERE grp = ? AND holder = ? AND epoch = ?", false,
-                "INSERT INTO " + t + " AS l (grp, holder, owner, epoch, expires) VALUES (?, '', ?, 0, now())"
+                "INSERT INTO " + t + " AS l (grp, holder, owner, epoch, expires, incarnation) VALUES (?, '', ?, 0, now(), ?)"
                         + " ON CONFLICT (grp) DO UPDATE SET owner = excluded.owner WHERE l.owner IS NULL",
                 "SELECT grp, owner FROM " + t + " WHERE owner IS NOT NULL"));
     }
@@ -71,19 +75,19 @@ public final class JdbcLeaseStore implements LeaseStore {
      */
     public static JdbcLeaseStore mysql(DataSource dataSource, String schema, boolean createSchema) {
         String t = MySqlStagingStore.quote(schema) + ".`group_leases`";
-        return new JdbcLeaseStore(dataSource, schema, createSchema, true, new Flavor(
+        return new JdbcLeaseStore(dataSource, schema, createSchema, true, t, new Flavor(
                 "CREATE TABLE IF NOT EXISTS " + t + " (grp VARBINARY(255) NOT NULL PRIMARY KEY,"
-                        + " holder VARCHAR(255) NOT NULL, owner VARCHAR(1024) NULL, epoch BIGINT NOT NULL, expires DATETIME(6) NOT NULL,"
+                        + " holder VARCHAR(255) NOT NULL, owner VARCHAR(1024) NULL, incarnation VARCHAR(64) NULL, epoch BIGINT NOT NULL, expires DATETIME(6) NOT NULL,"
                         + " changed_at DATETIME(6) NOT NULL) ENGINE=InnoDB",
-                "INSERT IGNORE INTO " + t + " (grp, holder, epoch, expires, changed_at)"
-                        + " VALUES (?, '', 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                "INSERT IGNORE INTO " + t + " (grp, holder, epoch, expires, changed_at, incarnation)"
+                        + " VALUES (?, '', 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), ?)",
                 "SELECT holder, epoch, expires <= UTC_TIMESTAMP(6) FROM " + t + " WHERE grp = ? FOR UPDATE",
                 "UPDATE " + t + " SET holder = ?, epoch = ?, expires = UTC_TIMESTAMP(6) + INTERVAL ? * 1000 MICROSECOND,"
                         + " changed_at = UTC_TIMESTAMP(6) WHERE grp = ?",
                 "UPDATE " + t + " SET expires = UTC_TIMESTAMP(6) - INTERVAL 1 MICROSECOND, changed_at = UTC_TIMESTAMP(6)"
                         + " WHERE grp = ? AND holder = ? AND epoch = ?", true,
-                "INSERT INTO " + t + " (grp, holder, owner, epoch, expires, changed_at)"
-                        + " VALUES (?, '', ?, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
+                "INSERT INTO " + t + " (grp, holder, owner, epoch, expires, changed_at, incarnation)"
+                        + " VALUES (?, '', ?, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), ?)"
                         + " ON DUPLICATE KEY UPDATE owner = COALESCE(owner, VALUES(owner))",
                 "SELECT grp, owner FROM " + t + " WHERE owner IS NOT NULL"));
     }
@@ -123,6 +127,7 @@ public final class JdbcLeaseStore implements LeaseStore {
                 c.setAutoCommit(true);
                 try (PreparedStatement ps = c.prepareStatement(sql.ensure())) {
                     setGroup(ps, 1, group);
+                    ps.setString(2, java.util.UUID.randomUUID().toString());
                     ps.executeUpdate();
                 }
                 c.setAutoCommit(false);
@@ -171,12 +176,25 @@ public final class JdbcLeaseStore implements LeaseStore {
             try (PreparedStatement ps = c.prepareStatement(sql.own())) {
                 setGroup(ps, 1, group);
                 ps.setString(2, owner);
+                ps.setString(3, java.util.UUID.randomUUID().toString());
                 ps.executeUpdate();
             }
             if (!c.getAutoCommit()) {
                 c.commit();
             }
             return owners(c).getOrDefault(group, owner);
+        }
+    }
+
+    @Override
+    public String incarnation(String group) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT incarnation FROM " + table + " WHERE grp = ?")) {
+            setGroup(ps, 1, group);
+            try (ResultSet rs = ps.executeQuery()) {
+                String v = rs.next() ? rs.getString(1) : null;
+                return v == null ? "" : v;
+            }
         }
     }
 

@@ -85,7 +85,7 @@ public final class StagingStores {
             } catch (SQLException e) {
                 String state = String.valueOf(e.getSQLState());
                 boolean race = state.equals("23505") || state.equals("42P07") || state.equals("42710")
-                        || state.equals("42P06");
+                        || state.equals("42P06") || state.equals("40001"); // CockroachDB: concurrent schema changes
                 if (!race || attempt >= 5) {
                     throw e;
                 }
