@@ -161,24 +161,34 @@ public final class Pipeline implements Failback {
     }
 
     private void retryDatabases() {
-        State s = state.get();
-        if (s == State.STOPPING || s == State.STOPPED || s == State.FAILED) {
+        if (closing) {
             return;
         }
         try {
             prepareDatabases();
+            if (closing) {
+                return;
+            }
             LOG.info("{} - the databases answer: applying", config.name());
         } catch (FailbackConfigurationException e) {
+            if (closing) {
+                return; // interrupted by close(): nothing to report
+            }
             if (!unreachable(e)) {
                 LOG.error("{} - cannot start: {}", config.name(), e.getMessage());
                 transition(State.FAILED);
-                shutdown();
+                // not on this executor's thread: shutdown() waits for it
+                new NamedThreadFactory(config.name(), "stop", config.threadFactory().orElse(null))
+                        .newThread(this::shutdown).start();
                 return;
             }
             notReady = e.getMessage();
             LOG.debug("{} - still waiting for the databases: {}", config.name(), e.getMessage());
             progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
+            if (closing) {
+                return;
+            }
             notReady = e.toString();
             LOG.warn("{} - preparing the databases failed, retrying: {}", config.name(), e.toString());
             progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
@@ -262,7 +272,7 @@ public final class Pipeline implements Failback {
         } catch (SQLException e) {
             throw new FailbackConfigurationException("cannot read checkpoints: " + e.getMessage(), e);
         }
-        if (leaseKeeper != null) {
+        if (leaseKeeper != null && leaseThread == null && !closing) {
             leaseThread = new NamedThreadFactory(config.name(), "lease", config.threadFactory().orElse(null))
                     .newThread(leaseKeeper);
             leaseThread.start();
@@ -309,7 +319,8 @@ public final class Pipeline implements Failback {
         // must find the same fence, whatever host name or proxy it reaches the databases through.
         boolean inTarget = config.staging().isEmpty() && config.stagingStore().isEmpty();
         String schema = inTarget ? config.stagingSchema() : TARGET_FENCE_SCHEMA;
-        TargetFence f = TargetFence.of(config.target(), dialect, schema);
+        // a claim waits at most one renewal interval for the row; a fenced transaction idle for a TTL ends
+        TargetFence f = TargetFence.of(config.target(), dialect, schema, config.leaseTtl(), config.leaseRenewal());
         if (f == null) {
             LOG.warn("{} - no lease fence for a {} target: run a single instance", config.name(), dialect.name());
             return null;
@@ -851,12 +862,26 @@ public final class Pipeline implements Failback {
         }
     }
 
+    /** Set first thing by {@link #shutdown()}: a start still waiting for its databases gives up. */
+    private volatile boolean closing;
+
     private void shutdown() {
+        closing = true;
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         if (handler != null) {
             handler.stopAccepting();
         }
         closeSinks(deadline);
+        // A retry of the databases in flight finishes (or gives up) before its threads are stopped below.
+        progressExecutor.shutdownNow();
+        try {
+            if (!progressExecutor.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("{} - a start waiting for its databases did not give up within the shutdown timeout",
+                        config.name());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (handler != null) {
             try {
                 if (!handler.awaitIdle(deadline)) {

@@ -411,17 +411,28 @@ final class Sequencer implements Runnable {
             return null;
         }
         TargetFence fence = pipeline.fence();
-        return (c, applied) -> {
-            LeaseKeeper.Held held = group.held;
-            if (held == null || held.epoch() != epoch) {
-                throw new LeaseLostException("the lease of " + group.name + " (epoch " + epoch + ") is no longer held;"
-                        + " the window was rolled back");
+        return new WindowApplier.Guard() {
+            @Override
+            public List<Mutation> begin(java.sql.Connection c, List<Mutation> window) {
+                if (fence != null) {
+                    fence.boundIdle(c);
+                }
+                return window;
             }
-            if (fence != null) {
-                fence.commitWindow(c, group.name, epoch, upTo);
-            } else if (!held.valid()) {
-                throw new LeaseLostException("the lease of " + group.name + " (epoch " + epoch + ") expired before"
-                        + " the window committed; it was rolled back");
+
+            @Override
+            public void beforeCommit(java.sql.Connection c, List<Mutation> applied) throws SQLException {
+                LeaseKeeper.Held held = group.held;
+                if (held == null || held.epoch() != epoch) {
+                    throw new LeaseLostException("the lease of " + group.name + " (epoch " + epoch + ") is no longer"
+                            + " held; the window was rolled back");
+                }
+                if (fence != null) {
+                    fence.commitWindow(c, group.name, epoch, upTo);
+                } else if (!held.valid()) {
+                    throw new LeaseLostException("the lease of " + group.name + " (epoch " + epoch + ") expired before"
+                            + " the window committed; it was rolled back");
+                }
             }
         };
     }

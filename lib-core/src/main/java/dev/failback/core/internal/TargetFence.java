@@ -57,6 +57,9 @@ final class TargetFence {
     private final String schema;
     private final String fences;
     private final String versions;
+    /** See {@link #of(DataSource, Dialect, String, java.time.Duration)}. */
+    private volatile long boundMillis = 5_000;
+    private volatile long claimMillis = 1_000;
     /** PostgreSQL proper (not CockroachDB): the versions table is UNLOGGED (see {@link #create}). */
     private final boolean unlogged;
 
@@ -92,6 +95,27 @@ final class TargetFence {
      * @return the fence, not yet initialized; null for an unknown dialect
      */
     static TargetFence of(DataSource target, Dialect dialect, String schema) {
+        return of(target, dialect, schema, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(1));
+    }
+
+    /**
+     * The fence for a target, bounding how long its transactions may wait for (or hold, idle) the group's row.
+     *
+     * @param idle  on PostgreSQL a fenced transaction left idle this long (its process paused) is ended by the
+     *              server, so that it cannot hold the row
+     * @param claim a claim waits at most this long for the row
+     */
+    static TargetFence of(DataSource target, Dialect dialect, String schema, java.time.Duration idle,
+            java.time.Duration claim) {
+        TargetFence f = of0(target, dialect, schema);
+        if (f != null) {
+            f.boundMillis = Math.max(1, idle.toMillis());
+            f.claimMillis = Math.max(1, claim.toMillis());
+        }
+        return f;
+    }
+
+    private static TargetFence of0(DataSource target, Dialect dialect, String schema) {
         String name = dialect.name().toLowerCase(Locale.ROOT);
         Family family = name.contains("postgres") || name.contains("cockroach") ? Family.POSTGRES
                 : name.contains("mysql") || name.contains("mariadb") ? Family.MYSQL
@@ -282,6 +306,7 @@ final class TargetFence {
             ensure(c, group);
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
+            Long restoreWait = boundLockWait(c);
             try {
                 State before = lock(c, group, incarnation);
                 if (before.epoch() < epoch) {
@@ -300,7 +325,64 @@ final class TargetFence {
                 throw e;
             } finally {
                 c.setAutoCommit(auto);
+                restoreLockWait(c, restoreWait);
             }
+        }
+    }
+
+    /**
+     * Bounds the claim's wait for the group's row: a holder paused inside its commit must not stall the
+     * lease thread of its successor (it tries again at its next round). PostgreSQL and CockroachDB:
+     * {@code lock_timeout} for this transaction; MySQL and MariaDB: the session's
+     * {@code innodb_lock_wait_timeout} (whole seconds), restored afterwards.
+     *
+     * @return the MySQL session value to restore, or null
+     */
+    private Long boundLockWait(Connection c) {
+        try (Statement s = c.createStatement()) {
+            if (family == Family.POSTGRES) {
+                s.execute("SET LOCAL lock_timeout = '" + claimMillis + "ms'");
+            } else if (family == Family.MYSQL) {
+                long before;
+                try (ResultSet rs = s.executeQuery("SELECT @@innodb_lock_wait_timeout")) {
+                    before = rs.next() ? rs.getLong(1) : 50;
+                }
+                s.execute("SET SESSION innodb_lock_wait_timeout = " + Math.max(1, (claimMillis + 999) / 1000));
+                return before;
+            }
+        } catch (SQLException e) {
+            LOG.debug("cannot bound the fence's lock wait: {}", e.getMessage());
+        }
+        return null;
+    }
+
+    private static void restoreLockWait(Connection c, Long before) {
+        if (before == null) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SET SESSION innodb_lock_wait_timeout = " + before);
+        } catch (SQLException e) {
+            LOG.debug("cannot restore innodb_lock_wait_timeout: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * At the start of a fenced transaction on PostgreSQL: the server ends it if its process leaves it idle
+     * (paused, partitioned) longer than the bound, so that it cannot hold the group's row, and the locks
+     * of the rows it wrote, until the process comes back. Elsewhere nothing (MySQL has no such timeout:
+     * a claim waits, bounded, and tries again).
+     *
+     * @param c the connection, in its transaction
+     */
+    void boundIdle(Connection c) {
+        if (!unlogged) { // PostgreSQL proper; CockroachDB ends idle transactions its own way
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL idle_in_transaction_session_timeout = '" + boundMillis + "ms'");
+        } catch (SQLException e) {
+            LOG.debug("cannot bound the idle time of a fenced transaction: {}", e.getMessage());
         }
     }
 
@@ -351,6 +433,7 @@ final class TargetFence {
     Hlc lockForBatch(Connection c, String group, String incarnation) throws SQLException {
         ensure(c, group);
         c.setAutoCommit(false);
+        boundIdle(c);
         return lock(c, group, incarnation).applied();
     }
 
