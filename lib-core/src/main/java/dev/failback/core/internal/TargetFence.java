@@ -307,6 +307,7 @@ final class TargetFence {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             Long restoreWait = boundLockWait(c);
+            boundIdle(c);
             try {
                 State before = lock(c, group, incarnation);
                 if (before.epoch() < epoch) {

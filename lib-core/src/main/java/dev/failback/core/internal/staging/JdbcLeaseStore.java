@@ -11,9 +11,10 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
- * Leases in the staging database, one row per group: holder, epoch and expiry. Each acquisition is one
- * transaction that locks the group's row ({@code SELECT ... FOR UPDATE}) and decides on the
- * database's clock, so two processes never both win and their clocks need not agree. Runs on
+ * Leases in the staging database, one row per group: holder, epoch and expiry. An acquisition reads the
+ * row, then grants itself with a compare-and-set {@code UPDATE} on the (holder, epoch) it read, decided on
+ * the database's clock, so two processes never both win, their clocks need not agree, and no lock is held
+ * between statements (a paused process blocks nobody). Runs on
  * PostgreSQL and CockroachDB ({@link #postgres}) and on MySQL and MariaDB ({@link #mysql}).
  * Thread-safe.
  */
@@ -55,9 +56,9 @@ public final class JdbcLeaseStore implements LeaseStore {
                         + " owner TEXT NULL, incarnation TEXT NULL, epoch INT8 NOT NULL, expires TIMESTAMPTZ NOT NULL, changed_at TIMESTAMPTZ NOT NULL DEFAULT now())",
                 "INSERT INTO " + t + " (grp, holder, epoch, expires, incarnation) VALUES (?, '', 0, now(), ?)"
                         + " ON CONFLICT (grp) DO NOTHING",
-                "SELECT holder, epoch, expires <= now() FROM " + t + " WHERE grp = ? FOR UPDATE",
+                "SELECT holder, epoch, expires <= now() FROM " + t + " WHERE grp = ?",
                 "UPDATE " + t + " SET holder = ?, epoch = ?, expires = now() + ?::INT8 * INTERVAL '1 millisecond',"
-                        + " changed_at = now() WHERE grp = ?",
+                        + " changed_at = now() WHERE grp = ? AND holder = ? AND epoch = ? AND (? = 1 OR expires <= now())",
                 "UPDATE " + t + " SET expires = now() - INTERVAL '1 millisecond', changed_at = now()"
                         + " WHERE grp = ? AND holder = ? AND epoch = ?", false,
                 "INSERT INTO " + t + " AS l (grp, holder, owner, epoch, expires, incarnation) VALUES (?, '', ?, 0, now(), ?)"
@@ -81,9 +82,10 @@ public final class JdbcLeaseStore implements LeaseStore {
                         + " changed_at DATETIME(6) NOT NULL) ENGINE=InnoDB",
                 "INSERT IGNORE INTO " + t + " (grp, holder, epoch, expires, changed_at, incarnation)"
                         + " VALUES (?, '', 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), ?)",
-                "SELECT holder, epoch, expires <= UTC_TIMESTAMP(6) FROM " + t + " WHERE grp = ? FOR UPDATE",
+                "SELECT holder, epoch, expires <= UTC_TIMESTAMP(6) FROM " + t + " WHERE grp = ?",
                 "UPDATE " + t + " SET holder = ?, epoch = ?, expires = UTC_TIMESTAMP(6) + INTERVAL ? * 1000 MICROSECOND,"
-                        + " changed_at = UTC_TIMESTAMP(6) WHERE grp = ?",
+                        + " changed_at = UTC_TIMESTAMP(6) WHERE grp = ? AND holder = ? AND epoch = ?"
+                        + " AND (? = 1 OR expires <= UTC_TIMESTAMP(6))",
                 "UPDATE " + t + " SET expires = UTC_TIMESTAMP(6) - INTERVAL 1 MICROSECOND, changed_at = UTC_TIMESTAMP(6)"
                         + " WHERE grp = ? AND holder = ? AND epoch = ?", true,
                 "INSERT INTO " + t + " (grp, holder, owner, epoch, expires, changed_at, incarnation)"
@@ -121,6 +123,9 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     @Override
     public Lease acquire(String group, String holder, long epoch, long minEpoch, Duration ttl) throws SQLException {
+        // Every statement autocommits: no lock is ever held between two statements, so a process paused
+        // mid-acquisition (SIGSTOP, a GC pause) blocks nobody. The grant is a compare-and-set on the
+        // (holder, epoch) read, decided on the database's clock.
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             try {
@@ -130,45 +135,46 @@ public final class JdbcLeaseStore implements LeaseStore {
                     ps.setString(2, java.util.UUID.randomUUID().toString());
                     ps.executeUpdate();
                 }
-                c.setAutoCommit(false);
-                String current;
-                long currentEpoch;
-                boolean expired;
-                try (PreparedStatement ps = c.prepareStatement(sql.select())) {
-                    setGroup(ps, 1, group);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            c.rollback();
-                            return new Lease(group, "", 0, true);
-                        }
-                        current = rs.getString(1);
-                        currentEpoch = rs.getLong(2);
-                        expired = rs.getBoolean(3);
-                    }
+                Lease read = read(c, group);
+                if (read == null) {
+                    return new Lease(group, "", 0, true);
                 }
-                boolean renewal = epoch > 0 && current.equals(holder) && currentEpoch == epoch;
-                if (!renewal && !expired) {
-                    c.rollback();
-                    return new Lease(group, current, currentEpoch, false);
+                boolean renewal = epoch > 0 && read.holder().equals(holder) && read.epoch() == epoch;
+                if (!renewal && !read.expired()) {
+                    return read;
                 }
-                long granted = renewal ? epoch : Math.max(currentEpoch + 1, minEpoch);
+                long granted = renewal ? epoch : Math.max(read.epoch() + 1, minEpoch);
+                int changed;
                 try (PreparedStatement ps = c.prepareStatement(sql.grant())) {
                     ps.setString(1, holder);
                     ps.setLong(2, granted);
                     ps.setLong(3, ttl.toMillis());
                     setGroup(ps, 4, group);
-                    ps.executeUpdate();
+                    ps.setString(5, read.holder());
+                    ps.setLong(6, read.epoch());
+                    ps.setInt(7, renewal ? 1 : 0);
+                    changed = ps.executeUpdate();
                 }
-                c.commit();
-                return new Lease(group, holder, granted, false, true);
-            } catch (SQLException | RuntimeException e) {
-                JdbcStagingStore.rollbackQuietly(c);
-                throw e;
+                if (changed > 0) {
+                    return new Lease(group, holder, granted, false, true);
+                }
+                Lease now = read(c, group); // another instance was quicker
+                return now == null ? new Lease(group, "", 0, true) : now;
             } finally {
                 JdbcStagingStore.restoreAutoCommit(c, auto);
             }
         }
     }
+
+    private Lease read(Connection c, String group) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.select())) {
+            setGroup(ps, 1, group);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Lease(group, rs.getString(1), rs.getLong(2), rs.getBoolean(3)) : null;
+            }
+        }
+    }
+
 
     @Override
     public String own(String group, String owner) throws SQLException {
