@@ -136,30 +136,33 @@ public final class JdbcLeaseStore implements LeaseStore {
                     ps.executeUpdate();
                 }
                 Lease read = read(c, group);
-                if (read == null) {
-                    return new Lease(group, "", 0, true);
+                for (int attempt = 1;; attempt++) {
+                    if (read == null) {
+                        return new Lease(group, "", 0, true);
+                    }
+                    boolean renewal = epoch > 0 && read.holder().equals(holder) && read.epoch() == epoch;
+                    if (!renewal && !read.expired()) {
+                        return read;
+                    }
+                    long granted = renewal ? epoch : Math.max(read.epoch() + 1, minEpoch);
+                    try (PreparedStatement ps = c.prepareStatement(sql.grant())) {
+                        ps.setString(1, holder);
+                        ps.setLong(2, granted);
+                        ps.setLong(3, ttl.toMillis());
+                        setGroup(ps, 4, group);
+                        ps.setString(5, read.holder());
+                        ps.setLong(6, read.epoch());
+                        ps.setInt(7, renewal ? 1 : 0);
+                        if (ps.executeUpdate() > 0) {
+                            return new Lease(group, holder, granted, false, true);
+                        }
+                    }
+                    // another instance was quicker: see what it left (its lease may already have expired)
+                    read = read(c, group);
+                    if (attempt >= 5) {
+                        return read == null ? new Lease(group, "", 0, true) : read;
+                    }
                 }
-                boolean renewal = epoch > 0 && read.holder().equals(holder) && read.epoch() == epoch;
-                if (!renewal && !read.expired()) {
-                    return read;
-                }
-                long granted = renewal ? epoch : Math.max(read.epoch() + 1, minEpoch);
-                int changed;
-                try (PreparedStatement ps = c.prepareStatement(sql.grant())) {
-                    ps.setString(1, holder);
-                    ps.setLong(2, granted);
-                    ps.setLong(3, ttl.toMillis());
-                    setGroup(ps, 4, group);
-                    ps.setString(5, read.holder());
-                    ps.setLong(6, read.epoch());
-                    ps.setInt(7, renewal ? 1 : 0);
-                    changed = ps.executeUpdate();
-                }
-                if (changed > 0) {
-                    return new Lease(group, holder, granted, false, true);
-                }
-                Lease now = read(c, group); // another instance was quicker
-                return now == null ? new Lease(group, "", 0, true) : now;
             } finally {
                 JdbcStagingStore.restoreAutoCommit(c, auto);
             }
