@@ -151,7 +151,7 @@ class ChaosIT {
             }
             port = freePort();
             spawn();
-            reader = new Thread(() -> read(load, reading, reads, torn, firstTorn), "chaos-reader");
+            reader = new Thread(() -> read(db, load, reading, reads, torn, firstTorn), "chaos-reader");
             reader.setDaemon(true);
             reader.start();
 
@@ -192,7 +192,7 @@ class ChaosIT {
                 sim.finish(Duration.ofMinutes(2));
                 stats = sim.stats();
                 long finished = System.nanoTime();
-                report = awaitMatch(sim);
+                report = awaitMatch(db, sim);
                 System.out.printf("ChaosIT %s %s %s: kills took %d ms, finish %d ms, verify %d ms%n", kind, mode, load,
                         TimeUnit.NANOSECONDS.toMillis(killed - start), TimeUnit.NANOSECONDS.toMillis(finished - killed),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - finished));
@@ -225,7 +225,7 @@ class ChaosIT {
     }
 
     /** Checks the workload's invariant until told to stop, counting the reads that saw it broken. */
-    private void read(Load load, AtomicBoolean reading, AtomicLong reads, AtomicLong torn,
+    static void read(TargetDb db, Load load, AtomicBoolean reading, AtomicLong reads, AtomicLong torn,
             AtomicReference<String> firstTorn) {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             while (reading.get()) {
@@ -242,7 +242,8 @@ class ChaosIT {
         }
     }
 
-    private TargetVerifier.Report awaitMatch(ChangefeedSimulator sim) throws Exception {
+    /** Verifies the target against the simulator's model until it matches, for up to 60 s. */
+    static TargetVerifier.Report awaitMatch(TargetDb db, ChangefeedSimulator sim) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         TargetVerifier.Report report = TargetVerifier.verify(db.dataSource(), db.name(), sim.model());
         while (!report.matches() && System.nanoTime() < deadline) {

@@ -11,8 +11,6 @@ import dev.failback.examples.it.ReplicaChild.LeaseEvent;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,7 +104,7 @@ class ReplicasIT {
             for (Handle h : slots) {
                 h.awaitReady(Duration.ofSeconds(60));
             }
-            reader = new Thread(() -> read(load, reading, reads, torn, firstTorn), "replicas-reader");
+            reader = new Thread(() -> ChaosIT.read(db, load, reading, reads, torn, firstTorn), "replicas-reader");
             reader.setDaemon(true);
             reader.start();
 
@@ -215,7 +213,7 @@ class ReplicasIT {
                 }
                 stats = sim.stats();
                 long finished = System.nanoTime();
-                report = awaitMatch(sim);
+                report = ChaosIT.awaitMatch(db, sim);
                 System.out.printf("ReplicasIT %s %s: schedule took %d ms, finish %d ms, verify %d ms%n", kind, mode,
                         ms(scheduled - start), ms(finished - scheduled), ms(System.nanoTime() - finished));
             } finally {
@@ -402,33 +400,7 @@ class ReplicasIT {
         return b.toString();
     }
 
-    /** Checks the invariant until told to stop, counting the reads that saw it broken. */
-    private void read(ChaosIT.Load load, AtomicBoolean reading, AtomicLong reads, AtomicLong torn,
-            AtomicReference<String> firstTorn) {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            while (reading.get()) {
-                String seen = load.check(s, db);
-                reads.incrementAndGet();
-                if (seen != null) {
-                    torn.incrementAndGet();
-                    firstTorn.compareAndSet(null, seen);
-                }
-            }
-        } catch (Exception e) {
-            firstTorn.compareAndSet(null, e.toString());
-            torn.incrementAndGet();
-        }
-    }
 
-    private TargetVerifier.Report awaitMatch(ChangefeedSimulator sim) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        TargetVerifier.Report report = TargetVerifier.verify(db.dataSource(), db.name(), sim.model());
-        while (!report.matches() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            report = TargetVerifier.verify(db.dataSource(), db.name(), sim.model());
-        }
-        return report;
-    }
 
     static long ms(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);

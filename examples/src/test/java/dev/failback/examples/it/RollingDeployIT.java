@@ -9,12 +9,9 @@ import dev.failback.core.simulator.Workload;
 import dev.failback.examples.it.ReplicaChild.Handle;
 import dev.failback.examples.it.ReplicaChild.LeaseEvent;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,7 +60,7 @@ class RollingDeployIT {
             long launched = System.nanoTime();
             a = ReplicaChild.launch(kind, db.stagingSchema(), ports[0], Mode.CONSISTENT, 50, "rolling-a", TTL, RENEWAL,
                     JVM);
-            reader = new Thread(() -> read(load, reading, reads, torn, firstTorn), "rolling-reader");
+            reader = new Thread(() -> ChaosIT.read(db, load, reading, reads, torn, firstTorn), "rolling-reader");
             reader.setDaemon(true);
             reader.start();
             ChangefeedSimulator.Stats stats;
@@ -126,7 +123,7 @@ class RollingDeployIT {
                     throw new AssertionError(e.getMessage() + "\n---- B ----\n" + b.output(), e);
                 }
                 stats = sim.stats();
-                report = awaitMatch(sim);
+                report = ChaosIT.awaitMatch(db, sim);
             } finally {
                 reading.set(false);
                 reader.join(10_000);
@@ -156,32 +153,5 @@ class RollingDeployIT {
             }
             db.close();
         }
-    }
-
-    private void read(ChaosIT.Load load, AtomicBoolean reading, AtomicLong reads, AtomicLong torn,
-            AtomicReference<String> firstTorn) {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            while (reading.get()) {
-                String seen = load.check(s, db);
-                reads.incrementAndGet();
-                if (seen != null) {
-                    torn.incrementAndGet();
-                    firstTorn.compareAndSet(null, seen);
-                }
-            }
-        } catch (Exception e) {
-            firstTorn.compareAndSet(null, e.toString());
-            torn.incrementAndGet();
-        }
-    }
-
-    private TargetVerifier.Report awaitMatch(ChangefeedSimulator sim) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        TargetVerifier.Report report = TargetVerifier.verify(db.dataSource(), db.name(), sim.model());
-        while (!report.matches() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            report = TargetVerifier.verify(db.dataSource(), db.name(), sim.model());
-        }
-        return report;
     }
 }

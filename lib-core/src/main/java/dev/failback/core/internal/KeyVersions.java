@@ -32,7 +32,7 @@ final class KeyVersions implements WindowApplier.Guard {
     @Override
     public List<Mutation> begin(Connection c, List<Mutation> window) throws SQLException {
         Hlc covered = fence.lockForBatch(c, group, incarnation);
-        Map<RowKey, Mutation> latest = latest(window);
+        Map<RowKey, Mutation> latest = WindowApplier.fold(window);
         Map<RowKey, Hlc> recorded = fence.versions(c, group, latest.keySet());
         List<Mutation> keep = new ArrayList<>(window.size());
         for (Mutation m : window) {
@@ -53,16 +53,8 @@ final class KeyVersions implements WindowApplier.Guard {
     @Override
     public void beforeCommit(Connection c, List<Mutation> written) throws SQLException {
         Map<RowKey, Hlc> versions = new LinkedHashMap<>();
-        latest(written).forEach((k, m) -> versions.put(k, m.updated()));
+        WindowApplier.fold(written).forEach((k, m) -> versions.put(k, m.updated()));
         fence.record(c, group, versions);
     }
 
-    /** The newest mutation of each key. */
-    static Map<RowKey, Mutation> latest(List<Mutation> mutations) {
-        Map<RowKey, Mutation> out = new LinkedHashMap<>(mutations.size() * 2);
-        for (Mutation m : mutations) {
-            out.merge(new RowKey(m.table(), m.key()), m, (a, b) -> b.updated().isAfter(a.updated()) ? b : a);
-        }
-        return out;
-    }
 }

@@ -130,7 +130,7 @@ public final class Pipeline implements Failback {
             notReady = e.getMessage();
             LOG.warn("{} - {}: accepting requests with 503 until the databases answer, checking every {} s",
                     config.name(), e.getMessage(), RETRY_DATABASES.toSeconds());
-            progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
+            retryDatabasesLater();
         }
         for (Sink sink : config.sinks()) {
             try {
@@ -184,15 +184,19 @@ public final class Pipeline implements Failback {
             }
             notReady = e.getMessage();
             LOG.debug("{} - still waiting for the databases: {}", config.name(), e.getMessage());
-            progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
+            retryDatabasesLater();
         } catch (RuntimeException e) {
             if (closing) {
                 return;
             }
             notReady = e.toString();
             LOG.warn("{} - preparing the databases failed, retrying: {}", config.name(), e.toString());
-            progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
+            retryDatabasesLater();
         }
+    }
+
+    private void retryDatabasesLater() {
+        progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Whether a start failure is a database that does not answer (retried), not a wrong configuration. */

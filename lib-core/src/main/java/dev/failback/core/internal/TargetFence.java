@@ -641,16 +641,21 @@ final class TargetFence {
      * below 10^-26 at a million keys.
      */
     static String hash(RowKey k) {
+        MessageDigest md = SHA256.get(); // digest() resets it
+        md.update(k.table().folded().toString().getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        md.update(k.key().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(md.digest(), 0, 16);
+    }
+
+    /** One digest per thread: looking one up costs more than hashing a key. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(k.table().folded().toString().getBytes(StandardCharsets.UTF_8));
-            md.update((byte) 0);
-            md.update(k.key().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md.digest(), 0, 16);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing", e);
         }
-    }
+    });
 
     @Override
     public String toString() {

@@ -552,7 +552,7 @@ final class WebhookService implements WebhookHandler {
             if (gm != null) {
                 gm.duplicate.increment(skipped);
             }
-            versions.keySet().retainAll(KeyVersions.latest(guard.applied).keySet());
+            versions.keySet().retainAll(WindowApplier.fold(guard.applied).keySet());
             apply = guard.applied;
             ordered = apply;
         }

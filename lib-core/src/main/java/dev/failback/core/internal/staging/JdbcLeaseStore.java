@@ -191,7 +191,13 @@ public final class JdbcLeaseStore implements LeaseStore {
             if (!c.getAutoCommit()) {
                 c.commit();
             }
-            return owners(c).getOrDefault(group, owner);
+            try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM " + table + " WHERE grp = ?")) {
+                setGroup(ps, 1, group);
+                try (ResultSet rs = ps.executeQuery()) {
+                    String first = rs.next() ? rs.getString(1) : null;
+                    return first == null ? owner : first;
+                }
+            }
         }
     }
 
@@ -209,14 +215,9 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     @Override
     public java.util.Map<String, String> owners() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return owners(c);
-        }
-    }
-
-    private java.util.Map<String, String> owners(Connection c) throws SQLException {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.owners()); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.owners());
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.put(sql.binaryGroup() ? new String(rs.getBytes(1), StandardCharsets.UTF_8) : rs.getString(1),
                         rs.getString(2));

@@ -1,87 +1,28 @@
 package dev.failback.core.internal.staging;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.failback.FailbackConfigurationException;
-import dev.failback.spi.LeaseStore;
 import dev.failback.testing.TestDatabases;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import javax.sql.DataSource;
 
-/**
- * The lease checks on the local MariaDB (or MySQL), in a database of their own dropped afterwards; the second
- * "process" is a store of its own with a pool of its own on the same schema.
- */
-class MariaDbLeaseStoreIT extends LeaseStoreChecks {
-    private HikariDataSource dataSource;
-    private HikariDataSource otherSource;
-    private String schema;
-    private JdbcLeaseStore store;
-    private JdbcLeaseStore other;
-
-    static HikariDataSource pool() {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(TestDatabases.mysqlUrl());
-        config.setMaximumPoolSize(8);
-        return new HikariDataSource(config);
-    }
-
-    @BeforeEach
-    void open() throws SQLException {
+/** The lease checks on the local MariaDB or MySQL, in a database of their own ({@link JdbcLeaseStoreChecks}). */
+class MariaDbLeaseStoreIT extends JdbcLeaseStoreChecks {
+    @Override
+    void requireDatabase() throws SQLException {
         TestDatabases.mysql().close();
-        dataSource = pool();
-        otherSource = pool();
-        schema = TestDatabases.uniqueName("leaseit");
-    }
-
-    @AfterEach
-    void dropDatabase() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS `" + schema + "`");
-        } finally {
-            dataSource.close();
-            otherSource.close();
-        }
     }
 
     @Override
-    LeaseStore store() throws SQLException {
-        if (store == null) {
-            store = JdbcLeaseStore.mysql(dataSource, schema, true);
-            store.init();
-        }
-        return store;
+    String url() {
+        return TestDatabases.mysqlUrl();
     }
 
     @Override
-    LeaseStore other() throws SQLException {
-        store();
-        if (other == null) {
-            other = JdbcLeaseStore.mysql(otherSource, schema, false);
-            other.init();
-        }
-        return other;
+    String dropSql(String schema) {
+        return "DROP DATABASE IF EXISTS `" + schema + "`";
     }
 
-    @Test
-    void initIsIdempotentAndRefusesAMissingDatabaseUnlessAskedToCreateIt() throws SQLException {
-        assertThatThrownBy(() -> JdbcLeaseStore.mysql(dataSource, schema, false).init())
-                .isInstanceOf(FailbackConfigurationException.class).hasMessageContaining("does not exist");
-        JdbcLeaseStore.mysql(dataSource, schema, true).init();
-        JdbcLeaseStore.mysql(dataSource, schema, true).init();
-        JdbcLeaseStore.mysql(dataSource, schema, false).init();
-        try (JdbcLeaseStore s = JdbcLeaseStore.mysql(dataSource, schema, false)) {
-            s.init();
-            assertThat(s.acquire("g", "a", 0, 1, LONG).heldBy("a")).isTrue();
-        }
-        assertThat(JdbcLeaseStore.mysql(otherSource, schema, false).acquire("g", "b", 0, 1, LONG).holder())
-                .as("the lease outlives the store that took it").isEqualTo("a");
+    @Override
+    JdbcLeaseStore create(DataSource dataSource, String schema, boolean createSchema) {
+        return JdbcLeaseStore.mysql(dataSource, schema, createSchema);
     }
 }
