@@ -210,7 +210,11 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
     /** Counts what is staged after the group's applied checkpoint: another instance staged and applied meanwhile. */
     private void countBacklog(Group g) {
         try {
-            g.backlog.set(staging.countAfter(g.name, g.checkpoint().applied()));
+            // A request staged while counting adds to the backlog after its commit: then the count may or may
+            // not hold it, so it is not used (the next count will be).
+            long before = g.backlog.get();
+            long counted = staging.countAfter(g.name, g.checkpoint().applied());
+            g.backlog.compareAndSet(before, counted);
             g.backlogCountedNanos = System.nanoTime();
         } catch (SQLException e) {
             LOG.debug("{} - counting the backlog of {} failed: {}", pipeline, g.name, e.getMessage());
