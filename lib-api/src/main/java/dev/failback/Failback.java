@@ -155,6 +155,10 @@ public interface Failback extends AutoCloseable {
         public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(30);
         /** Default time applied staged rows are kept: zero, they are deleted right after they are applied. */
         public static final Duration DEFAULT_RETIRE_OFFSET = Duration.ZERO;
+        /** Default largest distance of a resolved or row timestamp into the future of the local clock. */
+        public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+        /** Default most target schemas (groups) one pipeline serves: {@value}. */
+        public static final int DEFAULT_MAX_GROUPS = 64;
         /** Default lease time to live: a standby takes a group over at most this long after its holder stopped renewing. */
         public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
         /** Default interval between lease renewals by the holder, and lease attempts by a standby. */
@@ -193,6 +197,10 @@ public interface Failback extends AutoCloseable {
         Duration leaseRenewal = DEFAULT_LEASE_RENEWAL;
         String instanceId;
         dev.failback.spi.LeaseStore leaseStore;
+        final List<String> schemas = new ArrayList<>();
+        Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
+        int maxGroups = DEFAULT_MAX_GROUPS;
+        long maxBytesInFlight;
 
         Builder() {
         }
@@ -585,6 +593,74 @@ public interface Failback extends AutoCloseable {
                 throw new IllegalArgumentException("instanceId must be 1 to 128 characters, but was \"" + id + "\"");
             }
             this.instanceId = id;
+            return this;
+        }
+
+        /**
+         * Restricts the webhook to these target schemas: a request whose path names any other schema is
+         * answered 404 before it is authenticated or read, and creates nothing. Names are
+         * {@code database.schema} on PostgreSQL and CockroachDB targets ({@code schema} alone matches it in
+         * the connected database) and {@code database} (MySQL, MariaDB) or {@code SCHEMA} (Oracle) on
+         * the others; each is compared as the target resolves the path. Whatever this allows,
+         * Failback's staging schema and the target's system schemas ({@code pg_catalog},
+         * {@code information_schema}, {@code mysql}, {@code SYS}, ...) are never writable. Default: every
+         * schema of the target that is not one of those.
+         *
+         * @param schemas the target schemas the changefeed may write to
+         * @return this builder
+         */
+        public Builder schemas(String... schemas) {
+            for (String s : schemas) {
+                Objects.requireNonNull(s, "schemas");
+                if (s.isBlank()) {
+                    throw new IllegalArgumentException("schemas must not be blank");
+                }
+                this.schemas.add(s.trim());
+            }
+            return this;
+        }
+
+        /**
+         * How far into the future of this machine's clock a resolved timestamp or a row's
+         * {@code updated} timestamp may lie. One further ahead is answered 400 naming the value and the
+         * bound, and nothing changes: a far-future resolved timestamp would otherwise make every later
+         * change of its schema look "already applied". CockroachDB's timestamps follow its nodes'
+         * clocks, which it keeps within {@code --max-offset} (500 ms) of each other. Default 5 minutes.
+         *
+         * @param skew a positive duration
+         * @return this builder
+         */
+        public Builder maxClockSkew(Duration skew) {
+            this.maxClockSkew = positive("maxClockSkew", skew);
+            return this;
+        }
+
+        /**
+         * The most target schemas (groups) this pipeline serves; a request for one more is answered
+         * 404 and creates nothing. Default {@value #DEFAULT_MAX_GROUPS}.
+         *
+         * @param groups a positive count
+         * @return this builder
+         */
+        public Builder maxGroups(int groups) {
+            this.maxGroups = positive("maxGroups", groups);
+            return this;
+        }
+
+        /**
+         * The most request-body bytes (after decompression, with what decoding them costs) held in
+         * memory by all requests together. A request that would go over it is answered 503 with
+         * {@code Retry-After} (the changefeed retries), never an {@link OutOfMemoryError}. Default: a
+         * quarter of the maximum heap, and at least {@link #maxBodyBytes(long)}.
+         *
+         * @param bytes a positive size
+         * @return this builder
+         */
+        public Builder maxBytesInFlight(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxBytesInFlight must be > 0, but was " + bytes);
+            }
+            this.maxBytesInFlight = bytes;
             return this;
         }
 

@@ -48,6 +48,10 @@ public final class FailbackConfig {
     private final ThreadFactory threadFactory;
     private final Object meterRegistry;
     private final Authenticator authenticator;
+    private final List<String> schemas;
+    private final Duration maxClockSkew;
+    private final int maxGroups;
+    private final long maxBytesInFlight;
 
     FailbackConfig(Failback.Builder b) {
         this.name = b.name;
@@ -82,6 +86,11 @@ public final class FailbackConfig {
         this.threadFactory = b.threadFactory;
         this.meterRegistry = b.meterRegistry;
         this.authenticator = b.authenticator;
+        this.schemas = List.copyOf(b.schemas);
+        this.maxClockSkew = b.maxClockSkew;
+        this.maxGroups = b.maxGroups;
+        this.maxBytesInFlight = b.maxBytesInFlight > 0 ? b.maxBytesInFlight
+                : Math.max(b.maxBodyBytes, Runtime.getRuntime().maxMemory() / 4);
     }
 
     /** @return the pipeline name */
@@ -102,6 +111,26 @@ public final class FailbackConfig {
     /** @return the served tables, empty for every table of the target schema */
     public List<String> tables() {
         return tables;
+    }
+
+    /** @return the target schemas the webhook may write to, empty for every non-system schema */
+    public List<String> schemas() {
+        return schemas;
+    }
+
+    /** @return how far into the future a resolved or row timestamp may lie */
+    public Duration maxClockSkew() {
+        return maxClockSkew;
+    }
+
+    /** @return the most groups (target schemas) served */
+    public int maxGroups() {
+        return maxGroups;
+    }
+
+    /** @return the most decoded request bytes held in memory at once */
+    public long maxBytesInFlight() {
+        return maxBytesInFlight;
     }
 
     /** @return the staging schema */

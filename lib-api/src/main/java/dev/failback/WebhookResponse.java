@@ -1,5 +1,6 @@
 package dev.failback;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,10 @@ import java.util.Objects;
  * @param status  the HTTP status code
  * @param message a one-line plain-text message (multi-line only for the Prometheus text of
  *                {@code /_/varz}), never null
+ * @param retryAfter how long the client should wait before retrying (sent as {@code Retry-After} in
+ *                   whole seconds, rounded up), or null for no such advice
  */
-public record WebhookResponse(int status, String message) {
+public record WebhookResponse(int status, String message, Duration retryAfter) {
 
     /** Validates the components. */
     public WebhookResponse {
@@ -19,6 +22,32 @@ public record WebhookResponse(int status, String message) {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("status must be an HTTP status, but was " + status);
         }
+        if (retryAfter != null && retryAfter.isNegative()) {
+            throw new IllegalArgumentException("retryAfter must not be negative, but was " + retryAfter);
+        }
+    }
+
+    /**
+     * An answer without retry advice.
+     *
+     * @param status  the HTTP status code
+     * @param message a one-line plain-text message, never null
+     */
+    public WebhookResponse(int status, String message) {
+        this(status, message, null);
+    }
+
+    /**
+     * Returns the {@code Retry-After} header value: whole seconds, rounded up.
+     *
+     * @return the value, or null when there is no advice
+     */
+    public String retryAfterHeader() {
+        if (retryAfter == null) {
+            return null;
+        }
+        long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+        return Long.toString(seconds);
     }
 
     /**

@@ -89,6 +89,10 @@ public final class JettySinkHandler extends Handler.Abstract {
         response.setStatus(answer.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        String retryAfter = answer.retryAfterHeader();
+        if (retryAfter != null) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, retryAfter);
+        }
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
