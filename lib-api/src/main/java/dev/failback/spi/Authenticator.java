@@ -2,6 +2,7 @@ package dev.failback.spi;
 
 import dev.failback.WebhookRequest;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Decides whether a webhook request may write to the target schema its path names. Called for every
@@ -19,6 +20,24 @@ public interface Authenticator {
      * @return {@link Decision#allow()} or a refusal whose reason is safe to send back and to log
      */
     Decision authenticate(WebhookRequest request, List<String> schemaPath);
+
+    /**
+     * Authenticates a request whose path the target has resolved: {@code schemaPath} holds the names
+     * as the target stores them ({@code [target, Sales]}), and an authenticator that scopes tokens to
+     * schemas compares with {@link Identifiers#matches(List, List, UnaryOperator)}, so that a scope
+     * {@code db.sales} never opens the distinct schema {@code "Sales"}. Called for every request
+     * after the target resolved its path (a request whose path is not yet known is first checked with
+     * {@link #authenticate(WebhookRequest, List)}, on the path as sent, before the target is asked).
+     * The default ignores {@code fold} and calls {@link #authenticate(WebhookRequest, List)}.
+     *
+     * @param request    the request (read its headers, not its body)
+     * @param schemaPath the resolved schema path
+     * @param fold       how the target folds an unquoted identifier ({@link Dialect#foldIdentifier})
+     * @return {@link Decision#allow()} or a refusal whose reason is safe to send back and to log
+     */
+    default Decision authenticate(WebhookRequest request, List<String> schemaPath, UnaryOperator<String> fold) {
+        return authenticate(request, schemaPath);
+    }
 
     /**
      * The outcome of {@link #authenticate}: allowed, or refused with a reason that reveals no secret.

@@ -39,6 +39,31 @@ public interface Dialect {
     String resolveSchema(Connection connection, List<String> segments) throws SQLException;
 
     /**
+     * Folds an unquoted identifier as the target does, to compare a name written in a JWT scope or
+     * an allow-list with the name the target resolved (see {@link Identifiers}). PostgreSQL and
+     * CockroachDB fold to lower case, Oracle to upper case; the default, MySQL's, leaves it
+     * unchanged (database names are case-sensitive on Linux).
+     *
+     * @param unquoted an identifier as written, without quotes
+     * @return the name the target would look up
+     */
+    default String foldIdentifier(String unquoted) {
+        return unquoted;
+    }
+
+    /**
+     * Whether a schema (a database on MySQL, an owner on Oracle) belongs to the database system
+     * ({@code pg_catalog}, {@code information_schema}, {@code mysql}, {@code SYS}, ...) and must never
+     * be written by a changefeed. Compared ignoring case, so that no spelling of one gets through.
+     *
+     * @param schema a schema name as a path or the target spells it
+     * @return true for a system schema
+     */
+    default boolean isSystemSchema(String schema) {
+        return false;
+    }
+
+    /**
      * Reads the tables of a schema: columns, types, primary keys, foreign keys, generated columns.
      *
      * @param connection a target connection

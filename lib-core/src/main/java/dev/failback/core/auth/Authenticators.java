@@ -57,6 +57,17 @@ public final class Authenticators {
         }
 
         @Override
+        public Decision authenticate(WebhookRequest request, List<String> schemaPath,
+                java.util.function.UnaryOperator<String> fold) {
+            for (Authenticator a : all) {
+                if (a.authenticate(request, schemaPath, fold).allowed()) {
+                    return Decision.allow();
+                }
+            }
+            return Decision.deny(REFUSED);
+        }
+
+        @Override
         public String toString() {
             return "anyOf" + all;
         }

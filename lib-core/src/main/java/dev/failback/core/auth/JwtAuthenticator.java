@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -106,15 +107,41 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the path as sent: a cheap filter before the target resolves it (a scope part matches
+     * a path part spelled in any case); {@link #authenticate(WebhookRequest, List, UnaryOperator)}
+     * decides on the resolved path.
+     */
     @Override
     public Decision authenticate(WebhookRequest request, List<String> schemaPath) {
+        return decide(request, schemaPath, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A scope part matches as {@link dev.failback.spi.Identifiers#matches(String, String, UnaryOperator)}
+     * says: quoted parts exactly, unquoted parts folded by the target's rule.
+     */
+    @Override
+    public Decision authenticate(WebhookRequest request, List<String> schemaPath, UnaryOperator<String> fold) {
+        return decide(request, schemaPath, Objects.requireNonNull(fold, "fold"));
+    }
+
+    private Decision decide(WebhookRequest request, List<String> schemaPath, UnaryOperator<String> fold) {
         String token = AccessTokens.bearer(request);
         if (token == null) {
             LOG.debug("JWT refused for {}: no bearer token or access_token parameter", schemaPath);
             return Decision.deny(Authenticators.REFUSED);
         }
         try {
-            JwtClaims claims = verify(token, schemaPath);
+            JwtClaims claims = verify(token);
+            if (fold == null ? !claims.mayAllow(schemaPath) : !claims.allows(schemaPath, fold)) {
+                throw new InvalidJwtException("token " + claims.id() + " does not allow schema "
+                        + String.join(".", schemaPath) + " (it allows " + claims.schemas() + ")");
+            }
             LOG.debug("JWT {} accepted for {}", claims.id(), schemaPath);
             return Decision.allow();
         } catch (InvalidJwtException e) {
@@ -124,16 +151,36 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     }
 
     /**
-     * Verifies a token and that it may write to a schema.
+     * Verifies a token and that it may write to a schema as a request spelled it: the filter applied
+     * before the target resolves the path (case ignored, quotes dropped, as MOLT compares); the
+     * pipeline decides with {@link #verify(String, List, UnaryOperator)} on the resolved path.
      *
      * @param token      the compact JWT
-     * @param schemaPath the schema, e.g. {@code [db, public]}
+     * @param schemaPath the schema as sent, e.g. {@code [db, public]}
      * @return its claims
      * @throws InvalidJwtException when refused; the message says why, without the token
      */
     public JwtClaims verify(String token, List<String> schemaPath) {
         JwtClaims claims = verify(token);
-        if (!claims.allows(schemaPath)) {
+        if (!claims.mayAllow(schemaPath)) {
+            throw new InvalidJwtException("token " + claims.id() + " does not allow schema "
+                    + String.join(".", schemaPath) + " (it allows " + claims.schemas() + ")");
+        }
+        return claims;
+    }
+
+    /**
+     * Verifies a token and that it may write to a schema whose names the target resolved.
+     *
+     * @param token      the compact JWT
+     * @param schemaPath the schema as the target stores it, e.g. {@code [db, public]}
+     * @param fold       how the target folds an unquoted identifier
+     * @return its claims
+     * @throws InvalidJwtException when refused; the message says why, without the token
+     */
+    public JwtClaims verify(String token, List<String> schemaPath, UnaryOperator<String> fold) {
+        JwtClaims claims = verify(token);
+        if (!claims.allows(schemaPath, fold)) {
             throw new InvalidJwtException("token " + claims.id() + " does not allow schema "
                     + String.join(".", schemaPath) + " (it allows " + claims.schemas() + ")");
         }

@@ -85,33 +85,48 @@ public final class JwtClaims {
     }
 
     /**
-     * Whether the token may write to a schema, as MOLT's {@code matches()}: some allowed schema has
-     * as many parts as the path, and each part equals the path's (ignoring case) or is {@code *}.
+     * Whether the token may write to a schema the target resolved: some allowed schema has as many
+     * parts as the path, and each part is {@code *}, a quoted name equal to the path's, or an unquoted
+     * name the target folds to the path's ({@link dev.failback.spi.Identifiers}). Unlike MOLT, never
+     * ignoring case: a scope {@code db.other} does not open the distinct schema {@code "Other"}.
      *
-     * @param schemaPath the request's schema path, e.g. {@code [db, public]}
+     * @param schemaPath the resolved schema path, e.g. {@code [db, public]}
+     * @param fold       how the target folds an unquoted identifier
      * @return true when allowed
      */
-    public boolean allows(List<String> schemaPath) {
+    public boolean allows(List<String> schemaPath, java.util.function.UnaryOperator<String> fold) {
         Objects.requireNonNull(schemaPath, "schemaPath");
+        Objects.requireNonNull(fold, "fold");
         for (List<String> allowed : schemas) {
-            if (matches(allowed, schemaPath)) {
+            if (dev.failback.spi.Identifiers.matches(allowed, schemaPath, fold)) {
                 return true;
             }
         }
         return false;
     }
 
-    static boolean matches(List<String> allowed, List<String> requested) {
-        if (allowed.size() != requested.size()) {
-            return false;
-        }
-        for (int i = 0; i < allowed.size(); i++) {
-            String a = allowed.get(i);
-            if (!a.equals("*") && !a.equalsIgnoreCase(requested.get(i))) {
-                return false;
+    /**
+     * Whether some target could resolve the path, as a request spelled it, to a schema the token
+     * allows (quotes dropped, case ignored): the filter applied before the target is asked.
+     *
+     * @param schemaPath the request's schema path
+     * @return false when no allowed schema can match
+     */
+    public boolean mayAllow(List<String> schemaPath) {
+        Objects.requireNonNull(schemaPath, "schemaPath");
+        for (List<String> allowed : schemas) {
+            if (allowed.size() != schemaPath.size()) {
+                continue;
+            }
+            boolean all = true;
+            for (int i = 0; i < allowed.size() && all; i++) {
+                all = dev.failback.spi.Identifiers.mayMatch(allowed.get(i), schemaPath.get(i));
+            }
+            if (all) {
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
     /**

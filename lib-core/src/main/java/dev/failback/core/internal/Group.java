@@ -17,6 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Group {
     final String name;
     final List<String> segments;
+    /** How many spellings of this group's path (besides its own) are remembered. */
+    final java.util.concurrent.atomic.AtomicInteger paths = new java.util.concurrent.atomic.AtomicInteger();
     final SchemaCache schema;
     final AtomicLong backlog = new AtomicLong();
     /** The most mutations one group commit combines (a single larger request is committed alone). */

@@ -15,6 +15,7 @@ import dev.failback.spi.CheckpointStore;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.Sink;
 import dev.failback.spi.StagingStore;
+import dev.failback.spi.UnknownTargetException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -59,6 +60,7 @@ public final class Pipeline implements Failback {
     private final DataSource stagingDataSource;
     private final PipelineMetrics metrics;
     private Dialect dialect;
+    private volatile SchemaGate gate;
     private StagingStore staging;
     private CheckpointStore checkpoints;
     private WindowApplier applier;
@@ -225,6 +227,13 @@ public final class Pipeline implements Failback {
             dialect = config.dialect().orElseGet(() -> Dialects.detect(config.target()));
             LOG.info("{} - target dialect: {}", config.name(), dialect.name());
         }
+        if (gate == null) {
+            try {
+                gate = new SchemaGate(dialect, config.stagingSchema(), config.schemas());
+            } catch (IllegalArgumentException e) {
+                throw new FailbackConfigurationException(e.getMessage(), e);
+            }
+        }
         StagingStores.Stores jdbc = config.stagingStore().isPresent() && config.checkpointStore().isPresent() ? null
                 : StagingStores.jdbc(stagingDataSource, config.stagingSchema(), config.createStagingSchema());
         if (staging == null) {
@@ -290,7 +299,12 @@ public final class Pipeline implements Failback {
             LOG.debug("{} - checkpoint {} is not a {} schema; skipped", config.name(), name, dialect.name());
             return;
         }
-        Group g = group(segments);
+        List<String> canonical = resolve(segments);
+        Group g;
+        synchronized (groups) {
+            g = groups.get(String.join(".", canonical));
+            g = g != null ? g : create(String.join(".", canonical), canonical); // resumed whatever maxGroups says
+        }
         LOG.info("{} - resuming {}: resolved {}, applied {}, {} staged", config.name(), g.name, cp.resolved(),
                 cp.applied(), g.backlog.get());
     }
@@ -368,52 +382,105 @@ public final class Pipeline implements Failback {
         return fence;
     }
 
-    /** Finds or creates the group a webhook path names. */
-    Group group(List<String> segments) throws SQLException {
+    /** The most raw paths remembered per group (case variants of a name); beyond, each is resolved again. */
+    private static final int PATHS_PER_GROUP = 8;
+
+    /**
+     * Returns the group a path as sent is already known to name, without asking the target.
+     *
+     * @return the group, or null when the path is not known yet
+     */
+    Group known(List<String> segments) {
+        return byPath.get(segments);
+    }
+
+    /**
+     * Resolves a path as sent to the schema as the target names it: the connected database's name
+     * and the schema's stored spelling ({@code [target, public]}). Creates nothing.
+     *
+     * @throws UnknownTargetException when the database or schema does not exist
+     */
+    List<String> resolve(List<String> segments) throws SQLException {
         Group g = byPath.get(segments);
         if (g != null) {
-            return g;
+            return g.segments;
         }
-        synchronized (groups) {
-            g = byPath.get(segments);
-            if (g != null) {
-                return g;
-            }
-            String schema;
-            try (Connection c = config.target().getConnection()) {
-                schema = dialect.resolveSchema(c, segments);
-            }
+        try (Connection c = config.target().getConnection()) {
+            String schema = dialect.resolveSchema(c, segments);
             List<String> canonical = new ArrayList<>(segments);
             canonical.set(canonical.size() - 1, schema);
-            String name = String.join(".", canonical);
-            g = groups.get(name);
-            if (g == null) {
-                String belongs = leases.own(name, owner);
-                if (!belongs.equals(owner)) {
-                    LOG.warn("{} - {} is also replicated by the deployment on {} in the same staging schema {}; give each"
-                            + " deployment its own staging schema", config.name(), name, belongs, config.stagingSchema());
-                }
-                String incarnation = leases.incarnation(name);
-                Checkpoint cp = checkpoints.load(name);
-                g = new Group(name, canonical, new SchemaCache(config.target(), dialect, schema, config.schemaRefresh()), cp, staging);
-                g.incarnation = incarnation;
-                g.backlog.set(staging.countAfter(name, cp.applied()));
-                g.meters = metrics.register(g);
-                if (config.mode() == Mode.CONSISTENT) {
-                    Sequencer s = new Sequencer(this, g);
-                    g.sequencer = s;
-                    Thread t = applyThreads.newThread(s);
-                    sequencerThreads.add(t);
-                    t.start();
-                }
-                groups.put(name, g);
-                if (leaseKeeper != null) {
-                    leaseKeeper.wake();
+            if (canonical.size() == 2) {
+                String database = c.getCatalog(); // a path's database matches the connected one in any case
+                if (database != null && database.equalsIgnoreCase(canonical.get(0))) {
+                    canonical.set(0, database);
                 }
             }
-            byPath.put(List.copyOf(segments), g);
-            return g;
+            return List.copyOf(canonical);
         }
+    }
+
+    /**
+     * Finds or creates the group of a resolved path, remembering the path as sent for the next
+     * request. A new group beyond {@code maxGroups} is refused (404) and nothing is created.
+     *
+     * @param canonical the path as {@link #resolve} returned it
+     * @param asSent    the path as the request spelled it
+     */
+    Group group(List<String> canonical, List<String> asSent) throws SQLException {
+        String name = String.join(".", canonical);
+        Group g = groups.get(name);
+        if (g == null) {
+            synchronized (groups) {
+                g = groups.get(name);
+                if (g == null) {
+                    if (groups.size() >= config.maxGroups()) {
+                        throw new UnknownTargetException("target schema " + name + " would be group " + (groups.size() + 1)
+                                + " of this pipeline, more than maxGroups " + config.maxGroups() + " (--maxGroups);"
+                                + " nothing was created");
+                    }
+                    g = create(name, canonical);
+                }
+            }
+        }
+        if (!asSent.equals(canonical) && g.paths.get() < PATHS_PER_GROUP && byPath.putIfAbsent(List.copyOf(asSent), g) == null) {
+            g.paths.incrementAndGet();
+        }
+        return g;
+    }
+
+    /** Creates a group; the caller holds the {@link #groups} lock. */
+    private Group create(String name, List<String> canonical) throws SQLException {
+        String belongs = leases.own(name, owner);
+        if (!belongs.equals(owner)) {
+            LOG.warn("{} - {} is also replicated by the deployment on {} in the same staging schema {}; give each"
+                    + " deployment its own staging schema", config.name(), name, belongs, config.stagingSchema());
+        }
+        String incarnation = leases.incarnation(name);
+        Checkpoint cp = checkpoints.load(name);
+        Group g = new Group(name, canonical, new SchemaCache(config.target(), dialect, canonical.get(canonical.size() - 1),
+                config.schemaRefresh()), cp, staging);
+        g.incarnation = incarnation;
+        g.backlog.set(staging.countAfter(name, cp.applied()));
+        g.meters = metrics.register(g);
+        if (config.mode() == Mode.CONSISTENT) {
+            Sequencer s = new Sequencer(this, g);
+            g.sequencer = s;
+            Thread t = applyThreads.newThread(s);
+            sequencerThreads.add(t);
+            t.start();
+        }
+        groups.put(name, g);
+        byPath.put(List.copyOf(canonical), g);
+        if (leaseKeeper != null) {
+            leaseKeeper.wake();
+        }
+        LOG.info("{} - serving target schema {}", config.name(), name);
+        return g;
+    }
+
+    /** Which schemas the webhook may write. */
+    SchemaGate gate() {
+        return gate;
     }
 
     FailbackConfig config() {
@@ -640,6 +707,13 @@ public final class Pipeline implements Failback {
                     problems.add(p.problem());
                     details.add(p.detail());
                 }
+            }
+            for (Sink sink : startedSinks) {
+                // a flooded data port: changefeed requests wait or fail though the databases are fine
+                sink.saturation().ifPresent(saturated -> {
+                    problems.add(saturated);
+                    details.add(saturated);
+                });
             }
             String problem = problems.isEmpty() ? null : String.join("; ", problems);
             if (!Objects.equals(problem, healthProblem)) {

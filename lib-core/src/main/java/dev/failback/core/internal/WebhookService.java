@@ -74,9 +74,10 @@ final class WebhookService implements WebhookHandler {
         String previousName = MDC.get(MDC_NAME);
         String previousTable = MDC.get(MDC_TABLE);
         MDC.put(MDC_NAME, pipeline.name());
+        RequestState state = new RequestState();
         try {
             response = stopping ? new WebhookResponse(503, pipeline.name() + " is stopping; the changefeed will retry")
-                    : dispatch(request);
+                    : dispatch(request, state);
         } catch (WebhookException e) {
             response = new WebhookResponse(e.status(), e.getMessage());
         } catch (UnknownTargetException e) {
@@ -97,7 +98,7 @@ final class WebhookService implements WebhookHandler {
             LOG.error("{} - unexpected failure handling {} {}", pipeline.name(), request.method(), request.path(), e);
             response = new WebhookResponse(500, "internal error: " + e);
         } finally {
-            drain(request.body());
+            drain(request.body(), state.bodyStarted, request.header("Expect") != null);
             if (active.decrementAndGet() == 0) {
                 synchronized (idle) {
                     idle.notifyAll();
@@ -163,10 +164,10 @@ final class WebhookService implements WebhookHandler {
         return active.get();
     }
 
-    private WebhookResponse dispatch(WebhookRequest request) throws SQLException {
+    private WebhookResponse dispatch(WebhookRequest request, RequestState state) throws SQLException {
         List<String> segments = segments(request.path());
         if (!request.method().equals("POST")) {
-            return new WebhookResponse(405, "method " + request.method() + " not allowed; the changefeed POSTs");
+            return new WebhookResponse(405, "method " + abbreviate(request.method()) + " not allowed; the changefeed POSTs");
         }
         if (!pipeline.ready()) {
             authenticate(request, segments);
@@ -175,11 +176,26 @@ final class WebhookService implements WebhookHandler {
         }
         int expected = pipeline.dialect().schemaPathSegments();
         if (segments.size() != expected) {
-            throw WebhookException.notFound("unknown path " + request.path() + ": a " + pipeline.dialect().name()
+            throw WebhookException.notFound("unknown path " + abbreviate(request.path()) + ": a " + pipeline.dialect().name()
                     + " target expects " + (expected == 2 ? "/database/schema" : "/SCHEMA")
                     + " (the target schema), as in webhook-https://host:port" + (expected == 2 ? "/database/schema" : "/SCHEMA"));
         }
-        authenticate(request, segments);
+        // Refused before anything else: Failback's own and the system's schemas, and what the allow-list leaves out.
+        String refused = pipeline.gate().refuseAsSent(segments);
+        if (refused != null) {
+            throw WebhookException.notFound(refused + "; nothing was read or written");
+        }
+        Group known = pipeline.known(segments);
+        if (known == null) {
+            authenticate(request, segments); // before the target is asked anything about the path
+        }
+        List<String> canonical = known != null ? known.segments : pipeline.resolve(segments);
+        refused = pipeline.gate().refuseResolved(canonical);
+        if (refused != null) {
+            throw WebhookException.notFound(refused + "; nothing was read or written");
+        }
+        authenticateResolved(request, canonical);
+        state.bodyStarted = true;
         byte[] body;
         try {
             body = BodyReader.read(request.body(), request.contentLength(), request.header("Content-Encoding"),
@@ -188,7 +204,7 @@ final class WebhookService implements WebhookHandler {
             throw WebhookException.badRequest("could not read the request body: " + e.getMessage());
         }
         DecodedBody decoded = decoder.decode(body);
-        Group group = pipeline.group(segments);
+        Group group = known != null ? known : pipeline.group(canonical, segments);
         MDC.put(MDC_TABLE, group.name);
         try {
             if (decoded instanceof DecodedBody.ResolvedBody r) {
@@ -199,6 +215,12 @@ final class WebhookService implements WebhookHandler {
             pipeline.fireFailure(group.name, e);
             throw e;
         }
+    }
+
+    /** What {@link #handle} learns of a request while {@link #dispatch} works on it. */
+    private static final class RequestState {
+        /** Whether the request was allowed to have its body read; one refused before is never drained. */
+        boolean bodyStarted;
     }
 
     private void authenticate(WebhookRequest request, List<String> segments) {
@@ -212,9 +234,63 @@ final class WebhookService implements WebhookHandler {
         }
     }
 
+    /**
+     * Whether a timestamp lies further in the future of this machine's clock than {@code maxClockSkew}:
+     * accepted, a far-future resolved timestamp would make every later change of its schema look
+     * "already applied".
+     *
+     * @return the problem, naming the value and the bound, or null
+     */
+    private String ahead(Hlc hlc) {
+        java.time.Duration skew = pipeline.config().maxClockSkew();
+        long now = System.currentTimeMillis();
+        long skewNanos;
+        try {
+            skewNanos = skew.toNanos();
+        } catch (ArithmeticException e) {
+            skewNanos = Long.MAX_VALUE;
+        }
+        long nowNanos = now * 1_000_000L;
+        long bound = nowNanos > Long.MAX_VALUE - skewNanos ? Long.MAX_VALUE : nowNanos + skewNanos;
+        if (hlc.wall() <= bound) {
+            return null;
+        }
+        return hlc + " lies " + describe(hlc.wall() - nowNanos) + " ahead of this machine's clock ("
+                + java.time.Instant.ofEpochMilli(now) + "), more than maxClockSkew " + skew.toString().substring(2)
+                .toLowerCase(Locale.ROOT) + " (--maxClockSkew) allows; check the clocks of CockroachDB's nodes and of this machine";
+    }
+
+    private static String describe(long nanos) {
+        long seconds = nanos / 1_000_000_000L;
+        if (seconds >= 86_400L * 365) {
+            return (seconds / (86_400L * 365)) + " years";
+        }
+        if (seconds >= 86_400L) {
+            return (seconds / 86_400L) + " days";
+        }
+        return seconds + " s";
+    }
+
+    /** Authenticates on the path as the target resolved it, comparing names by the target's rules. */
+    private void authenticateResolved(WebhookRequest request, List<String> canonical) {
+        Authenticator authenticator = pipeline.config().authenticator().orElse(null);
+        if (authenticator != null) {
+            Authenticator.Decision decision = authenticator.authenticate(request, canonical,
+                    pipeline.dialect()::foldIdentifier);
+            if (!decision.allowed()) {
+                pipeline.counters().unauthorized.increment();
+                throw WebhookException.unauthorized(decision.reason() == null ? "missing or invalid access token" : decision.reason());
+            }
+        }
+    }
+
     private WebhookResponse resolved(Group group, Hlc resolved) throws SQLException {
         Counters counters = pipeline.counters();
         counters.resolvedReceived.increment();
+        String ahead = ahead(resolved);
+        if (ahead != null) {
+            throw WebhookException.badRequest("\"resolved\" " + ahead + "; nothing was recorded for " + group.name);
+        }
         boolean advanced;
         try {
             advanced = pipeline.checkpoints().advanceResolved(group.name, resolved);
@@ -269,6 +345,16 @@ final class WebhookService implements WebhookHandler {
         int stale = 0;
         for (RowMessage m : messages) {
             TableInfo table = table(group, m);
+            String ahead = ahead(m.updated());
+            if (ahead != null) {
+                throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": \"updated\" "
+                        + ahead + "; nothing was staged");
+            }
+            String invalid = RowChecks.check(table, m);
+            if (invalid != null) {
+                throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": " + invalid
+                        + "; nothing was staged");
+            }
             String after = m.after();
             List<String> unknown = SchemaDrift.unknownColumns(table, m.afterColumns());
             if (!unknown.isEmpty()) {
@@ -682,16 +768,38 @@ final class WebhookService implements WebhookHandler {
         return out;
     }
 
+    /** The most bytes, already received, dropped from a request refused before its body was read. */
+    static final int REFUSED_DRAIN_BYTES = 64 << 10;
+
     /** The most unread request bytes {@link #drain} reads and drops before the answer goes out. */
     static final int MAX_DRAIN_BYTES = 4 << 20;
 
     /**
-     * Reads and drops what the client is still sending (a body refused before its end: over the limit,
-     * a compressed bomb stopped early, a request refused before its body was read), up to
-     * {@link #MAX_DRAIN_BYTES}, then closes it: a connection closed with unread bytes is reset, and the
-     * client may see the reset instead of the answer. Past the bound the connection closes anyway.
+     * Reads and drops what an authenticated client is still sending (a body refused before its end:
+     * over the limit, a compressed bomb stopped early), up to {@link #MAX_DRAIN_BYTES}, then closes
+     * it: a connection closed with unread bytes is reset, and the client may see the reset instead of
+     * the answer. Past the bound the connection closes anyway. A request refused before its body was
+     * read (not authenticated) gets no such courtesy: see the first branch.
      */
-    private static void drain(InputStream body) {
+    private static void drain(InputStream body, boolean started, boolean expectsContinue) {
+        if (!started) {
+            // Refused before its body was read (unauthenticated, unknown or refused path, wrong method):
+            // only what already arrived is dropped, without waiting for more (nor, when the client
+            // waits for "100 Continue", reading at all, which would send it), so a slow sender holds
+            // no thread; the server closes the connection instead of reading what is left.
+            try (body) {
+                byte[] buffer = new byte[8192];
+                int dropped = 0;
+                int n;
+                while (!expectsContinue && dropped < REFUSED_DRAIN_BYTES && body.available() > 0
+                        && (n = body.read(buffer, 0, Math.min(buffer.length, body.available()))) > 0) {
+                    dropped += n;
+                }
+            } catch (IOException e) {
+                LOG.trace("closing an unread request body", e);
+            }
+            return;
+        }
         try (body) {
             if (body.read() < 0) {
                 return; // the usual case: the body was read to its end
@@ -734,6 +842,11 @@ final class WebhookService implements WebhookHandler {
         public String toString() {
             return String.join(", ", names);
         }
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replace('\r', ' ').replace('\n', ' ');
+        return one.length() <= 100 ? one : one.substring(0, 97) + "...";
     }
 
     private static String firstLine(String message) {

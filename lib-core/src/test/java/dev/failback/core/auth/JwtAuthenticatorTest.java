@@ -188,6 +188,30 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void matchesResolvedSchemasByTheTargetsRulesNeverIgnoringCase() throws Exception {
+        KeyPair kp = ec("secp256r1");
+        JwtAuthenticator auth = JwtAuthenticator.builder().publicKey(kp.getPublic()).build();
+        java.util.function.UnaryOperator<String> lower = s -> s.toLowerCase(java.util.Locale.ROOT);
+        java.util.function.UnaryOperator<String> upper = s -> s.toUpperCase(java.util.Locale.ROOT);
+        java.util.function.UnaryOperator<String> same = s -> s;
+        String other = Jwts.mint(kp.getPrivate(), List.of(List.of("db", "other")), null);
+        // the filter lets a case variant through; the resolved check does not open the distinct "Other"
+        assertThat(auth.verify(other, List.of("db", "Other"))).isNotNull();
+        assertThat(auth.verify(other, List.of("db", "other"), lower)).isNotNull();
+        assertThatThrownBy(() -> auth.verify(other, List.of("db", "Other"), lower))
+                .isInstanceOf(InvalidJwtException.class).hasMessageContaining("does not allow schema db.Other");
+        assertThatThrownBy(() -> auth.verify(other, List.of("db", "Other"), same)).isInstanceOf(InvalidJwtException.class);
+        assertThat(auth.verify(other, List.of("DB", "OTHER"), upper)).isNotNull(); // Oracle folds to upper case
+        String upperScope = Jwts.mint(kp.getPrivate(), List.of(List.of("DB", "OTHER")), null);
+        assertThat(auth.verify(upperScope, List.of("db", "other"), lower)).isNotNull(); // unquoted: folded
+        String quoted = Jwts.mint(kp.getPrivate(), List.of(List.of("db", "\"Other\"")), null);
+        assertThat(auth.verify(quoted, List.of("db", "Other"), lower)).isNotNull();
+        assertThatThrownBy(() -> auth.verify(quoted, List.of("db", "other"), lower)).isInstanceOf(InvalidJwtException.class);
+        assertThat(auth.authenticate(request("Bearer " + other, null), List.of("db", "Other"), lower).allowed()).isFalse();
+        assertThat(auth.authenticate(request("Bearer " + other, null), List.of("db", "other"), lower).allowed()).isTrue();
+    }
+
+    @Test
     void acceptsTheLegacyCdcSinkNamespace() throws Exception {
         KeyPair kp = ec("secp256r1");
         JwtAuthenticator auth = JwtAuthenticator.builder().publicKey(kp.getPublic()).build();

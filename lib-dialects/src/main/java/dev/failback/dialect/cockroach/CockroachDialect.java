@@ -33,6 +33,8 @@ import java.util.Locale;
  * {@link PostgresDialect}'s {@code KIND_*} constants, or {@code ""}. Thread-safe and stateless.
  */
 public final class CockroachDialect implements Dialect {
+    private static final dev.failback.dialect.internal.SystemSchemas SYSTEM_SCHEMAS =
+            dev.failback.dialect.internal.SystemSchemas.cockroach();
 
     private final PostgresDialect writer;
 
@@ -63,6 +65,27 @@ public final class CockroachDialect implements Dialect {
     @Override
     public String name() {
         return "cockroachdb";
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Lower case, as CockroachDB folds unquoted identifiers.
+     */
+    @Override
+    public String foldIdentifier(String unquoted) {
+        return unquoted.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code pg_catalog}, {@code information_schema}, {@code crdb_internal}, {@code pg_extension}
+     * and the temporary schemas {@code pg_temp_*}.
+     */
+    @Override
+    public boolean isSystemSchema(String schema) {
+        return SYSTEM_SCHEMAS.isSystem(schema);
     }
 
     @Override

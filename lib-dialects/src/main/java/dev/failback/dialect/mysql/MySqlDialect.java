@@ -66,6 +66,8 @@ import org.slf4j.LoggerFactory;
  * {@link #readSchema} learned about unique keys.
  */
 public final class MySqlDialect implements Dialect {
+    private static final dev.failback.dialect.internal.SystemSchemas SYSTEM_SCHEMAS =
+            dev.failback.dialect.internal.SystemSchemas.mysql();
 
     /** The technique used when none is given: the fastest one measured. */
     public static final MySqlApplyTechnique DEFAULT_TECHNIQUE = MySqlApplyTechnique.MULTI_ROW;
@@ -189,6 +191,16 @@ public final class MySqlDialect implements Dialect {
     }
 
     /** Returns 1: MySQL webhook paths name a database ({@code /database}). */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code mysql}, {@code sys}, {@code performance_schema} and {@code information_schema}.
+     */
+    @Override
+    public boolean isSystemSchema(String schema) {
+        return SYSTEM_SCHEMAS.isSystem(schema);
+    }
+
     @Override
     public int schemaPathSegments() {
         return 1;

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe and stateless: every method works on the connection it is given.
  */
 public final class OracleDialect implements Dialect {
+    private static final dev.failback.dialect.internal.SystemSchemas SYSTEM_SCHEMAS =
+            dev.failback.dialect.internal.SystemSchemas.oracle();
 
     /** The technique used by {@link #OracleDialect()}. */
     public static final OracleApplyTechnique DEFAULT_TECHNIQUE = OracleApplyTechnique.BATCH;
@@ -121,6 +123,27 @@ public final class OracleDialect implements Dialect {
     @Override
     public String name() {
         return "oracle";
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Upper case, as Oracle folds unquoted identifiers.
+     */
+    @Override
+    public String foldIdentifier(String unquoted) {
+        return unquoted.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The accounts Oracle creates and maintains ({@code SYS}, {@code SYSTEM}, {@code XDB},
+     * {@code MDSYS}, {@code AUDSYS}, ...; {@code ALL_USERS.ORACLE_MAINTAINED = 'Y'} in 12c and later).
+     */
+    @Override
+    public boolean isSystemSchema(String schema) {
+        return SYSTEM_SCHEMAS.isSystem(schema);
     }
 
     @Override

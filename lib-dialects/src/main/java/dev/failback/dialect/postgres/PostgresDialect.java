@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe and stateless: every method works on the connection it is given.
  */
 public final class PostgresDialect implements Dialect {
+    private static final dev.failback.dialect.internal.SystemSchemas SYSTEM_SCHEMAS =
+            dev.failback.dialect.internal.SystemSchemas.postgres();
 
     /** The technique used by {@link #PostgresDialect()}: the fastest one measured. */
     public static final ApplyTechnique DEFAULT_TECHNIQUE = ApplyTechnique.UNNEST;
@@ -116,6 +118,27 @@ public final class PostgresDialect implements Dialect {
     @Override
     public String name() {
         return name;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Lower case, as PostgreSQL folds unquoted identifiers.
+     */
+    @Override
+    public String foldIdentifier(String unquoted) {
+        return unquoted.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code pg_catalog}, {@code information_schema}, {@code pg_toast} and the temporary schemas
+     * {@code pg_temp_N}/{@code pg_toast_temp_N}.
+     */
+    @Override
+    public boolean isSystemSchema(String schema) {
+        return SYSTEM_SCHEMAS.isSystem(schema);
     }
 
     @Override

@@ -38,6 +38,12 @@ final class RowChecker {
     }
 
     static String check(TableInfo table, String after) {
+        if (after.contains("\\u0000")) {
+            String nul = nul(table, after);
+            if (nul != null) {
+                return nul;
+            }
+        }
         try (JsonParser p = JSON.createParser(after)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return "the row image is not a JSON object";
@@ -55,6 +61,39 @@ final class RowChecker {
             return null;
         } catch (IOException e) {
             return "the row image is not valid JSON: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Finds a NUL character in a text value (also inside arrays and JSON): PostgreSQL stores none in
+     * {@code text}, {@code varchar}, {@code jsonb} or arrays of them, and would fail the whole window.
+     */
+    private static String nul(TableInfo table, String after) {
+        try (JsonParser p = JSON.createParser(after)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                int depth = 0;
+                do {
+                    if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME && depth > 0)
+                            && p.getText().indexOf('\u0000') >= 0) {
+                        ColumnInfo c = table.column(name);
+                        return "column \"" + (c == null ? name : c.name()) + "\"" + (c == null ? "" : " (" + c.sqlType() + ")")
+                                + ": the value holds a NUL character (\\u0000), which PostgreSQL cannot store in text";
+                    }
+                    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                        depth++;
+                    } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                        depth--;
+                    }
+                } while (depth > 0 && (t = p.nextToken()) != null);
+            }
+            return null;
+        } catch (IOException e) {
+            return null; // the main check reports it
         }
     }
 

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.failback.Hlc;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -53,6 +55,21 @@ public final class WebhookDecoder {
 
     /** The smallest nesting limit that still admits {@code {"payload":[{"after":{…}}]}}. */
     public static final int MIN_NESTING_DEPTH = 4;
+
+    /**
+     * The {@code maxStringLength} a pipeline uses, in characters: far beyond any topic, HLC, column or
+     * JSON key name, and small enough that what Jackson buffers for one such string stays small next
+     * to a body (the string values inside rows are sliced, not read, and have no limit but the body's).
+     */
+    public static final int MAX_TEXT_LENGTH = 1 << 20;
+
+    /**
+     * Heap bytes per body byte that decoding a body may take besides the body itself, counting the
+     * garbage made on the way and what the rows keep (their strings as long as they live: until the
+     * request is answered). Measured by {@code WebhookDecoderMemoryTest} on the worst shapes (row
+     * strings in UTF-16, many small messages, long names); {@link BodyReader} reserves it per byte read.
+     */
+    public static final int HEAP_PER_BODY_BYTE = 4;
 
     private static final String ENVELOPE = "__crdb__";
 
@@ -493,17 +510,37 @@ public final class WebhookDecoder {
     /**
      * Decodes row bytes strictly: Jackson checks UTF-8 only in the strings it reads, not in the field
      * names and skipped strings inside row values, which would otherwise turn into U+FFFD silently.
+     * Checks first (into a small buffer), then lets {@link String} decode: the only allocation in
+     * proportion to the length is the string itself (no {@code char[]} of the whole slice).
      */
     private static String utf8(byte[] bytes, int offset, int length, String where, String what) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
+        if (!ascii(bytes, offset, length)) {
+            CharsetDecoder check = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, offset, length))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw bad(where + what + " is not valid UTF-8");
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
+            CharBuffer out = CharBuffer.allocate(Math.min(length, 4096));
+            while (true) {
+                CoderResult r = check.decode(in, out, true);
+                if (r.isError()) {
+                    throw bad(where + what + " is not valid UTF-8");
+                }
+                if (r.isUnderflow()) {
+                    break;
+                }
+                out.clear();
+            }
         }
+        return new String(bytes, offset, length, StandardCharsets.UTF_8);
+    }
+
+    private static boolean ascii(byte[] bytes, int offset, int length) {
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int offset(JsonLocation location) {
