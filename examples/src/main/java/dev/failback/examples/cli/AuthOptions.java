@@ -23,11 +23,15 @@ import picocli.CommandLine.ParameterException;
  * Not thread-safe; one per command run.
  */
 final class AuthOptions {
-    @Option(names = "--authToken", paramLabel = "TOKEN",
+    @Option(names = "--authToken", paramLabel = "TOKEN", converter = Secrets.class,
             description = {"Accept requests with Authorization: Bearer TOKEN (the changefeed's",
                 "webhook_auth_header='Bearer TOKEN'), or ?access_token=TOKEN. Repeat to rotate tokens.",
-                "Visible to other local users in the process list: prefer --authTokenFile."})
+                "A literal TOKEN is visible to other local users in the process list: give env:NAME or"
+                        + " file:PATH (first line) instead, or --authTokenFile. Default: $" + Secrets.AUTH_TOKEN_ENV + "."})
     List<String> authTokens = new ArrayList<>();
+
+    /** Whether {@link #authTokens} holds the token of FAILBACK_AUTH_TOKEN rather than of the command line. */
+    boolean tokenFromEnvironment;
 
     @Option(names = "--authTokenFile", paramLabel = "FILE",
             description = "Like --authToken, one token per line of FILE (blank lines and # comments skipped). Repeatable.")
@@ -51,11 +55,31 @@ final class AuthOptions {
     record Built(Authenticator authenticator, JwtAuthenticator jwt, String description) {
     }
 
+    /**
+     * Takes the token from FAILBACK_AUTH_TOKEN when neither --authToken nor --authTokenFile is given.
+     *
+     * @param env the environment
+     * @throws picocli.CommandLine.TypeConversionException when the variable refers to an unusable file
+     */
+    void applyEnvironment(java.util.function.Function<String, String> env) {
+        if (authTokens.isEmpty() && authTokenFiles.isEmpty()) {
+            String token = Secrets.fromEnv(Secrets.AUTH_TOKEN_ENV, env);
+            if (token != null) {
+                authTokens.add(token);
+                tokenFromEnvironment = true;
+            }
+        }
+    }
+
     boolean any() {
         return !authTokens.isEmpty() || !authTokenFiles.isEmpty() || !jwtPublicKeys.isEmpty() || jwtFromStaging;
     }
 
     void validate(CommandLine cl, boolean disabled) {
+        if (disabled && tokenFromEnvironment) {
+            throw new ParameterException(cl, "--disableAuthentication contradicts the token in " + Secrets.AUTH_TOKEN_ENV
+                    + "; unset it or drop --disableAuthentication");
+        }
         if (disabled && any()) {
             throw new ParameterException(cl, "--disableAuthentication contradicts --authToken, --authTokenFile,"
                     + " --jwtPublicKey and --jwtFromStaging; pass one or the other");
@@ -63,7 +87,7 @@ final class AuthOptions {
         if (!disabled && !any()) {
             throw new ParameterException(cl, "authentication is required: pass --authToken TOKEN, --authTokenFile FILE,"
                     + " --jwtPublicKey FILE or --jwtFromStaging (MOLT's jwt_public_keys table), or"
-                    + " --disableAuthentication to accept every request (insecure)");
+                    + " --disableAuthentication to accept every request (insecure); or set " + Secrets.AUTH_TOKEN_ENV);
         }
         if (jwtRefresh.isNegative()) {
             throw new ParameterException(cl, "--jwtRefresh must not be negative, but was " + GoDuration.format(jwtRefresh));

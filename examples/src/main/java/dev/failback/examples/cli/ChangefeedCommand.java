@@ -38,9 +38,9 @@ final class ChangefeedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--sourceConn", paramLabel = "URL",
+    @Option(names = "--sourceConn", paramLabel = "URL", converter = Secrets.class,
             description = "The CockroachDB source (postgres://user@host:26257/db?sslmode=verify-full… or jdbc:postgresql:…);"
-                    + " needed for --cursor now and --run.")
+                    + " needed for --cursor now and --run. " + Secrets.FORMS)
     String sourceConn;
 
     @Option(names = "--table", paramLabel = "TABLE", split = ",", required = true,
@@ -62,8 +62,9 @@ final class ChangefeedCommand implements Callable<Integer> {
             description = "The target schema: default public for PostgreSQL/CockroachDB; for Oracle the owner (upper case).")
     String targetSchema;
 
-    @Option(names = "--authToken", paramLabel = "TOKEN",
-            description = "Bearer token for webhook_auth_header (a Failback --authToken or a make-jwt JWT). Prefer --authTokenFile.")
+    @Option(names = "--authToken", paramLabel = "TOKEN", converter = Secrets.class,
+            description = "Bearer token for webhook_auth_header (a Failback --authToken or a make-jwt JWT)."
+                    + " Give env:NAME or file:PATH, or --authTokenFile: a literal TOKEN is visible in ps.")
     String authToken;
 
     @Option(names = "--authTokenFile", paramLabel = "FILE",
@@ -175,6 +176,21 @@ final class ChangefeedCommand implements Callable<Integer> {
         }
         if (!showSecrets && hasSecrets()) {
             err.println("-- secrets are masked (****); add --showSecrets to print a statement you can paste");
+            if (!run) {
+                err.println("--   (print it into a file only you can read: umask 077; failback changefeed ... --showSecrets"
+                        + " > changefeed.sql; or let --run create the changefeed without printing it)");
+            }
+        }
+        if (authToken != null || authTokenFile != null) {
+            err.println("-- give Failback the same token off its command line: failback start --authTokenFile FILE,"
+                    + " --authToken file:PATH or env:NAME, or " + Secrets.AUTH_TOKEN_ENV + " in its environment");
+        }
+        java.util.List<String> args = spec.commandLine().getParseResult() == null ? java.util.List.of()
+                : spec.commandLine().getParseResult().originalArgs();
+        if (Secrets.onCommandLine(args, "--authToken", authToken)
+                || Secrets.hasPassword(sourceConn) && Secrets.onCommandLine(args, "--sourceConn", sourceConn)) {
+            err.println("-- warning: a secret typed on this command line (--authToken, a --sourceConn password) is"
+                    + " visible to other local users in ps; pass env:NAME or file:PATH instead");
         }
         out.flush();
         return 0;

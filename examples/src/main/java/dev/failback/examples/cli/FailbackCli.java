@@ -18,13 +18,15 @@ import picocli.CommandLine.Spec;
  *     schema and checks that the target ends up equal to the source ({@link QuickstartCommand});</li>
  * <li>{@code failback make-jwt -k ec.key -a db.schema} issues a MOLT Replicator JWT
  *     ({@link MakeJwtCommand}); {@code failback verify-jwt --jwtPublicKey ec.pub TOKEN} checks one
- *     ({@link VerifyJwtCommand}).</li>
+ *     ({@link VerifyJwtCommand});</li>
+ * <li>{@code failback checkpoint show|reset --stagingConn URL} lists the checkpoints of a staging schema
+ *     and moves one back ({@link CheckpointCommand}).</li>
  * </ul>
  */
 @Command(name = "failback", mixinStandardHelpOptions = true, versionProvider = FailbackCli.Version.class,
         description = "Replicates a CockroachDB changefeed (webhook sink) into PostgreSQL, MySQL or Oracle.",
         subcommands = {StartCommand.class, QuickstartCommand.class, MakeJwtCommand.class, VerifyJwtCommand.class,
-            ChangefeedCommand.class,
+            ChangefeedCommand.class, CheckpointCommand.class,
             CommandLine.HelpCommand.class})
 public final class FailbackCli implements Runnable {
     @Spec
@@ -36,7 +38,8 @@ public final class FailbackCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: start, quickstart, make-jwt or verify-jwt");
+        throw new ParameterException(spec.commandLine(), "Missing command: start, quickstart, make-jwt,"
+                + " verify-jwt, changefeed or checkpoint");
     }
 
     /**

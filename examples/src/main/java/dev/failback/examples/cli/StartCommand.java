@@ -9,6 +9,8 @@ import dev.failback.jetty.JettyAdminServer;
 import dev.failback.jetty.JettySink;
 import dev.failback.jetty.TlsConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -27,19 +29,28 @@ import picocli.CommandLine.Spec;
 @Command(name = "start", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Receive a CockroachDB changefeed over the webhook sink and apply it to the target database.",
             "Point the changefeed at webhook-https://<host>:<port>/<database>/<schema>; serve TLS with --tlsCertificate",
-            "and --tlsPrivateKey (or --tlsSelfSigned), or put a TLS-terminating proxy in front."})
+            "and --tlsPrivateKey (or --tlsSelfSigned), or put a TLS-terminating proxy in front."},
+        footer = {"", "Secrets: every local user can read the command line (ps, /proc/<pid>/cmdline).",
+            "Give the token and connection URLs holding a password as env:NAME or file:PATH,",
+            "in " + Secrets.TARGET_CONN_ENV + ", " + Secrets.STAGING_CONN_ENV + " and " + Secrets.AUTH_TOKEN_ENV + ",",
+            "or in a file of arguments: failback start @/etc/failback/args",
+            "(arguments separated by blanks or newlines, \"quoted\" when they hold blanks,",
+            "# comments; a value starting with @ is written --opt=@value or @@value).",
+            "Keys (--tlsPrivateKey, sslkey=) are files already: keep all of them mode 600."})
 final class StartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--targetConn", required = true, paramLabel = "URL",
+    @Option(names = "--targetConn", paramLabel = "URL", converter = Secrets.class,
             description = {"The database to apply changes to: postgres://user:pass@host:port/db?sslmode=…,",
                 "mysql://user:pass@host:port/db (or @tcp(host:port)) with sslmode/sslrootcert/sslcert/sslkey,",
-                "oracle://user:pass@host:port/SERVICE, or jdbc:…"})
+                "oracle://user:pass@host:port/SERVICE, or jdbc:…",
+                "Required; default: $" + Secrets.TARGET_CONN_ENV + ". " + Secrets.FORMS})
     String targetConn;
 
-    @Option(names = "--stagingConn", paramLabel = "URL",
-            description = "The database for staging tables and checkpoints (default: the target database).")
+    @Option(names = "--stagingConn", paramLabel = "URL", converter = Secrets.class,
+            description = "The database for staging tables and checkpoints (default: $" + Secrets.STAGING_CONN_ENV
+                    + ", else the target database). " + Secrets.FORMS)
     String stagingConn;
 
     @Option(names = "--stagingSchema", paramLabel = "NAME", defaultValue = Failback.Builder.DEFAULT_STAGING_SCHEMA,
@@ -118,6 +129,29 @@ final class StartCommand implements Callable<Integer> {
             description = "Most requests staging at once; more get 503 and the changefeed retries.")
     int maxInFlight;
 
+    @Option(names = "--maxBytesInFlight", paramLabel = "BYTES",
+            description = "Most request-body bytes (decompressed, with their decoding cost) held by all requests together;"
+                    + " one more gets 503 with Retry-After and the changefeed retries. Default: a quarter of the heap"
+                    + " (-Xmx), at least --maxBodyBytes.")
+    Long maxBytesInFlight;
+
+    @Option(names = "--maxGroups", paramLabel = "N", defaultValue = "" + Failback.Builder.DEFAULT_MAX_GROUPS,
+            description = "Most target schemas served; a request for one more gets 404 and creates nothing.")
+    int maxGroups;
+
+    @Option(names = "--maxClockSkew", paramLabel = "DURATION", defaultValue = "5m", converter = GoDuration.class,
+            description = "Furthest a resolved or row timestamp may lie ahead of this machine's clock; one further"
+                    + " gets 400 and changes nothing (a far-future resolved timestamp would make every later row of its"
+                    + " schema look already applied).")
+    Duration maxClockSkew;
+
+    @Option(names = "--schemas", paramLabel = "SCHEMA", split = ",",
+            showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+            description = "Accept changes only for these target schemas (database.schema or schema on PostgreSQL and"
+                    + " CockroachDB, the database on MySQL, the SCHEMA on Oracle); others get 404. Comma-separated or"
+                    + " repeatable. Default: every schema but the staging and system schemas, which are never writable.")
+    List<String> schemas = new ArrayList<>();
+
     @Option(names = "--maxRequestHeaderBytes", paramLabel = "BYTES", defaultValue = "" + JettySink.DEFAULT_REQUEST_HEADER_SIZE,
             description = "Largest request line plus headers; larger requests get 431.")
     int maxRequestHeaderBytes;
@@ -125,6 +159,30 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--httpIdleTimeout", paramLabel = "DURATION", defaultValue = "1m", converter = GoDuration.class,
             description = "How long a changefeed connection (or a stalled body) may be idle before it is closed.")
     Duration httpIdleTimeout;
+
+    @Option(names = "--httpHeaderTimeout", paramLabel = "DURATION", defaultValue = "10s", converter = GoDuration.class,
+            description = {"How long a connection has to send complete request headers, from when it opened or",
+                "from its last answer; then it is closed (authenticated connections idle between requests excepted)."})
+    Duration httpHeaderTimeout;
+
+    @Option(names = "--httpBodyTimeout", paramLabel = "DURATION", defaultValue = "1m", converter = GoDuration.class,
+            description = "How long a request body may take to arrive once it is read; then the connection is closed.")
+    Duration httpBodyTimeout;
+
+    @Option(names = "--httpMinRequestDataRate", paramLabel = "BYTES", defaultValue = "" + JettySink.DEFAULT_MIN_REQUEST_DATA_RATE,
+            description = "Slowest average rate (bytes per second, 0 for no check) a request body may arrive at.")
+    long httpMinRequestDataRate;
+
+    @Option(names = "--maxConnections", paramLabel = "N", defaultValue = "" + JettySink.DEFAULT_MAX_CONNECTIONS,
+            description = {"Most open connections on --bindAddr; beyond it a new one evicts the connection idle the",
+                "longest that never carried an authenticated request (authenticated ones are never evicted)."})
+    int maxConnections;
+
+    @Option(names = "--maxConnectionsPerAddress", paramLabel = "N",
+            defaultValue = "" + JettySink.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            description = {"Most open connections on --bindAddr from one remote address; raise it when many",
+                "CockroachDB nodes reach Failback through one NAT address."})
+    int maxConnectionsPerAddress;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "16",
             description = {"MOLT's concurrent target transactions. Accepted and validated (> 0) but bounds nothing:",
@@ -180,6 +238,9 @@ final class StartCommand implements Callable<Integer> {
             showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
     boolean[] verbose = new boolean[0];
 
+    /** Where the FAILBACK_* defaults come from; tests replace it. */
+    java.util.function.Function<String, String> env = System::getenv;
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Failback failback;
     private volatile HikariDataSource target;
@@ -199,10 +260,12 @@ final class StartCommand implements Callable<Integer> {
         if (logDestination != null) {
             Logging.destination(logDestination);
         }
+        applyEnvironment();
         auth.validate(spec.commandLine(), disableAuthentication);
         validate();
         java.util.List<String> warnings = MoltFlags.check(spec.commandLine());
         Logger log = LoggerFactory.getLogger(StartCommand.class);
+        warnings.addAll(exposedSecrets());
         for (String w : warnings) {
             log.warn("{}", w);
         }
@@ -244,11 +307,21 @@ final class StartCommand implements Callable<Integer> {
                     .maxBodyBytes(maxBodyBytes)
                     .maxNestingDepth(maxNestingDepth)
                     .maxInFlight(maxInFlight)
+                    .maxGroups(maxGroups)
+                    .maxClockSkew(maxClockSkew)
                     .meterRegistry(metrics.registry())
                     .sink(TlsOptions.sink(bindAddr, tlsConfig).requestHeaderSize(maxRequestHeaderBytes)
-                            .idleTimeout(httpIdleTimeout).varz(metricsAddr == null).build());
+                            .idleTimeout(httpIdleTimeout).headerTimeout(httpHeaderTimeout).bodyTimeout(httpBodyTimeout)
+                            .minRequestDataRate(httpMinRequestDataRate).maxConnections(maxConnections)
+                            .maxConnectionsPerAddress(maxConnectionsPerAddress).varz(metricsAddr == null).build());
             if (staging != null) {
                 builder.staging(staging);
+            }
+            if (!schemas.isEmpty()) {
+                builder.schemas(schemas.toArray(String[]::new));
+            }
+            if (maxBytesInFlight != null) {
+                builder.maxBytesInFlight(maxBytesInFlight);
             }
             if (instanceId != null) {
                 builder.instanceId(instanceId);
@@ -293,6 +366,49 @@ final class StartCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Fills {@code --targetConn}, {@code --stagingConn} and {@code --authToken} from the FAILBACK_*
+     * environment variables when the command line leaves them out.
+     */
+    void applyEnvironment() {
+        try {
+            if (targetConn == null) {
+                targetConn = Secrets.fromEnv(Secrets.TARGET_CONN_ENV, env);
+            }
+            if (stagingConn == null) {
+                stagingConn = Secrets.fromEnv(Secrets.STAGING_CONN_ENV, env);
+            }
+            auth.applyEnvironment(env);
+        } catch (picocli.CommandLine.TypeConversionException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (targetConn == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--targetConn=URL' (or "
+                    + Secrets.TARGET_CONN_ENV + " in the environment)");
+        }
+    }
+
+    /** A warning for each secret typed on the command line itself, where every local user can read it. */
+    List<String> exposedSecrets() {
+        picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        List<String> out = new ArrayList<>();
+        if (parsed == null) {
+            return out;
+        }
+        List<String> args = parsed.originalArgs();
+        String how = " is visible to every local user in the process list (ps): pass it as env:NAME or file:PATH, in ";
+        if (Secrets.hasPassword(targetConn) && Secrets.onCommandLine(args, "--targetConn", targetConn)) {
+            out.add("--targetConn holds a password that" + how + Secrets.TARGET_CONN_ENV + " or in an @FILE of arguments");
+        }
+        if (Secrets.hasPassword(stagingConn) && Secrets.onCommandLine(args, "--stagingConn", stagingConn)) {
+            out.add("--stagingConn holds a password that" + how + Secrets.STAGING_CONN_ENV + " or in an @FILE of arguments");
+        }
+        if (auth.authTokens.stream().anyMatch(t -> Secrets.onCommandLine(args, "--authToken", t))) {
+            out.add("--authToken" + how + Secrets.AUTH_TOKEN_ENV + ", with --authTokenFile or in an @FILE of arguments");
+        }
+        return out;
+    }
+
     private void validate() {
         if (flushSize <= 0 || scanSize <= 0 || targetMaxPoolSize <= 0 || stagingMaxPoolSize <= 0 || parallelism <= 0) {
             throw new ParameterException(spec.commandLine(),
@@ -317,6 +433,16 @@ final class StartCommand implements Callable<Integer> {
         for (Duration d : new Duration[] {flushPeriod, applyTimeout, schemaRefresh, gracePeriod, httpIdleTimeout, progressInterval}) {
             if (d.isZero() || d.isNegative()) {
                 throw new ParameterException(spec.commandLine(), "durations must be positive, but one was " + d);
+            }
+        }
+        if (maxGroups <= 0 || maxBytesInFlight != null && maxBytesInFlight <= 0
+                || maxClockSkew.isZero() || maxClockSkew.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--maxGroups, --maxBytesInFlight and --maxClockSkew must be"
+                    + " positive");
+        }
+        for (String schema : schemas) {
+            if (schema.isBlank()) {
+                throw new ParameterException(spec.commandLine(), "--schemas must not name a blank schema");
             }
         }
         tlsConfig = tls.config(spec.commandLine());

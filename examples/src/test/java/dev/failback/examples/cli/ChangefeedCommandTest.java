@@ -65,6 +65,25 @@ class ChangefeedCommandTest {
     }
 
     @Test
+    void showsHowToKeepTheTokenOffCommandLines() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "s3cret-token\n");
+        String[] base = {"changefeed", "--table", "t", "--failbackUrl", "https://h:1", "--targetDialect", "mysql",
+            "--targetDatabase", "app", "--cursor", CURSOR};
+        String[] fromFile = java.util.Arrays.copyOf(base, base.length + 2);
+        fromFile[base.length] = "--authToken";
+        fromFile[base.length + 1] = "file:" + token;
+        assertThat(run(fromFile)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("webhook_auth_header = 'Bearer ****'").doesNotContain("s3cret-token");
+        assertThat(err.toString()).contains("--showSecrets", "umask 077", "--run", "--authTokenFile FILE", "file:PATH",
+                "FAILBACK_AUTH_TOKEN").doesNotContain("visible to other local users").doesNotContain("s3cret-token");
+
+        err.getBuffer().setLength(0);
+        fromFile[base.length + 1] = "s3cret-token";
+        assertThat(run(fromFile)).isZero();
+        assertThat(err.toString()).contains("visible to other local users").doesNotContain("s3cret-token");
+    }
+
+    @Test
     void printsClusterSettingsWithExplanations() {
         assertThat(run("changefeed", "--table", "t", "--failbackUrl", "https://h:1", "--targetDialect", "mysql",
                 "--targetDatabase", "app", "--cursor", CURSOR, "--clusterSettings")).isZero();

@@ -40,6 +40,41 @@ class StartLimitFlagsTest {
     }
 
     @Test
+    void securityLimitsDefaultToTheLibraryAndAreSettable() {
+        StartCommand start = new StartCommand();
+        new CommandLine(start).parseArgs("--targetConn", "postgres://u@h/db", "--disableAuthentication");
+        assertThat(start.maxGroups).isEqualTo(Failback.Builder.DEFAULT_MAX_GROUPS);
+        assertThat(start.maxClockSkew).isEqualTo(Failback.Builder.DEFAULT_MAX_CLOCK_SKEW);
+        assertThat(start.maxBytesInFlight).as("the library's heap-based default").isNull();
+        assertThat(start.schemas).isEmpty();
+
+        StartCommand set = new StartCommand();
+        new CommandLine(set).parseArgs("--targetConn", "postgres://u@h/db", "--disableAuthentication",
+                "--schemas", "db.public,db.sales", "--schemas", "other", "--maxClockSkew", "1m30s", "--maxGroups", "4",
+                "--maxBytesInFlight", "67108864");
+        assertThat(set.schemas).containsExactly("db.public", "db.sales", "other");
+        assertThat(set.maxClockSkew).isEqualTo(Duration.ofSeconds(90));
+        assertThat(set.maxGroups).isEqualTo(4);
+        assertThat(set.maxBytesInFlight).isEqualTo(64L << 20);
+    }
+
+    @Test
+    void badSecurityLimitsAreUsageErrors() {
+        for (String[] bad : new String[][] {{"--maxGroups", "0"}, {"--maxClockSkew", "0"}, {"--maxBytesInFlight", "-1"},
+            {"--schemas", " "}}) {
+            StringWriter err = new StringWriter();
+            String[] args = {"start", "--targetConn", "postgres://u@127.0.0.1:1/db", "--disableAuthentication", bad[0], bad[1]};
+            assertThat(FailbackCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args))
+                    .as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(err.toString()).contains(bad[0]);
+        }
+        StringWriter out = new StringWriter();
+        FailbackCli.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "start", "--help");
+        assertThat(out.toString()).contains("--schemas=SCHEMA", "--maxClockSkew=DURATION", "--maxGroups=N",
+                "--maxBytesInFlight=BYTES", "Default: 5m", "Default: " + Failback.Builder.DEFAULT_MAX_GROUPS);
+    }
+
+    @Test
     void badLimitsAreUsageErrors() {
         StringWriter err = new StringWriter();
         int code = FailbackCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "start",

@@ -277,4 +277,33 @@ class SecurityIT {
         }
         assertThat(db.one("SELECT v FROM $S.kv WHERE id = 1")).isEqualTo("\ud83d\ude00");
     }
+
+    @Test
+    void onMariaDbTheSystemDatabasesAndStagingAreNeverWritableAndANulIsKeptExactly() throws Exception {
+        MariaDb my = new MariaDb("secmy");
+        JettySink sink = JettySink.bind("127.0.0.1", 0);
+        try (my; Failback mine = Failback.builder().name("security-my").target(my.dataSource())
+                .authenticator(BearerTokenAuthenticator.of(TOKEN)).mode(dev.failback.Mode.IMMEDIATE)
+                .stagingSchema(my.name() + "_staging").createStagingSchema(true).sink(sink).start()) {
+            my.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v varchar(20))");
+            base = "http://127.0.0.1:" + sink.port();
+            String deleteUser = batch("{\"after\": null, \"key\": [\"localhost\", \"root\"], \"topic\": \"user\","
+                    + " \"updated\": \"" + hlc(now()) + "\"}");
+            for (String path : List.of("/mysql", "/MySQL", "/sys", "/performance_schema", "/information_schema",
+                    "/_failback", "/" + my.name() + "_staging")) {
+                Http.Answer a = post(path, deleteUser, TOKEN);
+                assertThat(a.status()).as(path + ": " + a.body()).isEqualTo(404);
+                assertThat(a.body()).contains("never written by a changefeed");
+            }
+            assertThat(mine.status().groups()).isEmpty();
+            Http.Answer a = post(my.path(), batch("{\"after\": {\"id\": 1, \"v\": \"a\\u0000b\"}, \"key\": [1],"
+                    + " \"topic\": \"kv\", \"updated\": \"" + hlc(now()) + "\"}"), TOKEN);
+            assertThat(a.status()).as("MariaDB stores a NUL: " + a.body()).isEqualTo(200);
+            assertThat(my.one("SELECT hex(v) FROM $S.kv WHERE id = 1")).isEqualTo("610062");
+            a = post(my.path(), batch("{\"after\": {\"id\": 2, \"v\": \"a\"}, \"key\": [3], \"topic\": \"kv\","
+                    + " \"updated\": \"" + hlc(now()) + "\"}"), TOKEN);
+            assertThat(a.status()).as(a.body()).isEqualTo(400);
+            assertThat(a.body()).contains("does not match the row's primary key");
+        }
+    }
 }

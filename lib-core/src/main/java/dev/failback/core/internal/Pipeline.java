@@ -300,6 +300,12 @@ public final class Pipeline implements Failback {
             return;
         }
         List<String> canonical = resolve(segments);
+        if (!String.join(".", canonical).equals(name)) {
+            LOG.warn("{} - checkpoint {} was recorded under another spelling of target schema {}, which is now the"
+                    + " group's name; it is not resumed (its staged rows stay in staging)", config.name(), name,
+                    String.join(".", canonical));
+            return;
+        }
         Group g;
         synchronized (groups) {
             g = groups.get(String.join(".", canonical));

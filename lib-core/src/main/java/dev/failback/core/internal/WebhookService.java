@@ -11,6 +11,7 @@ import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
 import dev.failback.core.internal.webhook.BodyReader;
 import dev.failback.core.internal.webhook.DecodedBody;
+import dev.failback.core.internal.webhook.MemoryBudget;
 import dev.failback.core.internal.webhook.RowMessage;
 import dev.failback.core.internal.webhook.WebhookDecoder;
 import dev.failback.core.internal.webhook.WebhookException;
@@ -44,6 +45,7 @@ final class WebhookService implements WebhookHandler {
 
     private final Pipeline pipeline;
     private final WebhookDecoder decoder;
+    private final MemoryBudget budget;
     private final Semaphore inFlight;
     private final TableFilter filter;
     private final AdminService admin;
@@ -55,8 +57,9 @@ final class WebhookService implements WebhookHandler {
     WebhookService(Pipeline pipeline, AdminService admin) {
         this.pipeline = pipeline;
         this.admin = admin;
-        long maxString = Math.min(Integer.MAX_VALUE, pipeline.config().maxBodyBytes());
+        long maxString = Math.min(WebhookDecoder.MAX_TEXT_LENGTH, pipeline.config().maxBodyBytes());
         this.decoder = new WebhookDecoder(pipeline.config().maxNestingDepth(), (int) maxString);
+        this.budget = new MemoryBudget(pipeline.config().maxBytesInFlight());
         this.inFlight = new Semaphore(pipeline.config().maxInFlight());
         this.filter = new TableFilter(pipeline.config().tables());
     }
@@ -98,6 +101,9 @@ final class WebhookService implements WebhookHandler {
             LOG.error("{} - unexpected failure handling {} {}", pipeline.name(), request.method(), request.path(), e);
             response = new WebhookResponse(500, "internal error: " + e);
         } finally {
+            if (state.memory != null) {
+                state.memory.close();
+            }
             drain(request.body(), state.bodyStarted, request.header("Expect") != null);
             if (active.decrementAndGet() == 0) {
                 synchronized (idle) {
@@ -196,14 +202,17 @@ final class WebhookService implements WebhookHandler {
         }
         authenticateResolved(request, canonical);
         state.bodyStarted = true;
-        byte[] body;
+        DecodedBody decoded;
+        state.memory = budget.open(); // held until answered: the rows live until staged or applied
         try {
-            body = BodyReader.read(request.body(), request.contentLength(), request.header("Content-Encoding"),
-                    pipeline.config().maxBodyBytes());
+            byte[] body = BodyReader.read(request.body(), request.contentLength(),
+                    request.header("Content-Encoding"), pipeline.config().maxBodyBytes(), state.memory);
+            decoded = decoder.decode(body, state.memory);
+        } catch (MemoryBudget.ExhaustedException e) {
+            return new WebhookResponse(503, e.getMessage(), MemoryBudget.RETRY_AFTER);
         } catch (IOException e) {
             throw WebhookException.badRequest("could not read the request body: " + e.getMessage());
         }
-        DecodedBody decoded = decoder.decode(body);
         Group group = known != null ? known : pipeline.group(canonical, segments);
         MDC.put(MDC_TABLE, group.name);
         try {
@@ -221,6 +230,8 @@ final class WebhookService implements WebhookHandler {
     private static final class RequestState {
         /** Whether the request was allowed to have its body read; one refused before is never drained. */
         boolean bodyStarted;
+        /** The memory its body and rows hold, given back once it is answered; null before its body is read. */
+        MemoryBudget.Reservation memory;
     }
 
     private void authenticate(WebhookRequest request, List<String> segments) {
@@ -350,11 +361,6 @@ final class WebhookService implements WebhookHandler {
                 throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": \"updated\" "
                         + ahead + "; nothing was staged");
             }
-            String invalid = RowChecks.check(table, m);
-            if (invalid != null) {
-                throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": " + invalid
-                        + "; nothing was staged");
-            }
             String after = m.after();
             List<String> unknown = SchemaDrift.unknownColumns(table, m.afterColumns());
             if (!unknown.isEmpty()) {
@@ -378,6 +384,12 @@ final class WebhookService implements WebhookHandler {
                 if (problem != null) {
                     throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": " + problem);
                 }
+            }
+            // after the type checks, whose messages say more about a value that is wrong in itself
+            String invalid = RowChecks.check(table, m);
+            if (invalid != null) {
+                throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": " + invalid
+                        + "; nothing was staged");
             }
             if (!m.updated().isAfter(applied)) {
                 stale++;
