@@ -71,6 +71,61 @@ public final class Identifiers {
     }
 
     /**
+     * Whether two names are equal ignoring the case of ASCII letters only, as PostgreSQL, CockroachDB
+     * and Oracle fold unquoted identifiers: {@code K} (U+212A KELVIN SIGN) is not {@code k}, nor
+     * {@code ſ} (U+017F) {@code s}, though {@link String#equalsIgnoreCase} says they are.
+     *
+     * @param a a name
+     * @param b another name
+     * @return true when they differ at most in the case of ASCII letters
+     */
+    public static boolean equalsIgnoreAsciiCase(String a, String b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
+        for (int i = 0; i < a.length(); i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y && asciiLower(x) != asciiLower(y)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Lower-cases the ASCII letters of a name, and nothing else (PostgreSQL's and CockroachDB's folding).
+     *
+     * @param name a name
+     * @return the folded name
+     */
+    public static String lowerAscii(String name) {
+        char[] c = name.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            c[i] = asciiLower(c[i]);
+        }
+        return new String(c);
+    }
+
+    /**
+     * Upper-cases the ASCII letters of a name, and nothing else (Oracle's folding).
+     *
+     * @param name a name
+     * @return the folded name
+     */
+    public static String upperAscii(String name) {
+        char[] c = name.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            c[i] = c[i] >= 'a' && c[i] <= 'z' ? (char) (c[i] - ('a' - 'A')) : c[i];
+        }
+        return new String(c);
+    }
+
+    private static char asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    /**
      * Splits a dotted name ({@code db.public}, {@code "My.Db".public}) into its parts, keeping the
      * quotes of quoted parts ({@code ""} inside quotes is one quote).
      *

@@ -417,7 +417,7 @@ public final class Pipeline implements Failback {
             canonical.set(canonical.size() - 1, schema);
             if (canonical.size() == 2) {
                 String database = c.getCatalog(); // a path's database matches the connected one in any case
-                if (database != null && database.equalsIgnoreCase(canonical.get(0))) {
+                if (database != null && dev.failback.spi.Identifiers.equalsIgnoreAsciiCase(database, canonical.get(0))) {
                     canonical.set(0, database);
                 }
             }

@@ -74,7 +74,7 @@ public final class CockroachDialect implements Dialect {
      */
     @Override
     public String foldIdentifier(String unquoted) {
-        return unquoted.toLowerCase(java.util.Locale.ROOT);
+        return dev.failback.spi.Identifiers.lowerAscii(unquoted);
     }
 
     /**

@@ -69,7 +69,7 @@ final class SchemaReader {
             rs.next();
             current = rs.getString(1);
         }
-        if (!current.equals(database) && !current.equalsIgnoreCase(database)) {
+        if (!dev.failback.spi.Identifiers.equalsIgnoreAsciiCase(current, database)) {
             throw new UnknownTargetException("unknown database \"" + database + "\": the target is connected to \""
                     + current + "\"");
         }
@@ -83,8 +83,8 @@ final class SchemaReader {
                     if (name.equals(schema)) {
                         return name;
                     }
-                    if (folded == null) {
-                        folded = name;
+                    if (folded == null && dev.failback.spi.Identifiers.equalsIgnoreAsciiCase(name, schema)) {
+                        folded = name; // lower() also folds non-ASCII look-alikes, which the target keeps apart
                     }
                 }
             }

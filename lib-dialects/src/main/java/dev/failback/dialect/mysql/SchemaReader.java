@@ -75,8 +75,8 @@ final class SchemaReader {
                     if (name.equals(database)) {
                         return name;
                     }
-                    if (folded == null) {
-                        folded = name;
+                    if (folded == null && dev.failback.spi.Identifiers.equalsIgnoreAsciiCase(name, database)) {
+                        folded = name; // LOWER() and the collation also fold non-ASCII look-alikes
                     }
                 }
             }

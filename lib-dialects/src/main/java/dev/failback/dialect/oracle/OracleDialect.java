@@ -132,7 +132,7 @@ public final class OracleDialect implements Dialect {
      */
     @Override
     public String foldIdentifier(String unquoted) {
-        return unquoted.toUpperCase(java.util.Locale.ROOT);
+        return dev.failback.spi.Identifiers.upperAscii(unquoted);
     }
 
     /**

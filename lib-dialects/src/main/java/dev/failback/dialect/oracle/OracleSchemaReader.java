@@ -74,10 +74,11 @@ final class OracleSchemaReader {
         if (candidates.contains(owner)) {
             return owner;
         }
-        String upper = owner.toUpperCase(Locale.ROOT);
+        String upper = dev.failback.spi.Identifiers.upperAscii(owner); // ASCII letters only, as Oracle folds names
         if (candidates.contains(upper)) {
             return upper;
         }
+        candidates.removeIf(c -> !dev.failback.spi.Identifiers.equalsIgnoreAsciiCase(c, owner));
         if (candidates.isEmpty()) {
             throw new UnknownTargetException("unknown schema \"" + owner + "\": the target has no user (owner) \""
                     + upper + "\"");

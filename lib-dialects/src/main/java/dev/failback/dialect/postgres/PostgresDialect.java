@@ -127,7 +127,7 @@ public final class PostgresDialect implements Dialect {
      */
     @Override
     public String foldIdentifier(String unquoted) {
-        return unquoted.toLowerCase(java.util.Locale.ROOT);
+        return dev.failback.spi.Identifiers.lowerAscii(unquoted);
     }
 
     /**
