@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * }</pre>
  *
- * <p>Its threads are daemon threads named {@code failback-<pipeline>-http-<n>} (and
- * {@code failback-<pipeline>-tls-reload} for certificate rotation). {@link #close()} stops
+ * <p>Its threads are daemon threads named {@code failback-<pipeline>-http-<n>},
+ * {@code failback-<pipeline>-http-guard} (the connection deadlines) and
+ * {@code failback-<pipeline>-tls-reload} (certificate rotation). {@link #close()} stops
  * accepting connections and lets requests in flight finish within the {@linkplain Builder#stopTimeout
  * stop timeout}.
  *
@@ -70,8 +71,16 @@ import org.slf4j.LoggerFactory;
  * {@linkplain Builder#requestHeaderSize the header size} are answered 431 before the pipeline sees
  * them; a connection idle (or a body stalled) for the {@linkplain Builder#idleTimeout idle timeout}
  * is closed; at most {@linkplain Builder#maxThreads maxThreads} threads handle requests (a few of
- * them accept and select) and at most {@linkplain Builder#maxConnections maxConnections} connections
- * are open (further ones wait in the accept backlog). The body limit (413, nothing staged) and the
+ * them accept and select). Request headers must be complete within the
+ * {@linkplain Builder#headerTimeout header timeout}, and a body must arrive within the
+ * {@linkplain Builder#bodyTimeout body timeout} and faster than the
+ * {@linkplain Builder#minRequestDataRate minimum data rate}. A refused request (401, 404, 405) from a
+ * connection that never carried an authenticated request is answered at once and its connection
+ * closed. At most {@linkplain Builder#maxConnectionsPerAddress maxConnectionsPerAddress} connections
+ * per remote address and {@linkplain Builder#maxConnections maxConnections} in all are open: beyond
+ * them a new connection evicts an idle one that never carried an authenticated request, so
+ * authenticated changefeed connections keep working; {@link #saturation()} reports a port that is
+ * full. The body limit (413, nothing staged) and the
  * JSON limits are the pipeline's ({@code Failback.Builder#maxBodyBytes}, {@code #maxNestingDepth}),
  * and so is back-pressure ({@code #maxInFlight}, 503). There is no per-request timeout: handlers
  * block on the database, and Jetty 12 cannot abandon a blocking handler. The pipeline bounds its
@@ -100,6 +109,20 @@ public final class JettySink implements Sink {
     public static final int DEFAULT_REQUEST_HEADER_SIZE = 16 * 1024;
     /** Default most open connections: {@value} (a CockroachDB node opens at most 32 per changefeed). */
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    /**
+     * Default most open connections from one remote address: {@value}, half of
+     * {@link #DEFAULT_MAX_CONNECTIONS}. A CockroachDB node sends at most 32 requests of a changefeed at
+     * once ({@code changefeed.sink_io_workers}), so over HTTP/1.1 it opens at most 32 connections per
+     * changefeed, and over HTTP/2 (what it negotiates with TLS) one; 512 takes 16 node-changefeeds
+     * behind one NAT address over HTTP/1.1 and 512 over HTTP/2. One address alone cannot fill the port.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 512;
+    /** Default time a connection has to deliver complete request headers: 10 seconds. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /** Default time a request body has to arrive once the handler reads it: one minute. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofMinutes(1);
+    /** Default slowest average rate a request body may arrive at, in bytes per second (16 KiB/s): {@value}. */
+    public static final long DEFAULT_MIN_REQUEST_DATA_RATE = 16 * 1024;
 
     private final String host;
     private final int port;
@@ -109,6 +132,10 @@ public final class JettySink implements Sink {
     private final TlsConfig tls;
     private final int requestHeaderSize;
     private final int maxConnections;
+    private final int maxConnectionsPerAddress;
+    private final Duration headerTimeout;
+    private final Duration bodyTimeout;
+    private final long minRequestDataRate;
     private final boolean varz;
 
     private final Object lock = new Object();
@@ -121,6 +148,8 @@ public final class JettySink implements Sink {
     private ScheduledExecutorService reloader;
     private byte[] rejectedDigest;
     private String lastReloadProblem;
+    private volatile ConnectionGuard guard;
+    private volatile QueuedThreadPool threadPool;
 
     private JettySink(Builder b) {
         this.host = b.host;
@@ -131,6 +160,10 @@ public final class JettySink implements Sink {
         this.tls = b.tls;
         this.requestHeaderSize = b.requestHeaderSize;
         this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+        this.headerTimeout = b.headerTimeout;
+        this.bodyTimeout = b.bodyTimeout;
+        this.minRequestDataRate = b.minRequestDataRate;
         this.varz = b.varz;
     }
 
@@ -175,11 +208,16 @@ public final class JettySink implements Sink {
             Server s = new Server(threads);
             s.setStopAtShutdown(false);
             s.setStopTimeout(stopTimeout.toMillis());
+            ConnectionGuard g = new ConnectionGuard(pipelineName, new JettySinkHandler(varz ? handler : withoutVarz(handler)),
+                    headerTimeout, bodyTimeout, minRequestDataRate, maxConnections, maxConnectionsPerAddress);
+            guard = g;
+            threadPool = threads;
             for (Connector c : connectors(s)) {
                 s.addConnector(c);
             }
-            s.addBean(new NetworkConnectionLimit(maxConnections, s));
-            s.setHandler(new GracefulHandler(new JettySinkHandler(varz ? handler : withoutVarz(handler))));
+            // The guard evicts at maxConnections; this hard limit only bounds file descriptors should closing lag.
+            s.addBean(new NetworkConnectionLimit((int) Math.min(Integer.MAX_VALUE, 2L * maxConnections), s));
+            s.setHandler(new GracefulHandler(g));
             try {
                 s.start();
             } catch (Exception e) {
@@ -270,6 +308,10 @@ public final class JettySink implements Sink {
         connector.setHost(host.isEmpty() ? null : host);
         connector.setPort(port);
         connector.setIdleTimeout(idleTimeout.toMillis());
+        ConnectionGuard g = guard;
+        if (g != null) {
+            connector.addEventListener(g.listener());
+        }
         return List.of(connector);
     }
 
@@ -327,6 +369,24 @@ public final class JettySink implements Sink {
         port();
         TlsMaterial m = tlsMaterial;
         return m == null ? List.of() : m.chain();
+    }
+
+    /**
+     * Describes how the data port is saturated, if it is: all request threads busy, or connections
+     * evicted or refused at {@linkplain Builder#maxConnections the cap} in the last 10 seconds. The
+     * pipeline's {@code /_/healthz} then answers 503 naming it.
+     *
+     * @return the problem, empty when the port has room (and before {@link #start})
+     */
+    @Override
+    public Optional<String> saturation() {
+        ConnectionGuard g = guard;
+        return g == null || closed.get() ? Optional.empty() : g.saturation(threadPool);
+    }
+
+    /** The guard of the running server, for tests; null before {@link #start}. */
+    ConnectionGuard guard() {
+        return guard;
     }
 
     /**
@@ -418,6 +478,10 @@ public final class JettySink implements Sink {
         private TlsConfig tls;
         private int requestHeaderSize = DEFAULT_REQUEST_HEADER_SIZE;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private long minRequestDataRate = DEFAULT_MIN_REQUEST_DATA_RATE;
         private boolean varz = true;
 
         private Builder() {
@@ -514,7 +578,11 @@ public final class JettySink implements Sink {
         }
 
         /**
-         * The most connections open at once; beyond it the server stops accepting until one closes.
+         * The most connections open at once. A new connection beyond it closes the connection that is
+         * idle the longest among those that never carried an authenticated request (a request answered
+         * with anything but 401, 404 or 405 outside {@code /_/}); when every connection is
+         * authenticated or busy, the new one is closed. Authenticated changefeed connections are never
+         * evicted, and {@link JettySink#saturation()} reports evictions and refusals for 10 seconds.
          * Default {@value JettySink#DEFAULT_MAX_CONNECTIONS}.
          *
          * @param connections a positive count
@@ -525,6 +593,68 @@ public final class JettySink implements Sink {
                 throw new IllegalArgumentException("maxConnections must be > 0, but was " + connections);
             }
             this.maxConnections = connections;
+            return this;
+        }
+
+        /**
+         * The most connections open at once from one remote address; beyond it a new connection from
+         * that address closes the one of that address that is unauthenticated and idle the longest, or
+         * is closed itself. Default {@value JettySink#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS} (see
+         * {@link JettySink#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS} for why); raise it when many nodes of a
+         * cluster reach this sink through one NAT address.
+         *
+         * @param connections a positive count
+         * @return this builder
+         */
+        public Builder maxConnectionsPerAddress(int connections) {
+            if (connections <= 0) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must be > 0, but was " + connections);
+            }
+            this.maxConnectionsPerAddress = connections;
+            return this;
+        }
+
+        /**
+         * How long a connection has to deliver complete request headers, from when it opened or from
+         * its last answer; then it is closed. It applies to connections that never carried an
+         * authenticated request (an idle one included) and, over HTTP/1.1, to authenticated connections
+         * that started sending a request; an authenticated connection idle between requests is left to
+         * the {@linkplain #idleTimeout idle timeout}. Default 10 seconds.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder headerTimeout(Duration timeout) {
+            this.headerTimeout = positive("headerTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long a request body may take to arrive once the handler starts reading it (after
+         * authentication); then the connection is closed and the changefeed retries. Default one minute.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder bodyTimeout(Duration timeout) {
+            this.bodyTimeout = positive("bodyTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * The slowest average rate a request body may arrive at, judged once it has been read for a
+         * second; a slower body has its connection closed, so a trickling sender cannot hold a request
+         * thread. Jetty 12 ignores {@code HttpConfiguration#setMinRequestDataRate}, so this sink
+         * enforces it. Default {@value JettySink#DEFAULT_MIN_REQUEST_DATA_RATE} bytes per second.
+         *
+         * @param bytesPerSecond 0 to turn the check off, or a positive rate
+         * @return this builder
+         */
+        public Builder minRequestDataRate(long bytesPerSecond) {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException("minRequestDataRate must be >= 0, but was " + bytesPerSecond);
+            }
+            this.minRequestDataRate = bytesPerSecond;
             return this;
         }
 

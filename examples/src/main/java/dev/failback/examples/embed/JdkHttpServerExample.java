@@ -179,6 +179,10 @@ public final class JdkHttpServerExample {
             }
             byte[] bytes = (answer.message() + "\n").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            String retryAfter = answer.retryAfterHeader();
+            if (retryAfter != null) {
+                exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            }
             exchange.sendResponseHeaders(answer.status(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
