@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *       authenticated HTTP/1.1 connection in the middle of a request's headers too. An authenticated
  *       connection idle between requests is left to the idle timeout.</li>
  *   <li>A request whose body is being read is cut (the connection closed) when the body takes longer
- *       than the body timeout, or arrives slower than the minimum data rate once it has been read for
- *       {@link #RATE_GRACE}.</li>
+ *       than the body timeout, or arrives slower than the minimum data rate, counted over the time the
+ *       handler waited for it (a busy server reading slowly does not count against the client), once
+ *       it waited {@link #RATE_GRACE}.</li>
  *   <li>A refused request (401, 404, 405) on a connection that is not authenticated, or one whose body
  *       was not read to its end, is answered with {@code Connection: close} at once, and the
  *       connection is closed {@link #LINGER} after the answer whatever the client still sends.</li>
@@ -67,7 +68,7 @@ final class ConnectionGuard extends Handler.Wrapper {
     static final Duration SWEEP = Duration.ofMillis(250);
     /** How long a connection answered with {@code Connection: close} may stay open for its answer to be read. */
     static final Duration LINGER = Duration.ofSeconds(1);
-    /** How long a body is read before its data rate is judged. */
+    /** How long the handler waits for a body's data before its rate is judged. */
     static final Duration RATE_GRACE = Duration.ofSeconds(1);
     /** How far back evictions and refusals at the connection cap make the port saturated. */
     static final Duration RECENT = Duration.ofSeconds(10);
@@ -289,10 +290,12 @@ final class ConnectionGuard extends Handler.Wrapper {
                 String why = null;
                 if (reading > bodyTimeout.toNanos()) {
                     why = "body not read within the body timeout of " + bodyTimeout.toMillis() + " ms";
-                } else if (minDataRate > 0 && reading > RATE_GRACE.toNanos()
-                        && x.bytes.get() * 1_000_000_000.0 / reading < minDataRate) {
-                    why = "body arriving slower than " + minDataRate + " bytes/s (" + x.bytes.get() + " bytes in "
-                            + reading / 1_000_000 + " ms)";
+                } else if (minDataRate > 0 && x.waited(now) > RATE_GRACE.toNanos()
+                        && x.bytes.get() * 1_000_000_000.0 / x.waited(now) < minDataRate) {
+                    // judged on the time the handler waited for data, not on how fast it read: a busy
+                    // server reading slowly is not a slow client
+                    why = "body arriving slower than " + minDataRate + " bytes/s (" + x.bytes.get() + " bytes while"
+                            + " waiting " + x.waited(now) / 1_000_000 + " ms for them)";
                 }
                 if (why != null && exchanges.remove(x)) {
                     bodyTimeouts.incrementAndGet();
@@ -437,6 +440,10 @@ final class ConnectionGuard extends Handler.Wrapper {
         final AtomicBoolean finished = new AtomicBoolean();
         final AtomicLong bytes = new AtomicLong();
         volatile long firstReadNanos;
+        /** Since when the handler waits for data that has not arrived (0: not waiting). */
+        volatile long waitingSince;
+        /** How long the handler waited for data, before {@link #waitingSince}. */
+        final AtomicLong waitedNanos = new AtomicLong();
         volatile boolean last;
         volatile boolean closeAfterAnswer;
 
@@ -453,6 +460,26 @@ final class ConnectionGuard extends Handler.Wrapper {
 
         boolean bodyComplete() {
             return !mayHaveBody || last || length >= 0 && bytes.get() >= length;
+        }
+
+        /** Records what a read returned: nothing (the handler will wait) or a chunk (the wait ended). */
+        void arrived(boolean data) {
+            long now = System.nanoTime();
+            long since = waitingSince;
+            if (!data) {
+                if (since == 0) {
+                    waitingSince = now == 0 ? 1 : now;
+                }
+            } else if (since != 0) {
+                waitedNanos.addAndGet(now - since);
+                waitingSince = 0;
+            }
+        }
+
+        /** How long the handler has waited for this body's data, until {@code now}. */
+        long waited(long now) {
+            long since = waitingSince;
+            return waitedNanos.get() + (since == 0 ? 0 : now - since);
         }
 
         void reading() {
@@ -476,6 +503,7 @@ final class ConnectionGuard extends Handler.Wrapper {
         public Content.Chunk read() {
             x.reading();
             Content.Chunk chunk = super.read();
+            x.arrived(chunk != null);
             if (chunk != null) {
                 x.bytes.addAndGet(chunk.remaining());
                 if (chunk.isLast()) {

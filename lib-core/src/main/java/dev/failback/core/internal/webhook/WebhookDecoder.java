@@ -40,10 +40,13 @@ import java.util.Objects;
  * messages, the message index ({@code payload[1]: "updated" is required …}).
  *
  * <p>Limits (a 400 naming the limit): nesting depth everywhere; {@code maxStringLength} for the
- * strings the decoder reads ({@code topic}, {@code updated}, {@code resolved}), for every field name,
- * and (Jackson buffers number text) for long numbers anywhere. String values inside row values are
- * sliced, not materialised, so they are bounded only by the body size limit of {@link BodyReader}.
- * Choose {@code maxStringLength} no smaller than the longest number a row may hold.
+ * strings the decoder reads ({@code topic}, {@code updated}, {@code resolved}) and for every field
+ * name (Jackson buffers them whole: a pipeline uses {@link #MAX_TEXT_LENGTH}); {@link #MAX_NUMBER_LENGTH}
+ * for numbers anywhere (Jackson buffers number text). String values inside row values are sliced,
+ * not buffered, so they are bounded only by the body size limit of {@link BodyReader}.
+ *
+ * <p>Memory: besides the body, decoding holds at most {@link #HEAP_PER_BODY_BYTE} bytes per body
+ * byte (reserved by {@link BodyReader}) and {@link #HEAP_PER_MESSAGE} per row message (reserved here).
  */
 public final class WebhookDecoder {
 
@@ -64,12 +67,23 @@ public final class WebhookDecoder {
     public static final int MAX_TEXT_LENGTH = 1 << 20;
 
     /**
-     * Heap bytes per body byte that decoding a body may take besides the body itself, counting the
-     * garbage made on the way and what the rows keep (their strings as long as they live: until the
-     * request is answered). Measured by {@code WebhookDecoderMemoryTest} on the worst shapes (row
-     * strings in UTF-16, many small messages, long names); {@link BodyReader} reserves it per byte read.
+     * Heap bytes per body byte that decoding a body may hold at once besides the body itself: the
+     * strings of the rows (kept until the request is answered) and, while one is made, its transient
+     * copies. Worst measured shapes ({@code WebhookDecoderMemoryTest}): a row string that is UTF-16
+     * (one character beyond Latin-1) holds 4 bytes per body byte while {@link String} builds it, a bare
+     * envelope row one more for its joined columns. {@link BodyReader} reserves it per byte read.
      */
-    public static final int HEAP_PER_BODY_BYTE = 4;
+    public static final int HEAP_PER_BODY_BYTE = 5;
+
+    /**
+     * Heap bytes per row message besides its strings' bytes: the message, its timestamp, string and
+     * list headers (about 250 measured), and later its {@code Mutation} and staging slots.
+     * {@link #decode(byte[], MemoryBudget.Reservation)} reserves it as messages are read.
+     */
+    public static final int HEAP_PER_MESSAGE = 512;
+
+    /** Messages reserved for at once, so that the shared budget is not touched per message. */
+    private static final int MESSAGES_PER_RESERVATION = 64;
 
     private static final String ENVELOPE = "__crdb__";
 
@@ -110,18 +124,24 @@ public final class WebhookDecoder {
     /**
      * Decodes one body.
      *
-     * @param body the body bytes (UTF-8 JSON), never null; not modified
+     * @param body   the body bytes (UTF-8 JSON), never null; not modified
+     * @param memory the request's reservation, never null: grows by {@value #HEAP_PER_MESSAGE} bytes
+     *               per row message before it is read (what the body's bytes cost is reserved by
+     *               {@link BodyReader})
      * @return the rows or the resolved timestamp, never null
      * @throws WebhookException (400) when the body is empty, not JSON, over a limit, or not a
-     *                          changefeed webhook body; the message says which field and message
+     *                          changefeed webhook body; the message says which field and message;
+     *                          (413) when the rows would take the reservation alone over its budget
+     * @throws MemoryBudget.ExhaustedException (503) when the budget is taken by other requests
      */
-    public DecodedBody decode(byte[] body) {
+    public DecodedBody decode(byte[] body, MemoryBudget.Reservation memory) {
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(memory, "memory");
         if (isBlank(body)) {
             throw WebhookException.badRequest("body is empty");
         }
         try (JsonParser p = factory.createParser(body)) {
-            return decodeBody(p, body);
+            return decodeBody(p, body, memory);
         } catch (StreamConstraintsException e) {
             throw WebhookException.badRequest(limitMessage(e), e);
         } catch (JsonProcessingException e) {
@@ -133,7 +153,20 @@ public final class WebhookDecoder {
         }
     }
 
-    private DecodedBody decodeBody(JsonParser p, byte[] body) throws IOException {
+    /**
+     * Decodes one body without a memory budget (tools and tests).
+     *
+     * @param body the body bytes (UTF-8 JSON), never null; not modified
+     * @return the rows or the resolved timestamp, never null
+     * @throws WebhookException as {@link #decode(byte[], MemoryBudget.Reservation)}
+     */
+    public DecodedBody decode(byte[] body) {
+        try (MemoryBudget.Reservation memory = MemoryBudget.unlimited().open()) {
+            return decode(body, memory);
+        }
+    }
+
+    private DecodedBody decodeBody(JsonParser p, byte[] body, MemoryBudget.Reservation memory) throws IOException {
         JsonToken t = p.nextToken();
         if (t != JsonToken.START_OBJECT) {
             throw bad("body must be a JSON object with \"payload\" or \"resolved\", not " + describe(t));
@@ -157,7 +190,7 @@ public final class WebhookDecoder {
                     if (v != JsonToken.START_ARRAY) {
                         throw bad("\"payload\" must be an array, not " + describe(v));
                     }
-                    messages = readPayload(p, body);
+                    messages = readPayload(p, body, memory);
                 }
                 case "length" -> {
                     if (lengthSeen) {
@@ -242,11 +275,15 @@ public final class WebhookDecoder {
         return parseHlc(p.getText(), "", label);
     }
 
-    private static List<RowMessage> readPayload(JsonParser p, byte[] body) throws IOException {
+    private static List<RowMessage> readPayload(JsonParser p, byte[] body, MemoryBudget.Reservation memory)
+            throws IOException {
         List<RowMessage> messages = new ArrayList<>();
         Scratch s = new Scratch();
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (messages.size() % MESSAGES_PER_RESERVATION == 0) {
+                memory.reserve((long) HEAP_PER_MESSAGE * MESSAGES_PER_RESERVATION);
+            }
             messages.add(readMessage(p, body, t, messages.size(), s));
         }
         return messages;

@@ -298,6 +298,93 @@ class BodyReaderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("maxBytes must be >= 0, but was -1");
     }
 
+    @Test
+    void aBodyReadHoldsItsCostPerByteAndTheDecodersGiveTheirsBack() throws IOException {
+        byte[] big = new byte[3 << 20]; // several chunks
+        new Random(3).nextBytes(big);
+        Arrays.fill(big, 1 << 20, 2 << 20, (byte) 'a');
+        byte[][] bodies = {BODY, big, new byte[0]};
+        for (byte[] body : bodies) {
+            for (String encoding : new String[] {null, "gzip", "zstd", "gzip, zstd"}) {
+                byte[] sent = encoding == null ? body : encoding.equals("gzip") ? gzip(body)
+                        : encoding.equals("zstd") ? zstd(body) : zstd(gzip(body));
+                for (long declared : new long[] {sent.length, -1}) {
+                    MemoryBudget budget = new MemoryBudget(64L << 20);
+                    try (MemoryBudget.Reservation memory = budget.open()) {
+                        byte[] read = BodyReader.read(new ByteArrayInputStream(sent), declared, encoding, 8 << 20, memory);
+                        assertThat(read).isEqualTo(body);
+                        String what = encoding + ", " + body.length + " bytes, declared " + declared;
+                        assertThat(memory.held()).as(what).isEqualTo((long) BodyReader.COST_PER_BYTE * body.length);
+                        assertThat(budget.used()).as(what).isEqualTo(memory.held());
+                    }
+                    assertThat(budget.used()).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBombIsCutByTheBudgetBeforeItsSizeLimit() throws IOException {
+        byte[] bomb = gzip(new byte[64 << 20]);
+        for (String encoding : new String[] {"gzip", "zstd"}) {
+            byte[] sent = encoding.equals("gzip") ? bomb : zstd(new byte[64 << 20]);
+            // alone over the budget: can never fit
+            MemoryBudget budget = new MemoryBudget(4L << 20);
+            MemoryBudget.Reservation memory = budget.open();
+            WebhookException e = rejected(() -> BodyReader.read(new ByteArrayInputStream(sent), sent.length, encoding,
+                    128 << 20, memory));
+            assertThat(e.status()).as(encoding).isEqualTo(413);
+            assertThat(e.getMessage()).startsWith("body needs more than 4194304 bytes of memory");
+            assertThat(budget.used()).isLessThanOrEqualTo(budget.limit());
+            memory.close();
+            assertThat(budget.used()).isZero();
+
+            // beside others: refused for now
+            MemoryBudget shared = new MemoryBudget(64L << 20);
+            MemoryBudget.Reservation others = shared.open();
+            others.reserve(60L << 20);
+            MemoryBudget.Reservation mine = shared.open();
+            assertThatThrownBy(() -> BodyReader.read(new ByteArrayInputStream(sent), sent.length, encoding, 128 << 20,
+                    mine)).isInstanceOf(MemoryBudget.ExhaustedException.class)
+                    .hasMessageEndingWith("(limit 67108864); the changefeed will retry");
+            assertThat(shared.used()).isLessThanOrEqualTo(shared.limit());
+            mine.close();
+            assertThat(shared.used()).isEqualTo(60L << 20);
+        }
+    }
+
+    @Test
+    void aDeclaredLengthThatCanNeverFitIsRefusedWithoutReading() {
+        InputStream unreadable = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("must not read");
+            }
+        };
+        MemoryBudget budget = new MemoryBudget(1L << 20);
+        long tooMany = (1L << 20) / BodyReader.COST_PER_BYTE + 1;
+        WebhookException e = rejected(() -> BodyReader.read(unreadable, tooMany, null, 1 << 30, budget.open()));
+        assertThat(e.status()).isEqualTo(413);
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    void nothingIsAllocatedForAClaimedLengthBeforeItArrives() throws IOException {
+        // a lying Content-Length of 100 MiB: the first chunk is bounded, and so is the reservation
+        MemoryBudget budget = new MemoryBudget(1L << 30);
+        try (MemoryBudget.Reservation memory = budget.open()) {
+            InputStream watching = new ByteArrayInputStream(BODY) {
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    assertThat(memory.held()).isLessThanOrEqualTo((long) BodyReader.COST_PER_BYTE * BodyReader.MAX_CHUNK);
+                    return super.read(b, off, len);
+                }
+            };
+            assertThat(BodyReader.read(watching, 100L << 20, null, 128L << 20, memory)).isEqualTo(BODY);
+            assertThat(memory.held()).isEqualTo((long) BodyReader.COST_PER_BYTE * BODY.length);
+        }
+    }
+
     private static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {

@@ -458,6 +458,51 @@ class WebhookDecoderTest {
     }
 
     @Test
+    void rowMessagesAreReservedAsTheyAreRead() {
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            messages.add("{\"after\": {\"id\": " + i + "}, \"key\": [" + i + "], \"topic\": \"t\", " + updated() + "}");
+        }
+        byte[] body = ("{\"payload\":[" + String.join(",", messages) + "]}").getBytes(StandardCharsets.UTF_8);
+        MemoryBudget budget = new MemoryBudget(1L << 20);
+        try (MemoryBudget.Reservation memory = budget.open()) {
+            assertThat(decoder.decode(body, memory)).isInstanceOf(DecodedBody.Rows.class);
+            assertThat(memory.held()).isEqualTo(128L * WebhookDecoder.HEAP_PER_MESSAGE); // in blocks of 64
+        }
+        MemoryBudget small = new MemoryBudget(64L * WebhookDecoder.HEAP_PER_MESSAGE);
+        WebhookException e = rejected(() -> decoder.decode(body, small.open()));
+        assertThat(e.status()).isEqualTo(413);
+        MemoryBudget shared = new MemoryBudget(200L * WebhookDecoder.HEAP_PER_MESSAGE);
+        shared.open().reserve(100L * WebhookDecoder.HEAP_PER_MESSAGE);
+        assertThatThrownBy(() -> decoder.decode(body, shared.open())).isInstanceOf(MemoryBudget.ExhaustedException.class);
+        assertThat(decoder.decode("{\"resolved\": \"1.0\"}".getBytes(StandardCharsets.UTF_8), small.open()))
+                .isInstanceOf(DecodedBody.ResolvedBody.class);
+    }
+
+    @Test
+    void hugeRowStringsAreSlicedNotBufferedWhateverTheStringLimit() {
+        WebhookDecoder small = new WebhookDecoder(64, 100);
+        String value = "a".repeat(1 << 20) + "\\u00e9\u00e9\u0101"; // an escape, Latin-1 and beyond
+        byte[] body = ("{\"payload\":[{\"after\": {\"id\": 1, \"v\": \"" + value + "\"}, \"before\": {\"v\": \""
+                + value + "\"}, \"key\": [\"" + value + "\"], \"topic\": \"t\", " + updated() + "}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        RowMessage m = ((DecodedBody.Rows) small.decode(body)).messages().get(0);
+        assertThat(m.after()).isEqualTo("{\"id\": 1, \"v\": \"" + value + "\"}");
+        assertThat(m.before()).isEqualTo("{\"v\": \"" + value + "\"}");
+        assertThat(m.key()).isEqualTo("[\"" + value + "\"]");
+        byte[] bare = ("{\"payload\":[{\"id\": 1, \"v\": \"" + value + "\", \"__crdb__\": {\"key\": [1],"
+                + " \"topic\": \"t\", " + updated() + "}}]}").getBytes(StandardCharsets.UTF_8);
+        assertThat(((DecodedBody.Rows) small.decode(bare)).messages().get(0).after())
+                .isEqualTo("{\"id\": 1, \"v\": \"" + value + "\"}");
+        // a pipeline's limit still refuses a topic or name that Jackson would buffer whole
+        WebhookDecoder pipeline = new WebhookDecoder(64, WebhookDecoder.MAX_TEXT_LENGTH);
+        String topic = "t".repeat(WebhookDecoder.MAX_TEXT_LENGTH + 1);
+        WebhookException e = rejected(() -> pipeline.decode(("{\"payload\":[{\"key\": [1], \"topic\": \"" + topic
+                + "\", " + updated() + "}]}").getBytes(StandardCharsets.UTF_8)));
+        assertThat(e.getMessage()).isEqualTo("body has a string longer than the limit of 1048576 characters");
+    }
+
+    @Test
     void constructorRejectsUselessLimits() {
         assertThatThrownBy(() -> new WebhookDecoder(3, 10)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxNestingDepth must be >= 4, but was 3");
