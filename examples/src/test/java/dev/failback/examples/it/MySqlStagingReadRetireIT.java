@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
-import dev.failback.core.internal.staging.MySqlStagingStore;
+import dev.failback.core.internal.staging.SqlStagingStore;
 import dev.failback.spi.StagingStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 class MySqlStagingReadRetireIT {
     private static final TableName T = new TableName("app", "orders");
     private MariaDb db;
-    private MySqlStagingStore store;
+    private SqlStagingStore store;
 
     @BeforeEach
     void open() throws Exception {
         db = new MariaDb("stagingrr");
-        store = new MySqlStagingStore(db.dataSource(), db.name(), false);
+        store = SqlStagingStore.mysql(db.dataSource(), db.name(), false);
         store.init();
     }
 

@@ -16,9 +16,9 @@ import java.util.List;
  * statements split by {@code max_allowed_packet}, and the delete batch into multi-statement packets;
  * with other drivers it is a plain JDBC batch.
  */
-final class BatchApplier extends Applier {
+final class BatchWriter extends Writer {
 
-    BatchApplier(OdkuForm form, boolean mysql, Limits limits) {
+    BatchWriter(OdkuForm form, boolean mysql, Limits limits) {
         super(form, mysql, limits);
     }
 

@@ -12,11 +12,11 @@ import java.util.function.IntFunction;
 /**
  * {@link MySqlApplyTechnique#MULTI_ROW}: one {@code INSERT ... VALUES (...), (...) ON DUPLICATE KEY
  * UPDATE} per chunk, built here, and {@code DELETE ... WHERE key IN (...)} per chunk. A chunk holds at
- * most {@value Applier#MAX_BIND_PARAMETERS} placeholders and fits {@code max_allowed_packet}.
+ * most {@value Writer#MAX_BIND_PARAMETERS} placeholders and fits {@code max_allowed_packet}.
  */
-final class MultiRowApplier extends Applier {
+final class MultiRowWriter extends Writer {
 
-    MultiRowApplier(OdkuForm form, boolean mysql, Limits limits) {
+    MultiRowWriter(OdkuForm form, boolean mysql, Limits limits) {
         super(form, mysql, limits);
     }
 

@@ -4,19 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import dev.failback.Mutation;
 import dev.failback.TableName;
-import dev.failback.spi.Dialect;
+import dev.failback.dialect.internal.AbstractDialect;
+import dev.failback.dialect.internal.SystemSchemas;
 import dev.failback.spi.ErrorKind;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -62,13 +62,13 @@ import org.slf4j.LoggerFactory;
  * both servers) so that bad values fail instead of being truncated. {@link MySqlApplyTechnique#BATCH_REWRITE}
  * switches Connector/J's {@code rewriteBatchedStatements} on by itself.
  *
+ * <p>Unquoted identifiers are kept as they are. The system schemas are {@code mysql}, {@code sys},
+ * {@code performance_schema} and {@code information_schema}.
+ *
  * <p>Thread-safe: every method works on the connection it is given; the only state is what
  * {@link #readSchema} learned about unique keys.
  */
-public final class MySqlDialect implements Dialect {
-    private static final dev.failback.dialect.internal.SystemSchemas SYSTEM_SCHEMAS =
-            dev.failback.dialect.internal.SystemSchemas.mysql();
-
+public final class MySqlDialect extends AbstractDialect<MySqlApplyTechnique> {
     /** The technique used when none is given: the fastest one measured. */
     public static final MySqlApplyTechnique DEFAULT_TECHNIQUE = MySqlApplyTechnique.MULTI_ROW;
 
@@ -108,8 +108,7 @@ public final class MySqlDialect implements Dialect {
     }
 
     private final Flavor flavor;
-    private final MySqlApplyTechnique technique;
-    private final Applier applier;
+    private final Writer writer;
     /** Per folded table name: whether upserts are guarded (the table has secondary unique keys). */
     private final Map<TableName, Boolean> guarded = new ConcurrentHashMap<>();
 
@@ -130,13 +129,14 @@ public final class MySqlDialect implements Dialect {
      */
     public MySqlDialect(Flavor flavor, MySqlApplyTechnique technique) {
         this(flavor, technique, requireNonNull(flavor, "flavor") == Flavor.MARIADB
-                ? Applier.OdkuForm.VALUES_FUNCTION : Applier.OdkuForm.ALIAS, Applier.Limits.DEFAULT);
+                ? Writer.OdkuForm.VALUES_FUNCTION : Writer.OdkuForm.ALIAS, Writer.Limits.DEFAULT);
     }
 
-    MySqlDialect(Flavor flavor, MySqlApplyTechnique technique, Applier.OdkuForm form, Applier.Limits limits) {
-        this.flavor = requireNonNull(flavor, "flavor");
-        this.technique = requireNonNull(technique, "technique");
-        this.applier = Applier.of(technique, requireNonNull(form, "form"), flavor == Flavor.MYSQL,
+    MySqlDialect(Flavor flavor, MySqlApplyTechnique technique, Writer.OdkuForm form, Writer.Limits limits) {
+        super(requireNonNull(flavor, "flavor") == Flavor.MARIADB ? "mariadb" : "mysql", technique, "MySQL",
+                "/database", SystemSchemas.mysql(), UnaryOperator.identity());
+        this.flavor = flavor;
+        this.writer = Writer.of(technique, requireNonNull(form, "form"), flavor == Flavor.MYSQL,
                 requireNonNull(limits, "limits"));
     }
 
@@ -156,14 +156,14 @@ public final class MySqlDialect implements Dialect {
 
     static MySqlDialect forServer(String productAndVersion, MySqlApplyTechnique technique) {
         Flavor flavor = Flavor.of(productAndVersion);
-        Applier.OdkuForm form = Applier.OdkuForm.VALUES_FUNCTION;
+        Writer.OdkuForm form = Writer.OdkuForm.VALUES_FUNCTION;
         if (flavor == Flavor.MYSQL) {
             Matcher m = VERSION.matcher(productAndVersion);
             boolean old = m.find() && (Integer.parseInt(m.group(1)) * 1_000_000 + Integer.parseInt(m.group(2)) * 1_000
                     + Integer.parseInt(m.group(3))) < 8_000_019;
-            form = old ? Applier.OdkuForm.VALUES_FUNCTION : Applier.OdkuForm.ALIAS;
+            form = old ? Writer.OdkuForm.VALUES_FUNCTION : Writer.OdkuForm.ALIAS;
         }
-        return new MySqlDialect(flavor, technique, form, Applier.Limits.DEFAULT);
+        return new MySqlDialect(flavor, technique, form, Writer.Limits.DEFAULT);
     }
 
     /**
@@ -176,49 +176,13 @@ public final class MySqlDialect implements Dialect {
     }
 
     /**
-     * Returns the apply technique in use.
-     *
-     * @return the technique, never null
-     */
-    public MySqlApplyTechnique technique() {
-        return technique;
-    }
-
-    /** Returns {@code mysql} or {@code mariadb}. */
-    @Override
-    public String name() {
-        return flavor == Flavor.MARIADB ? "mariadb" : "mysql";
-    }
-
-    /** Returns 1: MySQL webhook paths name a database ({@code /database}). */
-    /**
-     * {@inheritDoc}
-     *
-     * <p>{@code mysql}, {@code sys}, {@code performance_schema} and {@code information_schema}.
-     */
-    @Override
-    public boolean isSystemSchema(String schema) {
-        return SYSTEM_SCHEMAS.isSystem(schema);
-    }
-
-    @Override
-    public int schemaPathSegments() {
-        return 1;
-    }
-
-    /**
      * {@inheritDoc}
      *
      * <p>The segment names a database ({@code information_schema.schemata}), matched exactly first,
      * then ignoring case.
      */
     @Override
-    public String resolveSchema(Connection connection, List<String> segments) throws SQLException {
-        requireNonNull(connection, "connection");
-        requireNonNull(segments, "segments");
-        if (segments.size() != 1) {
-            throw new IllegalArgumentException("MySQL paths have 1 segment (/database), but got " + segments);
-        }
+    protected String resolve(Connection connection, List<String> segments) throws SQLException {
         return SchemaReader.resolve(connection, segments.get(0));
     }
 
@@ -230,9 +194,7 @@ public final class MySqlDialect implements Dialect {
      * the guarded upsert (see the class comment).
      */
     @Override
-    public TargetSchema readSchema(Connection connection, String schema) throws SQLException {
-        requireNonNull(connection, "connection");
-        requireNonNull(schema, "schema");
+    protected TargetSchema read(Connection connection, String schema) throws SQLException {
         SchemaReader.Result r = SchemaReader.read(connection, schema, flavor);
         for (TableInfo t : r.schema().tables().values()) {
             Map<String, List<String>> unique = r.uniqueKeys().get(t.name().name());
@@ -268,16 +230,8 @@ public final class MySqlDialect implements Dialect {
      *                                  another row on a unique key other than the primary key
      */
     @Override
-    public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        requireNonNull(connection, "connection");
-        requireNonNull(table, "table");
-        requireNonNull(rows, "rows");
-        if (rows.isEmpty()) {
-            return;
-        }
-        boolean guard = guarded.getOrDefault(table.name().folded(), Boolean.TRUE);
-        LOG.debug("upsert {} rows into {} ({}{})", rows.size(), table.name(), technique, guard ? ", guarded" : "");
-        applier.upsert(connection, table, rows, guard);
+    protected void write(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        writer.upsert(connection, table, rows, guarded.getOrDefault(table.name().folded(), Boolean.TRUE));
     }
 
     /**
@@ -286,95 +240,17 @@ public final class MySqlDialect implements Dialect {
      * @throws IllegalArgumentException when the table has no primary key or a key has the wrong arity
      */
     @Override
-    public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        requireNonNull(connection, "connection");
-        requireNonNull(table, "table");
-        requireNonNull(rows, "rows");
-        if (rows.isEmpty()) {
-            return;
-        }
-        LOG.debug("delete {} rows from {} ({})", rows.size(), table.name(), technique);
-        applier.delete(connection, table, rows);
+    protected void erase(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        writer.delete(connection, table, rows);
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>By MySQL/MariaDB error number ({@link SQLException#getErrorCode()}), then SQLState:
-     * <ul>
-     *   <li>transient: 1213 deadlock, 1205 lock wait timeout, 2006/2013 server gone or connection lost,
-     *       1040 too many connections, 1047/1053/1077-1080 server shutting down or unknown command,
-     *       4031 disconnected for inactivity, 1927 connection killed (MariaDB), 3572 lock NOWAIT;
-     *       SQLState {@code 08*} and {@code 40001}; and driver exceptions that mean a lost connection;</li>
-     *   <li>constraint: 1451/1452 foreign key, 1062 duplicate key, 1048 NOT NULL, 3819/4025 check constraint;</li>
-     *   <li>data: 1264 out of range, 1265 truncated, 1366 incorrect value, 1406 too long, 1292 incorrect
-     *       date/time, 3140 invalid JSON (MySQL), 4078 invalid JSON (MariaDB), 1367/1690 value out of range;</li>
-     *   <li>other: everything else (missing tables, privileges, syntax).</li>
-     * </ul>
-     * (4025 is MariaDB's CHECK violation; its {@code json_valid} check on JSON columns makes invalid JSON a constraint failure there.)
+     * <p>By error number, then SQLState; see {@code ErrorClassifier}. Never the SPI's default.
      */
     @Override
-    public ErrorKind classify(SQLException e) {
-        requireNonNull(e, "e");
-        for (SQLException x = e; x != null; x = x.getCause() instanceof SQLException s ? s : null) {
-            switch (x.getErrorCode()) {
-                case 1213:
-                case 1205:
-                case 2006:
-                case 2013:
-                case 1040:
-                case 1047:
-                case 1053:
-                case 1077:
-                case 1078:
-                case 1079:
-                case 1080:
-                case 4031:
-                case 1927:
-                case 3572:
-                    return ErrorKind.TRANSIENT;
-                case 1451:
-                case 1452:
-                case 1062:
-                case 1048:
-                case 3819:
-                case 4025:
-                    return ErrorKind.CONSTRAINT;
-                case 1264:
-                case 1265:
-                case 1366:
-                case 1406:
-                case 1292:
-                case 3140:
-                case 4078:
-                case 1367:
-                case 1690:
-                    return ErrorKind.DATA;
-                default:
-                    break;
-            }
-            if (x.getErrorCode() != 0) {
-                break;
-            }
-        }
-        String state = e.getSQLState();
-        if (state != null && (state.startsWith("08") || state.equals("40001"))) {
-            return ErrorKind.TRANSIENT;
-        }
-        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException
-                || e instanceof java.sql.SQLNonTransientConnectionException) {
-            return ErrorKind.TRANSIENT;
-        }
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException) {
-                return ErrorKind.TRANSIENT;
-            }
-        }
-        return ErrorKind.OTHER;
-    }
-
-    @Override
-    public String toString() {
-        return "MySqlDialect[" + name() + ", " + technique + "]";
+    protected ErrorKind classifyFirst(SQLException e) {
+        return ErrorClassifier.classify(e);
     }
 }

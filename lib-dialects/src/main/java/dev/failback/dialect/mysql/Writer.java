@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Rows are grouped by the JSON keys they carry; each group writes only its columns (so a missing
  * column keeps its value on update and gets its default on insert), generated columns never.
  */
-abstract class Applier {
+abstract class Writer {
 
     /** The most placeholders one server-side prepared statement may carry. */
     static final int MAX_BIND_PARAMETERS = 65_535;
@@ -36,18 +36,18 @@ abstract class Applier {
     final Limits limits;
     private final AtomicLong maxPacket = new AtomicLong(-1);
 
-    Applier(OdkuForm form, boolean mysql, Limits limits) {
+    Writer(OdkuForm form, boolean mysql, Limits limits) {
         this.form = form;
         this.mysql = mysql;
         this.limits = limits;
     }
 
-    static Applier of(MySqlApplyTechnique technique, OdkuForm form, boolean mysql, Limits limits) {
+    static Writer of(MySqlApplyTechnique technique, OdkuForm form, boolean mysql, Limits limits) {
         switch (technique) {
             case MULTI_ROW:
-                return new MultiRowApplier(form, mysql, limits);
+                return new MultiRowWriter(form, mysql, limits);
             case BATCH_REWRITE:
-                return new BatchApplier(form, mysql, limits);
+                return new BatchWriter(form, mysql, limits);
             default:
                 throw new IllegalArgumentException("unknown technique " + technique);
         }

@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An Oracle column type, parsed from the {@code sqlType} that {@link OracleSchemaReader} formats
+ * An Oracle column type, parsed from the {@code sqlType} that {@link SchemaReader} formats
  * ({@code NUMBER(12,2)}, {@code VARCHAR2(255 CHAR)}, {@code TIMESTAMP(6) WITH TIME ZONE}, ...).
  * Decides how a JSON value is bound and which expression converts the bind in SQL. Immutable.
  *

@@ -16,11 +16,11 @@ import java.util.Map;
  * (including the empty string, which Oracle stores as NULL), and non-finite numbers into NUMBER.
  * Thread-safe.
  */
-final class OracleRowChecker {
+final class RowChecker {
     /** |value| must stay below 1E126 in an unconstrained NUMBER. */
     private static final BigDecimal NUMBER_LIMIT = BigDecimal.TEN.pow(126);
 
-    private OracleRowChecker() {
+    private RowChecker() {
     }
 
     static String check(TableInfo table, String after) {

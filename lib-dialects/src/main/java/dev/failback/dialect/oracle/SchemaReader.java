@@ -25,7 +25,7 @@ import java.util.Set;
  * Oracle's public synonyms. Tests run the same SQL on H2 over compatibility views of the same names
  * (test resource {@code oracle/h2-oracle-catalog.sql}). Stateless.
  */
-final class OracleSchemaReader {
+final class SchemaReader {
 
     private static final String USERS = "SELECT USERNAME FROM ALL_USERS WHERE UPPER(USERNAME) = UPPER(?) ORDER BY USERNAME";
 
@@ -57,7 +57,7 @@ final class OracleSchemaReader {
             + " WHERE k.OWNER = ? AND k.CONSTRAINT_TYPE = 'R' AND r.CONSTRAINT_TYPE IN ('P', 'U')"
             + " ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, kc.POSITION";
 
-    private OracleSchemaReader() {
+    private SchemaReader() {
     }
 
     /** Owner matched exactly, then upper-cased, then ignoring case. */

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * Writes rows with {@code MERGE} and deletes them by key, with one {@link OracleApplyTechnique}.
  * Stateless, thread-safe.
  */
-final class MergeApplier {
+final class Writer {
 
     /** Rows per {@code executeBatch} for {@link OracleApplyTechnique#BATCH} (Oracle advises 50-100). */
     static final int BATCH_ROWS = 100;
@@ -33,7 +33,7 @@ final class MergeApplier {
     private final int maxUnionRows;
     private final int maxDeleteKeys;
 
-    MergeApplier(OracleApplyTechnique technique, int maxUnionRows, int maxDeleteKeys) {
+    Writer(OracleApplyTechnique technique, int maxUnionRows, int maxDeleteKeys) {
         this.technique = technique;
         this.maxUnionRows = maxUnionRows;
         this.maxDeleteKeys = maxDeleteKeys;

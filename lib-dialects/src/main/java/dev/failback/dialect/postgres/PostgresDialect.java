@@ -3,20 +3,15 @@ package dev.failback.dialect.postgres;
 import static java.util.Objects.requireNonNull;
 
 import dev.failback.Mutation;
-import dev.failback.spi.Dialect;
+import dev.failback.dialect.internal.AbstractDialect;
+import dev.failback.dialect.internal.SystemSchemas;
 import dev.failback.spi.ErrorKind;
+import dev.failback.spi.Identifiers;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.util.List;
-import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL dialect: webhook paths {@code /database/schema}, schemas read from
@@ -34,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #readSchema} fills {@link dev.failback.spi.ColumnInfo#typeKind()} with one of the
  * {@code KIND_*} constants below, or {@code ""} for every other type.
  *
+ * <p>Unquoted identifiers fold to lower case. The system schemas are {@code pg_catalog},
+ * {@code information_schema}, {@code pg_toast} and the temporary schemas
+ * {@code pg_temp_N}/{@code pg_toast_temp_N}.
+ *
  * <p>Thread-safe and stateless: every method works on the connection it is given.
  */
-public final class PostgresDialect implements Dialect {
-    private static final dev.failback.dialect.internal.SystemSchemas SYSTEM_SCHEMAS =
-            dev.failback.dialect.internal.SystemSchemas.postgres();
-
+public final class PostgresDialect extends AbstractDialect<ApplyTechnique> {
     /** The technique used by {@link #PostgresDialect()}: the fastest one measured. */
     public static final ApplyTechnique DEFAULT_TECHNIQUE = ApplyTechnique.UNNEST;
 
@@ -58,11 +54,7 @@ public final class PostgresDialect implements Dialect {
     /** Type kind of {@code GENERATED ALWAYS AS IDENTITY} columns: written on insert, never updated. */
     public static final String KIND_IDENTITY = "identity";
 
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresDialect.class);
-
-    private final String name;
-    private final ApplyTechnique technique;
-    private final Applier applier;
+    private final Writer writer;
 
     /** Creates the dialect with {@link #DEFAULT_TECHNIQUE}. */
     public PostgresDialect() {
@@ -75,7 +67,7 @@ public final class PostgresDialect implements Dialect {
      * @param technique how rows are shipped, never null
      */
     public PostgresDialect(ApplyTechnique technique) {
-        this("postgresql", technique, UpsertSyntax.INSERT_ON_CONFLICT, Applier.Limits.DEFAULT);
+        this("postgresql", technique, UpsertSyntax.INSERT_ON_CONFLICT, Writer.Limits.DEFAULT);
     }
 
     /**
@@ -96,54 +88,13 @@ public final class PostgresDialect implements Dialect {
             throw new IllegalArgumentException("technique " + technique + " is not supported with UPSERT INTO;"
                     + " use UNNEST or VALUES");
         }
-        return new PostgresDialect(name, technique, UpsertSyntax.UPSERT_INTO, Applier.Limits.DEFAULT);
+        return new PostgresDialect(name, technique, UpsertSyntax.UPSERT_INTO, Writer.Limits.DEFAULT);
     }
 
     /** The seam for PostgreSQL-compatible dialects: another name, upsert syntax or statement size. */
-    PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax, Applier.Limits limits) {
-        this.name = requireNonNull(name, "name");
-        this.technique = requireNonNull(technique, "technique");
-        this.applier = Applier.of(technique, requireNonNull(syntax, "syntax"), requireNonNull(limits, "limits"));
-    }
-
-    /**
-     * Returns the apply technique in use.
-     *
-     * @return the technique, never null
-     */
-    public ApplyTechnique technique() {
-        return technique;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Lower case, as PostgreSQL folds unquoted identifiers.
-     */
-    @Override
-    public String foldIdentifier(String unquoted) {
-        return dev.failback.spi.Identifiers.lowerAscii(unquoted);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>{@code pg_catalog}, {@code information_schema}, {@code pg_toast} and the temporary schemas
-     * {@code pg_temp_N}/{@code pg_toast_temp_N}.
-     */
-    @Override
-    public boolean isSystemSchema(String schema) {
-        return SYSTEM_SCHEMAS.isSystem(schema);
-    }
-
-    @Override
-    public int schemaPathSegments() {
-        return 2;
+    PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax, Writer.Limits limits) {
+        super(name, technique, "PostgreSQL", "/database/schema", SystemSchemas.postgres(), Identifiers::lowerAscii);
+        this.writer = Writer.of(technique, requireNonNull(syntax, "syntax"), requireNonNull(limits, "limits"));
     }
 
     /**
@@ -153,12 +104,7 @@ public final class PostgresDialect implements Dialect {
      * or ignoring case; the schema is matched exactly first, then ignoring case.
      */
     @Override
-    public String resolveSchema(Connection connection, List<String> segments) throws SQLException {
-        requireNonNull(connection, "connection");
-        requireNonNull(segments, "segments");
-        if (segments.size() != 2) {
-            throw new IllegalArgumentException("PostgreSQL paths have 2 segments (/database/schema), but got " + segments);
-        }
+    protected String resolve(Connection connection, List<String> segments) throws SQLException {
         return SchemaReader.resolve(connection, segments.get(0), segments.get(1));
     }
 
@@ -169,9 +115,7 @@ public final class PostgresDialect implements Dialect {
      * Tables without a primary key get an empty key list.
      */
     @Override
-    public TargetSchema readSchema(Connection connection, String schema) throws SQLException {
-        requireNonNull(connection, "connection");
-        requireNonNull(schema, "schema");
+    protected TargetSchema read(Connection connection, String schema) throws SQLException {
         return SchemaReader.read(connection, schema);
     }
 
@@ -187,15 +131,8 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        requireNonNull(connection, "connection");
-        requireNonNull(table, "table");
-        requireNonNull(rows, "rows");
-        if (rows.isEmpty()) {
-            return;
-        }
-        LOG.debug("upsert {} rows into {} ({})", rows.size(), table.name(), technique);
-        applier.upsert(connection, table, rows);
+    protected void write(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        writer.upsert(connection, table, rows);
     }
 
     /**
@@ -204,15 +141,8 @@ public final class PostgresDialect implements Dialect {
      * @throws IllegalArgumentException when the table has no primary key or a key has the wrong arity
      */
     @Override
-    public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        requireNonNull(connection, "connection");
-        requireNonNull(table, "table");
-        requireNonNull(rows, "rows");
-        if (rows.isEmpty()) {
-            return;
-        }
-        LOG.debug("delete {} rows from {} ({})", rows.size(), table.name(), technique);
-        applier.delete(connection, table, rows);
+    protected void erase(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+        writer.delete(connection, table, rows);
     }
 
     /**
@@ -225,37 +155,7 @@ public final class PostgresDialect implements Dialect {
      * mean a lost connection. Constraint: {@code 23*}. Data: {@code 22*}.
      */
     @Override
-    public ErrorKind classify(SQLException e) {
-        requireNonNull(e, "e");
-        String state = e.getSQLState();
-        if (state == null) {
-            return connectionLost(e) ? ErrorKind.TRANSIENT : ErrorKind.OTHER;
-        }
-        if (state.equals("55P03") || state.startsWith("57P0") && !state.equals("57P04")) {
-            return ErrorKind.TRANSIENT;
-        }
-        return Dialect.super.classify(e);
-    }
-
-    private static boolean connectionLost(SQLException e) {
-        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException
-                || e instanceof SQLNonTransientConnectionException) {
-            return true;
-        }
-        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        if (message.contains("closed") || message.contains("connection reset") || message.contains("broken pipe")) {
-            return true;
-        }
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public String toString() {
-        return "PostgresDialect[" + name + ", " + technique + "]";
+    protected ErrorKind classifyFirst(SQLException e) {
+        return ErrorClassifier.classify(e);
     }
 }

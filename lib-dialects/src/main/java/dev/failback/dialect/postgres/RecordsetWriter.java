@@ -19,11 +19,11 @@ import java.util.Map;
  * through {@code ST_GeomFromGeoJSON}, as the geometry input function ignores the column SRID and
  * geography's rejects GeoJSON.
  */
-final class RecordsetApplier implements Applier {
+final class RecordsetWriter implements Writer {
     private final UpsertSyntax syntax;
     private final Limits limits;
 
-    RecordsetApplier(UpsertSyntax syntax, Limits limits) {
+    RecordsetWriter(UpsertSyntax syntax, Limits limits) {
         this.syntax = syntax;
         this.limits = limits;
     }

@@ -17,11 +17,11 @@ import java.util.Map;
  * {@link ApplyTechnique#UNNEST}: one {@code text[]} parameter per column, expanded by {@code unnest}
  * and cast to the column types; the SQL text is the same for every row count.
  */
-final class UnnestApplier implements Applier {
+final class UnnestWriter implements Writer {
     private final UpsertSyntax syntax;
     private final Limits limits;
 
-    UnnestApplier(UpsertSyntax syntax, Limits limits) {
+    UnnestWriter(UpsertSyntax syntax, Limits limits) {
         this.syntax = syntax;
         this.limits = limits;
     }

@@ -50,7 +50,7 @@ enum UpsertSyntax {
      * CockroachDB's {@code UPSERT INTO t (cols) <rows>}: conflicts on the primary key; an existing row
      * gets the listed columns and keeps the others, a new row gets defaults for the others. Rows are
      * expanded with single-argument {@code unnest} calls in a select list (the form MOLT Replicator runs
-     * on CockroachDB) and deletes use {@code WHERE (pk) IN (SELECT ...)}, see {@link UnnestApplier}.
+     * on CockroachDB) and deletes use {@code WHERE (pk) IN (SELECT ...)}, see {@link UnnestWriter}.
      */
     UPSERT_INTO {
         @Override

@@ -14,13 +14,13 @@ import java.util.Map;
 
 /**
  * {@link ApplyTechnique#VALUES}: multi-row {@code VALUES (?::type, ...), ...} with every value bound as
- * text, at most {@value Applier#MAX_BIND_PARAMETERS} parameters per statement.
+ * text, at most {@value Writer#MAX_BIND_PARAMETERS} parameters per statement.
  */
-final class ValuesApplier implements Applier {
+final class ValuesWriter implements Writer {
     private final UpsertSyntax syntax;
     private final Limits limits;
 
-    ValuesApplier(UpsertSyntax syntax, Limits limits) {
+    ValuesWriter(UpsertSyntax syntax, Limits limits) {
         this.syntax = syntax;
         this.limits = limits;
     }

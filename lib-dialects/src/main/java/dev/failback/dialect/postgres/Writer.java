@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 /** One way of shipping rows to PostgreSQL set-wise; see {@link ApplyTechnique}. Thread-safe. */
-interface Applier {
+interface Writer {
 
     /** The most bind parameters one PostgreSQL statement may carry. */
     int MAX_BIND_PARAMETERS = 65_535;
@@ -19,14 +19,14 @@ interface Applier {
     void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
 
     /** Creates the applier of a technique. */
-    static Applier of(ApplyTechnique technique, UpsertSyntax syntax, Limits limits) {
+    static Writer of(ApplyTechnique technique, UpsertSyntax syntax, Limits limits) {
         switch (technique) {
             case JSONB_RECORDSET:
-                return new RecordsetApplier(syntax, limits);
+                return new RecordsetWriter(syntax, limits);
             case VALUES:
-                return new ValuesApplier(syntax, limits);
+                return new ValuesWriter(syntax, limits);
             case UNNEST:
-                return new UnnestApplier(syntax, limits);
+                return new UnnestWriter(syntax, limits);
             default:
                 throw new IllegalArgumentException("unknown technique " + technique);
         }

@@ -129,8 +129,8 @@ class ApplyIT {
     @EnumSource(MySqlApplyTechnique.class)
     void manyRowsSpanSeveralStatements(MySqlApplyTechnique technique) throws SQLException {
         MySqlDialect dialect = new MySqlDialect(db.dialect(technique).flavor(), technique,
-                db.dialect(technique).flavor() == MySqlDialect.Flavor.MARIADB ? Applier.OdkuForm.VALUES_FUNCTION
-                        : Applier.OdkuForm.ALIAS, new Applier.Limits(7, 1_000));
+                db.dialect(technique).flavor() == MySqlDialect.Flavor.MARIADB ? Writer.OdkuForm.VALUES_FUNCTION
+                        : Writer.OdkuForm.ALIAS, new Writer.Limits(7, 1_000));
         TableInfo t = db.table(dialect, "employees");
         List<Mutation> rows = new ArrayList<>();
         List<Mutation> deletes = new ArrayList<>();

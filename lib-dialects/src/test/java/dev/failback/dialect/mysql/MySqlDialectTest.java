@@ -56,11 +56,11 @@ class MySqlDialectTest {
                 new dev.failback.spi.ColumnInfo("g", "point", "geometry", true, false, false)), java.util.List.of("id"),
                 java.util.Set.of());
         Shape shape = Shape.of(t, java.util.List.of("g", "id", "v"));
-        Applier.Statement my = new Applier.Statement(t, shape, Shape.keyColumns(t), Applier.OdkuForm.ALIAS, true, false);
+        Writer.Statement my = new Writer.Statement(t, shape, Shape.keyColumns(t), Writer.OdkuForm.ALIAS, true, false);
         assertThat(my.head + my.row + my.tail).isEqualTo("INSERT INTO `db`.`t` (`g`, `id`, `v`) VALUES"
                 + " (ST_GeomFromGeoJSON(?, 1, 0), ?, ?) AS failback_new ON DUPLICATE KEY UPDATE"
                 + " `g` = failback_new.`g`, `v` = failback_new.`v`");
-        Applier.Statement maria = new Applier.Statement(t, shape, Shape.keyColumns(t), Applier.OdkuForm.VALUES_FUNCTION,
+        Writer.Statement maria = new Writer.Statement(t, shape, Shape.keyColumns(t), Writer.OdkuForm.VALUES_FUNCTION,
                 false, true);
         assertThat(maria.tail).isEqualTo(" ON DUPLICATE KEY UPDATE `g` = IF(`id` <=> VALUES(`id`), VALUES(`g`), `g`),"
                 + " `v` = IF(`id` <=> VALUES(`id`), VALUES(`v`), `v`)");

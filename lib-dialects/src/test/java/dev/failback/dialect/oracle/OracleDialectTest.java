@@ -70,8 +70,8 @@ class OracleDialectTest {
                 .isEqualTo("CAST(? AS TIMESTAMP(6) WITH TIME ZONE)");
         assertThat(OracleType.parse("BINARY_DOUBLE").bindExpression()).isEqualTo("CAST(? AS BINARY_DOUBLE)");
         assertThat(OracleType.parse("XMLTYPE").bindExpression()).isEqualTo("?");
-        assertThat(OracleSchemaReader.format("NUMBER", 22, null, 0, 0, null)).isEqualTo("NUMBER(38)");
-        assertThat(OracleSchemaReader.format("CHAR", 1, null, null, 1, "B")).isEqualTo("CHAR(1 BYTE)");
+        assertThat(SchemaReader.format("NUMBER", 22, null, 0, 0, null)).isEqualTo("NUMBER(38)");
+        assertThat(SchemaReader.format("CHAR", 1, null, null, 1, "B")).isEqualTo("CHAR(1 BYTE)");
     }
 
     @Test
@@ -80,22 +80,22 @@ class OracleDialectTest {
                 new ColumnInfo("A", "VARCHAR2(10 CHAR)", "varchar", false, false, false),
                 new ColumnInfo("B", "NUMBER(10)", "number", false, false, false),
                 new ColumnInfo("V", "CLOB", "clob", true, false, false)), List.of("A", "B"), java.util.Set.of());
-        MergeApplier.Shape shape = MergeApplier.Shape.of(table, List.of("a", "b", "v"));
-        assertThat(MergeApplier.mergeSql(table.name(), shape, 2)).isEqualTo("MERGE INTO \"APP\".\"T\" t USING ("
+        Writer.Shape shape = Writer.Shape.of(table, List.of("a", "b", "v"));
+        assertThat(Writer.mergeSql(table.name(), shape, 2)).isEqualTo("MERGE INTO \"APP\".\"T\" t USING ("
                 + "SELECT CAST(? AS VARCHAR2(11 CHAR)) \"A\", CAST(? AS NUMBER(10)) \"B\", TO_CLOB(?) \"V\" FROM DUAL"
                 + " UNION ALL SELECT CAST(? AS VARCHAR2(11 CHAR)), CAST(? AS NUMBER(10)), TO_CLOB(?) FROM DUAL) s"
                 + " ON (t.\"A\" = s.\"A\" AND t.\"B\" = s.\"B\") WHEN MATCHED THEN UPDATE SET t.\"V\" = s.\"V\""
                 + " WHEN NOT MATCHED THEN INSERT (\"A\", \"B\", \"V\") VALUES (s.\"A\", s.\"B\", s.\"V\")");
-        assertThat(MergeApplier.mergeSql(table.name(), MergeApplier.Shape.of(table, List.of("a", "b")), 1))
+        assertThat(Writer.mergeSql(table.name(), Writer.Shape.of(table, List.of("a", "b")), 1))
                 .doesNotContain("WHEN MATCHED").contains("WHEN NOT MATCHED THEN INSERT (\"A\", \"B\")");
-        assertThat(MergeApplier.deleteSql(table.name(), table.columns().subList(0, 2), 2))
+        assertThat(Writer.deleteSql(table.name(), table.columns().subList(0, 2), 2))
                 .isEqualTo("DELETE FROM \"APP\".\"T\" WHERE (\"A\", \"B\") IN ((?, ?), (?, ?))");
-        assertThat(MergeApplier.deleteSql(table.name(), table.columns().subList(0, 2), 0))
+        assertThat(Writer.deleteSql(table.name(), table.columns().subList(0, 2), 0))
                 .isEqualTo("DELETE FROM \"APP\".\"T\" WHERE \"A\" = ? AND \"B\" = ?");
-        assertThat(MergeApplier.deleteSql(table.name(), table.columns().subList(1, 2), 3))
+        assertThat(Writer.deleteSql(table.name(), table.columns().subList(1, 2), 3))
                 .isEqualTo("DELETE FROM \"APP\".\"T\" WHERE \"B\" IN (?, ?, ?)");
-        assertThat(MergeApplier.bucket(100, 64)).isEqualTo(64);
-        assertThat(MergeApplier.bucket(37, 64)).isEqualTo(32);
-        assertThat(MergeApplier.bucket(1, 64)).isEqualTo(1);
+        assertThat(Writer.bucket(100, 64)).isEqualTo(64);
+        assertThat(Writer.bucket(37, 64)).isEqualTo(32);
+        assertThat(Writer.bucket(1, 64)).isEqualTo(1);
     }
 }

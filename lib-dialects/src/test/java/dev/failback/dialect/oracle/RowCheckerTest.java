@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class OracleRowCheckerTest {
+class RowCheckerTest {
     private static final TableInfo T = new TableInfo(new TableName("APP", "T"), List.of(
             new ColumnInfo("ID", "NUMBER(19)", "number", false, false, false),
             new ColumnInfo("AMOUNT", "NUMBER(5,2)", "number", true, false, false),

@@ -179,7 +179,7 @@ class ApplyIT {
         assertThat(db.one("SELECT count(*) || ' ' || sum(c68) FROM wide")).isEqualTo("1200 " + (1200 * 1199 / 2 + 68 * 1200));
         // small limits: many statements per call
         PostgresDialect small = new PostgresDialect("postgresql", technique, UpsertSyntax.INSERT_ON_CONFLICT,
-                new Applier.Limits(50, 10_000));
+                new Writer.Limits(50, 10_000));
         db.inTransaction(() -> small.upsert(db.connection, t, rows));
         db.inTransaction(() -> small.delete(db.connection, t, keys.subList(0, 1000)));
         assertThat(db.one("SELECT count(*) FROM wide")).isEqualTo("200");

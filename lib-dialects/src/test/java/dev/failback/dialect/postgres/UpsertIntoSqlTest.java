@@ -30,18 +30,18 @@ class UpsertIntoSqlTest {
 
     @Test
     void cockroachRowSourceUsesSingleArgumentUnnestInASelectList() {
-        assertThat(UnnestApplier.unnest(2, UpsertSyntax.UPSERT_INTO))
+        assertThat(UnnestWriter.unnest(2, UpsertSyntax.UPSERT_INTO))
                 .isEqualTo("(SELECT unnest(?::text[]) AS c0, unnest(?::text[]) AS c1) AS u");
-        assertThat(UnnestApplier.unnest(2, UpsertSyntax.INSERT_ON_CONFLICT))
+        assertThat(UnnestWriter.unnest(2, UpsertSyntax.INSERT_ON_CONFLICT))
                 .isEqualTo("unnest(?::text[], ?::text[]) AS u(c0, c1)");
     }
 
     @Test
     void cockroachDeletesByKeyTuplesInASubquery() {
-        assertThat(UnnestApplier.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.UPSERT_INTO))
+        assertThat(UnnestWriter.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.UPSERT_INTO))
                 .isEqualTo("DELETE FROM \"public\".\"t\" WHERE (\"id\", \"region\") IN (SELECT u.c0::bigint,"
                         + " u.c1::text COLLATE \"de\" FROM (SELECT unnest(?::text[]) AS c0, unnest(?::text[]) AS c1) AS u)");
-        assertThat(UnnestApplier.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.INSERT_ON_CONFLICT))
+        assertThat(UnnestWriter.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.INSERT_ON_CONFLICT))
                 .startsWith("DELETE FROM \"public\".\"t\" AS t USING unnest(");
     }
 

@@ -34,7 +34,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         this.dataSource = dataSource;
         this.schema = schema;
         this.createSchema = createSchema;
-        this.table = StagingSql.quoteSchema(schema) + ".checkpoints";
+        this.table = StagingSql.POSTGRES.table(schema, "checkpoints");
     }
 
     @Override
@@ -44,7 +44,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
 
     private void create() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            JdbcStagingStore.ensureSchema(c, schema, createSchema);
+            StagingSql.POSTGRES.ensureSchema(c, schema, createSchema);
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
                     + "grp TEXT NOT NULL PRIMARY KEY,"
                     + " resolved_wall INT8 NOT NULL, resolved_logical INT8 NOT NULL,"

@@ -50,7 +50,7 @@ public final class JdbcLeaseStore implements LeaseStore {
      * @return the store, not yet initialized
      */
     public static JdbcLeaseStore postgres(DataSource dataSource, String schema, boolean createSchema) {
-        String t = StagingSql.quoteSchema(schema) + ".group_leases";
+        String t = StagingSql.POSTGRES.table(schema, "group_leases");
         return new JdbcLeaseStore(dataSource, schema, createSchema, false, t, new Flavor(
                 "CREATE TABLE IF NOT EXISTS " + t + " (grp TEXT NOT NULL PRIMARY KEY, holder TEXT NOT NULL,"
                         + " owner TEXT NULL, incarnation TEXT NULL, epoch INT8 NOT NULL, expires TIMESTAMPTZ NOT NULL, changed_at TIMESTAMPTZ NOT NULL DEFAULT now())",
@@ -75,7 +75,7 @@ public final class JdbcLeaseStore implements LeaseStore {
      * @return the store, not yet initialized
      */
     public static JdbcLeaseStore mysql(DataSource dataSource, String schema, boolean createSchema) {
-        String t = MySqlStagingStore.quote(schema) + ".`group_leases`";
+        String t = StagingSql.MYSQL.table(schema, "group_leases");
         return new JdbcLeaseStore(dataSource, schema, createSchema, true, t, new Flavor(
                 "CREATE TABLE IF NOT EXISTS " + t + " (grp VARBINARY(255) NOT NULL PRIMARY KEY,"
                         + " holder VARCHAR(255) NOT NULL, owner VARCHAR(1024) NULL, incarnation VARCHAR(64) NULL, epoch BIGINT NOT NULL, expires DATETIME(6) NOT NULL,"
@@ -102,9 +102,9 @@ public final class JdbcLeaseStore implements LeaseStore {
     private void create() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             if (mysql) {
-                MySqlStagingStore.ensureDatabase(c, schema, createSchema);
+                StagingSql.MYSQL.ensureSchema(c, schema, createSchema);
             } else {
-                JdbcStagingStore.ensureSchema(c, schema, createSchema);
+                StagingSql.POSTGRES.ensureSchema(c, schema, createSchema);
             }
             s.execute(sql.create());
             if (!c.getAutoCommit()) {
@@ -164,7 +164,7 @@ public final class JdbcLeaseStore implements LeaseStore {
                     }
                 }
             } finally {
-                JdbcStagingStore.restoreAutoCommit(c, auto);
+                Transactions.restoreAutoCommit(c, auto);
             }
         }
     }

@@ -35,7 +35,7 @@ public final class MySqlCheckpointStore implements CheckpointStore {
         this.dataSource = dataSource;
         this.schema = schema;
         this.createSchema = createSchema;
-        this.table = MySqlStagingStore.quote(schema) + ".`checkpoints`";
+        this.table = StagingSql.MYSQL.table(schema, "checkpoints");
     }
 
     @Override
@@ -45,7 +45,7 @@ public final class MySqlCheckpointStore implements CheckpointStore {
 
     private void create() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            MySqlStagingStore.ensureDatabase(c, schema, createSchema);
+            StagingSql.MYSQL.ensureSchema(c, schema, createSchema);
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
                     + "grp VARBINARY(255) NOT NULL PRIMARY KEY, resolved DECIMAL(30,0) NOT NULL,"
                     + " applied DECIMAL(30,0) NOT NULL,"
@@ -62,7 +62,7 @@ public final class MySqlCheckpointStore implements CheckpointStore {
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.put(new String(rs.getBytes(1), StandardCharsets.UTF_8), new Checkpoint(
-                        MySqlStagingStore.fromDecimal(rs.getBigDecimal(2)), MySqlStagingStore.fromDecimal(rs.getBigDecimal(3))));
+                        MySqlStagingSql.fromDecimal(rs.getBigDecimal(2)), MySqlStagingSql.fromDecimal(rs.getBigDecimal(3))));
             }
         }
         return out;
@@ -74,8 +74,8 @@ public final class MySqlCheckpointStore implements CheckpointStore {
                 PreparedStatement ps = c.prepareStatement("SELECT resolved, applied FROM " + table + " WHERE grp = ?")) {
             ps.setBytes(1, group.getBytes(StandardCharsets.UTF_8));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Checkpoint(MySqlStagingStore.fromDecimal(rs.getBigDecimal(1)),
-                        MySqlStagingStore.fromDecimal(rs.getBigDecimal(2))) : Checkpoint.NONE;
+                return rs.next() ? new Checkpoint(MySqlStagingSql.fromDecimal(rs.getBigDecimal(1)),
+                        MySqlStagingSql.fromDecimal(rs.getBigDecimal(2))) : Checkpoint.NONE;
             }
         }
     }
@@ -84,16 +84,14 @@ public final class MySqlCheckpointStore implements CheckpointStore {
     public boolean advanceResolved(String group, Hlc resolved) throws SQLException {
         // Affected rows: 1 inserted, 2 updated, 0 (or 1 with CLIENT_FOUND_ROWS) unchanged; compare instead.
         try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+            return Transactions.inTransaction(c, () -> {
                 Hlc before = null;
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT resolved FROM " + table + " WHERE grp = ? FOR UPDATE")) {
                     ps.setBytes(1, group.getBytes(StandardCharsets.UTF_8));
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
-                            before = MySqlStagingStore.fromDecimal(rs.getBigDecimal(1));
+                            before = MySqlStagingSql.fromDecimal(rs.getBigDecimal(1));
                         }
                     }
                 }
@@ -104,18 +102,12 @@ public final class MySqlCheckpointStore implements CheckpointStore {
                             + " ON DUPLICATE KEY UPDATE resolved = GREATEST(resolved, VALUES(resolved)),"
                             + " resolved_at = CURRENT_TIMESTAMP(6)")) {
                         ps.setBytes(1, group.getBytes(StandardCharsets.UTF_8));
-                        ps.setBigDecimal(2, MySqlStagingStore.toDecimal(resolved));
+                        ps.setBigDecimal(2, MySqlStagingSql.toDecimal(resolved));
                         ps.executeUpdate();
                     }
                 }
-                c.commit();
                 return advanced;
-            } catch (SQLException | RuntimeException e) {
-                JdbcStagingStore.rollbackQuietly(c);
-                throw e;
-            } finally {
-                JdbcStagingStore.restoreAutoCommit(c, auto);
-            }
+            });
         }
     }
 
@@ -127,8 +119,8 @@ public final class MySqlCheckpointStore implements CheckpointStore {
                         + " ON DUPLICATE KEY UPDATE applied = GREATEST(applied, VALUES(applied)),"
                         + " applied_at = CURRENT_TIMESTAMP(6)")) {
             ps.setBytes(1, group.getBytes(StandardCharsets.UTF_8));
-            ps.setBigDecimal(2, MySqlStagingStore.toDecimal(applied));
-            ps.setBigDecimal(3, MySqlStagingStore.toDecimal(applied));
+            ps.setBigDecimal(2, MySqlStagingSql.toDecimal(applied));
+            ps.setBigDecimal(3, MySqlStagingSql.toDecimal(applied));
             ps.executeUpdate();
         }
     }

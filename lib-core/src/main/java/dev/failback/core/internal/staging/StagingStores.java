@@ -47,11 +47,11 @@ public final class StagingStores {
         }
         String p = product.toLowerCase(Locale.ROOT);
         if (p.contains("mysql") || p.contains("mariadb")) {
-            return new Stores(new MySqlStagingStore(dataSource, schema, create),
+            return new Stores(SqlStagingStore.mysql(dataSource, schema, create),
                     new MySqlCheckpointStore(dataSource, schema, create), JdbcLeaseStore.mysql(dataSource, schema, create));
         }
         if (p.contains("postgres") || p.contains("cockroach")) {
-            return new Stores(new JdbcStagingStore(dataSource, schema, create),
+            return new Stores(SqlStagingStore.postgres(dataSource, schema, create),
                     new JdbcCheckpointStore(dataSource, schema, create), JdbcLeaseStore.postgres(dataSource, schema, create));
         }
         throw new FailbackConfigurationException(List.of("staging on " + product + " " + version
