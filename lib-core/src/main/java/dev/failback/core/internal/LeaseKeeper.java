@@ -41,7 +41,7 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
     private final Supplier<Collection<Group>> groups;
     private final Duration ttl;
     private final Duration renewal;
-    private final Collection<FailbackListener> listeners;
+    private final FailbackListener listeners;
     private final PipelineMetrics metrics;
     private final Object wake = new Object();
     private volatile boolean stopping;
@@ -50,7 +50,7 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
     LeaseKeeper(String pipeline, String instance, LeaseStore leases, TargetFence fence,
             dev.failback.spi.CheckpointStore checkpoints, dev.failback.spi.StagingStore staging,
             Supplier<Collection<Group>> groups, Duration ttl,
-            Duration renewal, Collection<FailbackListener> listeners, PipelineMetrics metrics) {
+            Duration renewal, FailbackListener listeners, PipelineMetrics metrics) {
         this.pipeline = pipeline;
         this.instance = instance;
         this.leases = leases;
@@ -177,13 +177,7 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
         LOG.info("{} - instance {} acquired the lease of {} at epoch {}: applying from {}", pipeline, instance, g.name,
                 lease.epoch(), applied);
         metrics.leaseChange(g, true);
-        for (FailbackListener l : listeners) {
-            try {
-                l.onLeaseAcquired(g.name, instance, lease.epoch());
-            } catch (Throwable t) {
-                LOG.warn("{} - listener {} failed in onLeaseAcquired", pipeline, l, t);
-            }
-        }
+        listeners.onLeaseAcquired(g.name, instance, lease.epoch());
         Sequencer s = g.sequencer;
         if (s != null) {
             s.wake();
@@ -239,13 +233,7 @@ final class LeaseKeeper implements Runnable, AutoCloseable {
         }
         LOG.info("{} - instance {} lost the lease of {} (epoch {}): {}", pipeline, instance, g.name, epoch, reason);
         metrics.leaseChange(g, false);
-        for (FailbackListener l : listeners) {
-            try {
-                l.onLeaseLost(g.name, instance, epoch, reason);
-            } catch (Throwable t) {
-                LOG.warn("{} - listener {} failed in onLeaseLost", pipeline, l, t);
-            }
-        }
+        listeners.onLeaseLost(g.name, instance, epoch, reason);
     }
 
     private void release(Group g, long epoch) {

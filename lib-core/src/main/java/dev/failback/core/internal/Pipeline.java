@@ -3,7 +3,6 @@ package dev.failback.core.internal;
 import dev.failback.Failback;
 import dev.failback.FailbackConfig;
 import dev.failback.FailbackConfigurationException;
-import dev.failback.FailbackListener;
 import dev.failback.Hlc;
 import dev.failback.Mode;
 import dev.failback.State;
@@ -15,7 +14,6 @@ import dev.failback.spi.CheckpointStore;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.Sink;
 import dev.failback.spi.StagingStore;
-import dev.failback.spi.UnknownTargetException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,15 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -47,8 +40,7 @@ public final class Pipeline implements Failback {
     private final FailbackConfig config;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final Counters counters = new Counters();
-    private final Map<String, Group> groups = new ConcurrentHashMap<>();
-    private final Map<List<String>, Group> byPath = new ConcurrentHashMap<>();
+    private final Groups groups;
     private final List<Thread> sequencerThreads = new ArrayList<>();
     private final Object progress = new Object();
     private final NamedThreadFactory applyThreads;
@@ -59,6 +51,7 @@ public final class Pipeline implements Failback {
     private long progressResolved;
     private final DataSource stagingDataSource;
     private final PipelineMetrics metrics;
+    private final Listeners listeners;
     private Dialect dialect;
     private volatile SchemaGate gate;
     private StagingStore staging;
@@ -71,14 +64,7 @@ public final class Pipeline implements Failback {
     private TargetFence fence;
     private LeaseKeeper leaseKeeper;
     private Thread leaseThread;
-    private final Object healthLock = new Object();
-    private long healthCheckedAt;
-    private String healthProblem;
-
-    /** Longest a readiness check waits for each database. */
-    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
-    /** How long a readiness result is reused. */
-    static final Duration HEALTH_CACHE = Duration.ofSeconds(1);
+    private final Health health;
 
     private Pipeline(FailbackConfig config) {
         this.config = config;
@@ -87,6 +73,14 @@ public final class Pipeline implements Failback {
                 new NamedThreadFactory(config.name(), "timeout", config.threadFactory().orElse(null)));
         this.stagingDataSource = config.staging().orElse(config.target());
         this.metrics = PipelineMetrics.of(config.meterRegistry().orElse(null), config.name());
+        this.listeners = new Listeners(config.name(), config.listeners());
+        this.groups = new Groups(config.maxGroups(), () -> {
+            LeaseKeeper keeper = leaseKeeper;
+            if (keeper != null) {
+                keeper.wake();
+            }
+        });
+        this.health = new Health(config.name(), stagingDataSource, config.target(), () -> startedSinks, timeoutExecutor);
         this.progressExecutor = Executors.newSingleThreadScheduledExecutor(
                 new NamedThreadFactory(config.name(), "progress", config.threadFactory().orElse(null)));
     }
@@ -260,7 +254,7 @@ public final class Pipeline implements Failback {
         owner = targetIdentity();
         if (config.mode() == Mode.CONSISTENT && leaseKeeper == null) {
             leaseKeeper = new LeaseKeeper(config.name(), config.instanceId(), leases, fence, checkpoints, staging,
-                    () -> List.copyOf(groups.values()), config.leaseTtl(), config.leaseRenewal(), config.listeners(),
+                    groups::all, config.leaseTtl(), config.leaseRenewal(), listeners,
                     metrics);
         }
         applier = new WindowApplier(config.target(), dialect, config.applyTimeout(), timeoutExecutor, metrics);
@@ -306,11 +300,7 @@ public final class Pipeline implements Failback {
                     String.join(".", canonical));
             return;
         }
-        Group g;
-        synchronized (groups) {
-            g = groups.get(String.join(".", canonical));
-            g = g != null ? g : create(String.join(".", canonical), canonical); // resumed whatever maxGroups says
-        }
+        Group g = groups.resume(canonical, this::create); // resumed whatever maxGroups says
         LOG.info("{} - resuming {}: resolved {}, applied {}, {} staged", config.name(), g.name, cp.resolved(),
                 cp.applied(), g.backlog.get());
     }
@@ -388,73 +378,22 @@ public final class Pipeline implements Failback {
         return fence;
     }
 
-    /** The most raw paths remembered per group (case variants of a name); beyond, each is resolved again. */
-    private static final int PATHS_PER_GROUP = 8;
-
-    /**
-     * Returns the group a path as sent is already known to name, without asking the target.
-     *
-     * @return the group, or null when the path is not known yet
-     */
+    /** Finds a known group without asking the target ({@link Groups#known}). */
     Group known(List<String> segments) {
-        return byPath.get(segments);
+        return groups.known(segments);
     }
 
-    /**
-     * Resolves a path as sent to the schema as the target names it: the connected database's name
-     * and the schema's stored spelling ({@code [target, public]}). Creates nothing.
-     *
-     * @throws UnknownTargetException when the database or schema does not exist
-     */
+    /** Resolves a path as sent to the target's names ({@link Groups#resolve}). */
     List<String> resolve(List<String> segments) throws SQLException {
-        Group g = byPath.get(segments);
-        if (g != null) {
-            return g.segments;
-        }
-        try (Connection c = config.target().getConnection()) {
-            String schema = dialect.resolveSchema(c, segments);
-            List<String> canonical = new ArrayList<>(segments);
-            canonical.set(canonical.size() - 1, schema);
-            if (canonical.size() == 2) {
-                String database = c.getCatalog(); // a path's database matches the connected one in any case
-                if (database != null && dev.failback.spi.Identifiers.equalsIgnoreAsciiCase(database, canonical.get(0))) {
-                    canonical.set(0, database);
-                }
-            }
-            return List.copyOf(canonical);
-        }
+        return groups.resolve(config.target(), dialect, segments);
     }
 
-    /**
-     * Finds or creates the group of a resolved path, remembering the path as sent for the next
-     * request. A new group beyond {@code maxGroups} is refused (404) and nothing is created.
-     *
-     * @param canonical the path as {@link #resolve} returned it
-     * @param asSent    the path as the request spelled it
-     */
+    /** Finds or creates the group of a resolved path ({@link Groups#group}). */
     Group group(List<String> canonical, List<String> asSent) throws SQLException {
-        String name = String.join(".", canonical);
-        Group g = groups.get(name);
-        if (g == null) {
-            synchronized (groups) {
-                g = groups.get(name);
-                if (g == null) {
-                    if (groups.size() >= config.maxGroups()) {
-                        throw new UnknownTargetException("target schema " + name + " would be group " + (groups.size() + 1)
-                                + " of this pipeline, more than maxGroups " + config.maxGroups() + " (--maxGroups);"
-                                + " nothing was created");
-                    }
-                    g = create(name, canonical);
-                }
-            }
-        }
-        if (!asSent.equals(canonical) && g.paths.get() < PATHS_PER_GROUP && byPath.putIfAbsent(List.copyOf(asSent), g) == null) {
-            g.paths.incrementAndGet();
-        }
-        return g;
+        return groups.group(canonical, asSent, this::create);
     }
 
-    /** Creates a group; the caller holds the {@link #groups} lock. */
+    /** Creates a group and starts its sequencer; called by {@link Groups} under its lock. */
     private Group create(String name, List<String> canonical) throws SQLException {
         String belongs = leases.own(name, owner);
         if (!belongs.equals(owner)) {
@@ -474,11 +413,6 @@ public final class Pipeline implements Failback {
             Thread t = applyThreads.newThread(s);
             sequencerThreads.add(t);
             t.start();
-        }
-        groups.put(name, g);
-        byPath.put(List.copyOf(canonical), g);
-        if (leaseKeeper != null) {
-            leaseKeeper.wake();
         }
         LOG.info("{} - serving target schema {}", config.name(), name);
         return g;
@@ -597,13 +531,7 @@ public final class Pipeline implements Failback {
         synchronized (progress) {
             progress.notifyAll();
         }
-        for (FailbackListener l : config.listeners()) {
-            try {
-                l.onWindowApplied(group, upTo, upserts, deletes);
-            } catch (Throwable t) {
-                LOG.warn("{} - listener {} failed in onWindowApplied", config.name(), l, t);
-            }
-        }
+        listeners.onWindowApplied(group, upTo, upserts, deletes);
     }
 
     void immediateApplied(String group, Hlc upTo, int upserts, int deletes, int mutations, long nanos) {
@@ -612,23 +540,11 @@ public final class Pipeline implements Failback {
         counters.windows.increment();
         LOG.debug("{} - applied {} mutations to {} immediately in {} ms", config.name(), mutations, group,
                 nanos / 1_000_000);
-        for (FailbackListener l : config.listeners()) {
-            try {
-                l.onWindowApplied(group, upTo, upserts, deletes);
-            } catch (Throwable t) {
-                LOG.warn("{} - listener {} failed in onWindowApplied", config.name(), l, t);
-            }
-        }
+        listeners.onWindowApplied(group, upTo, upserts, deletes);
     }
 
     void fireResolved(String group, Hlc resolved) {
-        for (FailbackListener l : config.listeners()) {
-            try {
-                l.onResolved(group, resolved);
-            } catch (Throwable t) {
-                LOG.warn("{} - listener {} failed in onResolved", config.name(), l, t);
-            }
-        }
+        listeners.onResolved(group, resolved);
     }
 
     /**
@@ -656,7 +572,7 @@ public final class Pipeline implements Failback {
             }
             Duration sourceLag = st.lastResolvedReceived() == null || st.lastResolvedReceived().equals(Hlc.ZERO)
                     ? Duration.ZERO : Duration.between(st.lastResolvedReceived().toInstant(), Instant.now());
-            long held = groups.values().stream().filter(g -> g.held != null).count();
+            long held = groups.all().stream().filter(g -> g.held != null).count();
             LOG.info("{} - progress: {} rows/s applied, target lag {}, source lag {}, backlog {}; instance {}{}",
                     config.name(), String.format(Locale.ROOT, "%,d", Math.round(applied / seconds)),
                     seconds(st.targetLag()), seconds(sourceLag), String.format(Locale.ROOT, "%,d", st.stagedBacklog()),
@@ -675,104 +591,16 @@ public final class Pipeline implements Failback {
     }
 
     void fireFailure(String group, Throwable error) {
-        for (FailbackListener l : config.listeners()) {
-            try {
-                l.onFailure(group, error);
-            } catch (Throwable t) {
-                LOG.warn("{} - listener {} failed in onFailure", config.name(), l, t);
-            }
-        }
+        listeners.onFailure(group, error);
     }
 
     /**
-     * Checks readiness: the pipeline is running and staging and target each hand out a valid
-     * connection within {@link #HEALTH_TIMEOUT}. Results are reused for {@link #HEALTH_CACHE} so that
-     * probes cannot drain the pools. The answer names the database and the SQLState, never the
-     * driver's message (it may name hosts and users); that goes to the log when the problem changes.
+     * Checks readiness ({@link Health}).
      *
      * @return null when ready, else what is wrong, one line
      */
     String healthProblem() {
-        State s = state.get();
-        if (s != State.RUNNING) {
-            return "failback is " + s.name().toLowerCase(Locale.ROOT);
-        }
-        synchronized (healthLock) {
-            long now = System.nanoTime();
-            if (healthCheckedAt != 0 && now - healthCheckedAt < HEALTH_CACHE.toNanos()) {
-                return healthProblem;
-            }
-            CompletableFuture<Ping> stagingPing = ping("staging", stagingDataSource);
-            CompletableFuture<Ping> targetPing = stagingDataSource == config.target()
-                    ? CompletableFuture.completedFuture(Ping.OK) : ping("target", config.target());
-            List<String> problems = new ArrayList<>(2);
-            List<String> details = new ArrayList<>(2);
-            for (CompletableFuture<Ping> f : List.of(stagingPing, targetPing)) {
-                Ping p = outcome(f, f == stagingPing ? "staging" : "target");
-                if (p.problem() != null) {
-                    problems.add(p.problem());
-                    details.add(p.detail());
-                }
-            }
-            for (Sink sink : startedSinks) {
-                // a flooded data port: changefeed requests wait or fail though the databases are fine
-                sink.saturation().ifPresent(saturated -> {
-                    problems.add(saturated);
-                    details.add(saturated);
-                });
-            }
-            String problem = problems.isEmpty() ? null : String.join("; ", problems);
-            if (!Objects.equals(problem, healthProblem)) {
-                if (problem == null) {
-                    LOG.info("{} - health check passes again", config.name());
-                } else {
-                    LOG.warn("{} - health check fails: {}", config.name(), String.join("; ", details));
-                }
-            }
-            healthProblem = problem;
-            healthCheckedAt = System.nanoTime();
-            return problem;
-        }
-    }
-
-    /** One database check: the problem to answer (null when fine) and the detail to log. */
-    private record Ping(String problem, String detail) {
-        static final Ping OK = new Ping(null, null);
-
-        static Ping failed(String problem) {
-            return new Ping(problem, problem);
-        }
-    }
-
-    private CompletableFuture<Ping> ping(String what, DataSource ds) {
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                try (Connection c = ds.getConnection()) {
-                    return c.isValid((int) HEALTH_TIMEOUT.toSeconds()) ? Ping.OK
-                            : Ping.failed(what + " database is not answering");
-                } catch (SQLException e) {
-                    String state = e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")";
-                    return new Ping(what + " database unreachable" + state,
-                            what + " database unreachable: " + e.getMessage() + state);
-                }
-            }, timeoutExecutor);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(Ping.failed("failback is stopping"));
-        }
-    }
-
-    private static Ping outcome(CompletableFuture<Ping> ping, String what) {
-        try {
-            return ping.get(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return Ping.failed(what + " database did not answer within " + HEALTH_TIMEOUT.toSeconds() + "s");
-        } catch (ExecutionException e) {
-            return new Ping(what + " database check failed (" + e.getCause().getClass().getSimpleName() + ")",
-                    what + " database check failed: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Ping.failed(what + " database check interrupted");
-        }
+        return health.problem(state.get());
     }
 
     private void transition(State to) {
@@ -781,13 +609,7 @@ public final class Pipeline implements Failback {
             return;
         }
         LOG.debug("{} - state {} -> {}", config.name(), from, to);
-        for (FailbackListener l : config.listeners()) {
-            try {
-                l.onStateChange(from, to);
-            } catch (Throwable t) {
-                LOG.warn("{} - listener {} failed in onStateChange", config.name(), l, t);
-            }
-        }
+        listeners.onStateChange(from, to);
         synchronized (progress) {
             progress.notifyAll();
         }
@@ -810,7 +632,7 @@ public final class Pipeline implements Failback {
         long backlog = 0;
         String lastError = null;
         Map<String, Status.GroupStatus> per = new LinkedHashMap<>();
-        for (Group g : groups.values()) {
+        for (Group g : groups.all()) {
             Checkpoint cp = g.checkpoint();
             received = received == null ? cp.resolved() : Hlc.max(received, cp.resolved());
             applied = applied == null || cp.applied().compareTo(applied) < 0 ? cp.applied() : applied;
@@ -864,7 +686,7 @@ public final class Pipeline implements Failback {
         if (groups.isEmpty()) {
             return false;
         }
-        for (Group g : groups.values()) {
+        for (Group g : groups.all()) {
             if (g.checkpoint().applied().compareTo(resolved) < 0) {
                 return false;
             }
@@ -904,13 +726,7 @@ public final class Pipeline implements Failback {
     }
 
     private void transitionLogged(State from, State to) {
-        for (FailbackListener l : config.listeners()) {
-            try {
-                l.onStateChange(from, to);
-            } catch (Throwable t) {
-                LOG.warn("{} - listener {} failed in onStateChange", config.name(), l, t);
-            }
-        }
+        listeners.onStateChange(from, to);
     }
 
     /**
@@ -976,7 +792,7 @@ public final class Pipeline implements Failback {
                 Thread.currentThread().interrupt();
             }
         }
-        for (Group g : groups.values()) {
+        for (Group g : groups.all()) {
             if (g.sequencer != null) {
                 g.sequencer.stop();
             }
