@@ -2,7 +2,6 @@ package dev.failback.jetty;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,15 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -276,7 +269,7 @@ final class ConnectionGuard extends Handler.Wrapper {
                 long idle = now - p.idleSinceNanos;
                 if (p.closeAfterAnswer && idle > LINGER.toNanos()) {
                     close(p, "answered with Connection: close " + LINGER.toMillis() + " ms ago");
-                } else if (idle > headerTimeout.toNanos() && (!p.authenticated || inHeaders(p))) {
+                } else if (idle > headerTimeout.toNanos() && (!p.authenticated || p.inHeaders())) {
                     headerTimeouts.incrementAndGet();
                     close(p, "no complete request within the header timeout of " + headerTimeout.toMillis() + " ms");
                 }
@@ -308,12 +301,6 @@ final class ConnectionGuard extends Handler.Wrapper {
             // Swallowed so the sweeper keeps running, so logged.
             LOG.warn("{} - checking connection deadlines failed", name, e);
         }
-    }
-
-    /** Whether an HTTP/1.1 connection has received part of a request's headers. */
-    private static boolean inHeaders(Peer p) {
-        HttpConnection http = p.http1;
-        return http != null && !http.getParser().isStart();
     }
 
     // ---- requests
@@ -366,18 +353,9 @@ final class ConnectionGuard extends Handler.Wrapper {
         p.active.decrementAndGet();
     }
 
-    private static boolean refusal(int status) {
+    /** Whether an answer refuses the request: 401, 404 or 405. */
+    static boolean refusal(int status) {
         return status == 401 || status == 404 || status == 405;
-    }
-
-    /** Whether a decoded path is under {@code /_/}, answered without authentication. */
-    static boolean isAdmin(String path) {
-        for (String segment : path.split("/")) {
-            if (!segment.isEmpty()) {
-                return segment.equals("_");
-            }
-        }
-        return false;
     }
 
     // ---- saturation
@@ -412,163 +390,5 @@ final class ConnectionGuard extends Handler.Wrapper {
     /** Connections evicted, refused, closed for their headers and cut for their bodies so far. */
     long[] closedCounts() {
         return new long[] {evicted.get(), refused.get(), headerTimeouts.get(), bodyTimeouts.get()};
-    }
-
-    /** One network connection. */
-    private static final class Peer {
-        final EndPoint endPoint;
-        final InetAddress address;
-        final AtomicInteger active = new AtomicInteger();
-        volatile long idleSinceNanos = System.nanoTime();
-        volatile boolean authenticated;
-        volatile boolean closeAfterAnswer;
-        volatile HttpConnection http1;
-
-        Peer(EndPoint endPoint, InetAddress address) {
-            this.endPoint = endPoint;
-            this.address = address;
-        }
-    }
-
-    /** One request being handled. */
-    private static final class Exchange {
-        final Peer peer;
-        final long length;
-        final boolean admin;
-        final boolean http1;
-        final boolean mayHaveBody;
-        final AtomicBoolean finished = new AtomicBoolean();
-        final AtomicLong bytes = new AtomicLong();
-        volatile long firstReadNanos;
-        /** Since when the handler waits for data that has not arrived (0: not waiting). */
-        volatile long waitingSince;
-        /** How long the handler waited for data, before {@link #waitingSince}. */
-        final AtomicLong waitedNanos = new AtomicLong();
-        volatile boolean last;
-        volatile boolean closeAfterAnswer;
-
-        Exchange(Peer peer, Request request) {
-            this.peer = peer;
-            this.length = request.getLength();
-            String path = request.getHttpURI().getDecodedPath();
-            this.admin = path != null && isAdmin(path);
-            HttpVersion version = request.getConnectionMetaData().getHttpVersion();
-            this.http1 = version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0;
-            // HTTP/1.1 without a length nor chunks has no body; HTTP/2 may send DATA without a length
-            this.mayHaveBody = length > 0 || length < 0 && (!http1 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
-        }
-
-        boolean bodyComplete() {
-            return !mayHaveBody || last || length >= 0 && bytes.get() >= length;
-        }
-
-        /** Records what a read returned: nothing (the handler will wait) or a chunk (the wait ended). */
-        void arrived(boolean data) {
-            long now = System.nanoTime();
-            long since = waitingSince;
-            if (!data) {
-                if (since == 0) {
-                    waitingSince = now == 0 ? 1 : now;
-                }
-            } else if (since != 0) {
-                waitedNanos.addAndGet(now - since);
-                waitingSince = 0;
-            }
-        }
-
-        /** How long the handler has waited for this body's data, until {@code now}. */
-        long waited(long now) {
-            long since = waitingSince;
-            return waitedNanos.get() + (since == 0 ? 0 : now - since);
-        }
-
-        void reading() {
-            if (firstReadNanos == 0) {
-                long now = System.nanoTime();
-                firstReadNanos = now == 0 ? 1 : now;
-            }
-        }
-    }
-
-    /** Counts what the handler reads of the body, and when it started. */
-    private static final class GuardedRequest extends Request.Wrapper {
-        private final Exchange x;
-
-        GuardedRequest(Request request, Exchange x) {
-            super(request);
-            this.x = x;
-        }
-
-        @Override
-        public Content.Chunk read() {
-            x.reading();
-            Content.Chunk chunk = super.read();
-            x.arrived(chunk != null);
-            if (chunk != null) {
-                x.bytes.addAndGet(chunk.remaining());
-                if (chunk.isLast()) {
-                    x.last = true;
-                }
-            }
-            return chunk;
-        }
-
-        @Override
-        public void demand(Runnable demandCallback) {
-            x.reading();
-            super.demand(demandCallback);
-        }
-    }
-
-    /** Asks for {@code Connection: close} on an answer after which the connection should not be reused. */
-    private final class GuardedResponse extends Response.Wrapper {
-        private final Exchange x;
-
-        GuardedResponse(Request request, Response response, Exchange x) {
-            super(request, response);
-            this.x = x;
-        }
-
-        @Override
-        public void write(boolean last, ByteBuffer content, Callback callback) {
-            if (!isCommitted()) {
-                boolean refusedStranger = refusal(getStatus()) && !x.peer.authenticated;
-                if (refusedStranger || !x.bodyComplete()) {
-                    // HTTP/2: other streams may share an authenticated connection; the stream ends alone
-                    x.closeAfterAnswer = x.http1 || !x.peer.authenticated;
-                    if (x.http1) {
-                        getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-                    }
-                }
-            }
-            super.write(last, content, callback);
-        }
-    }
-
-    /** Counts events of the last {@link #RECENT}, in one-second buckets. */
-    private static final class RecentEvents {
-        private final long[] seconds = new long[(int) RECENT.toSeconds()];
-        private final long[] counts = new long[seconds.length];
-
-        synchronized void add() {
-            long second = System.nanoTime() / 1_000_000_000L;
-            int i = (int) Math.floorMod(second, (long) seconds.length);
-            if (seconds[i] != second) {
-                seconds[i] = second;
-                counts[i] = 0;
-            }
-            counts[i]++;
-        }
-
-        synchronized long count() {
-            long now = System.nanoTime() / 1_000_000_000L;
-            long total = 0;
-            for (int i = 0; i < seconds.length; i++) {
-                if (now - seconds[i] < seconds.length) {
-                    total += counts[i];
-                }
-            }
-            return total;
-        }
     }
 }

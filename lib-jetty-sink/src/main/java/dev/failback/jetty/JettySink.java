@@ -1,39 +1,14 @@
 package dev.failback.jetty;
 
 import dev.failback.WebhookHandler;
-import dev.failback.WebhookResponse;
 import dev.failback.spi.Sink;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
-import org.eclipse.jetty.http2.HTTP2Cipher;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.NetworkConnectionLimit;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Sink} that runs an embedded Jetty 12 server and hands every request it receives to the
@@ -95,8 +70,6 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #start} once, then {@link #close} (idempotent). Thread-safe.
  */
 public final class JettySink implements Sink {
-    private static final Logger LOG = LoggerFactory.getLogger(JettySink.class);
-
     /** Default idle timeout of a connection. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(1);
     /** Default bound on {@link #close()} for requests in flight to finish. */
@@ -124,47 +97,14 @@ public final class JettySink implements Sink {
     /** Default slowest average rate a request body may arrive at, in bytes per second (16 KiB/s): {@value}. */
     public static final long DEFAULT_MIN_REQUEST_DATA_RATE = 16 * 1024;
 
-    private final String host;
-    private final int port;
-    private final Duration idleTimeout;
-    private final Duration stopTimeout;
-    private final int maxThreads;
-    private final TlsConfig tls;
-    private final int requestHeaderSize;
-    private final int maxConnections;
-    private final int maxConnectionsPerAddress;
-    private final Duration headerTimeout;
-    private final Duration bodyTimeout;
-    private final long minRequestDataRate;
-    private final boolean varz;
+    private final SinkSettings settings;
 
     private final Object lock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private Server server;
-    private volatile int boundPort = -1;
-    private String pipelineName = "?";
-    private volatile TlsMaterial tlsMaterial;
-    private SslContextFactory.Server sslContextFactory;
-    private ScheduledExecutorService reloader;
-    private byte[] rejectedDigest;
-    private String lastReloadProblem;
-    private volatile ConnectionGuard guard;
-    private volatile QueuedThreadPool threadPool;
+    private volatile SinkServer server;
 
-    private JettySink(Builder b) {
-        this.host = b.host;
-        this.port = b.port;
-        this.idleTimeout = b.idleTimeout;
-        this.stopTimeout = b.stopTimeout;
-        this.maxThreads = b.maxThreads;
-        this.tls = b.tls;
-        this.requestHeaderSize = b.requestHeaderSize;
-        this.maxConnections = b.maxConnections;
-        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
-        this.headerTimeout = b.headerTimeout;
-        this.bodyTimeout = b.bodyTimeout;
-        this.minRequestDataRate = b.minRequestDataRate;
-        this.varz = b.varz;
+    private JettySink(SinkSettings settings) {
+        this.settings = settings;
     }
 
     /**
@@ -198,163 +138,9 @@ public final class JettySink implements Sink {
             if (server != null) {
                 throw new IllegalStateException("JettySink was already started");
             }
-            this.pipelineName = pipelineName;
-            if (tls != null) {
-                tlsMaterial = TlsMaterial.load(tls);
-            }
-            QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
-            threads.setName("failback-" + pipelineName + "-http");
-            threads.setDaemon(true);
-            Server s = new Server(threads);
-            s.setStopAtShutdown(false);
-            s.setStopTimeout(stopTimeout.toMillis());
-            ConnectionGuard g = new ConnectionGuard(pipelineName, new JettySinkHandler(varz ? handler : withoutVarz(handler)),
-                    headerTimeout, bodyTimeout, minRequestDataRate, maxConnections, maxConnectionsPerAddress);
-            guard = g;
-            threadPool = threads;
-            for (Connector c : connectors(s)) {
-                s.addConnector(c);
-            }
-            // The guard evicts at maxConnections; this hard limit only bounds file descriptors should closing lag.
-            s.addBean(new NetworkConnectionLimit((int) Math.min(Integer.MAX_VALUE, 2L * maxConnections), s));
-            s.setHandler(new GracefulHandler(g));
-            try {
-                s.start();
-            } catch (Exception e) {
-                try {
-                    s.stop();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            SinkServer s = SinkServer.start(settings, pipelineName, handler);
             server = s;
-            boundPort = ((ServerConnector) s.getConnectors()[0]).getLocalPort();
-            if (tls == null) {
-                LOG.info("{} - listening on {} (plain HTTP/1.1; CockroachDB sends only to webhook-https,"
-                        + " so put a TLS-terminating proxy in front)", pipelineName, uri());
-                return;
-            }
-            TlsMaterial m = tlsMaterial;
-            LOG.info("{} - listening on {} (TLS 1.2/1.3, ALPN h2 and http/1.1); certificate {}", pipelineName, uri(),
-                    m.describe());
-            if (tls.isSelfSigned()) {
-                LOG.info("{} - self-signed certificate, for trials only: add ca_cert={} to the changefeed URL"
-                        + " (or insecure_tls_skip_verify=true)", pipelineName,
-                        URLEncoder.encode(m.caCertParameter(), StandardCharsets.US_ASCII));
-            } else if (!tls.reloadInterval().isZero()) {
-                reloader = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "failback-" + pipelineName + "-tls-reload");
-                    t.setDaemon(true);
-                    return t;
-                });
-                long every = tls.reloadInterval().toMillis();
-                reloader.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
-            }
-        }
-    }
-
-    /** Answers {@code /_/varz} 404 instead of passing it on: metrics are served on another address. */
-    private static WebhookHandler withoutVarz(WebhookHandler handler) {
-        return request -> isVarz(request.path())
-                ? new WebhookResponse(404, "metrics are not served on this port; scrape the metrics address")
-                : handler.handle(request);
-    }
-
-    /** Whether a decoded path names {@code /_/varz}, ignoring empty segments as the pipeline does. */
-    static boolean isVarz(String path) {
-        List<String> segments = new ArrayList<>(2);
-        for (String segment : path.split("/")) {
-            if (!segment.isEmpty()) {
-                segments.add(segment);
-            }
-        }
-        return segments.equals(List.of("_", "varz"));
-    }
-
-    /**
-     * Builds the connectors of the server: one HTTP/1.1 connector, or with TLS one HTTPS connector
-     * that negotiates HTTP/2 or HTTP/1.1 by ALPN.
-     *
-     * @param server the server the connectors belong to
-     * @return the connectors, never empty
-     */
-    List<Connector> connectors(Server server) {
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        http.setRequestHeaderSize(requestHeaderSize);
-        ServerConnector connector;
-        if (tls == null) {
-            connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        } else {
-            // No SNI host check: like MOLT Replicator, accept any Host header; the client verifies names.
-            http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setIncludeProtocols(TlsConfig.PROTOCOLS.toArray(new String[0]));
-            ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
-            ssl.setUseCipherSuitesOrder(true);
-            ssl.setSniRequired(false);
-            ssl.setNeedClientAuth(tls.requiresClientCertificates());
-            use(ssl, tlsMaterial);
-            sslContextFactory = ssl;
-            HttpConnectionFactory http11 = new HttpConnectionFactory(http);
-            HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
-            // ALPN names are lower case ("http/1.1"), unlike HttpConnectionFactory's protocol ("HTTP/1.1").
-            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
-            alpn.setDefaultProtocol(http11.getProtocol());
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, http11);
-        }
-        connector.setHost(host.isEmpty() ? null : host);
-        connector.setPort(port);
-        connector.setIdleTimeout(idleTimeout.toMillis());
-        ConnectionGuard g = guard;
-        if (g != null) {
-            connector.addEventListener(g.listener());
-        }
-        return List.of(connector);
-    }
-
-    private static void use(SslContextFactory ssl, TlsMaterial material) {
-        byte[] random = new byte[18];
-        new SecureRandom().nextBytes(random);
-        String password = Base64.getEncoder().encodeToString(random);
-        ssl.setKeyStore(material.keyStore(password.toCharArray()));
-        ssl.setKeyStorePassword(password);
-        ssl.setKeyManagerPassword(password);
-        ssl.setTrustStore(material.trustStore());
-    }
-
-    /** Runs on the reload thread: serves the certificate of the files when their contents changed. */
-    private void reloadIfChanged() {
-        try {
-            TlsMaterial.Files3 files = TlsMaterial.read(tls);
-            byte[] digest = files.digest();
-            if (tlsMaterial.sameSource(digest) || java.util.Arrays.equals(digest, rejectedDigest)) {
-                return;
-            }
-            TlsMaterial next;
-            try {
-                next = TlsMaterial.parse(tls, files);
-            } catch (IllegalArgumentException e) {
-                rejectedDigest = digest;
-                LOG.warn("{} - TLS files changed but are not usable, still serving serial {}: {}", pipelineName,
-                        tlsMaterial.chain().get(0).getSerialNumber().toString(16), e.getMessage());
-                return;
-            }
-            sslContextFactory.reload(f -> use(f, next));
-            tlsMaterial = next;
-            rejectedDigest = null;
-            lastReloadProblem = null;
-            LOG.info("{} - TLS certificate reloaded from {}: {}", pipelineName, tls.certificateFile().orElseThrow(),
-                    next.describe());
-        } catch (Exception e) {
-            // Swallowed (the previous certificate stays in service), so logged; once per distinct problem.
-            String problem = e.getMessage();
-            if (!Objects.equals(problem, lastReloadProblem)) {
-                lastReloadProblem = problem;
-                LOG.warn("{} - cannot check the TLS files for a new certificate: {}", pipelineName, problem);
-            }
+            s.announce(pipelineName, uri());
         }
     }
 
@@ -367,8 +153,8 @@ public final class JettySink implements Sink {
      */
     public List<X509Certificate> certificateChain() {
         port();
-        TlsMaterial m = tlsMaterial;
-        return m == null ? List.of() : m.chain();
+        TlsReloader tls = server.tls;
+        return tls == null ? List.of() : tls.material().chain();
     }
 
     /**
@@ -380,13 +166,14 @@ public final class JettySink implements Sink {
      */
     @Override
     public Optional<String> saturation() {
-        ConnectionGuard g = guard;
-        return g == null || closed.get() ? Optional.empty() : g.saturation(threadPool);
+        SinkServer s = server;
+        return s == null || closed.get() ? Optional.empty() : s.guard.saturation(s.threads);
     }
 
     /** The guard of the running server, for tests; null before {@link #start}. */
     ConnectionGuard guard() {
-        return guard;
+        SinkServer s = server;
+        return s == null ? null : s.guard;
     }
 
     /**
@@ -395,7 +182,7 @@ public final class JettySink implements Sink {
      * @return the configuration, empty when the sink speaks plain HTTP
      */
     public Optional<TlsConfig> tls() {
-        return Optional.ofNullable(tls);
+        return Optional.ofNullable(settings.tls());
     }
 
     /**
@@ -405,11 +192,11 @@ public final class JettySink implements Sink {
      * @throws IllegalStateException before {@link #start}
      */
     public int port() {
-        int p = boundPort;
-        if (p < 0) {
+        SinkServer s = server;
+        if (s == null) {
             throw new IllegalStateException("JettySink is not started");
         }
-        return p;
+        return s.port;
     }
 
     /**
@@ -418,7 +205,7 @@ public final class JettySink implements Sink {
      * @return the host, empty for all interfaces
      */
     public String host() {
-        return host;
+        return settings.host();
     }
 
     /**
@@ -429,11 +216,7 @@ public final class JettySink implements Sink {
      * @throws IllegalStateException before {@link #start}
      */
     public URI uri() {
-        String h = host.isEmpty() ? "0.0.0.0" : host;
-        if (h.indexOf(':') >= 0 && !h.startsWith("[")) {
-            h = "[" + h + "]";
-        }
-        return URI.create((tls == null ? "http://" : "https://") + h + ":" + port());
+        return settings.uri(port());
     }
 
     /**
@@ -445,27 +228,21 @@ public final class JettySink implements Sink {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Server s;
+        SinkServer s;
         synchronized (lock) {
             s = server;
-            if (reloader != null) {
-                reloader.shutdownNow();
-            }
         }
-        if (s == null) {
-            return;
-        }
-        try {
+        if (s != null) {
             s.stop();
-        } catch (Exception e) {
-            LOG.warn("stopping the HTTP server on port {} failed", boundPort, e);
         }
     }
 
     @Override
     public String toString() {
-        return "JettySink[" + (tls == null ? "" : "https ") + (host.isEmpty() ? "*" : host) + ":"
-                + (boundPort >= 0 ? boundPort : port) + (tls == null ? "" : ", " + tls) + "]";
+        SinkServer s = server;
+        TlsConfig tls = settings.tls();
+        return "JettySink[" + (tls == null ? "" : "https ") + (settings.host().isEmpty() ? "*" : settings.host()) + ":"
+                + (s != null ? s.port : settings.port()) + (tls == null ? "" : ", " + tls) + "]";
     }
 
     /** Configures a {@link JettySink}. Not thread-safe. */
@@ -518,10 +295,7 @@ public final class JettySink implements Sink {
          * @return this builder
          */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be between 0 and 65535, but was " + port);
-            }
-            this.port = port;
+            this.port = SinkSettings.require("port", port, port >= 0 && port <= 65535, "between 0 and 65535");
             return this;
         }
 
@@ -532,7 +306,7 @@ public final class JettySink implements Sink {
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = positive("idleTimeout", timeout);
+            this.idleTimeout = SinkSettings.positive("idleTimeout", timeout);
             return this;
         }
 
@@ -543,7 +317,7 @@ public final class JettySink implements Sink {
          * @return this builder
          */
         public Builder stopTimeout(Duration timeout) {
-            this.stopTimeout = positive("stopTimeout", timeout);
+            this.stopTimeout = SinkSettings.positive("stopTimeout", timeout);
             return this;
         }
 
@@ -554,10 +328,7 @@ public final class JettySink implements Sink {
          * @return this builder
          */
         public Builder maxThreads(int threads) {
-            if (threads < 4) {
-                throw new IllegalArgumentException("maxThreads must be >= 4, but was " + threads);
-            }
-            this.maxThreads = threads;
+            this.maxThreads = SinkSettings.require("maxThreads", threads, threads >= 4, ">= 4");
             return this;
         }
 
@@ -570,10 +341,7 @@ public final class JettySink implements Sink {
          * @return this builder
          */
         public Builder requestHeaderSize(int bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("requestHeaderSize must be >= 1024, but was " + bytes);
-            }
-            this.requestHeaderSize = bytes;
+            this.requestHeaderSize = SinkSettings.require("requestHeaderSize", bytes, bytes >= 1024, ">= 1024");
             return this;
         }
 
@@ -589,10 +357,7 @@ public final class JettySink implements Sink {
          * @return this builder
          */
         public Builder maxConnections(int connections) {
-            if (connections <= 0) {
-                throw new IllegalArgumentException("maxConnections must be > 0, but was " + connections);
-            }
-            this.maxConnections = connections;
+            this.maxConnections = SinkSettings.require("maxConnections", connections, connections > 0, "> 0");
             return this;
         }
 
@@ -607,10 +372,8 @@ public final class JettySink implements Sink {
          * @return this builder
          */
         public Builder maxConnectionsPerAddress(int connections) {
-            if (connections <= 0) {
-                throw new IllegalArgumentException("maxConnectionsPerAddress must be > 0, but was " + connections);
-            }
-            this.maxConnectionsPerAddress = connections;
+            this.maxConnectionsPerAddress = SinkSettings.require("maxConnectionsPerAddress", connections,
+                    connections > 0, "> 0");
             return this;
         }
 
@@ -625,7 +388,7 @@ public final class JettySink implements Sink {
          * @return this builder
          */
         public Builder headerTimeout(Duration timeout) {
-            this.headerTimeout = positive("headerTimeout", timeout);
+            this.headerTimeout = SinkSettings.positive("headerTimeout", timeout);
             return this;
         }
 
@@ -637,7 +400,7 @@ public final class JettySink implements Sink {
          * @return this builder
          */
         public Builder bodyTimeout(Duration timeout) {
-            this.bodyTimeout = positive("bodyTimeout", timeout);
+            this.bodyTimeout = SinkSettings.positive("bodyTimeout", timeout);
             return this;
         }
 
@@ -651,10 +414,8 @@ public final class JettySink implements Sink {
          * @return this builder
          */
         public Builder minRequestDataRate(long bytesPerSecond) {
-            if (bytesPerSecond < 0) {
-                throw new IllegalArgumentException("minRequestDataRate must be >= 0, but was " + bytesPerSecond);
-            }
-            this.minRequestDataRate = bytesPerSecond;
+            this.minRequestDataRate = SinkSettings.require("minRequestDataRate", bytesPerSecond, bytesPerSecond >= 0,
+                    ">= 0");
             return this;
         }
 
@@ -678,15 +439,8 @@ public final class JettySink implements Sink {
          * @return a sink, not yet started
          */
         public JettySink build() {
-            return new JettySink(this);
-        }
-
-        private static Duration positive(String what, Duration value) {
-            Objects.requireNonNull(value, what);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, but was " + value);
-            }
-            return value;
+            return new JettySink(new SinkSettings(host, port, idleTimeout, stopTimeout, maxThreads, tls, requestHeaderSize,
+                    maxConnections, maxConnectionsPerAddress, headerTimeout, bodyTimeout, minRequestDataRate, varz));
         }
     }
 }

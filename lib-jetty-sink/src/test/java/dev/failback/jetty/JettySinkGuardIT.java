@@ -49,7 +49,7 @@ class JettySinkGuardIT {
     }
 
     private static WebhookResponse handle(WebhookRequest r) {
-        if (ConnectionGuard.isAdmin(r.path())) {
+        if (AdminPaths.isAdmin(r.path())) {
             return new WebhookResponse(200, "OK");
         }
         if (!r.method().equals("POST")) {
@@ -331,7 +331,7 @@ class JettySinkGuardIT {
         assertThatThrownBy(() -> JettySink.builder().minRequestDataRate(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> JettySink.builder().headerTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> JettySink.builder().bodyTimeout(null)).isInstanceOf(NullPointerException.class);
-        assertThat(ConnectionGuard.isAdmin("//_/healthz")).isTrue();
-        assertThat(ConnectionGuard.isAdmin("/db/_")).isFalse();
+        assertThat(AdminPaths.isAdmin("//_/healthz")).isTrue();
+        assertThat(AdminPaths.isAdmin("/db/_")).isFalse();
     }
 }
