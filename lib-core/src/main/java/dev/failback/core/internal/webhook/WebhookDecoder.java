@@ -1,7 +1,13 @@
 package dev.failback.core.internal.webhook;
 
+import static dev.failback.core.internal.webhook.DecodeErrors.at;
+import static dev.failback.core.internal.webhook.DecodeErrors.bad;
+import static dev.failback.core.internal.webhook.DecodeErrors.clean;
+import static dev.failback.core.internal.webhook.DecodeErrors.describe;
+import static dev.failback.core.internal.webhook.DecodeErrors.parseHlc;
+import static dev.failback.core.internal.webhook.DecodeErrors.quote;
+
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,14 +16,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.failback.Hlc;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -82,10 +80,8 @@ public final class WebhookDecoder {
      */
     public static final int HEAP_PER_MESSAGE = 512;
 
-    /** Messages reserved for at once, so that the shared budget is not touched per message. */
-    private static final int MESSAGES_PER_RESERVATION = 64;
-
-    private static final String ENVELOPE = "__crdb__";
+    /** The object that carries a bare message's (or a bare resolved body's) metadata. */
+    static final String ENVELOPE = "__crdb__";
 
     private final JsonFactory factory;
     private final int maxNestingDepth;
@@ -190,7 +186,7 @@ public final class WebhookDecoder {
                     if (v != JsonToken.START_ARRAY) {
                         throw bad("\"payload\" must be an array, not " + describe(v));
                     }
-                    messages = readPayload(p, body, memory);
+                    messages = RowMessageReader.readPayload(p, body, memory);
                 }
                 case "length" -> {
                     if (lengthSeen) {
@@ -275,328 +271,6 @@ public final class WebhookDecoder {
         return parseHlc(p.getText(), "", label);
     }
 
-    private static List<RowMessage> readPayload(JsonParser p, byte[] body, MemoryBudget.Reservation memory)
-            throws IOException {
-        List<RowMessage> messages = new ArrayList<>();
-        Scratch s = new Scratch();
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (messages.size() % MESSAGES_PER_RESERVATION == 0) {
-                memory.reserve((long) HEAP_PER_MESSAGE * MESSAGES_PER_RESERVATION);
-            }
-            messages.add(readMessage(p, body, t, messages.size(), s));
-        }
-        return messages;
-    }
-
-    private static RowMessage readMessage(JsonParser p, byte[] body, JsonToken start, int index, Scratch s)
-            throws IOException {
-        String where = "payload[" + index + "]: ";
-        if (start != JsonToken.START_OBJECT) {
-            throw bad(where + "message must be a JSON object, not " + describe(start));
-        }
-        s.reset();
-        int envelopes = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            int nameStart = offset(p.currentTokenLocation());
-            JsonToken v = p.nextToken();
-            int valueStart = offset(p.currentTokenLocation());
-            if (name.equals(ENVELOPE)) {
-                envelopes++;
-                if (v != JsonToken.START_OBJECT) {
-                    throw bad(where + "\"" + ENVELOPE + "\" must be an object, not " + describe(v));
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String inner = p.currentName();
-                    JsonToken iv = p.nextToken();
-                    if (!readKnown(p, body, inner, iv, s.bare, s)) {
-                        p.skipChildren();
-                    }
-                }
-                continue;
-            }
-            if (!readKnown(p, body, name, v, s.wrapped, s)) {
-                p.skipChildren();
-            }
-            // Kept for envelope=bare, where every field but __crdb__ is a column.
-            s.addColumn(name, nameStart, v == JsonToken.VALUE_STRING ? -1 : offset(p.currentLocation()));
-            if (v == JsonToken.VALUE_STRING) {
-                s.stringStarts[s.columns - 1] = valueStart;
-            }
-        }
-        if (envelopes > 1) {
-            throw bad(where + "\"" + ENVELOPE + "\" appears twice");
-        }
-        if (envelopes == 1) {
-            Fields f = s.bare;
-            String label = ENVELOPE + ".";
-            checkOnce(f, where, label);
-            String key = key(f, body, where, label);
-            String topic = topic(f, where, label);
-            Hlc updated = updated(f, where, label);
-            return new RowMessage(index, topic, key, f.keyArity, updated, bareAfter(body, s, where),
-                    List.copyOf(s.columnNames), null);
-        }
-        Fields f = s.wrapped;
-        checkOnce(f, where, "");
-        String key = key(f, body, where, "");
-        String topic = topic(f, where, "");
-        Hlc updated = updated(f, where, "");
-        String after = objectOrNull(f.afterToken, f.afterStart, f.afterEnd, body, where, "after");
-        String before = objectOrNull(f.beforeToken, f.beforeStart, f.beforeEnd, body, where, "before");
-        return new RowMessage(index, topic, key, f.keyArity, updated, after,
-                after == null ? List.of() : f.afterColumns, before);
-    }
-
-    /** Reads a field this decoder knows; returns false (nothing consumed) for any other. */
-    private static boolean readKnown(JsonParser p, byte[] body, String name, JsonToken v, Fields f, Scratch s)
-            throws IOException {
-        switch (name) {
-            case "key" -> {
-                f.keyCount++;
-                f.keyToken = v;
-                if (v == JsonToken.START_ARRAY) {
-                    f.keyStart = offset(p.currentTokenLocation());
-                    int n = 0;
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        n++;
-                        p.skipChildren();
-                    }
-                    f.keyArity = n;
-                    f.keyEnd = offset(p.currentLocation());
-                } else {
-                    p.skipChildren();
-                }
-                return true;
-            }
-            case "topic" -> {
-                f.topicCount++;
-                f.topicToken = v;
-                if (v == JsonToken.VALUE_STRING) {
-                    f.topic = p.getText();
-                } else {
-                    p.skipChildren();
-                }
-                return true;
-            }
-            case "updated" -> {
-                f.updatedCount++;
-                f.updatedToken = v;
-                if (v == JsonToken.VALUE_STRING) {
-                    f.updated = p.getText();
-                } else {
-                    p.skipChildren();
-                }
-                return true;
-            }
-            case "after" -> {
-                if (f != s.wrapped) {
-                    return false;
-                }
-                f.afterCount++;
-                f.afterToken = v;
-                if (v == JsonToken.START_OBJECT) {
-                    f.afterStart = offset(p.currentTokenLocation());
-                    List<String> names = s.afterNames;
-                    names.clear();
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        names.add(p.currentName());
-                        p.nextToken();
-                        p.skipChildren();
-                    }
-                    f.afterEnd = offset(p.currentLocation());
-                    f.afterColumns = List.copyOf(names);
-                } else {
-                    p.skipChildren();
-                }
-                return true;
-            }
-            case "before" -> {
-                if (f != s.wrapped) {
-                    return false;
-                }
-                f.beforeCount++;
-                f.beforeToken = v;
-                if (v == JsonToken.START_OBJECT) {
-                    f.beforeStart = offset(p.currentTokenLocation());
-                    p.skipChildren();
-                    f.beforeEnd = offset(p.currentLocation());
-                } else {
-                    p.skipChildren();
-                }
-                return true;
-            }
-            default -> {
-                return false;
-            }
-        }
-    }
-
-    private static void checkOnce(Fields f, String where, String label) {
-        String twice = null;
-        if (f.keyCount > 1) {
-            twice = "key";
-        } else if (f.topicCount > 1) {
-            twice = "topic";
-        } else if (f.updatedCount > 1) {
-            twice = "updated";
-        } else if (f.afterCount > 1) {
-            twice = "after";
-        } else if (f.beforeCount > 1) {
-            twice = "before";
-        }
-        if (twice != null) {
-            throw bad(where + "\"" + label + twice + "\" appears twice");
-        }
-    }
-
-    private static String key(Fields f, byte[] body, String where, String label) {
-        if (f.keyCount == 0) {
-            throw bad(where + "\"" + label + "key\" is required");
-        }
-        if (f.keyToken != JsonToken.START_ARRAY) {
-            throw bad(where + "\"" + label + "key\" must be a JSON array, not " + describe(f.keyToken));
-        }
-        if (f.keyArity == 0) {
-            throw bad(where + "\"" + label + "key\" must not be an empty array");
-        }
-        return slice(body, f.keyStart, f.keyEnd, where, label + "key");
-    }
-
-    private static String topic(Fields f, String where, String label) {
-        if (f.topicCount == 0) {
-            throw bad(where + "\"" + label + "topic\" is required");
-        }
-        if (f.topicToken != JsonToken.VALUE_STRING) {
-            throw bad(where + "\"" + label + "topic\" must be a string, not " + describe(f.topicToken));
-        }
-        if (f.topic.isEmpty()) {
-            throw bad(where + "\"" + label + "topic\" must not be empty");
-        }
-        return f.topic;
-    }
-
-    private static Hlc updated(Fields f, String where, String label) {
-        if (f.updatedCount == 0) {
-            throw bad(where + "\"" + label + "updated\" is required (create the changefeed WITH updated)");
-        }
-        if (f.updatedToken != JsonToken.VALUE_STRING) {
-            throw bad(where + "\"" + label + "updated\" must be a string HLC timestamp, not "
-                    + describe(f.updatedToken));
-        }
-        return parseHlc(f.updated, where, "\"" + label + "updated\"");
-    }
-
-    private static String objectOrNull(JsonToken token, int start, int end, byte[] body, String where,
-            String field) {
-        if (token == null || token == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (token != JsonToken.START_OBJECT) {
-            throw bad(where + "\"" + field + "\" must be an object or null, not " + describe(token));
-        }
-        return slice(body, start, end, where, field);
-    }
-
-    /** Joins the exact {@code "name": value} slices of a bare message's columns into one object. */
-    private static String bareAfter(byte[] body, Scratch s, String where) {
-        int n = s.columns;
-        int total = 2 + Math.max(0, n - 1) * 2;
-        for (int i = 0; i < n; i++) {
-            if (s.ends[i] < 0) {
-                s.ends[i] = stringEnd(body, s.stringStarts[i]);
-            }
-            total += s.ends[i] - s.starts[i];
-        }
-        byte[] out = new byte[total];
-        int pos = 0;
-        out[pos++] = '{';
-        for (int i = 0; i < n; i++) {
-            if (i > 0) {
-                out[pos++] = ',';
-                out[pos++] = ' ';
-            }
-            int len = s.ends[i] - s.starts[i];
-            System.arraycopy(body, s.starts[i], out, pos, len);
-            pos += len;
-        }
-        out[pos] = '}';
-        return utf8(out, 0, out.length, where, "columns");
-    }
-
-    /** Returns the offset just past the closing quote of the (already validated) string at {@code start}. */
-    private static int stringEnd(byte[] body, int start) {
-        int i = start + 1;
-        while (true) {
-            byte b = body[i];
-            if (b == '\\') {
-                i += 2;
-            } else if (b == '"') {
-                return i + 1;
-            } else {
-                i++;
-            }
-        }
-    }
-
-    private static String slice(byte[] body, int start, int end, String where, String field) {
-        return utf8(body, start, end - start, where, "\"" + field + "\"");
-    }
-
-    /**
-     * Decodes row bytes strictly: Jackson checks UTF-8 only in the strings it reads, not in the field
-     * names and skipped strings inside row values, which would otherwise turn into U+FFFD silently.
-     * Checks first (into a small buffer), then lets {@link String} decode: the only allocation in
-     * proportion to the length is the string itself (no {@code char[]} of the whole slice).
-     */
-    private static String utf8(byte[] bytes, int offset, int length, String where, String what) {
-        if (!ascii(bytes, offset, length)) {
-            CharsetDecoder check = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
-            ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
-            CharBuffer out = CharBuffer.allocate(Math.min(length, 4096));
-            while (true) {
-                CoderResult r = check.decode(in, out, true);
-                if (r.isError()) {
-                    throw bad(where + what + " is not valid UTF-8");
-                }
-                if (r.isUnderflow()) {
-                    break;
-                }
-                out.clear();
-            }
-        }
-        return new String(bytes, offset, length, StandardCharsets.UTF_8);
-    }
-
-    private static boolean ascii(byte[] bytes, int offset, int length) {
-        for (int i = offset, end = offset + length; i < end; i++) {
-            if (bytes[i] < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int offset(JsonLocation location) {
-        long offset = location.getByteOffset();
-        if (offset < 0) {
-            // Jackson detected UTF-16/32 and reads characters, not bytes
-            throw bad("body must be UTF-8 JSON");
-        }
-        return (int) offset;
-    }
-
-    private static Hlc parseHlc(String text, String where, String label) {
-        try {
-            return Hlc.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw WebhookException.badRequest(where + label + " is not an HLC timestamp: " + quote(text), e);
-        }
-    }
-
     private static boolean isBlank(byte[] body) {
         for (byte b : body) {
             if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
@@ -625,128 +299,5 @@ public final class WebhookDecoder {
 
     private static WebhookException bothPayloadAndResolved() {
         return bad("body has both \"payload\" and \"resolved\"; a changefeed sends them in separate requests");
-    }
-
-    private static WebhookException bad(String message) {
-        return WebhookException.badRequest(message);
-    }
-
-    private static String at(JsonLocation location) {
-        if (location == null || location.getLineNr() < 0) {
-            return "";
-        }
-        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-
-    static String describe(JsonToken t) {
-        if (t == null) {
-            return "nothing";
-        }
-        return switch (t) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> t.name();
-        };
-    }
-
-    /** One line, no source dump, bounded. */
-    private static String clean(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        String m = message.replace("Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "")
-                .replaceAll("\\s+", " ").trim();
-        return m.length() <= 200 ? m : m.substring(0, 197) + "...";
-    }
-
-    /** Quotes a value from the body for a message: bounded, control characters escaped. */
-    private static String quote(String text) {
-        String s = text.length() <= 64 ? text : text.substring(0, 61) + "...";
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
-    }
-
-    /** What one message (or its {@code __crdb__} object) said about the known fields. */
-    private static final class Fields {
-        int keyCount;
-        JsonToken keyToken;
-        int keyStart;
-        int keyEnd;
-        int keyArity;
-        int topicCount;
-        JsonToken topicToken;
-        String topic;
-        int updatedCount;
-        JsonToken updatedToken;
-        String updated;
-        int afterCount;
-        JsonToken afterToken;
-        int afterStart;
-        int afterEnd;
-        List<String> afterColumns = List.of();
-        int beforeCount;
-        JsonToken beforeToken;
-        int beforeStart;
-        int beforeEnd;
-
-        void reset() {
-            keyCount = 0;
-            keyToken = null;
-            keyArity = 0;
-            topicCount = 0;
-            topicToken = null;
-            topic = null;
-            updatedCount = 0;
-            updatedToken = null;
-            updated = null;
-            afterCount = 0;
-            afterToken = null;
-            afterColumns = List.of();
-            beforeCount = 0;
-            beforeToken = null;
-        }
-    }
-
-    /** Per-call working state, reused from message to message. */
-    private static final class Scratch {
-        final Fields wrapped = new Fields();
-        final Fields bare = new Fields();
-        final List<String> afterNames = new ArrayList<>();
-        final List<String> columnNames = new ArrayList<>();
-        int columns;
-        int[] starts = new int[16];
-        int[] ends = new int[16];
-        int[] stringStarts = new int[16];
-
-        void reset() {
-            wrapped.reset();
-            bare.reset();
-            columnNames.clear();
-            columns = 0;
-        }
-
-        void addColumn(String name, int start, int end) {
-            if (columns == starts.length) {
-                starts = Arrays.copyOf(starts, columns * 2);
-                ends = Arrays.copyOf(ends, columns * 2);
-                stringStarts = Arrays.copyOf(stringStarts, columns * 2);
-            }
-            columnNames.add(name);
-            starts[columns] = start;
-            ends[columns] = end;
-            columns++;
-        }
     }
 }
