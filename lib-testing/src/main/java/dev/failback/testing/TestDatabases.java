@@ -2,7 +2,10 @@ package dev.failback.testing;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Assumptions;
 
@@ -76,6 +79,20 @@ public final class TestDatabases {
     public static String uniqueName(String prefix) {
         return prefix + "_" + Long.toString(System.nanoTime() & 0xffffffffL, 36)
                 + Integer.toString((int) (Math.random() * 1000));
+    }
+
+    /**
+     * Runs a query and returns its rows.
+     *
+     * @param connection where to run it; left open
+     * @param sql the query
+     * @return the rows, each a list of column texts ({@code ResultSet#getString}, null for SQL NULL)
+     * @throws SQLException as the database reports it
+     */
+    public static List<List<String>> rows(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return TestSchema.rows(rs);
+        }
     }
 
     private static Connection connect(String what, String url) {

@@ -1,6 +1,6 @@
 package dev.failback.examples.bench;
 
-import dev.failback.core.simulator.CrdbJson;
+import dev.failback.testing.simulator.CrdbJson;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

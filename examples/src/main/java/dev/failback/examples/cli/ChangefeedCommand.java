@@ -1,12 +1,12 @@
 package dev.failback.examples.cli;
 
 import dev.failback.Hlc;
-import dev.failback.core.changefeed.ChangefeedException;
-import dev.failback.core.changefeed.ChangefeedRunner;
-import dev.failback.core.changefeed.ChangefeedSpec;
-import dev.failback.core.changefeed.ClusterSetting;
-import dev.failback.core.changefeed.ClusterSettings;
-import dev.failback.core.changefeed.TargetKind;
+import dev.failback.examples.cli.changefeed.ChangefeedException;
+import dev.failback.examples.cli.changefeed.ChangefeedRunner;
+import dev.failback.examples.cli.changefeed.ChangefeedSpec;
+import dev.failback.examples.cli.changefeed.ClusterSetting;
+import dev.failback.examples.cli.changefeed.ClusterSettings;
+import dev.failback.examples.cli.changefeed.TargetKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

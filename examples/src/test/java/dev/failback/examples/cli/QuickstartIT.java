@@ -2,13 +2,19 @@ package dev.failback.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.failback.testing.TestDatabases;
+import dev.failback.testing.FailbackExtension;
+import dev.failback.testing.PostgresSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.sql.Connection;
-import java.sql.ResultSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+/**
+ * {@code failback quickstart} against the test PostgreSQL, in a schema the extension names (and drops
+ * should the command not); the command drops an existing schema of that name first.
+ */
+@ExtendWith(FailbackExtension.class)
 class QuickstartIT {
 
     private static int quickstart(StringWriter out, StringWriter err, String... extra) {
@@ -18,35 +24,28 @@ class QuickstartIT {
         return FailbackCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 
-    private static boolean schemaExists(String schema) throws Exception {
-        try (Connection c = TestDatabases.postgres();
-                ResultSet rs = c.createStatement().executeQuery(
-                        "SELECT count(*) FROM pg_namespace WHERE nspname = '" + schema + "'")) {
-            rs.next();
-            return rs.getInt(1) > 0;
-        }
+    private static boolean schemaExists(PostgresSchema on, String schema) throws Exception {
+        return !on.query("SELECT count(*) FROM pg_namespace WHERE nspname = '" + schema + "'").equals(List.of(List.of("0")));
     }
 
     @Test
-    void quickstartAppliesTheSimulatedChangefeedAndVerifiesIt() throws Exception {
-        String schema = TestDatabases.uniqueName("qs_it");
+    void quickstartAppliesTheSimulatedChangefeedAndVerifiesIt(PostgresSchema schema) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = quickstart(out, err, "--targetConn", TestDatabases.postgresUrl(), "--transactions", "300",
-                "--seed", "9", "--schema", schema);
+        int code = quickstart(out, err, "--targetConn", schema.jdbcUrl(), "--transactions", "300",
+                "--seed", "9", "--schema", schema.name());
         assertThat(code).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
         assertThat(out.toString()).contains("target matches source", "transactions: 300");
-        assertThat(schemaExists(schema)).isFalse();
-        assertThat(schemaExists(schema + "_staging")).isFalse();
+        assertThat(schemaExists(schema, schema.name())).isFalse();
+        assertThat(schemaExists(schema, schema.stagingSchema())).isFalse();
     }
 
     @Test
-    void quickstartWorksInImmediateMode() throws Exception {
-        String schema = TestDatabases.uniqueName("qs_it_imm");
+    void quickstartWorksInImmediateMode(PostgresSchema schema) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = quickstart(out, err, "--targetConn", TestDatabases.postgresUrl(), "--transactions", "200",
-                "--immediate", "--nodes", "2", "--schema", schema);
+        int code = quickstart(out, err, "--targetConn", schema.jdbcUrl(), "--transactions", "200",
+                "--immediate", "--nodes", "2", "--schema", schema.name());
         assertThat(code).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
         assertThat(out.toString()).contains("target matches source");
     }

@@ -2,32 +2,33 @@ package dev.failback.examples.it;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.failback.testing.MariaDbDatabase;
 import dev.failback.testing.TestDatabases;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** A uniquely named MariaDB/MySQL database for one test; it and its staging database are dropped on close. */
+/**
+ * A uniquely named MariaDB/MySQL database for one test ({@link MariaDbDatabase}), with a pool; it and
+ * its staging database are dropped on close.
+ */
 final class MariaDb implements TargetDb {
     private final String name;
     private final HikariDataSource dataSource;
+    private final MariaDbDatabase database;
 
     MariaDb(String prefix, String... ddlResources) throws SQLException {
-        try (Connection probe = TestDatabases.mysql(); Statement s = probe.createStatement()) {
-            name = TestDatabases.uniqueName(prefix);
-            s.execute("CREATE DATABASE `" + name + "`");
-        }
+        database = MariaDbDatabase.create(prefix);
+        name = database.name();
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(TestDatabases.mysqlUrl());
         cfg.setMaximumPoolSize(8);
         cfg.setPoolName("test-" + name);
         cfg.addDataSourceProperty("rewriteBatchedStatements", "true");
         cfg.addDataSourceProperty("sessionVariables", "time_zone='+00:00'");
-        dataSource = new HikariDataSource(cfg);
+        dataSource = PgSchema.open(cfg, database);
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("USE `" + name + "`");
             for (String r : ddlResources) {
@@ -57,19 +58,9 @@ final class MariaDb implements TargetDb {
 
     @Override
     public List<List<String>> query(String sql) throws SQLException {
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql.replace("$S", "`" + name + "`"))) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(row);
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return TestDatabases.rows(c, sql.replace("$S", "`" + name + "`"));
         }
-        return rows;
     }
 
     @Override
@@ -87,11 +78,10 @@ final class MariaDb implements TargetDb {
 
     @Override
     public void close() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS `" + name + "`");
-            s.execute("DROP DATABASE IF EXISTS `" + name + "_staging`");
-        } finally {
+        try {
             dataSource.close();
+        } finally {
+            database.close();
         }
     }
 }

@@ -2,39 +2,37 @@ package dev.failback.examples.it;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.failback.testing.PostgresSchema;
 import dev.failback.testing.TestDatabases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A uniquely named PostgreSQL schema for one test, with a pool on the test database. Tests stage in
- * {@code <name>_staging}; both schemas are dropped on close.
+ * A uniquely named PostgreSQL schema for one test ({@link PostgresSchema}), with a pool on the test
+ * database. Tests stage in {@code <name>_staging}; both schemas are dropped on close.
  */
 final class PgSchema implements TargetDb {
     final String name;
     final String database;
     final HikariDataSource dataSource;
+    private final PostgresSchema schema;
 
     PgSchema(String prefix, String... ddlResources) throws SQLException {
-        try (Connection probe = TestDatabases.postgres()) {
-            database = probe.getCatalog();
-        }
-        name = TestDatabases.uniqueName(prefix);
+        schema = PostgresSchema.create(prefix);
+        name = schema.name();
+        database = schema.database();
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(TestDatabases.postgresUrl());
         cfg.setMaximumPoolSize(8);
         cfg.setPoolName("test-" + name);
-        dataSource = new HikariDataSource(cfg);
+        dataSource = open(cfg, schema);
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + name);
             s.execute("SET search_path TO " + name + ", public");
             for (String r : ddlResources) {
                 if (r.equals("type-zoo.sql")) {
@@ -43,6 +41,20 @@ final class PgSchema implements TargetDb {
                 s.execute(resource(r));
             }
             s.execute("SET search_path TO DEFAULT");
+        }
+    }
+
+    /** Opens the pool; drops the schema when it cannot. */
+    static HikariDataSource open(HikariConfig cfg, AutoCloseable schema) throws SQLException {
+        try {
+            return new HikariDataSource(cfg);
+        } catch (RuntimeException e) {
+            try {
+                schema.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 
@@ -64,19 +76,9 @@ final class PgSchema implements TargetDb {
 
     @Override
     public List<List<String>> query(String sql) throws SQLException {
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql.replace("$S", name))) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(row);
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return TestDatabases.rows(c, sql.replace("$S", name));
         }
-        return rows;
     }
 
     @Override
@@ -116,11 +118,10 @@ final class PgSchema implements TargetDb {
 
     @Override
     public void close() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
-            s.execute("DROP SCHEMA IF EXISTS " + name + "_staging CASCADE");
-        } finally {
+        try {
             dataSource.close();
+        } finally {
+            schema.close();
         }
     }
 }

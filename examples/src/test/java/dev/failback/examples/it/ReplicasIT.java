@@ -3,11 +3,11 @@ package dev.failback.examples.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.Mode;
-import dev.failback.core.simulator.ChangefeedSimulator;
-import dev.failback.core.simulator.TargetVerifier;
-import dev.failback.core.simulator.Workload;
 import dev.failback.examples.it.ReplicaChild.Handle;
 import dev.failback.examples.it.ReplicaChild.LeaseEvent;
+import dev.failback.testing.simulator.ChangefeedSimulator;
+import dev.failback.testing.simulator.TargetVerifier;
+import dev.failback.testing.simulator.Workload;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

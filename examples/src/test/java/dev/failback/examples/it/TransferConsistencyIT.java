@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.Failback;
 import dev.failback.Hlc;
-import dev.failback.core.simulator.ChangefeedSimulator;
-import dev.failback.core.simulator.TargetVerifier;
-import dev.failback.core.simulator.TransferWorkload;
 import dev.failback.jetty.JettySink;
+import dev.failback.testing.simulator.ChangefeedSimulator;
+import dev.failback.testing.simulator.TargetVerifier;
+import dev.failback.testing.simulator.TransferWorkload;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

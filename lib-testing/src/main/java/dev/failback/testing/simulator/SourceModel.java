@@ -1,4 +1,4 @@
-package dev.failback.core.simulator;
+package dev.failback.testing.simulator;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

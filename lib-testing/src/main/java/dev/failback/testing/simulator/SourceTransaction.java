@@ -1,4 +1,4 @@
-package dev.failback.core.simulator;
+package dev.failback.testing.simulator;
 
 import dev.failback.Hlc;
 import java.util.List;

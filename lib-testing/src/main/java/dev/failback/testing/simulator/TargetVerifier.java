@@ -1,4 +1,4 @@
-package dev.failback.core.simulator;
+package dev.failback.testing.simulator;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

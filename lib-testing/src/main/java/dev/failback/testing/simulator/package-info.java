@@ -1,10 +1,10 @@
 /**
  * A CockroachDB changefeed simulator for tests: it keeps an in-memory source database, generates
- * source transactions with a {@link dev.failback.core.simulator.Workload}, and POSTs the changes
+ * source transactions with a {@link dev.failback.testing.simulator.Workload}, and POSTs the changes
  * to a webhook receiver in exactly the format and with the delivery semantics of a CockroachDB
  * changefeed's webhook sink (several nodes sending in parallel, per-key order, byte-identical
  * retries, resolved timestamps only after every earlier change was acknowledged).
- * {@link dev.failback.core.simulator.TargetVerifier} then checks that a PostgreSQL target holds
+ * {@link dev.failback.testing.simulator.TargetVerifier} then checks that a PostgreSQL target holds
  * what the source model holds.
  *
  * <pre>{@code
@@ -26,4 +26,4 @@
  *
  * <p>Depends only on the JDK, jackson-core and failback-api.
  */
-package dev.failback.core.simulator;
+package dev.failback.testing.simulator;

@@ -1,4 +1,4 @@
-package dev.failback.core.simulator;
+package dev.failback.testing.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

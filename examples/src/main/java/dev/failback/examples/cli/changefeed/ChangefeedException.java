@@ -1,4 +1,4 @@
-package dev.failback.core.changefeed;
+package dev.failback.examples.cli.changefeed;
 
 import dev.failback.FailbackException;
 

@@ -1,4 +1,4 @@
-package dev.failback.core.changefeed;
+package dev.failback.examples.cli.changefeed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
