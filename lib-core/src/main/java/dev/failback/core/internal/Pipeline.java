@@ -14,7 +14,6 @@ import dev.failback.spi.CheckpointStore;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.Sink;
 import dev.failback.spi.StagingStore;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,9 +45,7 @@ public final class Pipeline implements Failback {
     private final NamedThreadFactory applyThreads;
     private final ExecutorService timeoutExecutor;
     private final java.util.concurrent.ScheduledExecutorService progressExecutor;
-    private long progressRows;
-    private long progressAt;
-    private long progressResolved;
+    private final Progress progressLog;
     private final DataSource stagingDataSource;
     private final PipelineMetrics metrics;
     private final Listeners listeners;
@@ -80,6 +77,8 @@ public final class Pipeline implements Failback {
                 keeper.wake();
             }
         });
+        this.progressLog = new Progress(config.name(), config.instanceId(), this::status, counters, groups,
+                () -> leaseKeeper != null);
         this.health = new Health(config.name(), stagingDataSource, config.target(), () -> startedSinks, timeoutExecutor);
         this.progressExecutor = Executors.newSingleThreadScheduledExecutor(
                 new NamedThreadFactory(config.name(), "progress", config.threadFactory().orElse(null)));
@@ -120,7 +119,7 @@ public final class Pipeline implements Failback {
         try {
             prepareDatabases();
         } catch (FailbackConfigurationException e) {
-            if (!unreachable(e)) {
+            if (!Databases.unreachable(e)) {
                 throw e;
             }
             notReady = e.getMessage();
@@ -138,9 +137,10 @@ public final class Pipeline implements Failback {
         }
         transition(State.RUNNING);
         LOG.info("{} - started (instance {})", config.name(), config.instanceId());
-        progressAt = System.nanoTime();
+        progressLog.restart();
         long every = config.progressInterval().toNanos();
-        progressExecutor.scheduleAtFixedRate(this::logProgress, every, every, TimeUnit.NANOSECONDS);
+        progressExecutor.scheduleAtFixedRate(() -> progressLog.log(state.get() == State.RUNNING), every, every,
+                TimeUnit.NANOSECONDS);
     }
 
     /** How often a start that found a database unreachable tries again. */
@@ -170,7 +170,7 @@ public final class Pipeline implements Failback {
             if (closing) {
                 return; // interrupted by close(): nothing to report
             }
-            if (!unreachable(e)) {
+            if (!Databases.unreachable(e)) {
                 LOG.error("{} - cannot start: {}", config.name(), e.getMessage());
                 transition(State.FAILED);
                 // not on this executor's thread: shutdown() waits for it
@@ -193,22 +193,6 @@ public final class Pipeline implements Failback {
 
     private void retryDatabasesLater() {
         progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Whether a start failure is a database that does not answer (retried), not a wrong configuration. */
-    private static boolean unreachable(Throwable e) {
-        boolean unreachable = false;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String c = sql.getSQLState();
-                if (c.startsWith("28") || c.startsWith("3D") || c.startsWith("42")) {
-                    return false; // wrong credentials, no such database, no privilege: a configuration error
-                }
-                unreachable |= c.startsWith("08");
-            }
-            unreachable |= t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException;
-        }
-        return unreachable;
     }
 
     /**
@@ -241,7 +225,7 @@ public final class Pipeline implements Failback {
             throw new FailbackConfigurationException("staging database unusable: " + e.getMessage(), e);
         }
         LOG.info("{} - staging database name: {} ({}, {})", config.name(), config.stagingSchema(), staging, checkpoints);
-        fence = openFence();
+        fence = Databases.openFence(config, dialect);
         if (leases == null) {
             leases = config.leaseStore().orElseGet(() -> jdbc != null ? jdbc.leases()
                     : new dev.failback.core.memory.InMemoryLeaseStore());
@@ -251,7 +235,7 @@ public final class Pipeline implements Failback {
         } catch (SQLException e) {
             throw new FailbackConfigurationException("staging database unusable for leases: " + e.getMessage(), e);
         }
-        owner = targetIdentity();
+        owner = Databases.targetIdentity(config.target());
         if (config.mode() == Mode.CONSISTENT && leaseKeeper == null) {
             leaseKeeper = new LeaseKeeper(config.name(), config.instanceId(), leases, fence, checkpoints, staging,
                     groups::all, config.leaseTtl(), config.leaseRenewal(), listeners,
@@ -305,70 +289,8 @@ public final class Pipeline implements Failback {
                 cp.applied(), g.backlog.get());
     }
 
-    /**
-     * The deployment's identity in a shared staging schema: the target's JDBC URL without credentials
-     * and parameters. Groups are recorded with it, and only the deployment's own are resumed.
-     */
-    private String targetIdentity() {
-        try (Connection c = config.target().getConnection()) {
-            String url = String.valueOf(c.getMetaData().getURL());
-            int q = url.indexOf('?');
-            url = q < 0 ? url : url.substring(0, q);
-            return url.replaceAll("//[^/@]*@", "//");
-        } catch (SQLException e) {
-            throw new FailbackConfigurationException("the target database is unreachable: " + e.getMessage(), e);
-        }
-    }
-
-    /** This deployment's identity ({@link #targetIdentity()}). */
+    /** This deployment's identity ({@link Databases#targetIdentity}). */
     private String owner = "";
-
-    /**
-     * Opens the fence in the target: in the staging schema when staging is in the target (no
-     * {@code staging(...)} given), else in a schema {@value #TARGET_FENCE_SCHEMA} of the target. Without it (a dialect it does not
-     * know, or no right to create it) several instances are not fenced: logged at WARN.
-     */
-    private TargetFence openFence() {
-        // From the configuration only, never from how a connection looks: every instance of a deployment
-        // must find the same fence, whatever host name or proxy it reaches the databases through.
-        boolean inTarget = config.staging().isEmpty() && config.stagingStore().isEmpty();
-        String schema = inTarget ? config.stagingSchema() : TARGET_FENCE_SCHEMA;
-        // a claim waits at most one renewal interval for the row; a fenced transaction idle for a TTL ends
-        TargetFence f = TargetFence.of(config.target(), dialect, schema, config.leaseTtl(), config.leaseRenewal());
-        if (f == null) {
-            LOG.warn("{} - no lease fence for a {} target: run a single instance", config.name(), dialect.name());
-            return null;
-        }
-        try {
-            f.init();
-        } catch (SQLException e) {
-            if (!privilege(e)) {
-                // unreachable: retried with the rest of the start; anything else stops it, named
-                throw new FailbackConfigurationException("cannot create the lease fence " + f + " in the target: "
-                        + e.getMessage(), e);
-            }
-            LOG.warn("{} - may not create the lease fence {} in the target ({}): instances sharing this staging"
-                    + " are not fenced; run a single instance, or create it as the README says", config.name(), f,
-                    e.getMessage());
-            return null;
-        }
-        LOG.info("{} - lease fence and key versions in the target: {}", config.name(), f);
-        return f;
-    }
-
-    /** Whether the database refused for want of a privilege (PostgreSQL 42501, MySQL 1044/1142, ORA-01031). */
-    private static boolean privilege(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && ("42501".equals(sql.getSQLState()) || sql.getErrorCode() == 1044
-                    || sql.getErrorCode() == 1142 || sql.getErrorCode() == 1031)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Where the fence goes in a target that does not hold the staging schema. */
-    static final String TARGET_FENCE_SCHEMA = "_failback";
 
     LeaseKeeper leaseKeeper() {
         return leaseKeeper;
@@ -545,49 +467,6 @@ public final class Pipeline implements Failback {
 
     void fireResolved(String group, Hlc resolved) {
         listeners.onResolved(group, resolved);
-    }
-
-    /**
-     * Logs one progress line at INFO when rows were applied or a resolved timestamp arrived since the
-     * previous line, or a backlog remains: applied rows per second, target lag (now minus the oldest
-     * applied checkpoint), source lag (now minus the newest resolved timestamp) and staged backlog.
-     */
-    private void logProgress() {
-        try {
-            if (state.get() != State.RUNNING || groups.isEmpty()) {
-                return;
-            }
-            long now = System.nanoTime();
-            long rows = counters.upserts.sum() + counters.deletes.sum();
-            long resolvedCount = counters.resolvedReceived.sum();
-            Status st = status();
-            long applied = rows - progressRows;
-            boolean changed = applied > 0 || resolvedCount != progressResolved;
-            double seconds = Math.max(1e-3, (now - progressAt) / 1e9);
-            progressRows = rows;
-            progressResolved = resolvedCount;
-            progressAt = now;
-            if (!changed && st.stagedBacklog() == 0) {
-                return;
-            }
-            Duration sourceLag = st.lastResolvedReceived() == null || st.lastResolvedReceived().equals(Hlc.ZERO)
-                    ? Duration.ZERO : Duration.between(st.lastResolvedReceived().toInstant(), Instant.now());
-            long held = groups.all().stream().filter(g -> g.held != null).count();
-            LOG.info("{} - progress: {} rows/s applied, target lag {}, source lag {}, backlog {}; instance {}{}",
-                    config.name(), String.format(Locale.ROOT, "%,d", Math.round(applied / seconds)),
-                    seconds(st.targetLag()), seconds(sourceLag), String.format(Locale.ROOT, "%,d", st.stagedBacklog()),
-                    config.instanceId(), leaseKeeper == null ? ""
-                            : " holds " + held + " of " + groups.size() + " schema leases");
-        } catch (RuntimeException e) {
-            LOG.warn("{} - progress report failed: {}", config.name(), e.toString());
-        }
-    }
-
-    private static String seconds(Duration d) {
-        if (d.isNegative()) {
-            d = Duration.ZERO;
-        }
-        return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
     }
 
     void fireFailure(String group, Throwable error) {

@@ -27,7 +27,7 @@ final class SchemaGate {
     SchemaGate(Dialect dialect, String stagingSchema, List<String> allowed) {
         this.dialect = dialect;
         this.reserved = List.of(stagingSchema.toLowerCase(Locale.ROOT),
-                Pipeline.TARGET_FENCE_SCHEMA.toLowerCase(Locale.ROOT));
+                Databases.TARGET_FENCE_SCHEMA.toLowerCase(Locale.ROOT));
         int n = dialect.schemaPathSegments();
         List<List<String>> entries = new ArrayList<>();
         for (String entry : allowed) {
