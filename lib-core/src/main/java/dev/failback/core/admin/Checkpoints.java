@@ -2,23 +2,12 @@ package dev.failback.core.admin;
 
 import dev.failback.Hlc;
 import dev.failback.spi.Checkpoint;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -41,26 +30,14 @@ import javax.sql.DataSource;
  * }</pre>
  */
 public final class Checkpoints {
-    private static final BigInteger TEN_BILLION = BigInteger.valueOf(10_000_000_000L);
-
     private final DataSource dataSource;
     private final String schema;
-    private final boolean mysql;
-    private final String checkpoints;
-    private final String leases;
-    private final String versions;
-    private final String mutations;
-    private final String now;
+    private final CheckpointTables tables;
 
     private Checkpoints(DataSource dataSource, String schema, boolean mysql) {
         this.dataSource = dataSource;
         this.schema = schema;
-        this.mysql = mysql;
-        this.checkpoints = table("checkpoints");
-        this.leases = table("group_leases");
-        this.versions = table("versions");
-        this.mutations = table("mutations");
-        this.now = mysql ? "UTC_TIMESTAMP(6)" : "now()";
+        this.tables = new CheckpointTables(schema, mysql);
     }
 
     /**
@@ -175,24 +152,10 @@ public final class Checkpoints {
      * @throws IllegalStateException when the staging schema has no checkpoints table
      */
     public List<GroupCheckpoint> list() throws SQLException {
-        List<GroupCheckpoint> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            requireCheckpoints(c);
-            boolean withLeases = exists(c, leases);
-            String cp = mysql ? "c.resolved, c.applied" : "c.resolved_wall, c.resolved_logical, c.applied_wall, c.applied_logical";
-            String sql = withLeases
-                    ? "SELECT c.grp, " + cp + ", l.holder, l.epoch, l.expires, l.expires > " + now + " FROM " + checkpoints
-                            + " c LEFT JOIN " + leases + " l ON l.grp = c.grp ORDER BY c.grp"
-                    : "SELECT c.grp, " + cp + " FROM " + checkpoints + " c ORDER BY c.grp";
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                while (rs.next()) {
-                    String group = mysql ? new String(rs.getBytes(1), StandardCharsets.UTF_8) : rs.getString(1);
-                    int at = mysql ? 4 : 6;
-                    out.add(new GroupCheckpoint(group, checkpoint(rs, 2), withLeases ? lease(rs, at) : null));
-                }
-            }
+            tables.requireCheckpoints(c);
+            return tables.readAll(c, CheckpointTables.exists(c, tables.leases));
         }
-        return out;
     }
 
     /**
@@ -223,10 +186,10 @@ public final class Checkpoints {
                     + " machine's clock (" + clock + "); a checkpoint can only be moved back");
         }
         try (Connection c = dataSource.getConnection()) {
-            requireCheckpoints(c);
-            boolean withLeases = exists(c, leases);
-            boolean withVersions = exists(c, versions);
-            boolean withMutations = exists(c, mutations);
+            tables.requireCheckpoints(c);
+            boolean withLeases = CheckpointTables.exists(c, tables.leases);
+            boolean withVersions = CheckpointTables.exists(c, tables.versions);
+            boolean withMutations = CheckpointTables.exists(c, tables.mutations);
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             Checkpoint before;
@@ -235,30 +198,26 @@ public final class Checkpoints {
             long versionsDeleted = 0;
             boolean fenceRestarted = false;
             try {
-                before = lockCheckpoint(c, group);
+                before = tables.lockCheckpoint(c, group);
                 if (before == null) {
                     c.rollback();
                     throw new IllegalStateException("the staging schema " + schema + " has no checkpoint for group "
-                            + group + "; its groups: " + groupNames(c));
+                            + group + "; its groups: " + tables.groupNames(c));
                 }
                 if (withLeases) {
-                    lease = lockLease(c, group);
+                    lease = tables.lockLease(c, group);
                 }
                 if (lease != null && lease.live() && !force) {
                     c.rollback();
                     throw new LeaseHeldException(group, lease);
                 }
                 after = new Checkpoint(min(before.resolved(), to), min(before.applied(), to));
-                writeCheckpoint(c, group, after);
+                tables.writeCheckpoint(c, group, after);
                 if (withVersions) {
-                    versionsDeleted = deleteVersionsAfter(c, group, to);
+                    versionsDeleted = tables.deleteVersionsAfter(c, group, to);
                 }
                 if (withLeases) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + leases + " SET incarnation = ? WHERE grp = ?")) {
-                        ps.setString(1, UUID.randomUUID().toString());
-                        setGroup(ps, 2, group);
-                        fenceRestarted = ps.executeUpdate() > 0;
-                    }
+                    fenceRestarted = tables.restartFence(c, group);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -267,7 +226,7 @@ public final class Checkpoints {
             } finally {
                 c.setAutoCommit(auto);
             }
-            long stagedAfter = withMutations ? countAfter(c, group, after.applied()) : 0;
+            long stagedAfter = withMutations ? tables.countAfter(c, group, after.applied()) : 0;
             return new Reset(group, before, after, lease, versionsDeleted, fenceRestarted, stagedAfter);
         }
     }
@@ -280,166 +239,6 @@ public final class Checkpoints {
      */
     public static Instant wallTime(Hlc hlc) {
         return Instant.ofEpochSecond(0, hlc.wall());
-    }
-
-    private Checkpoint lockCheckpoint(Connection c, String group) throws SQLException {
-        String cols = mysql ? "resolved, applied" : "resolved_wall, resolved_logical, applied_wall, applied_logical";
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + checkpoints
-                + " WHERE grp = ? FOR UPDATE")) {
-            setGroup(ps, 1, group);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? checkpoint(rs, 1) : null;
-            }
-        }
-    }
-
-    private Lease lockLease(Connection c, String group) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT holder, epoch, expires, expires > " + now + " FROM "
-                + leases + " WHERE grp = ? FOR UPDATE")) {
-            setGroup(ps, 1, group);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? lease(rs, 1) : null;
-            }
-        }
-    }
-
-    private void writeCheckpoint(Connection c, String group, Checkpoint cp) throws SQLException {
-        String set = mysql ? "resolved = ?, applied = ?"
-                : "resolved_wall = ?, resolved_logical = ?, applied_wall = ?, applied_logical = ?";
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + checkpoints + " SET " + set + " WHERE grp = ?")) {
-            int at = 1;
-            for (Hlc h : new Hlc[] {cp.resolved(), cp.applied()}) {
-                if (mysql) {
-                    ps.setBigDecimal(at++, decimal(h));
-                } else {
-                    ps.setLong(at++, h.wall());
-                    ps.setLong(at++, h.logical());
-                }
-            }
-            setGroup(ps, at, group);
-            ps.executeUpdate();
-        }
-    }
-
-    private long deleteVersionsAfter(Connection c, String group, Hlc to) throws SQLException {
-        String where = mysql ? "ver > ?" : "(wall > ? OR (wall = ? AND logical > ?))";
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions + " WHERE grp = ? AND " + where)) {
-            setGroup(ps, 1, group);
-            if (mysql) {
-                ps.setBigDecimal(2, decimal(to));
-            } else {
-                ps.setLong(2, to.wall());
-                ps.setLong(3, to.wall());
-                ps.setLong(4, to.logical());
-            }
-            return ps.executeUpdate();
-        }
-    }
-
-    private long countAfter(Connection c, String group, Hlc after) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + mutations
-                + " WHERE grp = ? AND (wall > ? OR (wall = ? AND logical > ?))")) {
-            setGroup(ps, 1, group);
-            ps.setLong(2, after.wall());
-            ps.setLong(3, after.wall());
-            ps.setLong(4, after.logical());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private List<String> groupNames(Connection c) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT grp FROM " + checkpoints + " ORDER BY grp")) {
-            while (rs.next()) {
-                out.add(mysql ? new String(rs.getBytes(1), StandardCharsets.UTF_8) : rs.getString(1));
-            }
-        }
-        return out;
-    }
-
-    private Checkpoint checkpoint(ResultSet rs, int at) throws SQLException {
-        if (mysql) {
-            return new Checkpoint(hlc(rs.getBigDecimal(at)), hlc(rs.getBigDecimal(at + 1)));
-        }
-        return new Checkpoint(new Hlc(rs.getLong(at), (int) rs.getLong(at + 1)),
-                new Hlc(rs.getLong(at + 2), (int) rs.getLong(at + 3)));
-    }
-
-    /** Reads holder, epoch, expires and whether live from column {@code at} on; null when the row has no lease. */
-    private Lease lease(ResultSet rs, int at) throws SQLException {
-        String holder = rs.getString(at);
-        if (holder == null) {
-            return null;
-        }
-        Instant expires;
-        if (mysql) {
-            LocalDateTime t = rs.getObject(at + 2, LocalDateTime.class);
-            expires = t == null ? null : t.toInstant(ZoneOffset.UTC);
-        } else {
-            OffsetDateTime t = rs.getObject(at + 2, OffsetDateTime.class);
-            expires = t == null ? null : t.toInstant();
-        }
-        return new Lease(holder, rs.getLong(at + 1), expires, !holder.isEmpty() && rs.getBoolean(at + 3));
-    }
-
-    private void requireCheckpoints(Connection c) throws SQLException {
-        if (!exists(c, checkpoints)) {
-            throw new IllegalStateException("the staging schema " + schema + " has no checkpoints table (" + checkpoints
-                    + "): check the staging connection and schema");
-        }
-    }
-
-    /** Whether a table can be read; run outside a transaction (a failed statement would abort it on PostgreSQL). */
-    private static boolean exists(Connection c, String table) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.executeQuery("SELECT 1 FROM " + table + " WHERE 1 = 0").close();
-            return true;
-        } catch (SQLException e) {
-            String state = String.valueOf(e.getSQLState());
-            if (state.equals("42P01") || state.equals("42S02") || state.equals("3F000")
-                    || state.equals("42000") && e.getErrorCode() == 1049) {
-                return false; // undefined table (PostgreSQL, MySQL), undefined schema, unknown database (MySQL)
-            }
-            throw e;
-        }
-    }
-
-    private void setGroup(PreparedStatement ps, int index, String group) throws SQLException {
-        if (mysql) {
-            ps.setBytes(index, group.getBytes(StandardCharsets.UTF_8));
-        } else {
-            ps.setString(index, group);
-        }
-    }
-
-    private String table(String name) {
-        if (mysql) {
-            return quote(schema, '`') + ".`" + name + "`";
-        }
-        return quote(schema, '"') + "." + name;
-    }
-
-    private String quote(String name, char q) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : mysql ? new String[] {name} : name.split("\\.")) {
-            if (sb.length() > 0) {
-                sb.append('.');
-            }
-            sb.append(q).append(part.replace(String.valueOf(q), String.valueOf(q) + q)).append(q);
-        }
-        return sb.toString();
-    }
-
-    private static BigDecimal decimal(Hlc h) {
-        return new BigDecimal(BigInteger.valueOf(h.wall()).multiply(TEN_BILLION).add(BigInteger.valueOf(h.logical())));
-    }
-
-    private static Hlc hlc(BigDecimal d) {
-        BigInteger[] qr = d.toBigIntegerExact().divideAndRemainder(TEN_BILLION);
-        return new Hlc(qr[0].longValueExact(), qr[1].intValueExact());
     }
 
     private static Hlc min(Hlc a, Hlc b) {
