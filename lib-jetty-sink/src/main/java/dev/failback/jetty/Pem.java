@@ -6,16 +6,14 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -23,25 +21,29 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.X509TrustedCertificateBlock;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * Reads PEM certificates and unencrypted private keys (PKCS#8 {@code PRIVATE KEY}, PKCS#1
- * {@code RSA PRIVATE KEY}, SEC1 {@code EC PRIVATE KEY}) with BouncyCastle's parser, and turns keys
- * into JDK keys with the JDK's own key factories (no BouncyCastle security provider is installed).
- * Every error is an {@link IllegalArgumentException} whose message names the file.
+ * {@code RSA PRIVATE KEY}, SEC1 {@code EC PRIVATE KEY}) with BouncyCastle's {@link PEMParser}, and turns
+ * keys into JDK keys with {@link JcaPEMKeyConverter} over the JDK's own key factories (no BouncyCastle
+ * security provider is installed). Every error is an {@link IllegalArgumentException} whose message
+ * names the file.
+ *
+ * <p>The same reading as {@code dev.failback.core.auth.PemKeys}, kept here so that the Jetty sink
+ * depends on {@code failback-api} and BouncyCastle only, not on {@code failback-core} (HikariCP,
+ * Micrometer, Jackson, nimbus) for two PEM calls.
  */
 final class Pem {
-    private static final Map<ASN1ObjectIdentifier, String> KEY_ALGORITHMS = Map.of(
-            PKCSObjectIdentifiers.rsaEncryption, "RSA",
-            PKCSObjectIdentifiers.id_RSASSA_PSS, "RSASSA-PSS",
-            X9ObjectIdentifiers.id_ecPublicKey, "EC",
-            EdECObjectIdentifiers.id_Ed25519, "Ed25519",
-            EdECObjectIdentifiers.id_Ed448, "Ed448",
-            X9ObjectIdentifiers.id_dsa, "DSA");
+    /** Keys that can sign a TLS handshake (X25519 and other key-agreement keys cannot). */
+    private static final Set<ASN1ObjectIdentifier> SIGNING_KEYS = Set.of(PKCSObjectIdentifiers.rsaEncryption,
+            PKCSObjectIdentifiers.id_RSASSA_PSS, X9ObjectIdentifiers.id_ecPublicKey, EdECObjectIdentifiers.id_Ed25519,
+            EdECObjectIdentifiers.id_Ed448, X9ObjectIdentifiers.id_dsa);
 
     private Pem() {
     }
@@ -107,16 +109,15 @@ final class Pem {
                 + " (BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)");
     }
 
-    private static PrivateKey toKey(PrivateKeyInfo info, String what) throws IOException {
+    private static PrivateKey toKey(PrivateKeyInfo info, String what) {
         ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
-        String algorithm = KEY_ALGORITHMS.get(oid);
-        if (algorithm == null) {
+        if (!SIGNING_KEYS.contains(oid)) {
             throw new IllegalArgumentException(what + " holds a key of an unsupported algorithm (OID " + oid + ")");
         }
         try {
-            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(what + " holds an unreadable " + algorithm + " key: " + e.getMessage(), e);
+            return new JcaPEMKeyConverter().getPrivateKey(info);
+        } catch (PEMException e) {
+            throw new IllegalArgumentException(what + " holds an unreadable key: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.failback.core.auth;
 
+import com.nimbusds.jose.JWSVerifier;
 import dev.failback.WebhookRequest;
 import dev.failback.spi.Authenticator;
 import java.io.IOException;
@@ -9,13 +10,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -50,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@link #refresh()} (call it once at start) and re-read every {@link #DEFAULT_REFRESH} on a daemon thread. Refusals carry only
  * {@value Authenticators#REFUSED}; why is logged at DEBUG, never with the token.
  *
+ * <p>The JOSE part (header, algorithm allow-list, signature) is done by nimbus-jose-jwt ({@code Jws}), MOLT's
+ * claim rules by {@code MoltClaims}; this class holds the trusted keys, revocations and the cache.
+ *
  * <p>Thread-safe. {@link #close()} stops the refresh thread; it does not close the key store.
  */
 public final class JwtAuthenticator implements Authenticator, AutoCloseable {
@@ -61,10 +63,12 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
     private static final int MAX_CACHED = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(JwtAuthenticator.class);
-    private static final Base64.Decoder B64 = Base64.getUrlDecoder();
 
-    /** Keys and revocations in force; replaced whole on refresh. */
-    private record Trust(List<PublicKey> keys, Set<String> revoked, Instant loadedAt) {
+    /** Keys (and a verifier for each that an accepted algorithm can use) and revocations in force; replaced whole on refresh. */
+    private record Trust(List<PublicKey> keys, List<JWSVerifier> verifiers, Set<String> revoked, Instant loadedAt) {
+        Trust(List<PublicKey> keys, Set<String> revoked, Instant loadedAt) {
+            this(keys, keys.stream().map(Jws::verifier).filter(Objects::nonNull).toList(), revoked, loadedAt);
+        }
     }
 
     private final List<PublicKey> staticKeys;
@@ -137,11 +141,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
             return Decision.deny(Authenticators.REFUSED);
         }
         try {
-            JwtClaims claims = verify(token);
-            if (fold == null ? !claims.mayAllow(schemaPath) : !claims.allows(schemaPath, fold)) {
-                throw new InvalidJwtException("token " + claims.id() + " does not allow schema "
-                        + String.join(".", schemaPath) + " (it allows " + claims.schemas() + ")");
-            }
+            JwtClaims claims = fold == null ? verify(token, schemaPath) : verify(token, schemaPath, fold);
             LOG.debug("JWT {} accepted for {}", claims.id(), schemaPath);
             return Decision.allow();
         } catch (InvalidJwtException e) {
@@ -163,8 +163,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     public JwtClaims verify(String token, List<String> schemaPath) {
         JwtClaims claims = verify(token);
         if (!claims.mayAllow(schemaPath)) {
-            throw new InvalidJwtException("token " + claims.id() + " does not allow schema "
-                    + String.join(".", schemaPath) + " (it allows " + claims.schemas() + ")");
+            throw notAllowed(claims, schemaPath);
         }
         return claims;
     }
@@ -181,8 +180,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     public JwtClaims verify(String token, List<String> schemaPath, UnaryOperator<String> fold) {
         JwtClaims claims = verify(token);
         if (!claims.allows(schemaPath, fold)) {
-            throw new InvalidJwtException("token " + claims.id() + " does not allow schema "
-                    + String.join(".", schemaPath) + " (it allows " + claims.schemas() + ")");
+            throw notAllowed(claims, schemaPath);
         }
         return claims;
     }
@@ -200,7 +198,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         String digest = digest(token);
         JwtClaims claims = verified.get(digest);
         if (claims == null) {
-            claims = verifySignature(token, t);
+            claims = MoltClaims.parse(Jws.verify(token, t.verifiers()));
             if (verified.size() >= MAX_CACHED) {
                 verified.clear();
             }
@@ -208,89 +206,13 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
                 verified.put(digest, claims);
             }
         }
-        if (t.revoked().contains(claims.id())) {
-            throw new InvalidJwtException("token " + claims.id() + " is revoked");
-        }
-        Instant now = clock.instant();
-        if (claims.expiresAt().isPresent() && !now.isBefore(claims.expiresAt().get().plus(clockSkew))) {
-            throw new InvalidJwtException("token " + claims.id() + " expired at " + claims.expiresAt().get());
-        }
-        if (claims.notBefore().isPresent() && now.plus(clockSkew).isBefore(claims.notBefore().get())) {
-            throw new InvalidJwtException("token " + claims.id() + " is not valid before " + claims.notBefore().get());
-        }
-        if (claims.issuedAt().isPresent() && now.plus(clockSkew).isBefore(claims.issuedAt().get())) {
-            throw new InvalidJwtException("token " + claims.id() + " is issued in the future, at " + claims.issuedAt().get());
-        }
+        MoltClaims.check(claims, t.revoked(), clock.instant(), clockSkew);
         return claims;
     }
 
-    private static JwtClaims verifySignature(String token, Trust t) {
-        if (token.length() > MAX_TOKEN_LENGTH) {
-            throw new InvalidJwtException("the token is longer than " + MAX_TOKEN_LENGTH + " characters");
-        }
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 3) {
-            throw new InvalidJwtException("not a signed JWT: " + parts.length + " dot-separated parts instead of 3");
-        }
-        ClaimsJson.Header header = ClaimsJson.parseHeader(text(parts[0], "header"));
-        Alg alg = Alg.named(header.alg());
-        if (alg == null) {
-            throw new InvalidJwtException("algorithm " + printable(header.alg())
-                    + " is not accepted; only ES256, ES384, ES512, RS256, RS384 and RS512 are");
-        }
-        if (header.critical()) {
-            throw new InvalidJwtException("the header has critical extensions (crit), which are not supported");
-        }
-        byte[] signature = decode(parts[2], "signature");
-        if (alg.isEc() && signature.length != alg.ecSignatureLength()) {
-            throw new InvalidJwtException(alg + " signature of " + signature.length + " bytes instead of "
-                    + alg.ecSignatureLength());
-        }
-        byte[] input = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-        int candidates = 0;
-        boolean ok = false;
-        for (PublicKey key : t.keys()) {
-            if (!alg.fits(key)) {
-                continue;
-            }
-            candidates++;
-            try {
-                Signature s = Signature.getInstance(alg.jca);
-                s.initVerify(key);
-                s.update(input);
-                if (s.verify(signature)) {
-                    ok = true;
-                    break;
-                }
-            } catch (GeneralSecurityException e) {
-                // a malformed signature for this key; try the next
-            }
-        }
-        if (!ok) {
-            throw new InvalidJwtException(candidates == 0 ? "no trusted public key can verify " + alg
-                    : "the " + alg + " signature does not verify with any of the " + candidates + " trusted keys that could");
-        }
-        return ClaimsJson.parseClaims(text(parts[1], "claims"));
-    }
-
-    private static byte[] decode(String part, String what) {
-        if (part.isEmpty() || part.indexOf('=') >= 0) {
-            throw new InvalidJwtException("the " + what + " is " + (part.isEmpty() ? "empty" : "padded base64"));
-        }
-        try {
-            return B64.decode(part);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidJwtException("the " + what + " is not base64url");
-        }
-    }
-
-    private static String text(String part, String what) {
-        return new String(decode(part, what), StandardCharsets.UTF_8);
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 20 ? s.substring(0, 20) + "…" : s;
-        return "\"" + cut.replaceAll("[^\\x20-\\x7e]", "?") + "\"";
+    private static InvalidJwtException notAllowed(JwtClaims claims, List<String> schemaPath) {
+        return new InvalidJwtException("token " + claims.id() + " does not allow schema "
+                + String.join(".", schemaPath) + " (it allows " + claims.schemas() + ")");
     }
 
     private static String digest(String token) {

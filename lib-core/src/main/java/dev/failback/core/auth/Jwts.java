@@ -1,14 +1,10 @@
 package dev.failback.core.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -18,11 +14,10 @@ import java.util.UUID;
  * {@code {"alg":"ES256","typ":"JWT"}} (ES256/384/512 for EC P-256/384/521 keys, RS256 for RSA),
  * claims {@code iss} = {@code replicator}, a random UUID {@code jti}, {@code iat}, an optional
  * {@code exp}, and {@code {"https://github.com/cockroachdb/replicator": {"schemas": [["db","schema"]]}}}.
- * Such tokens verify in MOLT Replicator and in {@link JwtAuthenticator}. Stateless and thread-safe.
+ * Such tokens verify in MOLT Replicator and in {@link JwtAuthenticator}. Signed by nimbus-jose-jwt.
+ * Stateless and thread-safe.
  */
 public final class Jwts {
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-
     private Jwts() {
     }
 
@@ -54,7 +49,7 @@ public final class Jwts {
             throw new IllegalArgumentException("ttl must be positive, but was " + ttl);
         }
         Instant now = clock.instant();
-        return sign(key, ClaimsJson.writeClaims(UUID.randomUUID().toString(), now, ttl == null ? null : now.plus(ttl),
+        return sign(key, MoltClaims.write(UUID.randomUUID().toString(), now, ttl == null ? null : now.plus(ttl),
                 checkSchemas(schemas), false));
     }
 
@@ -66,7 +61,7 @@ public final class Jwts {
      * @return the claims JSON
      */
     public static String claim(List<List<String>> schemas) {
-        return ClaimsJson.writeClaims(UUID.randomUUID().toString(), null, null, checkSchemas(schemas), true);
+        return MoltClaims.write(UUID.randomUUID().toString(), null, null, checkSchemas(schemas), true);
     }
 
     /**
@@ -79,17 +74,7 @@ public final class Jwts {
     public static String sign(PrivateKey key, String claimsJson) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(claimsJson, "claimsJson");
-        Alg alg = Alg.forSigning(key);
-        String input = B64.encodeToString(ClaimsJson.writeHeader(alg.name()).getBytes(StandardCharsets.UTF_8)) + "."
-                + B64.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8));
-        try {
-            Signature s = Signature.getInstance(alg.jca);
-            s.initSign(key);
-            s.update(input.getBytes(StandardCharsets.US_ASCII));
-            return input + "." + B64.encodeToString(s.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot sign with this " + key.getAlgorithm() + " key: " + e.getMessage(), e);
-        }
+        return Jws.sign(key, claimsJson);
     }
 
     /**
@@ -100,7 +85,7 @@ public final class Jwts {
      * @throws IllegalArgumentException for other keys and curves
      */
     public static String algorithm(Key key) {
-        return Alg.forSigning(Objects.requireNonNull(key, "key")).name();
+        return Jws.forSigning(Objects.requireNonNull(key, "key")).getName();
     }
 
     private static List<List<String>> checkSchemas(List<List<String>> schemas) {

@@ -1,40 +1,46 @@
 package dev.failback.core.auth;
 
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemObjectParser;
 
 /**
- * Reads RSA and EC keys from PEM text with the JDK alone, as MOLT Replicator writes and reads them:
- * public keys as {@code PUBLIC KEY} (PKIX, what {@code openssl ec -pubout} writes and what
- * {@code jwt_public_keys.public_key} holds), {@code RSA PUBLIC KEY} (PKCS#1) or a
- * {@code CERTIFICATE}; private keys as {@code PRIVATE KEY} (PKCS#8), {@code EC PRIVATE KEY} (SEC1,
- * what {@code openssl ecparam -genkey} writes) or {@code RSA PRIVATE KEY} (PKCS#1). Encrypted keys
- * are refused. Stateless and thread-safe; messages never contain key material.
+ * Reads keys from PEM text with BouncyCastle's {@link PEMParser} and {@link JcaPEMKeyConverter}, as
+ * MOLT Replicator writes and reads them: public keys as {@code PUBLIC KEY} (PKIX, what
+ * {@code openssl ec -pubout} writes and what {@code jwt_public_keys.public_key} holds),
+ * {@code RSA PUBLIC KEY} (PKCS#1) or a {@code CERTIFICATE}; private keys as {@code PRIVATE KEY}
+ * (PKCS#8), {@code EC PRIVATE KEY} (SEC1, what {@code openssl ecparam -genkey} writes) or
+ * {@code RSA PRIVATE KEY} (PKCS#1). Keys become JDK keys through the JDK's key factories (no
+ * BouncyCastle security provider is installed). Encrypted keys are refused. Stateless and
+ * thread-safe; messages never contain key material.
  */
 public final class PemKeys {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
-    private static final byte[] OID_EC_PUBLIC_KEY = HexFormat.of().parseHex("06072a8648ce3d0201");
-    private static final byte[] RSA_ALGORITHM = HexFormat.of().parseHex("300d06092a864886f70d0101010500");
+    private static final Set<String> PUBLIC_TYPES = Set.of(PEMParser.TYPE_PUBLIC_KEY, PEMParser.TYPE_RSA_PUBLIC_KEY,
+            PEMParser.TYPE_CERTIFICATE);
 
     private PemKeys() {
     }
 
     /**
-     * Reads every public key in PEM text.
+     * Reads every EC and RSA public key in PEM text.
      *
      * @param pem one or more PEM blocks; other block types are skipped
      * @return the keys, in order
@@ -43,23 +49,23 @@ public final class PemKeys {
     public static List<PublicKey> publicKeys(String pem) {
         Objects.requireNonNull(pem, "pem");
         List<PublicKey> keys = new ArrayList<>();
-        Matcher m = BLOCK.matcher(pem);
-        while (m.find()) {
-            String type = m.group(1);
-            try {
-                switch (type) {
-                    case "PUBLIC KEY" -> keys.add(publicKey(body(m)));
-                    case "RSA PUBLIC KEY" -> keys.add(KeyFactory.getInstance("RSA").generatePublic(
-                            new X509EncodedKeySpec(Der.encode(Der.SEQUENCE, RSA_ALGORITHM,
-                                    Der.encode(0x03, new byte[] {0}, body(m))))));
-                    case "CERTIFICATE" -> keys.add(CertificateFactory.getInstance("X.509")
-                            .generateCertificate(new ByteArrayInputStream(body(m))).getPublicKey());
-                    default -> {
-                        // not a public key
-                    }
+        try (Blocks blocks = new Blocks(pem)) {
+            for (PemObject block = blocks.next(); block != null; block = blocks.next()) {
+                if (!PUBLIC_TYPES.contains(block.getType())) {
+                    continue;
                 }
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("cannot read the " + type + " PEM block: " + e.getMessage(), e);
+                try {
+                    Object parsed = blocks.parse(block); // PUBLIC KEY and RSA PUBLIC KEY become SubjectPublicKeyInfo
+                    PublicKey key = parsed instanceof SubjectPublicKeyInfo info ? new JcaPEMKeyConverter().getPublicKey(info)
+                            : new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) parsed).getPublicKey();
+                    if (!key.getAlgorithm().equals("EC") && !key.getAlgorithm().equals("RSA")) {
+                        throw new IllegalArgumentException("not an EC or RSA public key");
+                    }
+                    keys.add(key);
+                } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                    throw new IllegalArgumentException("cannot read the " + block.getType() + " PEM block: "
+                            + e.getMessage(), e);
+                }
             }
         }
         if (keys.isEmpty()) {
@@ -84,37 +90,36 @@ public final class PemKeys {
     }
 
     /**
-     * Reads the first private key in PEM text (MOLT's {@code make-jwt -k}).
+     * Reads the first private key in PEM text (MOLT's {@code make-jwt -k}, the CLI's {@code sslkey}).
      *
      * @param pem PEM text; {@code EC PARAMETERS} and other blocks before the key are skipped
-     * @return the RSA or EC key
-     * @throws IllegalArgumentException when there is no readable, unencrypted RSA or EC private key
+     * @return the key, e.g. RSA, EC or Ed25519
+     * @throws IllegalArgumentException when there is no readable, unencrypted private key
      */
     public static PrivateKey privateKey(String pem) {
         Objects.requireNonNull(pem, "pem");
-        Matcher m = BLOCK.matcher(pem);
-        while (m.find()) {
-            String type = m.group(1);
-            if (!type.endsWith("PRIVATE KEY")) {
-                continue;
-            }
-            if (type.startsWith("ENCRYPTED") || m.group(2).contains("ENCRYPTED")) {
-                throw new IllegalArgumentException("the private key is encrypted; decrypt it first, e.g."
-                        + " openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pk8.pem");
-            }
-            try {
-                return switch (type) {
-                    case "PRIVATE KEY" -> pkcs8(body(m));
-                    case "EC PRIVATE KEY" -> KeyFactory.getInstance("EC")
-                            .generatePrivate(new PKCS8EncodedKeySpec(sec1ToPkcs8(body(m))));
-                    case "RSA PRIVATE KEY" -> KeyFactory.getInstance("RSA")
-                            .generatePrivate(new PKCS8EncodedKeySpec(Der.encode(Der.SEQUENCE,
-                                    Der.encode(Der.INTEGER, new byte[] {0}), RSA_ALGORITHM,
-                                    Der.encode(Der.OCTET_STRING, body(m)))));
-                    default -> throw new IllegalArgumentException("unsupported PEM block " + type);
-                };
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("cannot read the " + type + " PEM block: " + e.getMessage(), e);
+        try (Blocks blocks = new Blocks(pem)) {
+            for (PemObject block = blocks.next(); block != null; block = blocks.next()) {
+                String type = block.getType();
+                if (!type.endsWith("PRIVATE KEY")) {
+                    continue;
+                }
+                PrivateKey key = null;
+                try {
+                    Object parsed = type.startsWith("ENCRYPTED") ? null : blocks.parse(block);
+                    PrivateKeyInfo info = parsed instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() // SEC1, PKCS#1
+                            : parsed instanceof PrivateKeyInfo pkcs8 ? pkcs8 : null;
+                    if (info != null) { // (SEC1 need not hold the public key, so not getKeyPair)
+                        key = new JcaPEMKeyConverter().getPrivateKey(info);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    throw new IllegalArgumentException("cannot read the " + type + " PEM block: " + e.getMessage(), e);
+                }
+                if (key == null) { // ENCRYPTED PRIVATE KEY, or Proc-Type: 4,ENCRYPTED (PEMEncryptedKeyPair)
+                    throw new IllegalArgumentException("the private key is encrypted; decrypt it first, e.g."
+                            + " openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pk8.pem");
+                }
+                return key;
             }
         }
         throw new IllegalArgumentException("no PEM private key (-----BEGIN ... PRIVATE KEY-----) found");
@@ -131,49 +136,40 @@ public final class PemKeys {
         return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";
     }
 
-    private static byte[] body(Matcher m) {
-        String text = m.group(2).replaceAll("(?m)^[A-Za-z-]+:.*$", "");
-        return Base64.getMimeDecoder().decode(text.trim());
-    }
-
-    private static PublicKey publicKey(byte[] der) throws GeneralSecurityException {
-        for (String algorithm : new String[] {"EC", "RSA"}) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-            } catch (GeneralSecurityException wrongAlgorithm) {
-                // try the next one
-            }
+    /**
+     * {@link PEMParser}'s blocks one at a time, skipping the block types it does not know. Lines are
+     * stripped first, so that indented PEM (pasted into YAML or SQL) reads as before.
+     */
+    private static final class Blocks extends PEMParser {
+        Blocks(String pem) {
+            super(new StringReader(pem.lines().map(String::strip).collect(Collectors.joining("\n"))));
         }
-        throw new GeneralSecurityException("not an EC or RSA public key");
-    }
 
-    private static PrivateKey pkcs8(byte[] der) throws GeneralSecurityException {
-        for (String algorithm : new String[] {"EC", "RSA"}) {
+        /** The next block of a known type, or null at the end. */
+        PemObject next() {
             try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-            } catch (GeneralSecurityException wrongAlgorithm) {
-                // try the next one
-            }
-        }
-        throw new GeneralSecurityException("not an EC or RSA PKCS#8 private key");
-    }
-
-    /** SEC1 ECPrivateKey {1, d, [0] namedCurve, [1] publicKey} to PKCS#8 PrivateKeyInfo. */
-    static byte[] sec1ToPkcs8(byte[] sec1) {
-        Der.Element key = Der.parse(sec1);
-        byte[] curve = null;
-        for (Der.Element e : key.children()) {
-            if (e.tag() == 0xa0) {
-                Der.Element oid = Der.parse(e.content());
-                if (oid.tag() == Der.OID) {
-                    curve = Der.tlv(oid);
+                for (PemObject o = readPemObject(); o != null; o = readPemObject()) {
+                    if (parsers.containsKey(o.getType())) {
+                        return o;
+                    }
                 }
+                return null;
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("not valid PEM: " + e.getMessage(), e);
             }
         }
-        if (curve == null) {
-            throw new IllegalArgumentException("the EC private key does not name its curve");
+
+        Object parse(PemObject block) throws IOException {
+            return ((PemObjectParser) parsers.get(block.getType())).parseObject(block);
         }
-        return Der.encode(Der.SEQUENCE, Der.encode(Der.INTEGER, new byte[] {0}),
-                Der.encode(Der.SEQUENCE, OID_EC_PUBLIC_KEY, curve), Der.encode(Der.OCTET_STRING, sec1));
+
+        @Override
+        public void close() {
+            try {
+                super.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a StringReader does not fail to close
+            }
+        }
     }
 }

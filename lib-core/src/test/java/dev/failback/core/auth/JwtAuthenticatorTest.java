@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.junit.jupiter.api.Test;
 
 class JwtAuthenticatorTest {
@@ -122,6 +124,26 @@ class JwtAuthenticatorTest {
         assertThat(refusal(auth, "x".repeat(JwtAuthenticator.MAX_TOKEN_LENGTH + 1), PATH)).contains("longer");
         assertThat(auth.authenticate(request(null, null), PATH).allowed()).isFalse();
         assertThat(auth.authenticate(request("Basic abc", null), PATH).allowed()).isFalse();
+    }
+
+    /** What the JOSE library is held to: no crit, one spelling per token (its own base64url decoding skips stray characters). */
+    @Test
+    void refusesCriticalHeadersAndOtherSpellingsOfASignedToken() throws Exception {
+        KeyPair kp = ec("secp256r1");
+        JwtAuthenticator auth = JwtAuthenticator.builder().publicKey(kp.getPublic()).build();
+        String input = b64("{\"alg\":\"ES256\",\"crit\":[\"exp\"],\"exp\":1}") + "."
+                + b64("{\"jti\":\"c\",\"" + NS + "\":{\"schemas\":[[\"db\",\"public\"]]}}");
+        Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+        s.initSign(kp.getPrivate());
+        s.update(input.getBytes(StandardCharsets.US_ASCII));
+        assertThat(refusal(auth, input + "." + B64.encodeToString(s.sign()), PATH)).contains("crit");
+        String[] p = Jwts.mint(kp.getPrivate(), List.of(PATH), null).split("\\.");
+        assertThat(auth.verify(p[0] + "." + p[1] + "." + p[2], PATH)).isNotNull();
+        assertThat(refusal(auth, p[0] + "." + p[1] + "." + p[2].substring(0, 10) + "!" + p[2].substring(10), PATH))
+                .contains("not base64url");
+        assertThat(refusal(auth, p[0] + "!." + p[1] + "." + p[2], PATH)).contains("not base64url");
+        assertThat(refusal(auth, p[0] + "." + p[1] + "." + p[2] + "==", PATH)).contains("padded");
+        assertThat(refusal(auth, p[0] + "." + p[1] + "." + p[2].substring(0, 40), PATH)).contains("30 bytes instead of 64");
     }
 
     @Test
@@ -276,6 +298,7 @@ class JwtAuthenticatorTest {
             assertThat(refusal(auth, token, PATH)).contains("no trusted public key");
             keys.put("k1", PemKeys.pem(kp.getPublic()));
             keys.put("broken", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+            keys.put("not-base64", "-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n");
             auth.refresh();
             assertThat(auth.publicKeyCount()).isEqualTo(1);
             assertThat(auth.lastRefresh()).isNotNull();
@@ -318,17 +341,14 @@ class JwtAuthenticatorTest {
         String claim = Jwts.claim(List.of(List.of("db", "public"), List.of("*", "*")));
         assertThat(claim).contains("\"iss\" : \"replicator\"", "\"jti\" : \"", NS, "\"schemas\"", "\"*\"")
                 .doesNotContain("\"exp\"", "\"iat\"");
-        assertThat(ClaimsJson.parseClaims(claim).schemas()).containsExactly(List.of("db", "public"), List.of("*", "*"));
+        assertThat(MoltClaims.parse(claim).schemas()).containsExactly(List.of("db", "public"), List.of("*", "*"));
     }
 
     @Test
     void readsSec1AndPkcs1PrivateKeysAsOpensslWritesThem() throws Exception {
         KeyPair kp = ec("secp256r1");
-        byte[] d = ((ECPrivateKey) kp.getPrivate()).getS().toByteArray();
-        byte[] d32 = new byte[32];
-        System.arraycopy(d, Math.max(0, d.length - 32), d32, Math.max(0, 32 - d.length), Math.min(32, d.length));
-        byte[] sec1 = Der.encode(Der.SEQUENCE, Der.encode(Der.INTEGER, new byte[] {1}), Der.encode(Der.OCTET_STRING, d32),
-                Der.encode(0xa0, java.util.HexFormat.of().parseHex("06082a8648ce3d030107")));
+        byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ((ECPrivateKey) kp.getPrivate()).getS(),
+                SECObjectIdentifiers.secp256r1).getEncoded(); // SEC1 {1, d, [0] prime256v1}, as openssl writes it
         String pem = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
                 + "-----BEGIN EC PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(sec1)
                 + "\n-----END EC PRIVATE KEY-----\n";
@@ -336,7 +356,7 @@ class JwtAuthenticatorTest {
         assertThat(JwtAuthenticator.builder().publicKey(kp.getPublic()).build().verify(token, PATH)).isNotNull();
 
         KeyPair r = rsa();
-        byte[] pkcs1 = Der.parse(r.getPrivate().getEncoded()).children().get(2).content();
+        byte[] pkcs1 = PrivateKeyInfo.getInstance(r.getPrivate().getEncoded()).parsePrivateKey().toASN1Primitive().getEncoded();
         String rsaPem = "-----BEGIN RSA PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(pkcs1)
                 + "\n-----END RSA PRIVATE KEY-----\n";
         String rsaToken = Jwts.mint(PemKeys.privateKey(rsaPem), List.of(PATH), null);

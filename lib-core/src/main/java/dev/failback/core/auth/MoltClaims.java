@@ -10,12 +10,20 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
-/** Reads and writes JWT headers and MOLT claims with Jackson's streaming API. Stateless. */
-final class ClaimsJson {
+/**
+ * MOLT Replicator's claim rules, the part of a JWT that is ours rather than JOSE's: a {@code jti} is
+ * required (revocation names it); {@code iat}, {@code nbf} and {@code exp} are NumericDates (fractions
+ * allowed) that hold at the current time give or take a clock skew; the schemas a token may write to
+ * are in the {@code schemas} claim under {@link #NAMESPACE} or {@link #LEGACY_NAMESPACE}. Claims are
+ * read and written with Jackson's streaming API, strict about duplicate names. Stateless.
+ */
+final class MoltClaims {
     static final String NAMESPACE = "https://github.com/cockroachdb/replicator";
     static final String LEGACY_NAMESPACE = "https://github.com/cockroachdb/cdc-sink";
     /** Strict about duplicate names; never quotes the input in error messages. */
@@ -24,43 +32,15 @@ final class ClaimsJson {
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
-    private ClaimsJson() {
+    private MoltClaims() {
     }
 
-    /** The header fields Failback looks at. */
-    record Header(String alg, boolean critical) {
-    }
-
-    static Header parseHeader(String json) throws InvalidJwtException {
-        String alg = null;
-        boolean crit = false;
-        try (JsonParser p = JSON.createParser(json)) {
-            expect(p.nextToken() == JsonToken.START_OBJECT, "the header is not a JSON object");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                if (name.equals("alg")) {
-                    expect(t == JsonToken.VALUE_STRING, "the header's alg is not a string");
-                    alg = p.getText();
-                } else if (name.equals("crit")) {
-                    crit = true;
-                    p.skipChildren();
-                } else {
-                    p.skipChildren();
-                }
-            }
-            expect(p.nextToken() == null, "the header has content after its JSON object");
-        } catch (JsonProcessingException e) {
-            // Not Jackson's message: it quotes a character of a header no key has vouched for yet.
-            throw new InvalidJwtException("the header is not valid JSON");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        expect(alg != null, "the header has no alg");
-        return new Header(alg, crit);
-    }
-
-    static JwtClaims parseClaims(String json) throws InvalidJwtException {
+    /**
+     * Reads the claims of a token whose signature verified.
+     *
+     * @throws InvalidJwtException when they are not MOLT's: no {@code jti}, no schemas, wrong types
+     */
+    static JwtClaims parse(String json) throws InvalidJwtException {
         String jti = null;
         String iss = null;
         Instant iat = null;
@@ -97,6 +77,27 @@ final class ClaimsJson {
         expect(jti != null && !jti.isEmpty(), "the token has no jti (id), which MOLT requires for revocation");
         expect(!schemas.isEmpty(), "the token allows no schema (no " + NAMESPACE + " schemas claim)");
         return new JwtClaims(jti, iss, iat, nbf, exp, schemas, json);
+    }
+
+    /**
+     * Refuses a revoked token, and one whose {@code exp}, {@code nbf} or {@code iat} does not hold at
+     * {@code now} give or take {@code skew}.
+     *
+     * @throws InvalidJwtException naming the token id and the rule
+     */
+    static void check(JwtClaims claims, Set<String> revoked, Instant now, Duration skew) throws InvalidJwtException {
+        if (revoked.contains(claims.id())) {
+            throw new InvalidJwtException("token " + claims.id() + " is revoked");
+        }
+        if (claims.expiresAt().isPresent() && !now.isBefore(claims.expiresAt().get().plus(skew))) {
+            throw new InvalidJwtException("token " + claims.id() + " expired at " + claims.expiresAt().get());
+        }
+        if (claims.notBefore().isPresent() && now.plus(skew).isBefore(claims.notBefore().get())) {
+            throw new InvalidJwtException("token " + claims.id() + " is not valid before " + claims.notBefore().get());
+        }
+        if (claims.issuedAt().isPresent() && now.plus(skew).isBefore(claims.issuedAt().get())) {
+            throw new InvalidJwtException("token " + claims.id() + " is issued in the future, at " + claims.issuedAt().get());
+        }
     }
 
     private static Instant numericDate(JsonParser p, JsonToken t, String name) throws IOException, InvalidJwtException {
@@ -143,18 +144,9 @@ final class ClaimsJson {
         }
     }
 
-    static String writeHeader(String alg) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("alg", alg);
-            g.writeStringField("typ", "JWT");
-            g.writeEndObject();
-        }, false);
-    }
-
     /** MOLT's claim: iss, exp, iat, jti in Go's field order, then the namespace. */
-    static String writeClaims(String id, Instant issuedAt, Instant expiresAt, List<List<String>> schemas, boolean pretty) {
-        return write(g -> {
+    static String write(String id, Instant issuedAt, Instant expiresAt, List<List<String>> schemas, boolean pretty) {
+        return generate(g -> {
             g.writeStartObject();
             g.writeStringField("iss", "replicator");
             if (expiresAt != null) {
@@ -183,7 +175,7 @@ final class ClaimsJson {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private static String write(Writer w, boolean pretty) {
+    private static String generate(Writer w, boolean pretty) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             if (pretty) {
