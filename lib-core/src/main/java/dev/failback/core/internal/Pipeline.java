@@ -16,10 +16,8 @@ import dev.failback.spi.Sink;
 import dev.failback.spi.StagingStore;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -506,28 +504,8 @@ public final class Pipeline implements Failback {
 
     @Override
     public Status status() {
-        Hlc received = null;
-        Hlc applied = null;
-        long backlog = 0;
-        String lastError = null;
-        Map<String, Status.GroupStatus> per = new LinkedHashMap<>();
-        for (Group g : groups.all()) {
-            Checkpoint cp = g.checkpoint();
-            received = received == null ? cp.resolved() : Hlc.max(received, cp.resolved());
-            applied = applied == null || cp.applied().compareTo(applied) < 0 ? cp.applied() : applied;
-            backlog += g.backlog.get();
-            if (g.lastError != null) {
-                lastError = g.name + ": " + g.lastError;
-            }
-            per.put(g.name, new Status.GroupStatus(cp.resolved(), cp.applied(), g.backlog.get(), g.leaseHolder,
-                    g.leaseEpoch, g.held != null));
-        }
-        Duration lag = applied == null || applied.equals(Hlc.ZERO) ? Duration.ZERO
-                : Duration.between(applied.toInstant(), Instant.now());
-        if (lag.isNegative()) {
-            lag = Duration.ZERO;
-        }
-        return new Status(state.get(), received, applied, backlog, lag, counters.snapshot(applier == null ? 0 : applier.retries()), per, lastError, config.instanceId());
+        return StatusView.of(state.get(), groups.all(), counters.snapshot(applier == null ? 0 : applier.retries()),
+                config.instanceId());
     }
 
     @Override
@@ -608,37 +586,8 @@ public final class Pipeline implements Failback {
         listeners.onStateChange(from, to);
     }
 
-    /**
-     * Closes the sinks in parallel (each lets its requests in flight finish), waiting no longer than
-     * the deadline: a sink whose own stop timeout is longer goes on stopping in the background.
-     */
-    private void closeSinks(long deadline) {
-        List<Thread> closing = new ArrayList<>();
-        NamedThreadFactory stopThreads = new NamedThreadFactory(config.name(), "stop", config.threadFactory().orElse(null));
-        for (Sink sink : startedSinks) {
-            Thread t = stopThreads.newThread(() -> {
-                try {
-                    sink.close();
-                } catch (Exception e) {
-                    LOG.warn("{} - closing sink {} failed", config.name(), sink, e);
-                }
-            });
-            t.start();
-            closing.add(t);
-        }
-        for (int i = 0; i < closing.size(); i++) {
-            Thread t = closing.get(i);
-            try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (t.isAlive()) {
-                LOG.warn("{} - sink {} did not stop within the shutdown timeout {}; it goes on stopping in the"
-                        + " background", config.name(), startedSinks.get(i), config.shutdownTimeout());
-            }
-        }
+    private NamedThreadFactory stopThreads() {
+        return new NamedThreadFactory(config.name(), "stop", config.threadFactory().orElse(null));
     }
 
     /** Set first thing by {@link #shutdown()}: a start still waiting for its databases gives up. */
@@ -650,7 +599,7 @@ public final class Pipeline implements Failback {
         if (handler != null) {
             handler.stopAccepting();
         }
-        closeSinks(deadline);
+        Stopping.closeAll(config.name(), startedSinks, deadline, stopThreads(), config.shutdownTimeout());
         // A retry of the databases in flight finishes (or gives up) before its threads are stopped below.
         progressExecutor.shutdownNow();
         try {
@@ -677,14 +626,7 @@ public final class Pipeline implements Failback {
             }
         }
         for (Thread t : sequencerThreads) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            try {
-                t.join(Math.max(1, left));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            if (t.isAlive()) {
+            if (!Stopping.join(t, deadline)) {
                 LOG.warn("{} - {} did not stop within the shutdown timeout; interrupting", config.name(), t.getName());
                 t.interrupt();
             }
@@ -692,22 +634,13 @@ public final class Pipeline implements Failback {
         if (leaseKeeper != null) {
             leaseKeeper.stop();
             if (leaseThread != null) {
-                try {
-                    leaseThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                Stopping.join(leaseThread, deadline);
             }
             // a standby takes over at once, no TTL to wait for; bounded like the rest of the stop
             Thread release = new NamedThreadFactory(config.name(), "release", config.threadFactory().orElse(null))
                     .newThread(leaseKeeper::releaseAll);
             release.start();
-            try {
-                release.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (release.isAlive()) {
+            if (!Stopping.join(release, deadline)) {
                 LOG.warn("{} - releasing the leases did not finish within the shutdown timeout; they expire after {}",
                         config.name(), config.leaseTtl());
             }
