@@ -5,8 +5,9 @@ import dev.failback.Failback;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.Status;
-import dev.failback.core.internal.staging.JdbcCheckpointStore;
-import dev.failback.core.internal.staging.SqlStagingStore;
+import dev.failback.core.internal.staging.StagingStores;
+import dev.failback.spi.CheckpointStore;
+import dev.failback.spi.StagingStore;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
 /**
  * How fast a staged backlog drains, and in how little heap: fills PostgreSQL staging with
  * {@code rows} mutations straight through SQL (in the staging store's own table and format, checked by
- * reading a few back through {@link SqlStagingStore#read}), records a resolved timestamp covering
+ * reading a few back through {@link StagingStore#read}), records a resolved timestamp covering
  * them, then starts a pipeline in a child JVM with {@code -Xmx256m} and times it until everything is
  * applied. The backlog: source transactions of 4 rows (a parent, two children, an update of the
  * previous transaction's parent; one last transaction updates the last parent) over the benchmark's {@code parent}/{@code child} schema.
@@ -70,9 +71,10 @@ public final class BacklogDrainBenchmark {
         db.create(schema, true);
         try (HikariDataSource ds = db.pool(schema, 2, "drain-fill")) {
             long t0 = System.nanoTime();
-            SqlStagingStore store = SqlStagingStore.postgres(ds, staging, true);
+            StagingStores.Stores stores = StagingStores.postgres(ds, staging, true);
+            StagingStore store = stores.staging();
             store.init();
-            JdbcCheckpointStore checkpoints = new JdbcCheckpointStore(ds, staging, true);
+            CheckpointStore checkpoints = stores.checkpoints();
             checkpoints.init();
             long lastWall = fill(ds, staging, schema, group, rows);
             check(store, group, schema);
@@ -193,7 +195,7 @@ public final class BacklogDrainBenchmark {
     }
 
     /** Reads the first transaction back through the store, to prove the bulk rows are in its format. */
-    private static void check(SqlStagingStore store, String group, String schema) throws Exception {
+    private static void check(StagingStore store, String group, String schema) throws Exception {
         List<Mutation> first = store.read(group, Hlc.ZERO, new Hlc(BASE_WALL, 0), null, 10);
         if (first.size() != 3 || !first.get(0).table().schema().equals(schema)
                 || !first.get(0).table().name().equals("child") || !first.get(0).key().equals("[1]")

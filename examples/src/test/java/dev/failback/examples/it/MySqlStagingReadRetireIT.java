@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
-import dev.failback.core.internal.staging.SqlStagingStore;
+import dev.failback.core.internal.staging.StagingStores;
 import dev.failback.spi.StagingStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 class MySqlStagingReadRetireIT {
     private static final TableName T = new TableName("app", "orders");
     private MariaDb db;
-    private SqlStagingStore store;
+    private StagingStore store;
 
     @BeforeEach
     void open() throws Exception {
         db = new MariaDb("stagingrr");
-        store = SqlStagingStore.mysql(db.dataSource(), db.name(), false);
+        store = StagingStores.mysql(db.dataSource(), db.name(), false).staging();
         store.init();
     }
 

@@ -1,17 +1,10 @@
 package dev.failback.dialect.cockroach;
 
-import dev.failback.Mutation;
 import dev.failback.dialect.internal.AbstractDialect;
 import dev.failback.dialect.internal.SystemSchemas;
 import dev.failback.dialect.postgres.ApplyTechnique;
 import dev.failback.dialect.postgres.PostgresDialect;
-import dev.failback.spi.ErrorKind;
 import dev.failback.spi.Identifiers;
-import dev.failback.spi.TableInfo;
-import dev.failback.spi.TargetSchema;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.List;
 
 /**
  * The CockroachDB dialect: webhook paths {@code /database/schema}, schemas read from
@@ -39,8 +32,6 @@ public final class CockroachDialect extends AbstractDialect<ApplyTechnique> {
     /** The technique used by {@link #CockroachDialect()}. */
     public static final ApplyTechnique DEFAULT_TECHNIQUE = ApplyTechnique.UNNEST;
 
-    private final Writer writer;
-
     /** Creates the dialect with {@link #DEFAULT_TECHNIQUE}. */
     public CockroachDialect() {
         this(DEFAULT_TECHNIQUE);
@@ -54,57 +45,9 @@ public final class CockroachDialect extends AbstractDialect<ApplyTechnique> {
      */
 
     public CockroachDialect(ApplyTechnique technique) {
-        super("cockroachdb", technique, "CockroachDB", "/database/schema", SystemSchemas.cockroach(),
-                Identifiers::lowerAscii);
-        this.writer = new Writer(technique);
+        super(new Profile("cockroachdb", "CockroachDB", "/database/schema", SystemSchemas.cockroach(),
+                Identifiers::lowerAscii), technique, new Parts((c, path) -> SchemaReader.resolve(c, path.get(0),
+                        path.get(1)), SchemaReader::read, RowChecker::check, new Writer(technique), ErrorClassifier::classify));
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>The database segment must name the connected database ({@code current_database()}), exactly
-     * or ignoring case; the schema is matched exactly first, then ignoring case.
-     */
-
-    @Override
-    protected String resolve(Connection connection, List<String> segments) throws SQLException {
-        return SchemaReader.resolve(connection, segments.get(0), segments.get(1));
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Reads the base tables of the schema in the connected database with three
-     * {@code information_schema} queries.
-     */
-
-    @Override
-    protected TargetSchema read(Connection connection, String schema) throws SQLException {
-        return SchemaReader.read(connection, schema);
-    }
-
-    @Override
-    public String checkRow(TableInfo table, String after) {
-        return RowChecker.check(table, after);
-    }
-
-    @Override
-    protected void write(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        writer.upsert(connection, table, rows);
-    }
-
-    @Override
-    protected void erase(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        writer.delete(connection, table, rows);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>CockroachDB's transaction retry errors first, then PostgreSQL's rules; see {@code ErrorClassifier}.
-     */
-    @Override
-    protected ErrorKind classifyFirst(SQLException e) {
-        return ErrorClassifier.classify(e);
-    }
 }

@@ -1,24 +1,17 @@
 package dev.failback.dialect.cockroach;
 
-import dev.failback.TableName;
+import dev.failback.dialect.internal.Catalog;
 import dev.failback.dialect.postgres.PostgresDialect;
 import dev.failback.spi.ColumnInfo;
-import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
-import dev.failback.spi.UnknownTargetException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads schemas from {@code information_schema}, in the connected database: three queries per schema,
@@ -64,78 +57,22 @@ final class SchemaReader {
     }
 
     static String resolve(Connection connection, String database, String schema) throws SQLException {
-        String current;
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT current_database()")) {
-            rs.next();
-            current = rs.getString(1);
-        }
-        if (!dev.failback.spi.Identifiers.equalsIgnoreAsciiCase(current, database)) {
-            throw new UnknownTargetException("unknown database \"" + database + "\": the target is connected to \""
-                    + current + "\"");
-        }
-        String folded = null;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT schema_name FROM information_schema.schemata"
-                + " WHERE catalog_name = current_database() AND lower(schema_name) = lower(?) ORDER BY schema_name")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String name = rs.getString(1);
-                    if (name.equals(schema)) {
-                        return name;
-                    }
-                    if (folded == null && dev.failback.spi.Identifiers.equalsIgnoreAsciiCase(name, schema)) {
-                        folded = name; // lower() also folds non-ASCII look-alikes, which the target keeps apart
-                    }
-                }
-            }
-        }
-        if (folded == null) {
-            throw new UnknownTargetException("unknown schema \"" + database + "." + schema + "\": database \""
-                    + current + "\" has no such schema");
-        }
-        return folded;
+        return Catalog.resolve(connection, "SELECT current_database()", database,
+                "SELECT schema_name FROM information_schema.schemata"
+                        + " WHERE catalog_name = current_database() AND lower(schema_name) = lower(?) ORDER BY schema_name",
+                schema);
     }
 
     static TargetSchema read(Connection connection, String schema) throws SQLException {
         Map<String, List<ColumnInfo>> columns = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Type t = new Type(rs.getString(3), rs.getString(4), rs.getString(5), integer(rs, 6), integer(rs, 7),
-                            integer(rs, 8), rs.getString(9));
-                    columns.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new ColumnInfo(
-                            rs.getString(2), t.sqlType(), t.kind(), rs.getBoolean(10),
-                            rs.getBoolean(11) || rs.getBoolean(12), rs.getBoolean(12)));
-                }
-            }
-        }
-        Map<String, List<String>> keys = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(PRIMARY_KEYS)) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-                }
-            }
-        }
-        Map<String, Set<TableName>> parents = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(FOREIGN_KEYS)) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    parents.computeIfAbsent(rs.getString(1), k -> new HashSet<>())
-                            .add(new TableName(rs.getString(2), rs.getString(3)));
-                }
-            }
-        }
-        Map<String, TableInfo> tables = new LinkedHashMap<>();
-        for (Map.Entry<String, List<ColumnInfo>> e : columns.entrySet()) {
-            String name = e.getKey();
-            tables.put(name, new TableInfo(new TableName(schema, name), e.getValue(),
-                    keys.getOrDefault(name, List.of()), parents.getOrDefault(name, Set.of())));
-        }
-        return new TargetSchema(schema, tables);
+        Catalog.query(connection, COLUMNS, schema, rs -> {
+            Type t = new Type(rs.getString(3), rs.getString(4), rs.getString(5), integer(rs, 6), integer(rs, 7),
+                    integer(rs, 8), rs.getString(9));
+            columns.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new ColumnInfo(rs.getString(2),
+                    t.sqlType(), t.kind(), rs.getBoolean(10), rs.getBoolean(11) || rs.getBoolean(12), rs.getBoolean(12)));
+        });
+        return Catalog.schema(schema, columns, Catalog.primaryKeys(connection, PRIMARY_KEYS, schema),
+                Catalog.ForeignKeys.read(connection, FOREIGN_KEYS, schema, false));
     }
 
     private static Integer integer(ResultSet rs, int column) throws SQLException {

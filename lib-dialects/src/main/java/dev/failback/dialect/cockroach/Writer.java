@@ -1,6 +1,7 @@
 package dev.failback.dialect.cockroach;
 
 import dev.failback.Mutation;
+import dev.failback.dialect.internal.AbstractDialect;
 import dev.failback.dialect.postgres.ApplyTechnique;
 import dev.failback.dialect.postgres.PostgresDialect;
 import dev.failback.spi.TableInfo;
@@ -13,7 +14,7 @@ import java.util.List;
  * FROM} single-argument {@code unnest} calls, deletes by {@code WHERE (pk) IN (...)}; see
  * {@link PostgresDialect#upsertInto}. Thread-safe.
  */
-final class Writer {
+final class Writer implements AbstractDialect.RowWriter {
     private final PostgresDialect upsertInto;
 
     /**
@@ -25,11 +26,13 @@ final class Writer {
         this.upsertInto = PostgresDialect.upsertInto("cockroachdb", technique);
     }
 
-    void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+    @Override
+    public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
         upsertInto.upsert(connection, table, rows);
     }
 
-    void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+    @Override
+    public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
         upsertInto.delete(connection, table, rows);
     }
 }

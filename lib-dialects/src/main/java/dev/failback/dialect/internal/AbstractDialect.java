@@ -27,39 +27,132 @@ import org.slf4j.LoggerFactory;
  * @param <T> the dialect's technique type
  */
 public abstract class AbstractDialect<T extends Enum<T>> implements Dialect {
-    private final Logger log = LoggerFactory.getLogger(getClass());
-    private final String name;
-    private final T technique;
-    private final String product;
-    private final String pathShape;
-    private final int segments;
-    private final SystemSchemas systemSchemas;
-    private final UnaryOperator<String> fold;
+    /** Resolves webhook path segments, already counted, to a target schema. */
+    @FunctionalInterface
+    public interface Resolver {
+        /**
+         * Resolves a path.
+         *
+         * @param connection a target connection
+         * @param segments   the path segments, as many as the path shape has
+         * @return the schema
+         * @throws SQLException when the target is unreachable
+         */
+        String resolve(Connection connection, List<String> segments) throws SQLException;
+    }
+
+    /** Reads a target schema from the catalog. */
+    @FunctionalInterface
+    public interface Reader {
+        /**
+         * Reads a schema.
+         *
+         * @param connection a target connection
+         * @param schema     the schema
+         * @return its tables
+         * @throws SQLException when the target is unreachable
+         */
+        TargetSchema read(Connection connection, String schema) throws SQLException;
+    }
+
+    /** Checks a row before it is staged; see {@link Dialect#checkRow}. */
+    @FunctionalInterface
+    public interface Checker {
+        /**
+         * Checks a row.
+         *
+         * @param table the table
+         * @param after the row's JSON
+         * @return why the row cannot be written, or null
+         */
+        String check(TableInfo table, String after);
+    }
+
+    /** Writes rows, at least one per call; thread-safe. */
+    public interface RowWriter {
+        /**
+         * Upserts rows.
+         *
+         * @param connection the target connection
+         * @param table      the table
+         * @param rows       the rows
+         * @throws SQLException when the target refuses them
+         */
+        void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
+
+        /**
+         * Deletes rows by key.
+         *
+         * @param connection the target connection
+         * @param table      the table
+         * @param rows       the rows
+         * @throws SQLException when the target refuses them
+         */
+        void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
+    }
+
+    /** A dialect's own classification of errors. */
+    @FunctionalInterface
+    public interface Classifier {
+        /**
+         * Classifies an error.
+         *
+         * @param e the error
+         * @return its kind, or null for the SPI's SQLState rules
+         */
+        ErrorKind classify(SQLException e);
+    }
 
     /**
-     * Creates the shared part.
+     * What names a dialect's database.
      *
      * @param name          the dialect name
-     * @param technique     the apply technique, never null
      * @param product       the database's name in messages ({@code PostgreSQL})
      * @param pathShape     the webhook path that names a target schema ({@code /database/schema})
      * @param systemSchemas the database's own schemas
      * @param fold          how the database folds unquoted identifiers
      */
-    protected AbstractDialect(String name, T technique, String product, String pathShape,
-            SystemSchemas systemSchemas, UnaryOperator<String> fold) {
-        this.name = requireNonNull(name, "name");
+    public record Profile(String name, String product, String pathShape, SystemSchemas systemSchemas,
+            UnaryOperator<String> fold) {
+        /** Checks the name. */
+        public Profile {
+            requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * The classes of a dialect package that do the work.
+     *
+     * @param resolver   its {@code SchemaReader}'s path resolution
+     * @param reader     its {@code SchemaReader}
+     * @param checker    its {@code RowChecker}
+     * @param writer     its {@code Writer}
+     * @param classifier its {@code ErrorClassifier}
+     */
+    public record Parts(Resolver resolver, Reader reader, Checker checker, RowWriter writer, Classifier classifier) {
+    }
+
+    private final Logger log = LoggerFactory.getLogger(getClass());
+    private final Profile profile;
+    private final T technique;
+    private final Parts parts;
+
+    /**
+     * Creates the shared part.
+     *
+     * @param profile   what names the database
+     * @param technique the apply technique, never null
+     * @param parts     the package's classes
+     */
+    protected AbstractDialect(Profile profile, T technique, Parts parts) {
+        this.profile = profile;
         this.technique = requireNonNull(technique, "technique");
-        this.product = product;
-        this.pathShape = pathShape;
-        this.segments = (int) pathShape.chars().filter(ch -> ch == '/').count();
-        this.systemSchemas = systemSchemas;
-        this.fold = fold;
+        this.parts = parts;
     }
 
     @Override
     public String name() {
-        return name;
+        return profile.name();
     }
 
     /**
@@ -73,42 +166,43 @@ public abstract class AbstractDialect<T extends Enum<T>> implements Dialect {
 
     @Override
     public String foldIdentifier(String unquoted) {
-        return fold.apply(unquoted);
+        return profile.fold().apply(unquoted);
     }
 
     @Override
     public boolean isSystemSchema(String schema) {
-        return systemSchemas.isSystem(schema);
+        return profile.systemSchemas().isSystem(schema);
     }
 
     @Override
     public final int schemaPathSegments() {
-        return segments;
+        return (int) profile.pathShape().chars().filter(ch -> ch == '/').count();
     }
 
     @Override
     public String resolveSchema(Connection connection, List<String> segments) throws SQLException {
         requireNonNull(connection, "connection");
         requireNonNull(segments, "segments");
-        if (segments.size() != this.segments) {
-            throw new IllegalArgumentException(product + " paths have " + this.segments
-                    + (this.segments == 1 ? " segment (" : " segments (") + pathShape + "), but got " + segments);
+        int expected = schemaPathSegments();
+        if (segments.size() != expected) {
+            throw new IllegalArgumentException(profile.product() + " paths have " + expected
+                    + (expected == 1 ? " segment (" : " segments (") + profile.pathShape() + "), but got " + segments);
         }
-        return resolve(connection, segments);
+        return parts.resolver().resolve(connection, segments);
     }
 
     @Override
     public TargetSchema readSchema(Connection connection, String schema) throws SQLException {
         requireNonNull(connection, "connection");
         requireNonNull(schema, "schema");
-        return read(connection, schema);
+        return parts.reader().read(connection, schema);
     }
 
     @Override
     public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
         if (checked(connection, table, rows)) {
             log.debug("upsert {} rows into {} ({})", rows.size(), table.name(), technique);
-            write(connection, table, rows);
+            parts.writer().upsert(connection, table, rows);
         }
     }
 
@@ -116,7 +210,7 @@ public abstract class AbstractDialect<T extends Enum<T>> implements Dialect {
     public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
         if (checked(connection, table, rows)) {
             log.debug("delete {} rows from {} ({})", rows.size(), table.name(), technique);
-            erase(connection, table, rows);
+            parts.writer().delete(connection, table, rows);
         }
     }
 
@@ -130,65 +224,22 @@ public abstract class AbstractDialect<T extends Enum<T>> implements Dialect {
     /**
      * {@inheritDoc}
      *
-     * <p>The dialect's own verdict first ({@link #classifyFirst}); the SPI's SQLState rules otherwise.
+     * <p>The dialect's own verdict first (its {@code ErrorClassifier}); the SPI's SQLState rules otherwise.
      */
     @Override
     public final ErrorKind classify(SQLException e) {
         requireNonNull(e, "e");
-        ErrorKind kind = classifyFirst(e);
+        ErrorKind kind = parts.classifier().classify(e);
         return kind != null ? kind : Dialect.super.classify(e);
     }
 
-    /**
-     * Resolves a path whose segment count is already checked.
-     *
-     * @param connection a target connection
-     * @param segments   the path segments
-     * @return the schema
-     * @throws SQLException when the target is unreachable
-     */
-    protected abstract String resolve(Connection connection, List<String> segments) throws SQLException;
-
-    /**
-     * Reads a target schema.
-     *
-     * @param connection a target connection
-     * @param schema     the schema
-     * @return its tables
-     * @throws SQLException when the target is unreachable
-     */
-    protected abstract TargetSchema read(Connection connection, String schema) throws SQLException;
-
-    /**
-     * Upserts rows, at least one.
-     *
-     * @param connection the target connection
-     * @param table      the table
-     * @param rows       the rows
-     * @throws SQLException when the target refuses them
-     */
-    protected abstract void write(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
-
-    /**
-     * Deletes rows by key, at least one.
-     *
-     * @param connection the target connection
-     * @param table      the table
-     * @param rows       the rows
-     * @throws SQLException when the target refuses them
-     */
-    protected abstract void erase(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
-
-    /**
-     * The dialect's own classification of an error.
-     *
-     * @param e the error
-     * @return its kind, or null for the SPI's SQLState rules
-     */
-    protected abstract ErrorKind classifyFirst(SQLException e);
+    @Override
+    public final String checkRow(TableInfo table, String after) {
+        return parts.checker().check(table, after);
+    }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + name + ", " + technique + "]";
+        return getClass().getSimpleName() + "[" + profile.name() + ", " + technique + "]";
     }
 }

@@ -2,25 +2,15 @@ package dev.failback.dialect.mysql;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.failback.Mutation;
-import dev.failback.TableName;
 import dev.failback.dialect.internal.AbstractDialect;
 import dev.failback.dialect.internal.SystemSchemas;
-import dev.failback.spi.ErrorKind;
-import dev.failback.spi.TableInfo;
-import dev.failback.spi.TargetSchema;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The MySQL and MariaDB dialect: webhook paths {@code /database}, schemas read from
@@ -85,7 +75,6 @@ public final class MySqlDialect extends AbstractDialect<MySqlApplyTechnique> {
     /** Type kind of {@code binary}, {@code varbinary} and blob columns. */
     public static final String KIND_BINARY = "binary";
 
-    private static final Logger LOG = LoggerFactory.getLogger(MySqlDialect.class);
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
 
     /** Which server family the dialect writes to. */
@@ -108,9 +97,6 @@ public final class MySqlDialect extends AbstractDialect<MySqlApplyTechnique> {
     }
 
     private final Flavor flavor;
-    private final Writer writer;
-    /** Per folded table name: whether upserts are guarded (the table has secondary unique keys). */
-    private final Map<TableName, Boolean> guarded = new ConcurrentHashMap<>();
 
     /**
      * Creates the dialect with {@link #DEFAULT_TECHNIQUE}.
@@ -133,11 +119,16 @@ public final class MySqlDialect extends AbstractDialect<MySqlApplyTechnique> {
     }
 
     MySqlDialect(Flavor flavor, MySqlApplyTechnique technique, Writer.OdkuForm form, Writer.Limits limits) {
-        super(requireNonNull(flavor, "flavor") == Flavor.MARIADB ? "mariadb" : "mysql", technique, "MySQL",
-                "/database", SystemSchemas.mysql(), UnaryOperator.identity());
+        this(requireNonNull(flavor, "flavor"), requireNonNull(technique, "technique"), Writer.of(technique,
+                requireNonNull(form, "form"), flavor == Flavor.MYSQL, requireNonNull(limits, "limits")));
+    }
+
+    private MySqlDialect(Flavor flavor, MySqlApplyTechnique technique, Writer writer) {
+        super(new Profile(flavor == Flavor.MARIADB ? "mariadb" : "mysql", "MySQL", "/database", SystemSchemas.mysql(),
+                UnaryOperator.identity()), technique, new Parts((c, path) -> SchemaReader.resolve(c, path.get(0)),
+                        (c, schema) -> writer.guard(SchemaReader.read(c, schema, flavor)), RowChecker::check, writer,
+                        ErrorClassifier::classify));
         this.flavor = flavor;
-        this.writer = Writer.of(technique, requireNonNull(form, "form"), flavor == Flavor.MYSQL,
-                requireNonNull(limits, "limits"));
     }
 
     /**
@@ -175,82 +166,4 @@ public final class MySqlDialect extends AbstractDialect<MySqlApplyTechnique> {
         return flavor;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>The segment names a database ({@code information_schema.schemata}), matched exactly first,
-     * then ignoring case.
-     */
-    @Override
-    protected String resolve(Connection connection, List<String> segments) throws SQLException {
-        return SchemaReader.resolve(connection, segments.get(0));
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Reads every base table in three queries (four on MariaDB). Tables without a primary key get
-     * an empty key list. Also remembers which tables have unique keys other than the primary key, for
-     * the guarded upsert (see the class comment).
-     */
-    @Override
-    protected TargetSchema read(Connection connection, String schema) throws SQLException {
-        SchemaReader.Result r = SchemaReader.read(connection, schema, flavor);
-        for (TableInfo t : r.schema().tables().values()) {
-            Map<String, List<String>> unique = r.uniqueKeys().get(t.name().name());
-            guarded.put(t.name().folded(), unique != null && !unique.isEmpty());
-            if (unique != null) {
-                LOG.debug("{} has unique keys besides its primary key {}: upserts are guarded", t.name(), unique);
-            }
-        }
-        return r.schema();
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Refuses values MySQL/MariaDB cannot store: {@code NaN} and infinities in numeric columns,
-     * integers out of the (signed or unsigned) range, decimals beyond their precision, strings longer
-     * than {@code char(n)}/{@code varchar(n)} (in characters) or a text type (in UTF-8 bytes), bytes
-     * longer than {@code binary(n)}/{@code varbinary(n)}, unknown ENUM/SET labels, dates outside years
-     * 0001-9999 (and {@code infinity}), TIMESTAMP values outside 1970-2038, arrays or objects for
-     * scalar columns, and null for NOT NULL columns.
-     */
-    @Override
-    public String checkRow(TableInfo table, String after) {
-        return RowChecker.check(table, after);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException when the table has no primary key, or a row has a key that
-     *                                  names no column or lacks a primary-key column
-     * @throws java.sql.SQLIntegrityConstraintViolationException (error 1062) when a row collides with
-     *                                  another row on a unique key other than the primary key
-     */
-    @Override
-    protected void write(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        writer.upsert(connection, table, rows, guarded.getOrDefault(table.name().folded(), Boolean.TRUE));
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException when the table has no primary key or a key has the wrong arity
-     */
-    @Override
-    protected void erase(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        writer.delete(connection, table, rows);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>By error number, then SQLState; see {@code ErrorClassifier}. Never the SPI's default.
-     */
-    @Override
-    protected ErrorKind classifyFirst(SQLException e) {
-        return ErrorClassifier.classify(e);
-    }
 }

@@ -106,7 +106,7 @@ record MyType(Category category, String name, int length, int scale, boolean uns
         return new MyType(category, name, length, scale, unsigned, List.of());
     }
 
-    private static Category category(String name) {
+    static Category category(String name) {
         switch (name) {
             case "tinyint":
             case "smallint":

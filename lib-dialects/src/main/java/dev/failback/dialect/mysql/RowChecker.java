@@ -1,10 +1,9 @@
 package dev.failback.dialect.mysql;
 
 import dev.failback.dialect.internal.Json;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.failback.dialect.internal.RowScan;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.TableInfo;
 import java.io.IOException;
@@ -22,10 +21,6 @@ import java.util.regex.Pattern;
  * Thread-safe.
  */
 final class RowChecker {
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE)
-                    .maxNumberLength(100_000).build())
-            .build();
     private static final Set<String> NON_FINITE = Set.of("NaN", "Infinity", "-Infinity");
     private static final Pattern BINARY_DIGITS = Pattern.compile("[01]*");
     /** A date that starts with a four-digit year (not BC, not {@code infinity}, not beyond 9999). */
@@ -37,24 +32,7 @@ final class RowChecker {
     }
 
     static String check(TableInfo table, String after) {
-        try (JsonParser p = JSON.createParser(after)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return "the row image is not a JSON object";
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                ColumnInfo c = table.column(name);
-                String problem = c == null || c.generated() ? null : value(c, t, p);
-                if (problem != null) {
-                    return "column `" + c.name() + "` (" + c.sqlType() + "): " + problem;
-                }
-                p.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return "the row image is not valid JSON: " + e.getMessage();
-        }
+        return RowScan.scan(table, after, '`', RowChecker::value);
     }
 
     private static String value(ColumnInfo c, JsonToken t, JsonParser p) throws IOException {
@@ -68,7 +46,7 @@ final class RowChecker {
             case JSON:
                 return null;
             case GEOMETRY:
-                return t == JsonToken.START_OBJECT ? null : "expected a GeoJSON object, got " + describe(t, p);
+                return t == JsonToken.START_OBJECT ? null : "expected a GeoJSON object, got " + RowScan.describe(t, p);
             case SET:
                 if (t == JsonToken.START_ARRAY) {
                     return setArray(type, p);
@@ -88,7 +66,7 @@ final class RowChecker {
                 break;
         }
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            return "expected a scalar, got " + describe(t, p)
+            return "expected a scalar, got " + RowScan.describe(t, p)
                     + " (arrays and objects need a JSON or text column)";
         }
         String s = p.getText();
@@ -98,20 +76,10 @@ final class RowChecker {
                     return null;
                 }
                 if (!number) {
-                    return "expected an integer, got " + describe(t, p);
+                    return "expected an integer, got " + RowScan.describe(t, p);
                 }
                 return integer(type, s);
             case DECIMAL:
-                if (bool) {
-                    return null;
-                }
-                if (t == JsonToken.VALUE_STRING && NON_FINITE.contains(s)) {
-                    return s + " cannot be stored in MySQL/MariaDB " + type.name() + " (no NaN or infinity)";
-                }
-                if (!number) {
-                    return "expected a number, got " + describe(t, p);
-                }
-                return decimal(type, s);
             case FLOAT:
                 if (bool) {
                     return null;
@@ -120,7 +88,10 @@ final class RowChecker {
                     return s + " cannot be stored in MySQL/MariaDB " + type.name() + " (no NaN or infinity)";
                 }
                 if (!number) {
-                    return "expected a number, got " + describe(t, p);
+                    return "expected a number, got " + RowScan.describe(t, p);
+                }
+                if (type.category() == MyType.Category.DECIMAL) {
+                    return decimal(type, s);
                 }
                 double d = Double.parseDouble(s);
                 if (type.name().equals("float") && type.length() < 25 && Math.abs(d) > Float.MAX_VALUE) {
@@ -135,14 +106,14 @@ final class RowChecker {
                     return integer(new MyType(MyType.Category.INTEGER, "bigint", -1, -1, true, java.util.List.of()), s);
                 }
                 if (!BINARY_DIGITS.matcher(s).matches()) {
-                    return "expected a string of binary digits, got " + describe(t, p);
+                    return "expected a string of binary digits, got " + RowScan.describe(t, p);
                 }
                 int bits = type.length() < 0 ? 1 : type.length();
                 String digits = s.replaceFirst("^0+", "");
                 return digits.length() <= bits ? null : "a " + digits.length() + "-bit value does not fit";
             case BINARY:
                 if (t != JsonToken.VALUE_STRING) {
-                    return "expected a \\x hex string, got " + describe(t, p);
+                    return "expected a \\x hex string, got " + RowScan.describe(t, p);
                 }
                 byte[] b;
                 try {
@@ -156,25 +127,25 @@ final class RowChecker {
             case DATETIME:
             case TIMESTAMP:
                 if (t != JsonToken.VALUE_STRING) {
-                    return "expected a date or time stamp string, got " + describe(t, p);
+                    return "expected a date or time stamp string, got " + RowScan.describe(t, p);
                 }
                 return dateTime(type, s);
             case TIME:
             case YEAR:
-                return number || t == JsonToken.VALUE_STRING ? null : "expected a string, got " + describe(t, p);
+                return number || t == JsonToken.VALUE_STRING ? null : "expected a string, got " + RowScan.describe(t, p);
             case ENUM:
                 if (t != JsonToken.VALUE_STRING) {
-                    return "expected an enum label string, got " + describe(t, p);
+                    return "expected an enum label string, got " + RowScan.describe(t, p);
                 }
-                return label(type, s) ? null : "\"" + abbreviate(s) + "\" is not one of " + type.labels();
+                return label(type, s) ? null : "\"" + RowScan.abbreviate(s) + "\" is not one of " + type.labels();
             case SET:
                 if (t != JsonToken.VALUE_STRING) {
-                    return "expected a comma-separated string or an array of labels, got " + describe(t, p);
+                    return "expected a comma-separated string or an array of labels, got " + RowScan.describe(t, p);
                 }
                 if (!s.isEmpty()) {
                     for (String part : s.split(",", -1)) {
                         if (!label(type, part)) {
-                            return "\"" + abbreviate(part) + "\" is not one of " + type.labels();
+                            return "\"" + RowScan.abbreviate(part) + "\" is not one of " + type.labels();
                         }
                     }
                 }
@@ -227,7 +198,7 @@ final class RowChecker {
 
     private static String dateTime(MyType type, String s) {
         if (!DATE.matcher(s).matches()) {
-            return "\"" + abbreviate(s) + "\" is outside the range MySQL/MariaDB can store (years 0001-9999, no infinity)";
+            return "\"" + RowScan.abbreviate(s) + "\" is outside the range MySQL/MariaDB can store (years 0001-9999, no infinity)";
         }
         if (type.category() == MyType.Category.TIMESTAMP) {
             String utc = Values.dateTime(s);
@@ -269,10 +240,10 @@ final class RowChecker {
                 continue;
             }
             if (t != JsonToken.VALUE_STRING) {
-                return "expected set labels, got " + describe(t, p);
+                return "expected set labels, got " + RowScan.describe(t, p);
             }
             if (!label(type, p.getText())) {
-                return "\"" + abbreviate(p.getText()) + "\" is not one of " + type.labels();
+                return "\"" + RowScan.abbreviate(p.getText()) + "\" is not one of " + type.labels();
             }
         }
         return null;
@@ -289,25 +260,5 @@ final class RowChecker {
 
     private static long utf8Length(String s) {
         return s.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private static String describe(JsonToken t, JsonParser p) throws IOException {
-        switch (t) {
-            case START_OBJECT:
-                return "an object";
-            case START_ARRAY:
-                return "an array";
-            case VALUE_STRING:
-                return "the string \"" + abbreviate(p.getText()) + "\"";
-            case VALUE_TRUE:
-            case VALUE_FALSE:
-                return "a boolean";
-            default:
-                return p.getText();
-        }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }
 }

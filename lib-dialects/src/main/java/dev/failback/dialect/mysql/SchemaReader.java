@@ -1,20 +1,15 @@
 package dev.failback.dialect.mysql;
 
-import dev.failback.TableName;
+import dev.failback.dialect.internal.Catalog;
 import dev.failback.spi.ColumnInfo;
-import dev.failback.spi.ForeignKey;
-import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import dev.failback.spi.UnknownTargetException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,113 +59,58 @@ final class SchemaReader {
     }
 
     static String resolve(Connection connection, String database) throws SQLException {
-        String folded = null;
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT schema_name FROM information_schema.schemata WHERE LOWER(schema_name) = LOWER(?)"
-                        + " ORDER BY schema_name")) {
-            ps.setString(1, database);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String name = rs.getString(1);
-                    if (name.equals(database)) {
-                        return name;
-                    }
-                    if (folded == null && dev.failback.spi.Identifiers.equalsIgnoreAsciiCase(name, database)) {
-                        folded = name; // LOWER() and the collation also fold non-ASCII look-alikes
-                    }
-                }
-            }
-        }
-        if (folded == null) {
+        String found = Catalog.match(connection, "SELECT schema_name FROM information_schema.schemata"
+                + " WHERE LOWER(schema_name) = LOWER(?) ORDER BY schema_name", database);
+        if (found == null) {
             throw new UnknownTargetException("unknown database \"" + database + "\": the MySQL/MariaDB target has no"
                     + " such database (webhook paths name one database: /database)");
         }
-        return folded;
+        return found;
     }
 
     static Result read(Connection connection, String schema, MySqlDialect.Flavor flavor) throws SQLException {
         Set<List<String>> jsonColumns = new HashSet<>();
         if (flavor == MySqlDialect.Flavor.MARIADB) {
-            try (PreparedStatement ps = connection.prepareStatement(MARIADB_JSON_CHECKS)) {
-                ps.setString(1, schema);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Matcher m = JSON_VALID.matcher(rs.getString(2));
-                        if (m.matches()) {
-                            jsonColumns.add(List.of(rs.getString(1), m.group(1).replace("``", "`")));
-                        }
-                    }
+            Catalog.query(connection, MARIADB_JSON_CHECKS, schema, rs -> {
+                Matcher m = JSON_VALID.matcher(rs.getString(2));
+                if (m.matches()) {
+                    jsonColumns.add(List.of(rs.getString(1), m.group(1).replace("``", "`")));
                 }
-            }
+            });
         }
         Map<String, List<ColumnInfo>> columns = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String table = rs.getString(1);
-                    String name = rs.getString(2);
-                    String type = rs.getString(3);
-                    String dataType = rs.getString(4).toLowerCase(java.util.Locale.ROOT);
-                    String def = rs.getString(6);
-                    String extra = rs.getString(7) == null ? "" : rs.getString(7).toUpperCase(java.util.Locale.ROOT);
-                    boolean generated = extra.contains("VIRTUAL GENERATED") || extra.contains("STORED GENERATED")
-                            || extra.contains("PERSISTENT GENERATED");
-                    // MariaDB reports a NULL default as the text NULL (string defaults are quoted)
-                    boolean hasDefault = def != null && !(flavor == MySqlDialect.Flavor.MARIADB && def.equals("NULL"))
-                            || extra.contains("AUTO_INCREMENT") || generated;
-                    String kind = kind(dataType, jsonColumns.contains(List.of(table, name)));
-                    columns.computeIfAbsent(table, k -> new ArrayList<>())
-                            .add(new ColumnInfo(name, type, kind, rs.getBoolean(5), hasDefault, generated));
-                }
-            }
-        }
+        Catalog.query(connection, COLUMNS, schema, rs -> {
+            String table = rs.getString(1);
+            String name = rs.getString(2);
+            String type = rs.getString(3);
+            String dataType = rs.getString(4).toLowerCase(java.util.Locale.ROOT);
+            String def = rs.getString(6);
+            String extra = rs.getString(7) == null ? "" : rs.getString(7).toUpperCase(java.util.Locale.ROOT);
+            boolean generated = extra.contains("VIRTUAL GENERATED") || extra.contains("STORED GENERATED")
+                    || extra.contains("PERSISTENT GENERATED");
+            // MariaDB reports a NULL default as the text NULL (string defaults are quoted)
+            boolean hasDefault = def != null && !(flavor == MySqlDialect.Flavor.MARIADB && def.equals("NULL"))
+                    || extra.contains("AUTO_INCREMENT") || generated;
+            String kind = kind(dataType, jsonColumns.contains(List.of(table, name)));
+            columns.computeIfAbsent(table, k -> new ArrayList<>())
+                    .add(new ColumnInfo(name, type, kind, rs.getBoolean(5), hasDefault, generated));
+        });
         Map<String, List<String>> keys = new HashMap<>();
         Map<String, Map<String, List<String>>> unique = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(UNIQUE_INDEXES)) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String table = rs.getString(1);
-                    String index = rs.getString(2);
-                    if (index.equals("PRIMARY")) {
-                        keys.computeIfAbsent(table, k -> new ArrayList<>()).add(rs.getString(3));
-                    } else {
-                        unique.computeIfAbsent(table, k -> new LinkedHashMap<>())
-                                .computeIfAbsent(index, k -> new ArrayList<>()).add(rs.getString(3));
-                    }
-                }
+        Catalog.query(connection, UNIQUE_INDEXES, schema, rs -> {
+            String table = rs.getString(1);
+            String index = rs.getString(2);
+            if (index.equals("PRIMARY")) {
+                keys.computeIfAbsent(table, k -> new ArrayList<>()).add(rs.getString(3));
+            } else {
+                unique.computeIfAbsent(table, k -> new LinkedHashMap<>())
+                        .computeIfAbsent(index, k -> new ArrayList<>()).add(rs.getString(3));
             }
-        }
-        Map<String, Set<TableName>> parents = new HashMap<>();
-        Map<String, Map<String, List<String[]>>> fkColumns = new HashMap<>();
-        Map<String, TableName> fkParent = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(FOREIGN_KEYS)) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TableName parent = new TableName(rs.getString(2), rs.getString(3));
-                    parents.computeIfAbsent(rs.getString(1), k -> new LinkedHashSet<>()).add(parent);
-                    fkParent.put(rs.getString(1) + "\u0000" + rs.getString(4), parent);
-                    fkColumns.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
-                            .computeIfAbsent(rs.getString(4), k -> new ArrayList<>())
-                            .add(new String[] {rs.getString(5), rs.getString(6)});
-                }
-            }
-        }
-        Map<String, TableInfo> tables = new LinkedHashMap<>();
-        for (Map.Entry<String, List<ColumnInfo>> e : columns.entrySet()) {
-            String name = e.getKey();
-            List<ForeignKey> fks = new ArrayList<>();
-            for (Map.Entry<String, List<String[]>> fk : fkColumns.getOrDefault(name, Map.of()).entrySet()) {
-                fks.add(new ForeignKey(fkParent.get(name + "\u0000" + fk.getKey()),
-                        fk.getValue().stream().map(c -> c[0]).toList(), fk.getValue().stream().map(c -> c[1]).toList()));
-            }
-            tables.put(name, new TableInfo(new TableName(schema, name), e.getValue(),
-                    keys.getOrDefault(name, List.of()), parents.getOrDefault(name, Set.of()), fks));
-        }
-        unique.keySet().retainAll(tables.keySet());
-        return new Result(new TargetSchema(schema, tables), unique);
+        });
+        TargetSchema read = Catalog.schema(schema, columns, keys,
+                Catalog.ForeignKeys.read(connection, FOREIGN_KEYS, schema, true));
+        unique.keySet().retainAll(read.tables().keySet());
+        return new Result(read, unique);
     }
 
     private static String kind(String dataType, boolean mariaDbJson) {
@@ -184,25 +124,11 @@ final class SchemaReader {
                 return MySqlDialect.KIND_SET;
             case "bit":
                 return MySqlDialect.KIND_BIT;
-            case "binary":
-            case "varbinary":
-            case "tinyblob":
-            case "blob":
-            case "mediumblob":
-            case "longblob":
-                return MySqlDialect.KIND_BINARY;
-            case "geometry":
-            case "point":
-            case "linestring":
-            case "polygon":
-            case "multipoint":
-            case "multilinestring":
-            case "multipolygon":
-            case "geometrycollection":
-            case "geomcollection":
-                return MySqlDialect.KIND_GEOMETRY;
             default:
-                return "";
+                break;
         }
+        MyType.Category category = MyType.category(dataType);
+        return category == MyType.Category.BINARY ? MySqlDialect.KIND_BINARY
+                : category == MyType.Category.GEOMETRY ? MySqlDialect.KIND_GEOMETRY : "";
     }
 }

@@ -1,10 +1,13 @@
 package dev.failback.dialect.mysql;
 
+import dev.failback.dialect.internal.AbstractDialect;
 import dev.failback.dialect.internal.Json;
 import dev.failback.dialect.internal.Shape;
 import dev.failback.Mutation;
+import dev.failback.TableName;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.TableInfo;
+import dev.failback.spi.TargetSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +17,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ships rows to MySQL/MariaDB set-wise; the two {@link MySqlApplyTechnique techniques} differ only in
@@ -23,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Rows are grouped by the JSON keys they carry; each group writes only its columns (so a missing
  * column keeps its value on update and gets its default on insert), generated columns never.
  */
-abstract class Writer {
+abstract class Writer implements AbstractDialect.RowWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(MySqlDialect.class);
 
     /** The most placeholders one server-side prepared statement may carry. */
     static final int MAX_BIND_PARAMETERS = 65_535;
@@ -35,6 +42,8 @@ abstract class Writer {
     final boolean mysql;
     final Limits limits;
     private final AtomicLong maxPacket = new AtomicLong(-1);
+    /** Per folded table name: whether upserts are guarded (the table has secondary unique keys). */
+    private final Map<TableName, Boolean> guarded = new ConcurrentHashMap<>();
 
     Writer(OdkuForm form, boolean mysql, Limits limits) {
         this.form = form;
@@ -51,6 +60,29 @@ abstract class Writer {
             default:
                 throw new IllegalArgumentException("unknown technique " + technique);
         }
+    }
+
+    /**
+     * Remembers which tables of a schema just read have unique keys besides their primary key: their
+     * upserts are guarded (see {@link MySqlDialect}), as are those of tables never read.
+     *
+     * @param read the schema read
+     * @return its tables
+     */
+    final TargetSchema guard(SchemaReader.Result read) {
+        for (TableInfo t : read.schema().tables().values()) {
+            Map<String, List<String>> unique = read.uniqueKeys().get(t.name().name());
+            guarded.put(t.name().folded(), unique != null && !unique.isEmpty());
+            if (unique != null) {
+                LOG.debug("{} has unique keys besides its primary key {}: upserts are guarded", t.name(), unique);
+            }
+        }
+        return read.schema();
+    }
+
+    @Override
+    public final void upsert(Connection c, TableInfo table, List<Mutation> rows) throws SQLException {
+        upsert(c, table, rows, guarded.getOrDefault(table.name().folded(), Boolean.TRUE));
     }
 
     /**
@@ -92,8 +124,8 @@ abstract class Writer {
         }
     }
 
-    /** Deletes rows by key. */
-    final void delete(Connection c, TableInfo table, List<Mutation> rows) throws SQLException {
+    @Override
+    public final void delete(Connection c, TableInfo table, List<Mutation> rows) throws SQLException {
         List<ColumnInfo> pk = Shape.keyColumns(table);
         List<Json.Value[]> keys = new ArrayList<>(rows.size());
         for (List<Json.Value> key : Shape.keyValues(table, rows)) {

@@ -1,15 +1,10 @@
 package dev.failback.dialect.oracle;
 
-import dev.failback.Mutation;
+import static java.util.Objects.requireNonNull;
+
 import dev.failback.dialect.internal.AbstractDialect;
 import dev.failback.dialect.internal.SystemSchemas;
-import dev.failback.spi.ErrorKind;
 import dev.failback.spi.Identifiers;
-import dev.failback.spi.TableInfo;
-import dev.failback.spi.TargetSchema;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.List;
 
 /**
  * The Oracle dialect: webhook paths {@code /OWNER}, schemas read from the data dictionary
@@ -59,8 +54,6 @@ public final class OracleDialect extends AbstractDialect<OracleApplyTechnique> {
     /** The most rows one {@link OracleApplyTechnique#UNION_ALL} MERGE carries. */
     public static final int DEFAULT_MAX_UNION_ROWS = 64;
 
-    private final Writer writer;
-
     /** Creates the dialect with {@link #DEFAULT_TECHNIQUE}. */
     public OracleDialect() {
         this(DEFAULT_TECHNIQUE);
@@ -78,72 +71,9 @@ public final class OracleDialect extends AbstractDialect<OracleApplyTechnique> {
 
     /** For tests and measurements: another largest UNION ALL bucket. */
     OracleDialect(OracleApplyTechnique technique, int maxUnionRows) {
-        super("oracle", technique, "Oracle", "/SCHEMA", SystemSchemas.oracle(), Identifiers::upperAscii);
-        if (maxUnionRows < 1) {
-            throw new IllegalArgumentException("maxUnionRows must be >= 1, but was " + maxUnionRows);
-        }
-        this.writer = new Writer(technique, maxUnionRows, 256);
+        super(new Profile("oracle", "Oracle", "/SCHEMA", SystemSchemas.oracle(), Identifiers::upperAscii), technique,
+                new Parts((c, path) -> SchemaReader.resolve(c, path.get(0)), SchemaReader::read, RowChecker::check,
+                        new Writer(requireNonNull(technique, "technique"), maxUnionRows, 256), ErrorClassifier::classify));
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>The segment names an owner ({@code ALL_USERS}): matched exactly, then upper-cased, then
-     * ignoring case.
-     */
-
-    @Override
-    protected String resolve(Connection connection, List<String> segments) throws SQLException {
-        return SchemaReader.resolve(connection, segments.get(0));
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Reads the owner's tables in three dictionary queries; hidden columns are left out, virtual
-     * columns are marked generated. Tables without a primary key get an empty key list.
-     */
-
-    @Override
-    protected TargetSchema read(Connection connection, String schema) throws SQLException {
-        return SchemaReader.read(connection, schema);
-    }
-
-    @Override
-    public String checkRow(TableInfo table, String after) {
-        return RowChecker.check(table, after);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException when the table has no primary key, or a row has a key that
-     *                                  names no column or lacks a primary-key column
-     */
-
-    @Override
-    protected void write(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        writer.upsert(connection, table, rows);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException when the table has no primary key or a key has the wrong arity
-     */
-
-    @Override
-    protected void erase(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        writer.delete(connection, table, rows);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>By ORA number first, then by SQLState; see {@code ErrorClassifier}.
-     */
-    @Override
-    protected ErrorKind classifyFirst(SQLException e) {
-        return ErrorClassifier.classify(e);
-    }
 }

@@ -1,23 +1,16 @@
 package dev.failback.dialect.oracle;
 
-import dev.failback.TableName;
+import dev.failback.dialect.internal.Catalog;
 import dev.failback.spi.ColumnInfo;
-import dev.failback.spi.ForeignKey;
-import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import dev.failback.spi.UnknownTargetException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads an owner's tables from the Oracle data dictionary ({@code ALL_USERS}, {@code ALL_TABLES},
@@ -63,14 +56,7 @@ final class SchemaReader {
     /** Owner matched exactly, then upper-cased, then ignoring case. */
     static String resolve(Connection connection, String owner) throws SQLException {
         List<String> candidates = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(USERS)) {
-            ps.setString(1, owner);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    candidates.add(rs.getString(1));
-                }
-            }
-        }
+        Catalog.query(connection, USERS, owner, rs -> candidates.add(rs.getString(1)));
         if (candidates.contains(owner)) {
             return owner;
         }
@@ -88,61 +74,21 @@ final class SchemaReader {
 
     static TargetSchema read(Connection connection, String owner) throws SQLException {
         Map<String, List<ColumnInfo>> columns = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
-            ps.setString(1, owner);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String table = rs.getString(1);
-                    String column = rs.getString(2);
-                    String sqlType = format(rs.getString(3), intOrNull(rs, 4), intOrNull(rs, 5), intOrNull(rs, 6),
-                            intOrNull(rs, 7), rs.getString(8));
-                    boolean nullable = !"N".equals(rs.getString(9));
-                    boolean virtual = "YES".equals(rs.getString(10));
-                    String dataDefault = rs.getString(11);
-                    boolean hasDefault = !virtual && dataDefault != null && !dataDefault.isBlank()
-                            && !dataDefault.trim().equalsIgnoreCase("NULL");
-                    columns.computeIfAbsent(table, k -> new ArrayList<>()).add(new ColumnInfo(column, sqlType,
-                            OracleType.parse(sqlType).kind().label, nullable, hasDefault, virtual));
-                }
-            }
-        }
-        Map<String, List<String>> keys = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(PRIMARY_KEYS)) {
-            ps.setString(1, owner);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-                }
-            }
-        }
-        Map<String, Set<TableName>> parents = new HashMap<>();
-        Map<String, Map<String, List<String[]>>> fkColumns = new HashMap<>();
-        Map<String, TableName> fkParent = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(FOREIGN_KEYS)) {
-            ps.setString(1, owner);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TableName parent = new TableName(rs.getString(2), rs.getString(3));
-                    parents.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(parent);
-                    fkParent.put(rs.getString(1) + "\u0000" + rs.getString(4), parent);
-                    fkColumns.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
-                            .computeIfAbsent(rs.getString(4), k -> new ArrayList<>())
-                            .add(new String[] {rs.getString(5), rs.getString(6)});
-                }
-            }
-        }
-        Map<String, TableInfo> tables = new LinkedHashMap<>();
-        for (Map.Entry<String, List<ColumnInfo>> e : columns.entrySet()) {
-            String name = e.getKey();
-            List<ForeignKey> fks = new ArrayList<>();
-            for (Map.Entry<String, List<String[]>> fk : fkColumns.getOrDefault(name, Map.of()).entrySet()) {
-                fks.add(new ForeignKey(fkParent.get(name + "\u0000" + fk.getKey()),
-                        fk.getValue().stream().map(c -> c[0]).toList(), fk.getValue().stream().map(c -> c[1]).toList()));
-            }
-            tables.put(name, new TableInfo(new TableName(owner, name), e.getValue(),
-                    keys.getOrDefault(name, List.of()), parents.getOrDefault(name, Set.of()), fks));
-        }
-        return new TargetSchema(owner, tables);
+        Catalog.query(connection, COLUMNS, owner, rs -> {
+            String table = rs.getString(1);
+            String column = rs.getString(2);
+            String sqlType = format(rs.getString(3), intOrNull(rs, 4), intOrNull(rs, 5), intOrNull(rs, 6),
+                    intOrNull(rs, 7), rs.getString(8));
+            boolean nullable = !"N".equals(rs.getString(9));
+            boolean virtual = "YES".equals(rs.getString(10));
+            String dataDefault = rs.getString(11);
+            boolean hasDefault = !virtual && dataDefault != null && !dataDefault.isBlank()
+                    && !dataDefault.trim().equalsIgnoreCase("NULL");
+            columns.computeIfAbsent(table, k -> new ArrayList<>()).add(new ColumnInfo(column, sqlType,
+                    OracleType.parse(sqlType).kind().label, nullable, hasDefault, virtual));
+        });
+        return Catalog.schema(owner, columns, Catalog.primaryKeys(connection, PRIMARY_KEYS, owner),
+                Catalog.ForeignKeys.read(connection, FOREIGN_KEYS, owner, true));
     }
 
     /**

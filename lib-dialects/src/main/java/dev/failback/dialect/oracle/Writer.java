@@ -1,5 +1,6 @@
 package dev.failback.dialect.oracle;
 
+import dev.failback.dialect.internal.AbstractDialect;
 import dev.failback.dialect.internal.Json;
 import dev.failback.dialect.internal.Shape;
 import dev.failback.Mutation;
@@ -11,18 +12,16 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Writes rows with {@code MERGE} and deletes them by key, with one {@link OracleApplyTechnique}.
  * Stateless, thread-safe.
  */
-final class Writer {
+final class Writer implements AbstractDialect.RowWriter {
 
     /** Rows per {@code executeBatch} for {@link OracleApplyTechnique#BATCH} (Oracle advises 50-100). */
     static final int BATCH_ROWS = 100;
@@ -34,12 +33,16 @@ final class Writer {
     private final int maxDeleteKeys;
 
     Writer(OracleApplyTechnique technique, int maxUnionRows, int maxDeleteKeys) {
+        if (maxUnionRows < 1) {
+            throw new IllegalArgumentException("maxUnionRows must be >= 1, but was " + maxUnionRows);
+        }
         this.technique = technique;
         this.maxUnionRows = maxUnionRows;
         this.maxDeleteKeys = maxDeleteKeys;
     }
 
-    void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+    @Override
+    public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
         requireKey(table);
         Map<List<String>, List<Map<String, Json.Value>>> groups = new LinkedHashMap<>();
         for (Mutation m : rows) {
@@ -66,7 +69,8 @@ final class Writer {
         }
     }
 
-    void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
+    @Override
+    public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
         requireKey(table);
         List<ColumnInfo> keyColumns = new ArrayList<>();
         List<OracleType> types = new ArrayList<>();
@@ -237,34 +241,12 @@ final class Writer {
         }
 
         static Shape of(TableInfo table, List<String> jsonKeys) {
+            dev.failback.dialect.internal.Shape common = dev.failback.dialect.internal.Shape.of(table, jsonKeys);
             Shape shape = new Shape(table);
-            Set<String> unknown = new TreeSet<>();
-            Set<String> seen = new HashSet<>();
-            for (String key : jsonKeys) {
-                ColumnInfo column = table.column(key);
-                if (column == null) {
-                    unknown.add(key);
-                    continue;
-                }
-                if (!seen.add(column.name())) {
-                    throw new IllegalArgumentException("table " + table.name() + ": several JSON keys match column \""
-                            + column.name() + "\"");
-                }
-                if (!column.generated()) {
-                    shape.keys.add(key);
-                    shape.columns.add(column);
-                    shape.types.add(OracleType.parse(column.sqlType()));
-                }
-            }
-            if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("table " + table.name() + " has no column(s) " + unknown
-                        + " (schema drift between the changefeed and the target?)");
-            }
-            for (String pk : table.primaryKey()) {
-                if (!seen.contains(pk)) {
-                    throw new IllegalArgumentException("table " + table.name() + ": a row lacks primary-key column \""
-                            + pk + "\"");
-                }
+            shape.keys.addAll(common.keys());
+            shape.columns.addAll(common.columns());
+            for (ColumnInfo column : common.columns()) {
+                shape.types.add(OracleType.parse(column.sqlType()));
             }
             return shape;
         }

@@ -2,16 +2,9 @@ package dev.failback.dialect.postgres;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.failback.Mutation;
 import dev.failback.dialect.internal.AbstractDialect;
 import dev.failback.dialect.internal.SystemSchemas;
-import dev.failback.spi.ErrorKind;
 import dev.failback.spi.Identifiers;
-import dev.failback.spi.TableInfo;
-import dev.failback.spi.TargetSchema;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.List;
 
 /**
  * The PostgreSQL dialect: webhook paths {@code /database/schema}, schemas read from
@@ -54,8 +47,6 @@ public final class PostgresDialect extends AbstractDialect<ApplyTechnique> {
     /** Type kind of {@code GENERATED ALWAYS AS IDENTITY} columns: written on insert, never updated. */
     public static final String KIND_IDENTITY = "identity";
 
-    private final Writer writer;
-
     /** Creates the dialect with {@link #DEFAULT_TECHNIQUE}. */
     public PostgresDialect() {
         this(DEFAULT_TECHNIQUE);
@@ -93,69 +84,10 @@ public final class PostgresDialect extends AbstractDialect<ApplyTechnique> {
 
     /** The seam for PostgreSQL-compatible dialects: another name, upsert syntax or statement size. */
     PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax, Writer.Limits limits) {
-        super(name, technique, "PostgreSQL", "/database/schema", SystemSchemas.postgres(), Identifiers::lowerAscii);
-        this.writer = Writer.of(technique, requireNonNull(syntax, "syntax"), requireNonNull(limits, "limits"));
+        super(new Profile(name, "PostgreSQL", "/database/schema", SystemSchemas.postgres(), Identifiers::lowerAscii),
+                technique, new Parts((c, path) -> SchemaReader.resolve(c, path.get(0), path.get(1)), SchemaReader::read,
+                        RowChecker::check, Writer.of(requireNonNull(technique, "technique"), requireNonNull(syntax, "syntax"),
+                                requireNonNull(limits, "limits")), ErrorClassifier::classify));
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>The database segment must name the connected database ({@code current_database()}), exactly
-     * or ignoring case; the schema is matched exactly first, then ignoring case.
-     */
-    @Override
-    protected String resolve(Connection connection, List<String> segments) throws SQLException {
-        return SchemaReader.resolve(connection, segments.get(0), segments.get(1));
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Reads every ordinary and partitioned table (not the partitions) in three catalog queries.
-     * Tables without a primary key get an empty key list.
-     */
-    @Override
-    protected TargetSchema read(Connection connection, String schema) throws SQLException {
-        return SchemaReader.read(connection, schema);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException when the table has no primary key, or a row has a key that
-     *                                  names no column or lacks a primary-key column
-     */
-    @Override
-    public String checkRow(TableInfo table, String after) {
-        return RowChecker.check(table, after);
-    }
-
-    @Override
-    protected void write(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        writer.upsert(connection, table, rows);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException when the table has no primary key or a key has the wrong arity
-     */
-    @Override
-    protected void erase(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        writer.delete(connection, table, rows);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Transient: connection errors ({@code 08*}), serialization failure and deadlock
-     * ({@code 40001}, {@code 40P01}), insufficient resources ({@code 53*}), operator intervention
-     * ({@code 57P01}-{@code 57P03}, {@code 57P05}, {@code 57014} query canceled), lock not available
-     * ({@code 55P03}), idle-in-transaction timeout ({@code 25P03}), and errors without SQLState that
-     * mean a lost connection. Constraint: {@code 23*}. Data: {@code 22*}.
-     */
-    @Override
-    protected ErrorKind classifyFirst(SQLException e) {
-        return ErrorClassifier.classify(e);
-    }
 }

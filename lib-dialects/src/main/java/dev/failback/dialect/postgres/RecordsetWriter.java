@@ -19,13 +19,10 @@ import java.util.Map;
  * through {@code ST_GeomFromGeoJSON}, as the geometry input function ignores the column SRID and
  * geography's rejects GeoJSON.
  */
-final class RecordsetWriter implements Writer {
-    private final UpsertSyntax syntax;
-    private final Limits limits;
+final class RecordsetWriter extends Writer {
 
     RecordsetWriter(UpsertSyntax syntax, Limits limits) {
-        this.syntax = syntax;
-        this.limits = limits;
+        super(syntax, limits);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.failback.dialect.postgres;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.failback.dialect.internal.RowScan;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.TableInfo;
 import java.io.IOException;
@@ -19,10 +19,7 @@ import java.util.regex.Pattern;
  * column types, integer ranges, numeric precision, character lengths and NOT NULL. Thread-safe.
  */
 final class RowChecker {
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE)
-                    .maxNumberLength(100_000).build())
-            .build();
+    private static final JsonFactory JSON = RowScan.JSON;
     private static final Pattern NUMERIC = Pattern.compile("numeric\\((\\d+),(\\d+)\\)");
     private static final Pattern LENGTH = Pattern.compile("(character varying|character|varchar|char)\\((\\d+)\\)");
     private static final Set<String> NON_FINITE = Set.of("NaN", "Infinity", "-Infinity");
@@ -44,24 +41,7 @@ final class RowChecker {
                 return nul;
             }
         }
-        try (JsonParser p = JSON.createParser(after)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return "the row image is not a JSON object";
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                ColumnInfo c = table.column(name);
-                String problem = c == null || c.generated() ? null : value(c, t, p);
-                if (problem != null) {
-                    return "column \"" + c.name() + "\" (" + c.sqlType() + "): " + problem;
-                }
-                p.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return "the row image is not valid JSON: " + e.getMessage();
-        }
+        return RowScan.scan(table, after, '"', RowChecker::value);
     }
 
     /**
@@ -184,22 +164,22 @@ final class RowChecker {
             case TypeCheck.ANY:
                 return null;
             case TypeCheck.ARRAY:
-                return t == JsonToken.START_ARRAY ? null : "expected a JSON array, got " + describe(t, p);
+                return t == JsonToken.START_ARRAY ? null : "expected a JSON array, got " + RowScan.describe(t, p);
             case TypeCheck.GEO:
                 return t == JsonToken.START_OBJECT || t == JsonToken.VALUE_STRING ? null
-                        : "expected a GeoJSON object, got " + describe(t, p);
+                        : "expected a GeoJSON object, got " + RowScan.describe(t, p);
             case TypeCheck.INTEGER:
                 return integer(t, p, tc.range(), c.sqlType().toLowerCase(Locale.ROOT));
             case TypeCheck.BOOLEAN:
                 return t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE ? null
-                        : "expected true or false, got " + describe(t, p);
+                        : "expected true or false, got " + RowScan.describe(t, p);
             case TypeCheck.NUMBER:
                 return number(t, p, tc.precision(), tc.scale());
             default:
                 break;
         }
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            return "expected a scalar, got " + describe(t, p);
+            return "expected a scalar, got " + RowScan.describe(t, p);
         }
         if (tc.maxLength() >= 0 && t == JsonToken.VALUE_STRING) {
             String s = p.getText();
@@ -213,17 +193,17 @@ final class RowChecker {
             return n <= tc.maxLength() ? null : "a " + n + "-character value does not fit";
         }
         if (tc.stringOnly() && t != JsonToken.VALUE_STRING) {
-            return "expected a string, got " + describe(t, p);
+            return "expected a string, got " + RowScan.describe(t, p);
         }
         if (tc.isEnum() && t != JsonToken.VALUE_STRING) {
-            return "expected an enum label string, got " + describe(t, p);
+            return "expected an enum label string, got " + RowScan.describe(t, p);
         }
         return null;
     }
 
     private static String integer(JsonToken t, JsonParser p, int range, String type) throws IOException {
         if (t != JsonToken.VALUE_NUMBER_INT) {
-            return "expected an integer, got " + describe(t, p);
+            return "expected an integer, got " + RowScan.describe(t, p);
         }
         JsonParser.NumberType nt = p.getNumberType();
         if (nt == JsonParser.NumberType.INT || nt == JsonParser.NumberType.LONG) {
@@ -244,7 +224,7 @@ final class RowChecker {
         if (t == JsonToken.VALUE_STRING) {
             String s = p.getText();
             if (!NON_FINITE.contains(s)) {
-                return "expected a number (or \"NaN\", \"Infinity\", \"-Infinity\"), got " + describe(t, p);
+                return "expected a number (or \"NaN\", \"Infinity\", \"-Infinity\"), got " + RowScan.describe(t, p);
             }
             if (precision > 0 && !s.equals("NaN")) {
                 return s + " does not fit numeric(" + precision + "," + scale + ")";
@@ -252,7 +232,7 @@ final class RowChecker {
             return null;
         }
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-            return "expected a number, got " + describe(t, p);
+            return "expected a number, got " + RowScan.describe(t, p);
         }
         if (precision > 0) {
             BigDecimal parsed;
@@ -271,22 +251,5 @@ final class RowChecker {
             }
         }
         return null;
-    }
-
-    private static String describe(JsonToken t, JsonParser p) throws IOException {
-        switch (t) {
-            case START_OBJECT:
-                return "an object";
-            case START_ARRAY:
-                return "an array";
-            case VALUE_STRING:
-                String s = p.getText();
-                return "the string \"" + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + "\"";
-            case VALUE_TRUE:
-            case VALUE_FALSE:
-                return "a boolean";
-            default:
-                return p.getText();
-        }
     }
 }

@@ -1,8 +1,13 @@
 package dev.failback.dialect.postgres;
 
+import dev.failback.Mutation;
 import dev.failback.dialect.internal.Json;
+import dev.failback.dialect.internal.Shape;
 import dev.failback.spi.ColumnInfo;
+import dev.failback.spi.TableInfo;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns JSON values into the text PostgreSQL's input functions read, for the techniques that bind
@@ -11,6 +16,64 @@ import java.util.List;
 final class TextValues {
 
     private TextValues() {
+    }
+
+    /**
+     * Rows that carry the same keys, as texts in the order of their shape's columns.
+     *
+     * @param shape the columns written
+     * @param texts one array per row
+     */
+    record Group(Shape shape, List<String[]> texts) {
+    }
+
+    /**
+     * Groups rows by the keys they carry and turns their values into texts.
+     *
+     * @param table the table
+     * @param rows  the rows
+     * @return the groups, in order of first appearance
+     */
+    static List<Group> groups(TableInfo table, List<Mutation> rows) {
+        List<Map<String, Json.Value>> parsed = new ArrayList<>(rows.size());
+        for (Mutation m : rows) {
+            parsed.add(Json.fields(m.after()));
+        }
+        List<Group> out = new ArrayList<>();
+        for (Map.Entry<List<String>, List<Map<String, Json.Value>>> group : Shape.groupByKeys(parsed).entrySet()) {
+            Shape shape = Shape.of(table, group.getKey());
+            List<ColumnInfo> columns = shape.columns();
+            List<String[]> texts = new ArrayList<>(group.getValue().size());
+            for (Map<String, Json.Value> fields : group.getValue()) {
+                String[] row = new String[columns.size()];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = of(fields.get(shape.keys().get(i)), columns.get(i));
+                }
+                texts.add(row);
+            }
+            out.add(new Group(shape, texts));
+        }
+        return out;
+    }
+
+    /**
+     * The primary keys of rows, as texts.
+     *
+     * @param table the table
+     * @param pk    its key columns
+     * @param rows  the rows
+     * @return one array per row
+     */
+    static List<String[]> keys(TableInfo table, List<ColumnInfo> pk, List<Mutation> rows) {
+        List<String[]> texts = new ArrayList<>(rows.size());
+        for (List<Json.Value> key : Shape.keyValues(table, rows)) {
+            String[] row = new String[pk.size()];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = of(key.get(i), pk.get(i));
+            }
+            texts.add(row);
+        }
+        return texts;
     }
 
     /**

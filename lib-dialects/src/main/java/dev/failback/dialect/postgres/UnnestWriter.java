@@ -1,6 +1,5 @@
 package dev.failback.dialect.postgres;
 
-import dev.failback.dialect.internal.Json;
 import dev.failback.dialect.internal.Shape;
 import dev.failback.Mutation;
 import dev.failback.spi.ColumnInfo;
@@ -11,59 +10,34 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link ApplyTechnique#UNNEST}: one {@code text[]} parameter per column, expanded by {@code unnest}
  * and cast to the column types; the SQL text is the same for every row count.
  */
-final class UnnestWriter implements Writer {
-    private final UpsertSyntax syntax;
-    private final Limits limits;
+final class UnnestWriter extends Writer {
 
     UnnestWriter(UpsertSyntax syntax, Limits limits) {
-        this.syntax = syntax;
-        this.limits = limits;
+        super(syntax, limits);
     }
 
     @Override
     public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        List<Map<String, Json.Value>> parsed = new ArrayList<>(rows.size());
-        for (Mutation m : rows) {
-            parsed.add(Json.fields(m.after()));
-        }
-        for (Map.Entry<List<String>, List<Map<String, Json.Value>>> group
-                : Shape.groupByKeys(parsed).entrySet()) {
-            Shape shape = Shape.of(table, group.getKey());
-            List<ColumnInfo> columns = shape.columns();
+        for (TextValues.Group group : TextValues.groups(table, rows)) {
+            List<ColumnInfo> columns = group.shape().columns();
             StringBuilder sql = new StringBuilder(syntax.head(table, columns)).append("SELECT ");
             for (int i = 0; i < columns.size(); i++) {
                 sql.append(i == 0 ? "" : ", ").append(Sql.convert("u.c" + i, columns.get(i)));
             }
             sql.append(" FROM ").append(unnest(columns.size(), syntax)).append(syntax.tail(table, columns));
-            List<String[]> texts = new ArrayList<>(group.getValue().size());
-            for (Map<String, Json.Value> fields : group.getValue()) {
-                String[] row = new String[columns.size()];
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = TextValues.of(fields.get(shape.keys().get(i)), columns.get(i));
-                }
-                texts.add(row);
-            }
-            run(connection, sql.toString(), texts, columns.size());
+            run(connection, sql.toString(), group.texts(), columns.size());
         }
     }
 
     @Override
     public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
         List<ColumnInfo> pk = Shape.keyColumns(table);
-        List<String[]> texts = new ArrayList<>(rows.size());
-        for (List<Json.Value> key : Shape.keyValues(table, rows)) {
-            String[] row = new String[pk.size()];
-            for (int i = 0; i < row.length; i++) {
-                row[i] = TextValues.of(key.get(i), pk.get(i));
-            }
-            texts.add(row);
-        }
+        List<String[]> texts = TextValues.keys(table, pk, rows);
         run(connection, deleteSql(table, pk, syntax), texts, pk.size());
     }
 

@@ -18,14 +18,7 @@ enum UpsertSyntax {
      * be updated to DEFAULT. Only-key rows (or rows whose other columns are all identity) use
      * {@code DO NOTHING}.
      */
-    INSERT_ON_CONFLICT {
-        @Override
-        String head(TableInfo table, List<ColumnInfo> columns) {
-            StringBuilder b = new StringBuilder("INSERT INTO ").append(Sql.table(table.name())).append(" (");
-            appendNames(b, columns);
-            return b.append(") OVERRIDING SYSTEM VALUE ").toString();
-        }
-
+    INSERT_ON_CONFLICT("INSERT INTO ", ") OVERRIDING SYSTEM VALUE ") {
         @Override
         String tail(TableInfo table, List<ColumnInfo> columns) {
             StringBuilder b = new StringBuilder(" ON CONFLICT (");
@@ -52,22 +45,27 @@ enum UpsertSyntax {
      * expanded with single-argument {@code unnest} calls in a select list (the form MOLT Replicator runs
      * on CockroachDB) and deletes use {@code WHERE (pk) IN (SELECT ...)}, see {@link UnnestWriter}.
      */
-    UPSERT_INTO {
-        @Override
-        String head(TableInfo table, List<ColumnInfo> columns) {
-            StringBuilder b = new StringBuilder("UPSERT INTO ").append(Sql.table(table.name())).append(" (");
-            appendNames(b, columns);
-            return b.append(") ").toString();
-        }
-
+    UPSERT_INTO("UPSERT INTO ", ") ") {
         @Override
         String tail(TableInfo table, List<ColumnInfo> columns) {
             return "";
         }
     };
 
-    /** The text before the row source. */
-    abstract String head(TableInfo table, List<ColumnInfo> columns);
+    private final String verb;
+    private final String afterNames;
+
+    UpsertSyntax(String verb, String afterNames) {
+        this.verb = verb;
+        this.afterNames = afterNames;
+    }
+
+    /** The text before the row source: the verb, the table and its column list. */
+    String head(TableInfo table, List<ColumnInfo> columns) {
+        StringBuilder b = new StringBuilder(verb).append(Sql.table(table.name())).append(" (");
+        appendNames(b, columns);
+        return b.append(afterNames).toString();
+    }
 
     /** The text after the row source. */
     abstract String tail(TableInfo table, List<ColumnInfo> columns);

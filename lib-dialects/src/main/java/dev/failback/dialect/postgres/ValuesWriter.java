@@ -1,6 +1,5 @@
 package dev.failback.dialect.postgres;
 
-import dev.failback.dialect.internal.Json;
 import dev.failback.dialect.internal.Shape;
 import dev.failback.Mutation;
 import dev.failback.spi.ColumnInfo;
@@ -8,59 +7,33 @@ import dev.failback.spi.TableInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link ApplyTechnique#VALUES}: multi-row {@code VALUES (?::type, ...), ...} with every value bound as
  * text, at most {@value Writer#MAX_BIND_PARAMETERS} parameters per statement.
  */
-final class ValuesWriter implements Writer {
-    private final UpsertSyntax syntax;
-    private final Limits limits;
+final class ValuesWriter extends Writer {
 
     ValuesWriter(UpsertSyntax syntax, Limits limits) {
-        this.syntax = syntax;
-        this.limits = limits;
+        super(syntax, limits);
     }
 
     @Override
     public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        List<Map<String, Json.Value>> parsed = new ArrayList<>(rows.size());
-        for (Mutation m : rows) {
-            parsed.add(Json.fields(m.after()));
-        }
-        for (Map.Entry<List<String>, List<Map<String, Json.Value>>> group
-                : Shape.groupByKeys(parsed).entrySet()) {
-            Shape shape = Shape.of(table, group.getKey());
-            List<ColumnInfo> columns = shape.columns();
+        for (TextValues.Group group : TextValues.groups(table, rows)) {
+            List<ColumnInfo> columns = group.shape().columns();
             String head = syntax.head(table, columns);
             String tail = syntax.tail(table, columns);
             String tuple = tuple(columns);
-            List<String[]> texts = new ArrayList<>(group.getValue().size());
-            for (Map<String, Json.Value> fields : group.getValue()) {
-                String[] row = new String[columns.size()];
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = TextValues.of(fields.get(shape.keys().get(i)), columns.get(i));
-                }
-                texts.add(row);
-            }
-            run(connection, texts, columns.size(), n -> head + "VALUES " + repeat(tuple, n) + tail);
+            run(connection, group.texts(), columns.size(), n -> head + "VALUES " + repeat(tuple, n) + tail);
         }
     }
 
     @Override
     public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
         List<ColumnInfo> pk = Shape.keyColumns(table);
-        List<String[]> texts = new ArrayList<>(rows.size());
-        for (List<Json.Value> key : Shape.keyValues(table, rows)) {
-            String[] row = new String[pk.size()];
-            for (int i = 0; i < row.length; i++) {
-                row[i] = TextValues.of(key.get(i), pk.get(i));
-            }
-            texts.add(row);
-        }
+        List<String[]> texts = TextValues.keys(table, pk, rows);
         StringBuilder head = new StringBuilder("DELETE FROM ").append(Sql.table(table.name())).append(" WHERE (");
         UpsertSyntax.appendNames(head, pk);
         head.append(") IN (");

@@ -1,24 +1,24 @@
 package dev.failback.dialect.postgres;
 
-import dev.failback.Mutation;
-import dev.failback.spi.TableInfo;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.List;
+import dev.failback.dialect.internal.AbstractDialect;
 
 /** One way of shipping rows to PostgreSQL set-wise; see {@link ApplyTechnique}. Thread-safe. */
-interface Writer {
+abstract class Writer implements AbstractDialect.RowWriter {
 
     /** The most bind parameters one PostgreSQL statement may carry. */
-    int MAX_BIND_PARAMETERS = 65_535;
+    static final int MAX_BIND_PARAMETERS = 65_535;
 
-    /** Upserts rows; see {@link dev.failback.spi.Dialect#upsert}. */
-    void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
+    /** How rows are upserted. */
+    final UpsertSyntax syntax;
+    /** How big one statement may get. */
+    final Limits limits;
 
-    /** Deletes rows by key; see {@link dev.failback.spi.Dialect#delete}. */
-    void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
+    Writer(UpsertSyntax syntax, Limits limits) {
+        this.syntax = syntax;
+        this.limits = limits;
+    }
 
-    /** Creates the applier of a technique. */
+    /** Creates the writer of a technique. */
     static Writer of(ApplyTechnique technique, UpsertSyntax syntax, Limits limits) {
         switch (technique) {
             case JSONB_RECORDSET:

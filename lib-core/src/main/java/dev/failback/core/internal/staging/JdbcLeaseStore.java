@@ -1,13 +1,12 @@
 package dev.failback.core.internal.staging;
 
 import dev.failback.spi.LeaseStore;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -18,27 +17,20 @@ import javax.sql.DataSource;
  * PostgreSQL and CockroachDB ({@link #postgres}) and on MySQL and MariaDB ({@link #mysql}).
  * Thread-safe.
  */
-public final class JdbcLeaseStore implements LeaseStore {
-    /** The SQL that differs between the two families. */
-    private record Flavor(String create, String ensure, String select, String grant, String release, boolean binaryGroup,
+public final class JdbcLeaseStore extends SqlStore implements LeaseStore {
+    /** The lease SQL that differs between the two families. */
+    private record Statements(String create, String ensure, String select, String grant, String release,
             String own, String owners) {
     }
 
-    private final DataSource dataSource;
-    private final String schema;
-    private final boolean createSchema;
-    private final boolean mysql;
-    private final Flavor sql;
+    private final Statements statements;
     private final String table;
 
-    private JdbcLeaseStore(DataSource dataSource, String schema, boolean createSchema, boolean mysql, String table,
-            Flavor sql) {
+    private JdbcLeaseStore(DataSource dataSource, String schema, boolean createSchema, StagingSql sql, String table,
+            Statements statements) {
+        super(dataSource, schema, createSchema, sql);
         this.table = table;
-        this.dataSource = dataSource;
-        this.schema = schema;
-        this.createSchema = createSchema;
-        this.mysql = mysql;
-        this.sql = sql;
+        this.statements = statements;
     }
 
     /**
@@ -51,7 +43,7 @@ public final class JdbcLeaseStore implements LeaseStore {
      */
     public static JdbcLeaseStore postgres(DataSource dataSource, String schema, boolean createSchema) {
         String t = StagingSql.POSTGRES.table(schema, "group_leases");
-        return new JdbcLeaseStore(dataSource, schema, createSchema, false, t, new Flavor(
+        return new JdbcLeaseStore(dataSource, schema, createSchema, StagingSql.POSTGRES, t, new Statements(
                 "CREATE TABLE IF NOT EXISTS " + t + " (grp TEXT NOT NULL PRIMARY KEY, holder TEXT NOT NULL,"
                         + " owner TEXT NULL, incarnation TEXT NULL, epoch INT8 NOT NULL, expires TIMESTAMPTZ NOT NULL, changed_at TIMESTAMPTZ NOT NULL DEFAULT now())",
                 "INSERT INTO " + t + " (grp, holder, epoch, expires, incarnation) VALUES (?, '', 0, now(), ?)"
@@ -60,7 +52,7 @@ public final class JdbcLeaseStore implements LeaseStore {
                 "UPDATE " + t + " SET holder = ?, epoch = ?, expires = now() + ?::INT8 * INTERVAL '1 millisecond',"
                         + " changed_at = now() WHERE grp = ? AND holder = ? AND epoch = ? AND (? = 1 OR expires <= now())",
                 "UPDATE " + t + " SET expires = now() - INTERVAL '1 millisecond', changed_at = now()"
-                        + " WHERE grp = ? AND holder = ? AND epoch = ?", false,
+                        + " WHERE grp = ? AND holder = ? AND epoch = ?",
                 "INSERT INTO " + t + " AS l (grp, holder, owner, epoch, expires, incarnation) VALUES (?, '', ?, 0, now(), ?)"
                         + " ON CONFLICT (grp) DO UPDATE SET owner = excluded.owner WHERE l.owner IS NULL",
                 "SELECT grp, owner FROM " + t + " WHERE owner IS NOT NULL"));
@@ -76,7 +68,7 @@ public final class JdbcLeaseStore implements LeaseStore {
      */
     public static JdbcLeaseStore mysql(DataSource dataSource, String schema, boolean createSchema) {
         String t = StagingSql.MYSQL.table(schema, "group_leases");
-        return new JdbcLeaseStore(dataSource, schema, createSchema, true, t, new Flavor(
+        return new JdbcLeaseStore(dataSource, schema, createSchema, StagingSql.MYSQL, t, new Statements(
                 "CREATE TABLE IF NOT EXISTS " + t + " (grp VARBINARY(255) NOT NULL PRIMARY KEY,"
                         + " holder VARCHAR(255) NOT NULL, owner VARCHAR(1024) NULL, incarnation VARCHAR(64) NULL, epoch BIGINT NOT NULL, expires DATETIME(6) NOT NULL,"
                         + " changed_at DATETIME(6) NOT NULL) ENGINE=InnoDB",
@@ -87,7 +79,7 @@ public final class JdbcLeaseStore implements LeaseStore {
                         + " changed_at = UTC_TIMESTAMP(6) WHERE grp = ? AND holder = ? AND epoch = ?"
                         + " AND (? = 1 OR expires <= UTC_TIMESTAMP(6))",
                 "UPDATE " + t + " SET expires = UTC_TIMESTAMP(6) - INTERVAL 1 MICROSECOND, changed_at = UTC_TIMESTAMP(6)"
-                        + " WHERE grp = ? AND holder = ? AND epoch = ?", true,
+                        + " WHERE grp = ? AND holder = ? AND epoch = ?",
                 "INSERT INTO " + t + " (grp, holder, owner, epoch, expires, changed_at, incarnation)"
                         + " VALUES (?, '', ?, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), ?)"
                         + " ON DUPLICATE KEY UPDATE owner = COALESCE(owner, VALUES(owner))",
@@ -95,30 +87,8 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     @Override
-    public void init() throws SQLException {
-        StagingStores.concurrently(this::create);
-    }
-
-    private void create() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            if (mysql) {
-                StagingSql.MYSQL.ensureSchema(c, schema, createSchema);
-            } else {
-                StagingSql.POSTGRES.ensureSchema(c, schema, createSchema);
-            }
-            s.execute(sql.create());
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-        }
-    }
-
-    private void setGroup(PreparedStatement ps, int index, String group) throws SQLException {
-        if (sql.binaryGroup()) {
-            ps.setBytes(index, group.getBytes(StandardCharsets.UTF_8));
-        } else {
-            ps.setString(index, group);
-        }
+    List<String> createTables() {
+        return List.of(statements.create());
     }
 
     @Override
@@ -130,8 +100,8 @@ public final class JdbcLeaseStore implements LeaseStore {
             boolean auto = c.getAutoCommit();
             try {
                 c.setAutoCommit(true);
-                try (PreparedStatement ps = c.prepareStatement(sql.ensure())) {
-                    setGroup(ps, 1, group);
+                try (PreparedStatement ps = c.prepareStatement(statements.ensure())) {
+                    sql.bindName(ps, 1, group);
                     ps.setString(2, java.util.UUID.randomUUID().toString());
                     ps.executeUpdate();
                 }
@@ -145,11 +115,11 @@ public final class JdbcLeaseStore implements LeaseStore {
                         return read;
                     }
                     long granted = renewal ? epoch : Math.max(read.epoch() + 1, minEpoch);
-                    try (PreparedStatement ps = c.prepareStatement(sql.grant())) {
+                    try (PreparedStatement ps = c.prepareStatement(statements.grant())) {
                         ps.setString(1, holder);
                         ps.setLong(2, granted);
                         ps.setLong(3, ttl.toMillis());
-                        setGroup(ps, 4, group);
+                        sql.bindName(ps, 4, group);
                         ps.setString(5, read.holder());
                         ps.setLong(6, read.epoch());
                         ps.setInt(7, renewal ? 1 : 0);
@@ -170,8 +140,8 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     private Lease read(Connection c, String group) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.select())) {
-            setGroup(ps, 1, group);
+        try (PreparedStatement ps = c.prepareStatement(statements.select())) {
+            sql.bindName(ps, 1, group);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new Lease(group, rs.getString(1), rs.getLong(2), rs.getBoolean(3)) : null;
             }
@@ -182,8 +152,8 @@ public final class JdbcLeaseStore implements LeaseStore {
     @Override
     public String own(String group, String owner) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(sql.own())) {
-                setGroup(ps, 1, group);
+            try (PreparedStatement ps = c.prepareStatement(statements.own())) {
+                sql.bindName(ps, 1, group);
                 ps.setString(2, owner);
                 ps.setString(3, java.util.UUID.randomUUID().toString());
                 ps.executeUpdate();
@@ -192,7 +162,7 @@ public final class JdbcLeaseStore implements LeaseStore {
                 c.commit();
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM " + table + " WHERE grp = ?")) {
-                setGroup(ps, 1, group);
+                sql.bindName(ps, 1, group);
                 try (ResultSet rs = ps.executeQuery()) {
                     String first = rs.next() ? rs.getString(1) : null;
                     return first == null ? owner : first;
@@ -205,7 +175,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     public String incarnation(String group) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT incarnation FROM " + table + " WHERE grp = ?")) {
-            setGroup(ps, 1, group);
+            sql.bindName(ps, 1, group);
             try (ResultSet rs = ps.executeQuery()) {
                 String v = rs.next() ? rs.getString(1) : null;
                 return v == null ? "" : v;
@@ -216,10 +186,10 @@ public final class JdbcLeaseStore implements LeaseStore {
     @Override
     public java.util.Map<String, String> owners() throws SQLException {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.owners());
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(statements.owners());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.put(sql.binaryGroup() ? new String(rs.getBytes(1), StandardCharsets.UTF_8) : rs.getString(1),
+                out.put(sql.readName(rs, 1),
                         rs.getString(2));
             }
         }
@@ -228,8 +198,8 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     @Override
     public void release(String group, String holder, long epoch) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.release())) {
-            setGroup(ps, 1, group);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(statements.release())) {
+            sql.bindName(ps, 1, group);
             ps.setString(2, holder);
             ps.setLong(3, epoch);
             ps.executeUpdate();
@@ -237,10 +207,5 @@ public final class JdbcLeaseStore implements LeaseStore {
                 c.commit();
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return "JdbcLeaseStore[" + schema + "]";
     }
 }

@@ -6,9 +6,6 @@ import dev.failback.Mutation;
 import dev.failback.spi.StagingStore.RowKey;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,6 +27,11 @@ final class MySqlStagingSql extends StagingSql {
     /** Rows per INSERT statement (all chunks of a batch in one transaction). */
     private static final int CHUNK = 500;
     private static final BigInteger TEN_BILLION = BigInteger.TEN.pow(10);
+
+    MySqlStagingSql() {
+        super(true, "mysql", "tschema, tbl, wall, logical, `key`, after, `before`",
+                "resolved, applied", 1);
+    }
 
     static String quote(String identifier) {
         return "`" + identifier.replace("`", "``") + "`";
@@ -93,36 +95,6 @@ final class MySqlStagingSql extends StagingSql {
     }
 
     @Override
-    void bindGroup(PreparedStatement ps, int index, String group) throws SQLException {
-        ps.setBytes(index, utf8(group));
-    }
-
-    @Override
-    void bindTable(PreparedStatement ps, int index, String table) throws SQLException {
-        ps.setBytes(index, utf8(table));
-    }
-
-    @Override
-    void bindKeyOrder(PreparedStatement ps, int index, String key) throws SQLException {
-        ps.setBytes(index, hash(key));
-    }
-
-    @Override
-    String readTable(ResultSet rs, int index) throws SQLException {
-        return new String(rs.getBytes(index), StandardCharsets.UTF_8);
-    }
-
-    @Override
-    String keyOrder() {
-        return "key_hash";
-    }
-
-    @Override
-    String readColumns() {
-        return "tschema, tbl, wall, logical, `key`, after, `before`";
-    }
-
-    @Override
     int insert(Connection c, String mutations, String group, List<Mutation> batch) throws SQLException {
         byte[] grp = utf8(group);
         int inserted = 0;
@@ -152,22 +124,11 @@ final class MySqlStagingSql extends StagingSql {
         return inserted;
     }
 
+    /** {@inheritDoc} The key's SHA-256 is the ninth parameter: the key again, hashed by the server. */
     @Override
-    void deadLetter(Connection c, String deadLetters, String group, Mutation m, String reason) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO " + deadLetters
-                + " (grp, tbl, `key`, key_hash, wall, logical, after, `before`, reason)"
-                + " VALUES (?, ?, ?, UNHEX(SHA2(?, 256)), ?, ?, ?, ?, ?)")) {
-            ps.setBytes(1, utf8(group));
-            ps.setString(2, m.table().schema() + "." + m.table().name());
-            ps.setString(3, m.key());
-            ps.setString(4, m.key());
-            ps.setLong(5, m.updated().wall());
-            ps.setLong(6, m.updated().logical());
-            ps.setString(7, m.after());
-            ps.setString(8, m.before());
-            ps.setString(9, reason);
-            ps.executeUpdate();
-        }
+    String deadLetterSql(String deadLetters) {
+        return "INSERT IGNORE INTO " + deadLetters + " (grp, tbl, `key`, wall, logical, after, `before`, reason, key_hash)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, UNHEX(SHA2(?, 256)))";
     }
 
     @Override
@@ -195,7 +156,7 @@ final class MySqlStagingSql extends StagingSql {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        RowKey k = byHash.get(readTable(rs, 1) + "\u0000" + hex(rs.getBytes(2)));
+                        RowKey k = byHash.get(readName(rs, 1) + "\u0000" + hex(rs.getBytes(2)));
                         if (k != null) {
                             out.put(k, fromDecimal(rs.getBigDecimal(3)));
                         }
@@ -240,8 +201,63 @@ final class MySqlStagingSql extends StagingSql {
     }
 
     @Override
-    String family() {
-        return "mysql";
+    String createCheckpoints(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " ("
+                + "grp VARBINARY(255) NOT NULL PRIMARY KEY, resolved DECIMAL(30,0) NOT NULL,"
+                + " applied DECIMAL(30,0) NOT NULL,"
+                + " first_seen TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
+                + " resolved_at TIMESTAMP(6) NULL, applied_at TIMESTAMP(6) NULL) ENGINE=InnoDB";
+    }
+
+    @Override
+    int bindVersion(PreparedStatement ps, int index, Hlc version) throws SQLException {
+        ps.setBigDecimal(index, toDecimal(version));
+        return index + 1;
+    }
+
+    @Override
+    Hlc readVersion(ResultSet rs, int column) throws SQLException {
+        return fromDecimal(rs.getBigDecimal(column));
+    }
+
+    @Override
+    String markAppliedSql(String table) {
+        return "INSERT INTO " + table + " (grp, resolved, applied, applied_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP(6))"
+                + " ON DUPLICATE KEY UPDATE applied = GREATEST(applied, VALUES(applied)),"
+                + " applied_at = CURRENT_TIMESTAMP(6)";
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Affected rows are 1 inserted, 2 updated, 0 (or 1 with CLIENT_FOUND_ROWS) unchanged, so the
+     * version is compared under a row lock instead.
+     */
+    @Override
+    boolean advanceResolved(Connection c, String table, String group, Hlc resolved) throws SQLException {
+        return Transactions.inTransaction(c, () -> {
+            Hlc before = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT resolved FROM " + table + " WHERE grp = ? FOR UPDATE")) {
+                bindName(ps, 1, group);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        before = readVersion(rs, 1);
+                    }
+                }
+            }
+            boolean advanced = before == null || resolved.isAfter(before);
+            if (advanced) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                        + " (grp, resolved, applied, resolved_at) VALUES (?, ?, 0, CURRENT_TIMESTAMP(6))"
+                        + " ON DUPLICATE KEY UPDATE resolved = GREATEST(resolved, VALUES(resolved)),"
+                        + " resolved_at = CURRENT_TIMESTAMP(6)")) {
+                    bindName(ps, 1, group);
+                    bindVersion(ps, 2, resolved);
+                    ps.executeUpdate();
+                }
+            }
+            return advanced;
+        });
     }
 
     static BigDecimal toDecimal(Hlc h) {
@@ -251,18 +267,6 @@ final class MySqlStagingSql extends StagingSql {
     static Hlc fromDecimal(BigDecimal d) {
         BigInteger[] qr = d.toBigIntegerExact().divideAndRemainder(TEN_BILLION);
         return new Hlc(qr[0].longValueExact(), qr[1].intValueExact());
-    }
-
-    static byte[] hash(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(utf8(key));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String hex(byte[] b) {

@@ -26,6 +26,11 @@ final class PostgresStagingSql extends StagingSql {
     /** Rows per INSERT statement when staging a large batch (all in one transaction). */
     private static final int STAGE_CHUNK = 5_000;
 
+    PostgresStagingSql() {
+        super(false, "postgresql", "tschema, tbl, wall, logical, key, after, before",
+                "resolved_wall, resolved_logical, applied_wall, applied_logical", 2);
+    }
+
     /**
      * Quotes a possibly two-part schema name ({@code schema} or {@code database.schema}).
      *
@@ -108,36 +113,6 @@ final class PostgresStagingSql extends StagingSql {
     }
 
     @Override
-    void bindGroup(PreparedStatement ps, int index, String group) throws SQLException {
-        ps.setString(index, group);
-    }
-
-    @Override
-    void bindTable(PreparedStatement ps, int index, String table) throws SQLException {
-        ps.setString(index, table);
-    }
-
-    @Override
-    void bindKeyOrder(PreparedStatement ps, int index, String key) throws SQLException {
-        ps.setString(index, key);
-    }
-
-    @Override
-    String readTable(ResultSet rs, int index) throws SQLException {
-        return rs.getString(index);
-    }
-
-    @Override
-    String keyOrder() {
-        return "key";
-    }
-
-    @Override
-    String readColumns() {
-        return "tschema, tbl, wall, logical, key, after, before";
-    }
-
-    @Override
     void tuneRead(PreparedStatement ps, int limit) throws SQLException {
         ps.setFetchSize(Math.min(limit, 10_000));
     }
@@ -185,20 +160,9 @@ final class PostgresStagingSql extends StagingSql {
     }
 
     @Override
-    void deadLetter(Connection c, String deadLetters, String group, Mutation m, String reason) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + deadLetters
-                + " (grp, tbl, key, wall, logical, after, before, reason)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, group);
-            ps.setString(2, m.table().schema() + "." + m.table().name());
-            ps.setString(3, m.key());
-            ps.setLong(4, m.updated().wall());
-            ps.setLong(5, m.updated().logical());
-            ps.setString(6, m.after());
-            ps.setString(7, m.before());
-            ps.setString(8, reason);
-            ps.executeUpdate();
-        }
+    String deadLetterSql(String deadLetters) {
+        return "INSERT INTO " + deadLetters + " (grp, tbl, key, wall, logical, after, before, reason)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     }
 
     @Override
@@ -272,7 +236,49 @@ final class PostgresStagingSql extends StagingSql {
     }
 
     @Override
-    String family() {
-        return "postgresql";
+    String createCheckpoints(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " ("
+                + "grp TEXT NOT NULL PRIMARY KEY,"
+                + " resolved_wall INT8 NOT NULL, resolved_logical INT8 NOT NULL,"
+                + " applied_wall INT8 NOT NULL, applied_logical INT8 NOT NULL,"
+                + " first_seen TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                + " resolved_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                + " applied_at TIMESTAMPTZ NULL)";
     }
+
+    @Override
+    int bindVersion(PreparedStatement ps, int index, Hlc version) throws SQLException {
+        ps.setLong(index, version.wall());
+        ps.setLong(index + 1, version.logical());
+        return index + 2;
+    }
+
+    @Override
+    Hlc readVersion(ResultSet rs, int column) throws SQLException {
+        return new Hlc(rs.getLong(column), (int) rs.getLong(column + 1));
+    }
+
+    @Override
+    String markAppliedSql(String table) {
+        return "INSERT INTO " + table + " AS c (grp, resolved_wall, resolved_logical, applied_wall, applied_logical, applied_at)"
+                + " VALUES (?, ?, ?, ?, ?, now())"
+                + " ON CONFLICT (grp) DO UPDATE SET applied_wall = excluded.applied_wall,"
+                + " applied_logical = excluded.applied_logical, applied_at = now()"
+                + " WHERE (c.applied_wall, c.applied_logical) < (excluded.applied_wall, excluded.applied_logical)";
+    }
+
+    @Override
+    boolean advanceResolved(Connection c, String table, String group, Hlc resolved) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                + " AS c (grp, resolved_wall, resolved_logical, applied_wall, applied_logical)"
+                + " VALUES (?, ?, ?, 0, 0)"
+                + " ON CONFLICT (grp) DO UPDATE SET resolved_wall = excluded.resolved_wall,"
+                + " resolved_logical = excluded.resolved_logical, resolved_at = now()"
+                + " WHERE (c.resolved_wall, c.resolved_logical) < (excluded.resolved_wall, excluded.resolved_logical)")) {
+            bindName(ps, 1, group);
+            bindVersion(ps, 2, resolved);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
 }

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,71 +18,45 @@ import javax.sql.DataSource;
 /**
  * Staging over JDBC. One table holds every group's mutations, keyed by (group, updated, table, key),
  * so a batch re-sent by the changefeed is staged once. The SQL that differs between database families
- * is a {@link StagingSql}: {@link #postgres} for PostgreSQL and CockroachDB, {@link #mysql} for MySQL
- * and MariaDB (where the staging schema is a database). Thread-safe.
+ * is a {@link StagingSql}: one for PostgreSQL and CockroachDB, one for MySQL and MariaDB (where the
+ * staging schema is a database). Thread-safe.
  */
-public final class SqlStagingStore implements StagingStore {
-    private final DataSource dataSource;
-    private final String schema;
-    private final boolean createSchema;
-    private final StagingSql sql;
+public final class SqlStagingStore extends SqlStore implements StagingStore {
     private final String mutations;
     private final String versions;
     private final String deadLetters;
 
-    private SqlStagingStore(DataSource dataSource, String schema, boolean createSchema, StagingSql sql) {
-        this.dataSource = dataSource;
-        this.schema = schema;
-        this.createSchema = createSchema;
-        this.sql = sql;
+    /**
+     * Creates a store; {@link StagingStores} picks the family.
+     *
+     * @param dataSource   the staging database
+     * @param schema       the staging schema ({@code schema} or {@code database.schema}; a database on MySQL)
+     * @param createSchema whether to create the schema when missing
+     * @param sql          the family's SQL
+     */
+    SqlStagingStore(DataSource dataSource, String schema, boolean createSchema, StagingSql sql) {
+        super(dataSource, schema, createSchema, sql);
         this.mutations = sql.table(schema, "mutations");
         this.versions = sql.table(schema, "versions");
         this.deadLetters = sql.table(schema, "dead_letters");
     }
 
-    /**
-     * Staging on PostgreSQL or CockroachDB.
-     *
-     * @param dataSource   the staging database
-     * @param schema       the staging schema ({@code schema} or {@code database.schema})
-     * @param createSchema whether to create the schema when missing
-     * @return the store, not yet initialized
-     */
-    public static SqlStagingStore postgres(DataSource dataSource, String schema, boolean createSchema) {
-        return new SqlStagingStore(dataSource, schema, createSchema, StagingSql.POSTGRES);
-    }
-
-    /**
-     * Staging on MySQL or MariaDB.
-     *
-     * @param dataSource   the staging database
-     * @param schema       the staging database name
-     * @param createSchema whether to create it when missing
-     * @return the store, not yet initialized
-     */
-    public static SqlStagingStore mysql(DataSource dataSource, String schema, boolean createSchema) {
-        return new SqlStagingStore(dataSource, schema, createSchema, StagingSql.MYSQL);
+    @Override
+    List<String> createTables() {
+        return sql.createTables(mutations, versions, deadLetters);
     }
 
     @Override
-    public void init() throws SQLException {
-        StagingStores.concurrently(this::create);
-    }
-
-    private void create() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            sql.checkProduct(c);
-            sql.ensureSchema(c, schema, createSchema);
-            for (String ddl : sql.createTables(mutations, versions, deadLetters)) {
-                s.execute(ddl);
-            }
-        }
+    void checkDatabase(Connection c) throws SQLException {
+        sql.checkProduct(c);
     }
 
     @Override
     public void deadLetter(String group, Mutation m, String reason) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            sql.deadLetter(c, deadLetters, group, m, reason);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql.deadLetterSql(deadLetters))) {
+            sql.bindDeadLetter(ps, group, m, reason);
+            ps.executeUpdate();
             if (!c.getAutoCommit()) {
                 c.commit();
             }
@@ -116,21 +89,21 @@ public final class SqlStagingStore implements StagingStore {
         List<Mutation> out = new ArrayList<>(Math.min(limit, 10_000));
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(select)) {
             int i = 1;
-            sql.bindGroup(ps, i++, group);
+            sql.bindName(ps, i++, group);
             ps.setLong(i++, after == null ? from.wall() : Math.max(from.wall(), after.updated().wall()));
             ps.setLong(i++, to.wall());
             i = bindHlc(ps, i, from);
             i = bindHlc(ps, i, to);
             if (after != null) {
                 i = bindHlc(ps, i, after.updated());
-                sql.bindTable(ps, i++, after.table().name());
+                sql.bindName(ps, i++, after.table().name());
                 sql.bindKeyOrder(ps, i++, after.key());
             }
             ps.setInt(i, limit);
             sql.tuneRead(ps, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Mutation(new TableName(rs.getString(1), sql.readTable(rs, 2)), rs.getString(5),
+                    out.add(new Mutation(new TableName(rs.getString(1), sql.readName(rs, 2)), rs.getString(5),
                             new Hlc(rs.getLong(3), (int) rs.getLong(4)), rs.getString(6), rs.getString(7)));
                 }
             }
@@ -158,13 +131,13 @@ public final class SqlStagingStore implements StagingStore {
 
     @Override
     public long countAfter(String group, Hlc after) throws SQLException {
-        return count("SELECT count(*) FROM " + mutations + " WHERE grp = ? AND (wall > ? OR (wall = ? AND logical > ?))",
+        return queryLong("SELECT count(*) FROM " + mutations + " WHERE grp = ? AND (wall > ? OR (wall = ? AND logical > ?))",
                 group, after.wall(), after.wall(), after.logical());
     }
 
     @Override
     public long count(String group) throws SQLException {
-        return count("SELECT count(*) FROM " + mutations + " WHERE grp = ?", group);
+        return queryLong("SELECT count(*) FROM " + mutations + " WHERE grp = ?", group);
     }
 
     @Override
@@ -207,40 +180,5 @@ public final class SqlStagingStore implements StagingStore {
         ps.setLong(index, hlc.wall());
         ps.setLong(index + 1, hlc.logical());
         return index + 2;
-    }
-
-    /** Prepares a statement whose first parameter is the group and the others numbers. */
-    private PreparedStatement prepare(Connection c, String statement, String group, long... numbers)
-            throws SQLException {
-        PreparedStatement ps = c.prepareStatement(statement);
-        try {
-            sql.bindGroup(ps, 1, group);
-            for (int i = 0; i < numbers.length; i++) {
-                ps.setLong(i + 2, numbers[i]);
-            }
-            return ps;
-        } catch (SQLException | RuntimeException e) {
-            ps.close();
-            throw e;
-        }
-    }
-
-    private long update(String statement, String group, long... numbers) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, statement, group, numbers)) {
-            return ps.executeUpdate();
-        }
-    }
-
-    private long count(String statement, String group, long... numbers) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, statement, group, numbers);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "SqlStagingStore[" + sql.family() + ", " + schema + "]";
     }
 }

@@ -47,15 +47,41 @@ public final class StagingStores {
         }
         String p = product.toLowerCase(Locale.ROOT);
         if (p.contains("mysql") || p.contains("mariadb")) {
-            return new Stores(SqlStagingStore.mysql(dataSource, schema, create),
-                    new MySqlCheckpointStore(dataSource, schema, create), JdbcLeaseStore.mysql(dataSource, schema, create));
+            return mysql(dataSource, schema, create);
         }
         if (p.contains("postgres") || p.contains("cockroach")) {
-            return new Stores(SqlStagingStore.postgres(dataSource, schema, create),
-                    new JdbcCheckpointStore(dataSource, schema, create), JdbcLeaseStore.postgres(dataSource, schema, create));
+            return postgres(dataSource, schema, create);
         }
         throw new FailbackConfigurationException(List.of("staging on " + product + " " + version
                 + " is not supported; stage in PostgreSQL, CockroachDB, MySQL or MariaDB"));
+    }
+
+    /**
+     * The stores on PostgreSQL or CockroachDB.
+     *
+     * @param dataSource the staging database
+     * @param schema     the staging schema ({@code schema} or {@code database.schema})
+     * @param create     whether to create the schema when missing
+     * @return the stores, not yet initialized
+     */
+    public static Stores postgres(DataSource dataSource, String schema, boolean create) {
+        return new Stores(new SqlStagingStore(dataSource, schema, create, StagingSql.POSTGRES),
+                new SqlCheckpointStore(dataSource, schema, create, StagingSql.POSTGRES),
+                JdbcLeaseStore.postgres(dataSource, schema, create));
+    }
+
+    /**
+     * The stores on MySQL or MariaDB.
+     *
+     * @param dataSource the staging database
+     * @param schema     the staging database name
+     * @param create     whether to create it when missing
+     * @return the stores, not yet initialized
+     */
+    public static Stores mysql(DataSource dataSource, String schema, boolean create) {
+        return new Stores(new SqlStagingStore(dataSource, schema, create, StagingSql.MYSQL),
+                new SqlCheckpointStore(dataSource, schema, create, StagingSql.MYSQL),
+                JdbcLeaseStore.mysql(dataSource, schema, create));
     }
 
     /** DDL to run; may throw. */

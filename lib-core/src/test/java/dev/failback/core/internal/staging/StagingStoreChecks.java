@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checks of {@link SqlStagingStore} and {@link JdbcCheckpointStore} that must hold on every
+ * The checks of {@link SqlStagingStore} and {@link SqlCheckpointStore} that must hold on every
  * database the staging SQL supports; subclasses provide a database and a fresh staging schema.
  */
 abstract class StagingStoreChecks {
@@ -36,18 +36,18 @@ abstract class StagingStoreChecks {
 
     @Test
     void initIsIdempotentAndRefusesAMissingSchemaUnlessAskedToCreateIt() throws SQLException {
-        assertThatThrownBy(() -> SqlStagingStore.postgres(dataSource(), schema(), false).init())
+        assertThatThrownBy(() -> new SqlStagingStore(dataSource(), schema(), false, StagingSql.POSTGRES).init())
                 .isInstanceOf(FailbackConfigurationException.class).hasMessageContaining("does not exist");
-        SqlStagingStore.postgres(dataSource(), schema(), true).init();
-        SqlStagingStore.postgres(dataSource(), schema(), true).init();
-        SqlStagingStore.postgres(dataSource(), schema(), false).init();
-        new JdbcCheckpointStore(dataSource(), schema(), false).init();
-        new JdbcCheckpointStore(dataSource(), schema(), true).init();
+        new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES).init();
+        new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES).init();
+        new SqlStagingStore(dataSource(), schema(), false, StagingSql.POSTGRES).init();
+        new SqlCheckpointStore(dataSource(), schema(), false, StagingSql.POSTGRES).init();
+        new SqlCheckpointStore(dataSource(), schema(), true, StagingSql.POSTGRES).init();
     }
 
     @Test
     void stagesOnceReadsInPagesAndRetires() throws SQLException {
-        SqlStagingStore store = SqlStagingStore.postgres(dataSource(), schema(), true);
+        SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
         store.init();
         List<Mutation> batch = List.of(
                 m(ORDERS, "[2]", 100, 0, "{\"id\": 2, \"s\": \"it's \\\"quoted\\\" ✓\"}"),
@@ -84,7 +84,7 @@ abstract class StagingStoreChecks {
 
     @Test
     void retiresARangeBetweenTwoRetirePoints() throws SQLException {
-        SqlStagingStore store = SqlStagingStore.postgres(dataSource(), schema(), true);
+        SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
         store.init();
         List<Mutation> batch = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -104,7 +104,7 @@ abstract class StagingStoreChecks {
 
     @Test
     void stagesBatchesLargerThanOneStatement() throws SQLException {
-        SqlStagingStore store = SqlStagingStore.postgres(dataSource(), schema(), true);
+        SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
         store.init();
         List<Mutation> batch = new ArrayList<>();
         for (int i = 0; i < 12_001; i++) {
@@ -116,7 +116,7 @@ abstract class StagingStoreChecks {
 
     @Test
     void versionsOnlyMoveForward() throws SQLException {
-        SqlStagingStore store = SqlStagingStore.postgres(dataSource(), schema(), true);
+        SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
         store.init();
         RowKey a = new RowKey(ORDERS, "[1]");
         RowKey b = new RowKey(ITEMS, "[1, \"a\"]");
@@ -140,7 +140,7 @@ abstract class StagingStoreChecks {
 
     @Test
     void checkpointsRatchet() throws SQLException {
-        JdbcCheckpointStore store = new JdbcCheckpointStore(dataSource(), schema(), true);
+        SqlCheckpointStore store = new SqlCheckpointStore(dataSource(), schema(), true, StagingSql.POSTGRES);
         store.init();
         store.init();
         assertThat(store.load("g")).isEqualTo(Checkpoint.NONE);
