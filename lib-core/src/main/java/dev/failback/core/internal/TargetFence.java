@@ -4,19 +4,12 @@ import dev.failback.Hlc;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.StagingStore.RowKey;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -45,12 +38,9 @@ import javax.sql.DataSource;
  */
 final class TargetFence {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TargetFence.class);
-    private enum Family {
+    enum Family {
         POSTGRES, MYSQL, ORACLE
     }
-
-    /** Keys per {@code IN} list when reading versions. */
-    private static final int CHUNK = 500;
 
     private final DataSource target;
     private final Family family;
@@ -62,6 +52,7 @@ final class TargetFence {
     private volatile long claimMillis = 1_000;
     /** PostgreSQL proper (not CockroachDB): the versions table is UNLOGGED (see {@link #create}). */
     private final boolean unlogged;
+    private final KeyVersionRows rows;
 
     private TargetFence(DataSource target, Family family, String schema, boolean unlogged) {
         this.target = target;
@@ -84,6 +75,7 @@ final class TargetFence {
                 this.versions = "FAILBACK_KEY_VERSIONS";
             }
         }
+        this.rows = new KeyVersionRows(family, versions);
     }
 
     /**
@@ -123,7 +115,7 @@ final class TargetFence {
         return family == null ? null : new TargetFence(target, family, schema, name.contains("postgres"));
     }
 
-    private static String quote(String schema, char q) {
+    static String quote(String schema, char q) {
         StringBuilder sb = new StringBuilder();
         for (String part : schema.split("\\.")) {
             if (sb.length() > 0) {
@@ -136,59 +128,16 @@ final class TargetFence {
 
     /** Creates the schema (PostgreSQL, MySQL) and the tables when missing. */
     void init() throws SQLException {
-        dev.failback.core.internal.staging.StagingStores.concurrently(this::create);
-    }
-
-    private void create() throws SQLException {
-        try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(true);
-            switch (family) {
-                case POSTGRES -> {
-                    s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema, '"'));
-                    s.execute("CREATE TABLE IF NOT EXISTS " + fences + " (grp TEXT NOT NULL PRIMARY KEY,"
-                            + " epoch INT8 NOT NULL, applied_wall INT8 NOT NULL, applied_logical INT8 NOT NULL,"
-                            + " holder TEXT NOT NULL, incarnation TEXT NULL)");
-                    // Unlogged on PostgreSQL: no WAL for a table written with every immediate-mode batch; a server
-                    // crash empties it, which only forgets versions newer than the last resolved timestamp (as a
-                    // Failback crash always did: an older version re-emitted meanwhile is applied, then the newer one).
-                    s.execute("CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE IF NOT EXISTS " + versions
-                            + " (grp TEXT NOT NULL, khash UUID NOT NULL,"
-                            + " wall INT8 NOT NULL, logical INT8 NOT NULL, PRIMARY KEY (grp, khash))");
-                }
-                case MYSQL -> {
-                    s.execute("CREATE DATABASE IF NOT EXISTS " + quote(schema, '`'));
-                    s.execute("CREATE TABLE IF NOT EXISTS " + fences + " (grp VARBINARY(255) NOT NULL PRIMARY KEY,"
-                            + " epoch BIGINT NOT NULL, applied_wall BIGINT NOT NULL, applied_logical BIGINT NOT NULL,"
-                            + " holder VARCHAR(255) NOT NULL, incarnation VARCHAR(64) NULL) ENGINE=InnoDB");
-                    s.execute("CREATE TABLE IF NOT EXISTS " + versions + " (grp VARBINARY(255) NOT NULL,"
-                            + " khash CHAR(32) CHARACTER SET ascii NOT NULL, wall BIGINT NOT NULL, logical BIGINT NOT NULL,"
-                            + " PRIMARY KEY (grp, khash)) ENGINE=InnoDB");
-                }
-                default -> {
-                    createIfMissing(s, "CREATE TABLE " + fences + " (grp VARCHAR2(512) NOT NULL PRIMARY KEY,"
-                            + " epoch NUMBER(19) NOT NULL, applied_wall NUMBER(19) NOT NULL,"
-                            + " applied_logical NUMBER(19) NOT NULL, holder VARCHAR2(255) NOT NULL, incarnation VARCHAR2(64) NULL)");
-                    createIfMissing(s, "CREATE TABLE " + versions + " (grp VARCHAR2(512) NOT NULL,"
-                            + " khash VARCHAR2(32) NOT NULL, wall NUMBER(19) NOT NULL, logical NUMBER(19) NOT NULL,"
-                            + " PRIMARY KEY (grp, khash))");
-                }
-            }
-        }
-    }
-
-    /** Oracle before 23 has no {@code IF NOT EXISTS}: ORA-00955 (name already used) means it is there. */
-    private static void createIfMissing(Statement s, String ddl) throws SQLException {
-        try {
-            s.execute(ddl);
-        } catch (SQLException e) {
-            String m = String.valueOf(e.getMessage());
-            if (e.getErrorCode() != 955 && !m.contains("ORA-00955") && !m.toLowerCase(Locale.ROOT).contains("already exists")) {
-                throw e;
-            }
-        }
+        dev.failback.core.internal.staging.StagingStores.concurrently(
+                () -> FenceTables.create(target, family, schema, fences, versions, unlogged));
     }
 
     private void setGroup(PreparedStatement ps, int index, String group) throws SQLException {
+        setGroup(family, ps, index, group);
+    }
+
+    /** Binds a group name: bytes on MySQL (a binary column, compared exactly), else text. */
+    static void setGroup(Family family, PreparedStatement ps, int index, String group) throws SQLException {
         if (family == Family.MYSQL) {
             ps.setBytes(index, group.getBytes(StandardCharsets.UTF_8));
         } else {
@@ -306,7 +255,7 @@ final class TargetFence {
             ensure(c, group);
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
-            Long restoreWait = boundLockWait(c);
+            Long restoreWait = FenceTables.boundLockWait(c, family, claimMillis);
             boundIdle(c);
             try {
                 State before = lock(c, group, incarnation);
@@ -326,45 +275,8 @@ final class TargetFence {
                 throw e;
             } finally {
                 c.setAutoCommit(auto);
-                restoreLockWait(c, restoreWait);
+                FenceTables.restoreLockWait(c, restoreWait);
             }
-        }
-    }
-
-    /**
-     * Bounds the claim's wait for the group's row: a holder paused inside its commit must not stall the
-     * lease thread of its successor (it tries again at its next round). PostgreSQL and CockroachDB:
-     * {@code lock_timeout} for this transaction; MySQL and MariaDB: the session's
-     * {@code innodb_lock_wait_timeout} (whole seconds), restored afterwards.
-     *
-     * @return the MySQL session value to restore, or null
-     */
-    private Long boundLockWait(Connection c) {
-        try (Statement s = c.createStatement()) {
-            if (family == Family.POSTGRES) {
-                s.execute("SET LOCAL lock_timeout = '" + claimMillis + "ms'");
-            } else if (family == Family.MYSQL) {
-                long before;
-                try (ResultSet rs = s.executeQuery("SELECT @@innodb_lock_wait_timeout")) {
-                    before = rs.next() ? rs.getLong(1) : 50;
-                }
-                s.execute("SET SESSION innodb_lock_wait_timeout = " + Math.max(1, (claimMillis + 999) / 1000));
-                return before;
-            }
-        } catch (SQLException e) {
-            LOG.debug("cannot bound the fence's lock wait: {}", e.getMessage());
-        }
-        return null;
-    }
-
-    private static void restoreLockWait(Connection c, Long before) {
-        if (before == null) {
-            return;
-        }
-        try (Statement s = c.createStatement()) {
-            s.execute("SET SESSION innodb_lock_wait_timeout = " + before);
-        } catch (SQLException e) {
-            LOG.debug("cannot restore innodb_lock_wait_timeout: {}", e.getMessage());
         }
     }
 
@@ -438,132 +350,20 @@ final class TargetFence {
         return lock(c, group, incarnation).applied();
     }
 
-    /**
-     * Immediate mode: the recorded versions of these keys, read in the batch's transaction.
-     *
-     * @param c     the batch's connection
-     * @param group the group
-     * @param keys  the keys
-     * @return the recorded version of each key that has one
-     * @throws SQLException when the target fails
-     */
+    /** Immediate mode: the recorded versions of these keys, read in the batch's transaction ({@link KeyVersionRows}). */
     Map<RowKey, Hlc> versions(Connection c, String group, Collection<RowKey> keys) throws SQLException {
-        // keys whose tables differ only in case share a hash (and a target row): each gets the version
-        Map<String, List<RowKey>> byHash = new HashMap<>(keys.size() * 2);
-        for (RowKey k : keys) {
-            byHash.computeIfAbsent(hash(k), h -> new ArrayList<>(1)).add(k);
-        }
-        List<String> hashes = new ArrayList<>(byHash.keySet());
-        Map<RowKey, Hlc> out = new HashMap<>();
-        if (family == Family.POSTGRES) {
-            // one array parameter: an IN list of hundreds gets a generic plan that scans (100 ms for 500 keys)
-            try (PreparedStatement ps = c.prepareStatement("SELECT khash, wall, logical FROM " + versions
-                    + " WHERE grp = ? AND khash = ANY(?::UUID[])")) {
-                ps.setString(1, group);
-                ps.setArray(2, c.createArrayOf("text", hashes.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Hlc v = new Hlc(rs.getLong(2), (int) rs.getLong(3));
-                        byHash.get(rs.getString(1).replace("-", "")).forEach(k -> out.put(k, v));
-                    }
-                }
-            }
-            return out;
-        }
-        for (int from = 0; from < hashes.size(); from += CHUNK) {
-            List<String> chunk = hashes.subList(from, Math.min(hashes.size(), from + CHUNK));
-            StringBuilder sql = new StringBuilder("SELECT khash, wall, logical FROM ").append(versions)
-                    .append(" WHERE grp = ? AND khash IN (");
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "?" : ", ?");
-            }
-            sql.append(')');
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                setGroup(ps, 1, group);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Hlc v = new Hlc(rs.getLong(2), (int) rs.getLong(3));
-                        byHash.get(rs.getString(1)).forEach(k -> out.put(k, v));
-                    }
-                }
-            }
-        }
-        return out;
+        return rows.versions(c, group, keys);
     }
 
-    /**
-     * Immediate mode: records the versions a batch applies, in its transaction.
-     *
-     * @param c       the batch's connection
-     * @param group   the group
-     * @param applied the version applied for each key, each newer than the recorded one
-     * @throws SQLException when the target fails
-     */
+    /** Immediate mode: records the versions a batch applies, in its transaction ({@link KeyVersionRows}). */
     void record(Connection c, String group, Map<RowKey, Hlc> applied) throws SQLException {
-        if (applied.isEmpty()) {
-            return;
-        }
-        // one row per hash (tables differing only in case share it): a statement may touch a row once
-        Map<String, Hlc> byHash = new LinkedHashMap<>(applied.size() * 2);
-        applied.forEach((k, v) -> byHash.merge(hash(k), v, Hlc::max));
-        if (family == Family.POSTGRES) {
-            String[] hashes = byHash.keySet().toArray(new String[0]);
-            Long[] walls = new Long[hashes.length];
-            Long[] logicals = new Long[hashes.length];
-            for (int i = 0; i < hashes.length; i++) {
-                Hlc v = byHash.get(hashes[i]);
-                walls[i] = v.wall();
-                logicals[i] = (long) v.logical();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + versions + " (grp, khash, wall, logical)"
-                    + " SELECT ?, unnest(?::UUID[]), unnest(?::INT8[]), unnest(?::INT8[])"
-                    + " ON CONFLICT (grp, khash) DO UPDATE SET wall = excluded.wall, logical = excluded.logical")) {
-                ps.setString(1, group);
-                ps.setArray(2, c.createArrayOf("text", hashes));
-                ps.setArray(3, c.createArrayOf("int8", walls));
-                ps.setArray(4, c.createArrayOf("int8", logicals));
-                ps.executeUpdate();
-            }
-            return;
-        }
-        if (family == Family.ORACLE) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions + " WHERE grp = ? AND khash = ?")) {
-                for (String h : byHash.keySet()) {
-                    setGroup(ps, 1, group);
-                    ps.setString(2, h);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-        String conflict = family == Family.MYSQL
-                ? " ON DUPLICATE KEY UPDATE wall = VALUES(wall), logical = VALUES(logical)" : "";
-        List<Map.Entry<String, Hlc>> rows = new ArrayList<>(byHash.entrySet());
-        // one multi-row statement per chunk (Oracle: one row per statement, batched)
-        int per = family == Family.ORACLE ? 1 : CHUNK;
-        for (int from = 0; from < rows.size(); from += per) {
-            List<Map.Entry<String, Hlc>> chunk = rows.subList(from, Math.min(rows.size(), from + per));
-            StringBuilder sql = new StringBuilder("INSERT INTO ").append(versions).append(" (grp, khash, wall, logical) VALUES ");
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
-            }
-            sql.append(conflict);
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int at = 1;
-                for (Map.Entry<String, Hlc> e : chunk) {
-                    setGroup(ps, at++, group);
-                    ps.setString(at++, e.getKey());
-                    ps.setLong(at++, e.getValue().wall());
-                    ps.setLong(at++, e.getValue().logical());
-                }
-                ps.executeUpdate();
-            }
-        }
+        rows.record(c, group, applied);
     }
 
+    /** A key's identity in the versions table ({@link KeyVersionRows#hash}). */
+    static String hash(RowKey k) {
+        return KeyVersionRows.hash(k);
+    }
 
     /** How often, at most, {@link #retire} deletes the versions a resolved timestamp covers. */
     private static final long PURGE_PERIOD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
@@ -634,28 +434,6 @@ final class TargetFence {
             e.addSuppressed(re);
         }
     }
-
-    /**
-     * A key's identity in the versions table: the first 128 bits of SHA-256 of its table and key text, in
-     * 32 hex digits (a {@code UUID} on PostgreSQL). Two keys of a group share it with a probability
-     * below 10^-26 at a million keys.
-     */
-    static String hash(RowKey k) {
-        MessageDigest md = SHA256.get(); // digest() resets it
-        md.update(k.table().folded().toString().getBytes(StandardCharsets.UTF_8));
-        md.update((byte) 0);
-        md.update(k.key().getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(md.digest(), 0, 16);
-    }
-
-    /** One digest per thread: looking one up costs more than hashing a key. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
-    });
 
     @Override
     public String toString() {
