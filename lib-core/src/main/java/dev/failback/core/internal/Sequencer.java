@@ -38,7 +38,8 @@ import org.slf4j.MDC;
 final class Sequencer implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
-    private static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** The pauses between attempts at a window that failed: 100 ms doubling up to 30 s. */
+    private static final Backoff RETRY = new Backoff(100, 30_000);
     /** While a backlog drains, staged rows are retired at most this often (and always when it is drained). */
     private static final long RETIRE_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How often, at most, the end of a drain also retires every older staged row. */
@@ -53,6 +54,7 @@ final class Sequencer implements Runnable {
     private boolean woken;
     private volatile boolean stopping;
     private long backoffMillis;
+    private int failures;
     /** The last problem logged at WARN, so that a failure retried again and again is logged once. */
     private String lastWarned;
     /** Staged rows up to here are deleted; null until the first retire of this run (which deletes all older rows). */
@@ -117,6 +119,7 @@ final class Sequencer implements Runnable {
                         retirePending = null;
                         lastWarned = null;
                         backoffMillis = 0;
+                        failures = 0;
                     } else if (keeper != null) {
                         // another instance may have received the resolved timestamp
                         group.resolved(pipeline.checkpoints().load(group.name).resolved());
@@ -127,6 +130,7 @@ final class Sequencer implements Runnable {
                         lastWarned = null;
                     }
                     backoffMillis = 0;
+                    failures = 0;
                     group.lastError = null;
                     awaitWork(keeper == null ? pipeline.config().flushPeriod().toMillis()
                             : Math.min(POLL_MILLIS, pipeline.config().flushPeriod().toMillis()));
@@ -136,13 +140,13 @@ final class Sequencer implements Runnable {
                     if (stopping) {
                         break;
                     }
-                    backoffMillis = backoffMillis == 0 ? 100 : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+                    backoffMillis = RETRY.pause(failures == Integer.MAX_VALUE ? failures : ++failures);
                     group.lastError = e.getMessage();
                     String problem = String.valueOf(e.getMessage());
                     if (!problem.equals(lastWarned)) {
                         lastWarned = problem;
                         LOG.warn("{} - applying {} failed, retrying with backoff (up to {} s): {}", pipeline.name(),
-                                group.name, MAX_BACKOFF_MILLIS / 1000, e.getMessage());
+                                group.name, RETRY.maxMillis() / 1000, e.getMessage());
                     } else {
                         LOG.debug("{} - applying {} failed again, retrying in {} ms: {}", pipeline.name(), group.name,
                                 backoffMillis, e.getMessage());
@@ -370,17 +374,17 @@ final class Sequencer implements Runnable {
                     throw e;
                 }
                 boolean deadLetter = pipeline.config().deadLetter();
-                List<WindowApplier.Poison> poison = applier.findPoison(schema, rest, deadLetter);
+                List<PoisonFinder.Poison> poison = applier.findPoison(schema, rest, deadLetter);
                 if (poison.isEmpty()) {
                     throw e; // applies stepwise after all (the target changed meanwhile): the next retry will tell
                 }
-                WindowApplier.Poison first = poison.get(0);
+                PoisonFinder.Poison first = poison.get(0);
                 if (!deadLetter || round >= MAX_DEAD_LETTER_ROUNDS || poison.stream().anyMatch(p -> !p.alone())) {
                     throw new ApplyException(first.describe() + (deadLetter ? "" : "; retried until the target"
                             + " accepts it (fix the row or the constraint), or enable dead letters"), first.error(), false);
                 }
                 Set<Mutation> skip = new HashSet<>();
-                for (WindowApplier.Poison p : poison) {
+                for (PoisonFinder.Poison p : poison) {
                     String reason = p.describe();
                     pipeline.staging().deadLetter(group.name, p.mutation(), reason);
                     skip.add(p.mutation());

@@ -41,10 +41,8 @@ final class WindowApplier {
 
     /** Attempts of one window before a transient failure is reported. */
     static final int MAX_ATTEMPTS = 8;
-    /** The pause before the first in-place retry, without jitter. */
-    static final long FIRST_BACKOFF_MILLIS = 20;
-    /** The longest pause between in-place retries, without jitter. */
-    static final long MAX_BACKOFF_MILLIS = 2_000;
+    /** The pauses between in-place retries: 20 ms doubling up to 2 s, plus jitter. */
+    static final Backoff IN_PLACE = new Backoff(20, 2_000);
 
     private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
     private final DataSource target;
@@ -64,6 +62,10 @@ final class WindowApplier {
         this.dialect = dialect;
         this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, applyTimeout.toMillis());
         this.timeoutExecutor = timeoutExecutor;
+    }
+
+    DataSource target() {
+        return target;
     }
 
     Dialect dialect() {
@@ -185,7 +187,7 @@ final class WindowApplier {
                         || dialect.classify(sql) != ErrorKind.TRANSIENT) {
                     throw e;
                 }
-                long pause = withJitter(backoffMillis(attempt), ThreadLocalRandom.current().nextDouble());
+                long pause = Backoff.withJitter(IN_PLACE.pause(attempt), ThreadLocalRandom.current().nextDouble());
                 LOG.debug("transient failure (attempt {} of {}), retrying in {} ms: {}", attempt, MAX_ATTEMPTS,
                         pause, e.getMessage());
                 retries.increment();
@@ -204,169 +206,16 @@ final class WindowApplier {
     }
 
     /**
-     * The pause before retrying after a failed attempt, without jitter: {@link #FIRST_BACKOFF_MILLIS}
-     * after the first, doubling after each further one, never more than {@link #MAX_BACKOFF_MILLIS}.
-     *
-     * @param failedAttempt the attempt that failed, from 1
-     * @return the pause in milliseconds
-     */
-    static long backoffMillis(int failedAttempt) {
-        if (failedAttempt < 1) {
-            throw new IllegalArgumentException("failedAttempt must be at least 1, but was " + failedAttempt);
-        }
-        int doublings = failedAttempt - 1;
-        // Shifting 20 by 57 or more overflows; the cap is reached long before.
-        return doublings >= 32 ? MAX_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << doublings);
-    }
-
-    /**
-     * Spreads a pause so that pipelines that failed together do not retry together: up to half again.
-     *
-     * @param backoff the pause without jitter, in milliseconds
-     * @param random  a number in [0, 1)
-     * @return a pause in [backoff, 1.5 backoff)
-     */
-    static long withJitter(long backoff, double random) {
-        return backoff + (long) (random * backoff / 2);
-    }
-
-    /**
-     * A mutation the target rejected on its own: a poison row.
-     *
-     * @param mutation the rejected mutation
-     * @param error    the target's error
-     * @param kind     its classification
-     * @param alone    whether the mutation is rejected on its own (false: only with the rest of its source transaction)
-     */
-    record Poison(Mutation mutation, SQLException error, ErrorKind kind, boolean alone) {
-        /** A stable, operator-facing description: table, key, column/constraint when known, SQLState, timestamp. */
-        String describe() {
-            StringBuilder b = new StringBuilder("poison row: ").append(mutation.isDelete() ? "delete from " : "upsert into ")
-                    .append(mutation.table()).append(" key ").append(mutation.key()).append(" at ")
-                    .append(mutation.updated()).append(" rejected by the target");
-            String column = serverDetail(error, "getColumn");
-            if (column != null) {
-                b.append(", column ").append(column);
-            }
-            String constraint = serverDetail(error, "getConstraint");
-            if (constraint != null) {
-                b.append(", constraint ").append(constraint);
-            }
-            b.append(" [SQLState ").append(error.getSQLState()).append(", error ").append(error.getErrorCode())
-                    .append(", ").append(kind.name().toLowerCase(java.util.Locale.ROOT)).append("]: ")
-                    .append(rootMessage(error));
-            return b.toString();
-        }
-
-        private static String rootMessage(SQLException e) {
-            Throwable t = e;
-            while (t.getCause() instanceof SQLException next) {
-                t = next;
-            }
-            String m = String.valueOf(t.getMessage());
-            int nl = m.indexOf('\n');
-            return nl < 0 ? m : m.substring(0, nl);
-        }
-
-        /** PostgreSQL's ServerErrorMessage details, by reflection (no driver dependency); null elsewhere. */
-        private static String serverDetail(SQLException e, String getter) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                try {
-                    Object sem = t.getClass().getMethod("getServerErrorMessage").invoke(t);
-                    if (sem != null) {
-                        Object v = sem.getClass().getMethod(getter).invoke(sem);
-                        return v == null ? null : v.toString();
-                    }
-                } catch (ReflectiveOperationException | RuntimeException ignored) {
-                    // not a PSQLException
-                }
-            }
-            return null;
-        }
-    }
-
-    /**
-     * Finds the mutations of a window that the target rejects on their own, by replaying it one source
-     * transaction at a time (as {@link #applyStepwise} does) in a target transaction that is always
-     * rolled back; within a rejected source transaction each mutation is tried under its own savepoint
-     * (twice, so that a child tried before its parent gets a second chance). Nothing is committed.
+     * Finds the mutations of a window that the target rejects on their own ({@link PoisonFinder}).
      *
      * @param schema the target schema snapshot
      * @param window the mutations, in (updated, table, key) order
-     * @param all    whether to go on after the first rejected source transaction (its poison rows left out)
+     * @param all    whether to go on after the first rejected source transaction
      * @return the poison rows found, in timestamp order; empty when the window applies stepwise
-     * @throws SQLException  on a failure outside the replay (connection lost)
-     * @throws ApplyException when a table disappeared
+     * @throws SQLException on a failure outside the replay (connection lost)
      */
-    List<Poison> findPoison(TargetSchema schema, List<Mutation> window, boolean all) throws SQLException {
-        List<Poison> found = new ArrayList<>();
-        try (Connection c = target.getConnection()) {
-            prepare(c);
-            try {
-                int from = 0;
-                while (from < window.size()) {
-                    Hlc ts = window.get(from).updated();
-                    int to = from;
-                    while (to < window.size() && window.get(to).updated().equals(ts)) {
-                        to++;
-                    }
-                    List<Mutation> step = new ArrayList<>(fold(window.subList(from, to)).values());
-                    from = to;
-                    Savepoint sp = c.setSavepoint();
-                    SQLException stepError;
-                    try {
-                        applyOrdered(c, schema, step, true);
-                        continue;
-                    } catch (SQLException e) {
-                        stepError = e;
-                        c.rollback(sp);
-                    }
-                    if (dialect.classify(stepError) == ErrorKind.CONSTRAINT) {
-                        try {
-                            applyOrdered(c, schema, step, false);
-                            continue;
-                        } catch (SQLException e) {
-                            stepError = e;
-                            c.rollback(sp);
-                        }
-                    }
-                    if (dialect.classify(stepError) == ErrorKind.TRANSIENT) {
-                        throw stepError;
-                    }
-                    List<Mutation> pending = step;
-                    List<Poison> rejected = new ArrayList<>();
-                    for (int pass = 0; pass < 2 && !pending.isEmpty(); pass++) {
-                        List<Mutation> failed = new ArrayList<>();
-                        rejected.clear();
-                        for (Mutation m : pending) {
-                            Savepoint one = c.setSavepoint();
-                            try {
-                                applyOrdered(c, schema, List.of(m), true);
-                            } catch (SQLException e) {
-                                c.rollback(one);
-                                if (dialect.classify(e) == ErrorKind.TRANSIENT) {
-                                    throw e;
-                                }
-                                failed.add(m);
-                                rejected.add(new Poison(m, e, dialect.classify(e), true));
-                            }
-                        }
-                        pending = failed;
-                    }
-                    if (rejected.isEmpty()) {
-                        // Rejected together but not one by one: name the source transaction's first mutation.
-                        rejected.add(new Poison(step.get(0), stepError, dialect.classify(stepError), false));
-                    }
-                    found.addAll(rejected);
-                    if (!all) {
-                        break;
-                    }
-                }
-            } finally {
-                c.rollback();
-            }
-        }
-        return found;
+    List<PoisonFinder.Poison> findPoison(TargetSchema schema, List<Mutation> window, boolean all) throws SQLException {
+        return PoisonFinder.find(this, schema, window, all);
     }
 
     /** Transient failures (deadlocks, lock waits, lost connections) retried in place before giving up. */
@@ -438,7 +287,7 @@ final class WindowApplier {
         }
     }
 
-    private void prepare(Connection c) throws SQLException {
+    void prepare(Connection c) throws SQLException {
         c.setAutoCommit(false);
         try {
             c.setNetworkTimeout(timeoutExecutor, networkTimeoutMillis);
@@ -482,7 +331,7 @@ final class WindowApplier {
         return new Result(upserts, deletes, tables);
     }
 
-    private Result applyOrdered(Connection c, TargetSchema schema, Collection<Mutation> rows, boolean deletesFirst)
+    Result applyOrdered(Connection c, TargetSchema schema, Collection<Mutation> rows, boolean deletesFirst)
             throws SQLException {
         Map<TableName, List<Mutation>> upserts = new LinkedHashMap<>();
         Map<TableName, List<Mutation>> deletes = new LinkedHashMap<>();
