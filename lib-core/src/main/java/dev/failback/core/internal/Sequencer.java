@@ -8,9 +8,6 @@ import dev.failback.spi.ErrorKind;
 import dev.failback.spi.TargetSchema;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -383,62 +380,17 @@ final class Sequencer implements Runnable {
                     throw new ApplyException(first.describe() + (deadLetter ? "" : "; retried until the target"
                             + " accepts it (fix the row or the constraint), or enable dead letters"), first.error(), false);
                 }
-                Set<Mutation> skip = new HashSet<>();
-                for (PoisonFinder.Poison p : poison) {
-                    String reason = p.describe();
-                    pipeline.staging().deadLetter(group.name, p.mutation(), reason);
-                    skip.add(p.mutation());
-                    pipeline.counters().deadLettered.increment();
-                    pipeline.metrics().deadLetter();
-                    pipeline.metrics().error(p.kind().name().toLowerCase(Locale.ROOT));
-                    LOG.warn("{} - dead-lettered in {} and skipped: {}", pipeline.name(), group.name, reason);
-                }
-                List<Mutation> next = new ArrayList<>(rest.size());
-                for (Mutation m : rest) {
-                    if (!skip.contains(m)) {
-                        next.add(m);
-                    }
-                }
-                rest = next;
+                rest = DeadLetters.record(pipeline, group, poison, rest);
             }
         }
     }
 
-    /**
-     * The check that ends a window's target transaction under a lease: the fence in the target still
-     * carries this holder's epoch ({@link TargetFence#commitWindow}), which also records the window as
-     * applied there; without a fence (a dialect it does not know), at least the lease is still valid
-     * locally. Null without leases.
-     */
+    /** The guard of a window applied under a lease ({@link FencedWindow}); null without leases. */
     private WindowApplier.Guard fence(long epoch, Hlc upTo) {
         if (pipeline.leaseKeeper() == null) {
             return null;
         }
-        TargetFence fence = pipeline.fence();
-        return new WindowApplier.Guard() {
-            @Override
-            public List<Mutation> begin(java.sql.Connection c, List<Mutation> window) {
-                if (fence != null) {
-                    fence.boundIdle(c);
-                }
-                return window;
-            }
-
-            @Override
-            public void beforeCommit(java.sql.Connection c, List<Mutation> applied) throws SQLException {
-                LeaseKeeper.Held held = group.held;
-                if (held == null || held.epoch() != epoch) {
-                    throw new LeaseLostException("the lease of " + group.name + " (epoch " + epoch + ") is no longer"
-                            + " held; the window was rolled back");
-                }
-                if (fence != null) {
-                    fence.commitWindow(c, group.name, epoch, upTo);
-                } else if (!held.valid()) {
-                    throw new LeaseLostException("the lease of " + group.name + " (epoch " + epoch + ") expired before"
-                            + " the window committed; it was rolled back");
-                }
-            }
-        };
+        return new FencedWindow(group, epoch, upTo, pipeline.fence());
     }
 
     /**
