@@ -174,7 +174,7 @@ final class ImmediateApplier {
         for (Mutation mu : apply) {
             max = Hlc.max(max, mu.updated());
         }
-        pipeline.immediateApplied(group.name, max, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
+        pipeline.events().immediateApplied(group.name, max, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
         return OK;
     }
 

@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +46,7 @@ public final class Pipeline implements Failback {
     private final DataSource stagingDataSource;
     private final PipelineMetrics metrics;
     private final Listeners listeners;
+    private final Events events;
     private Dialect dialect;
     private volatile SchemaGate gate;
     private StagingStore staging;
@@ -69,6 +69,7 @@ public final class Pipeline implements Failback {
         this.stagingDataSource = config.staging().orElse(config.target());
         this.metrics = PipelineMetrics.of(config.meterRegistry().orElse(null), config.name());
         this.listeners = new Listeners(config.name(), config.listeners());
+        this.events = new Events(config.name(), counters, listeners, progress);
         this.groups = new Groups(config.maxGroups(), () -> {
             LeaseKeeper keeper = leaseKeeper;
             if (keeper != null) {
@@ -390,19 +391,6 @@ public final class Pipeline implements Failback {
         return applier;
     }
 
-    /** "group table.column" of the unknown columns already logged, so each is logged once. */
-    private final java.util.Set<String> ignoredLogged = ConcurrentHashMap.newKeySet();
-
-    /** Logs once per table and column that values for columns the target lacks are dropped ({@code ignoreUnknownColumns}). */
-    void ignoredColumns(String group, dev.failback.TableName table, java.util.Collection<String> columns) {
-        for (String c : columns) {
-            if (ignoredLogged.add(group + " " + table + "." + c)) {
-                LOG.warn("{} - table {} has no column \"{}\" in the target; its values are dropped (ignoreUnknownColumns)",
-                        config.name(), table, c);
-            }
-        }
-    }
-
     /**
      * Called after an apply failed with anything but a transient error: re-reads the target schema
      * (rate-limited) and compares the window with it, so that a table or column dropped from the
@@ -426,49 +414,13 @@ public final class Pipeline implements Failback {
         if (drift.missingTable() != null || !config.ignoreUnknownColumns()) {
             throw new dev.failback.ApplyException(drift.describe(), failure, false);
         }
-        drift.unknown().forEach((table, columns) -> ignoredColumns(group.name, table, columns));
+        drift.unknown().forEach((table, columns) -> events.ignoredColumns(group.name, table, columns));
         return drift.strip(window);
     }
 
-    /**
-     * Counts a committed window. Called before its checkpoint becomes visible, so that whoever sees the
-     * window applied ({@code awaitApplied}, {@code status()}) also sees it counted.
-     */
-    void countWindow(int upserts, int deletes, int mutations) {
-        counters.upserts.add(upserts);
-        counters.deletes.add(deletes);
-        if (mutations > 0) {
-            counters.windows.increment();
-        }
-    }
-
-    /** Wakes {@code awaitApplied} and tells the listeners, after {@link #countWindow} and the checkpoint. */
-    void windowApplied(String group, Hlc upTo, int upserts, int deletes, int mutations, long nanos) {
-        if (mutations > 0) {
-            LOG.debug("{} - applied {} mutations to {} up to {} ({} upserts, {} deletes) in {} ms", config.name(),
-                    mutations, group, upTo, upserts, deletes, nanos / 1_000_000);
-        }
-        synchronized (progress) {
-            progress.notifyAll();
-        }
-        listeners.onWindowApplied(group, upTo, upserts, deletes);
-    }
-
-    void immediateApplied(String group, Hlc upTo, int upserts, int deletes, int mutations, long nanos) {
-        counters.upserts.add(upserts);
-        counters.deletes.add(deletes);
-        counters.windows.increment();
-        LOG.debug("{} - applied {} mutations to {} immediately in {} ms", config.name(), mutations, group,
-                nanos / 1_000_000);
-        listeners.onWindowApplied(group, upTo, upserts, deletes);
-    }
-
-    void fireResolved(String group, Hlc resolved) {
-        listeners.onResolved(group, resolved);
-    }
-
-    void fireFailure(String group, Throwable error) {
-        listeners.onFailure(group, error);
+    /** Counts and announces what the stages did ({@link Events}). */
+    Events events() {
+        return events;
     }
 
     /**

@@ -183,7 +183,7 @@ final class RowIntake {
                     + " the target lacks: add it to the target, or start Failback with ignoreUnknownColumns to drop"
                     + " such values); nothing was staged");
         }
-        pipeline.ignoredColumns(group.name, table.name(), unknown);
+        pipeline.events().ignoredColumns(group.name, table.name(), unknown);
         return SchemaDrift.without(m.after(), new java.util.HashSet<>(unknown));
     }
 

@@ -149,7 +149,7 @@ final class Sequencer implements Runnable {
                                 backoffMillis, e.getMessage());
                     }
                     pipeline.metrics().error(pipeline.errorKind(e, true));
-                    pipeline.fireFailure(group.name, e);
+                    pipeline.events().fireFailure(group.name, e);
                     awaitWork(backoffMillis);
                 }
             }
@@ -430,7 +430,7 @@ final class Sequencer implements Runnable {
         if (m != null) {
             m.checkpointSuccess.record(checkpointed - applied, TimeUnit.NANOSECONDS);
         }
-        pipeline.countWindow(r.upserts(), r.deletes(), window.size());
+        pipeline.events().countWindow(r.upserts(), r.deletes(), window.size());
         group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
         group.applied(upTo);
         // Rows kept by a retire offset are at or before the applied checkpoint; staging is only read after it.
@@ -445,6 +445,6 @@ final class Sequencer implements Runnable {
             retirePending = new Hlc(upTo.wall() - offset, 0);
         }
         retire(last);
-        pipeline.windowApplied(group.name, upTo, r.upserts(), r.deletes(), window.size(), System.nanoTime() - start);
+        pipeline.events().windowApplied(group.name, upTo, r.upserts(), r.deletes(), window.size(), System.nanoTime() - start);
     }
 }

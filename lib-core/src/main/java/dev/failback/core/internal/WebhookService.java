@@ -217,7 +217,7 @@ final class WebhookService implements WebhookHandler {
             }
             return rows(group, ((DecodedBody.Rows) decoded).messages());
         } catch (StagingException | ApplyException e) {
-            pipeline.fireFailure(group.name, e);
+            pipeline.events().fireFailure(group.name, e);
             throw e;
         }
     }
@@ -279,7 +279,7 @@ final class WebhookService implements WebhookHandler {
             return new WebhookResponse(200, "OK (resolved " + resolved + " already recorded)");
         }
         group.resolved(resolved);
-        pipeline.fireResolved(group.name, resolved);
+        pipeline.events().fireResolved(group.name, resolved);
         if (pipeline.config().mode() == Mode.IMMEDIATE) {
             // Every batch up to here was applied before it was acknowledged.
             pipeline.checkpoints().markApplied(group.name, resolved);
@@ -295,7 +295,7 @@ final class WebhookService implements WebhookHandler {
             } finally {
                 group.immediateLock.unlock();
             }
-            pipeline.windowApplied(group.name, resolved, 0, 0, 0, 0);
+            pipeline.events().windowApplied(group.name, resolved, 0, 0, 0, 0);
             if (m != null) {
                 m.resolvedApplied.increment();
             }
