@@ -83,7 +83,8 @@ final class AdminService implements WebhookHandler {
         }
     }
 
-    private static String abbreviate(String s) {
+    /** One line of at most 100 characters, for echoing what a client sent in an answer. */
+    static String abbreviate(String s) {
         String one = s.replace('\r', ' ').replace('\n', ' ');
         return one.length() <= 100 ? one : one.substring(0, 97) + "...";
     }

@@ -48,38 +48,40 @@ final class RowChecks {
         return problem;
     }
 
-    /** Each column at most once, and the key's values equal to the row's primary-key columns. */
+    /**
+     * Each column at most once (from the field names the decoder collected), and the key's values equal
+     * to the row's primary-key columns (reading {@code after} only until they are all found).
+     */
     private static String columnsAndKey(TableInfo table, RowMessage m) {
-        List<String> pk = table.primaryKey();
-        List<Value> rowKey = new ArrayList<>(pk.size());
-        for (int i = 0; i < pk.size(); i++) {
-            rowKey.add(null);
-        }
         Map<ColumnInfo, String> seen = new IdentityHashMap<>();
+        for (String field : m.afterColumns()) {
+            ColumnInfo c = table.column(field);
+            String before = c == null ? null : seen.put(c, field);
+            if (before != null) {
+                return "column \"" + c.name() + "\" appears twice in \"after\""
+                        + (before.equals(field) ? "" : " (as \"" + before + "\" and \"" + field + "\")");
+            }
+        }
+        List<String> pk = table.primaryKey();
+        Value[] rowKey = new Value[pk.size()];
+        int found = 0;
         try (JsonParser p = JSON.createParser(m.after())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return "\"after\" is not a JSON object";
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
+            while (found < rowKey.length && p.nextToken() == JsonToken.FIELD_NAME) {
+                ColumnInfo c = table.column(p.currentName());
                 JsonToken t = p.nextToken();
-                ColumnInfo c = table.column(field);
-                if (c != null) {
-                    String before = seen.put(c, field);
-                    if (before != null) {
-                        return "column \"" + c.name() + "\" appears twice in \"after\""
-                                + (before.equals(field) ? "" : " (as \"" + before + "\" and \"" + field + "\")");
-                    }
-                    int k = pk.indexOf(c.name());
-                    if (k >= 0) {
-                        rowKey.set(k, Value.of(t, p));
-                    }
+                int k = c == null ? -1 : pk.indexOf(c.name());
+                if (k >= 0) {
+                    rowKey[k] = Value.of(t, p);
+                    found++;
                 }
                 p.skipChildren();
             }
             List<Value> key = keyValues(m.key());
             for (int i = 0; i < pk.size(); i++) {
-                Value row = rowKey.get(i);
+                Value row = rowKey[i];
                 if (row == null) {
                     return "\"after\" lacks primary-key column \"" + pk.get(i) + "\"";
                 }

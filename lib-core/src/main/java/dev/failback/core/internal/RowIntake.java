@@ -42,9 +42,11 @@ final class RowIntake {
         List<Mutation> mutations = new ArrayList<>(messages.size());
         Hlc applied = group.checkpoint().applied();
         int stale = 0;
+        java.time.Duration skew = pipeline.config().maxClockSkew();
+        long bound = bound(skew); // once per batch: the clock is read once, not per row
         for (RowMessage m : messages) {
             TableInfo table = table(group, m);
-            String ahead = ahead(m.updated(), pipeline.config().maxClockSkew());
+            String ahead = m.updated().wall() <= bound ? null : ahead(m.updated(), skew);
             if (ahead != null) {
                 throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": \"updated\" "
                         + ahead + "; nothing was staged");
@@ -96,21 +98,26 @@ final class RowIntake {
      * @return the problem, naming the value and the bound, or null
      */
     static String ahead(Hlc hlc, java.time.Duration skew) {
+        if (hlc.wall() <= bound(skew)) {
+            return null;
+        }
         long now = System.currentTimeMillis();
+        long nowNanos = now * 1_000_000L;
+        return hlc + " lies " + describe(hlc.wall() - nowNanos) + " ahead of this machine's clock ("
+                + java.time.Instant.ofEpochMilli(now) + "), more than maxClockSkew " + skew.toString().substring(2)
+                .toLowerCase(Locale.ROOT) + " (--maxClockSkew) allows; check the clocks of CockroachDB's nodes and of this machine";
+    }
+
+    /** The latest wall time (nanoseconds) a timestamp may carry now: the local clock plus the skew. */
+    static long bound(java.time.Duration skew) {
         long skewNanos;
         try {
             skewNanos = skew.toNanos();
         } catch (ArithmeticException e) {
             skewNanos = Long.MAX_VALUE;
         }
-        long nowNanos = now * 1_000_000L;
-        long bound = nowNanos > Long.MAX_VALUE - skewNanos ? Long.MAX_VALUE : nowNanos + skewNanos;
-        if (hlc.wall() <= bound) {
-            return null;
-        }
-        return hlc + " lies " + describe(hlc.wall() - nowNanos) + " ahead of this machine's clock ("
-                + java.time.Instant.ofEpochMilli(now) + "), more than maxClockSkew " + skew.toString().substring(2)
-                .toLowerCase(Locale.ROOT) + " (--maxClockSkew) allows; check the clocks of CockroachDB's nodes and of this machine";
+        long nowNanos = System.currentTimeMillis() * 1_000_000L;
+        return nowNanos > Long.MAX_VALUE - skewNanos ? Long.MAX_VALUE : nowNanos + skewNanos;
     }
 
     private static String describe(long nanos) {

@@ -108,7 +108,6 @@ final class SchemaGate {
     }
 
     private static String quoted(String name) {
-        String one = name.replace('\r', ' ').replace('\n', ' ');
-        return "\"" + (one.length() <= 100 ? one : one.substring(0, 97) + "...") + "\"";
+        return "\"" + AdminService.abbreviate(name) + "\"";
     }
 }

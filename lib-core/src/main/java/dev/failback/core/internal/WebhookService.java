@@ -169,7 +169,7 @@ final class WebhookService implements WebhookHandler {
     private WebhookResponse dispatch(WebhookRequest request, RequestState state) throws SQLException {
         List<String> segments = segments(request.path());
         if (!request.method().equals("POST")) {
-            return new WebhookResponse(405, "method " + abbreviate(request.method()) + " not allowed; the changefeed POSTs");
+            return new WebhookResponse(405, "method " + AdminService.abbreviate(request.method()) + " not allowed; the changefeed POSTs");
         }
         if (!pipeline.ready()) {
             authenticate(request, segments);
@@ -178,7 +178,7 @@ final class WebhookService implements WebhookHandler {
         }
         int expected = pipeline.dialect().schemaPathSegments();
         if (segments.size() != expected) {
-            throw WebhookException.notFound("unknown path " + abbreviate(request.path()) + ": a " + pipeline.dialect().name()
+            throw WebhookException.notFound("unknown path " + AdminService.abbreviate(request.path()) + ": a " + pipeline.dialect().name()
                     + " target expects " + (expected == 2 ? "/database/schema" : "/SCHEMA")
                     + " (the target schema), as in webhook-https://host:port" + (expected == 2 ? "/database/schema" : "/SCHEMA"));
         }
@@ -406,11 +406,6 @@ final class WebhookService implements WebhookHandler {
         } catch (IOException e) {
             LOG.trace("draining request body", e);
         }
-    }
-
-    private static String abbreviate(String s) {
-        String one = s.replace('\r', ' ').replace('\n', ' ');
-        return one.length() <= 100 ? one : one.substring(0, 97) + "...";
     }
 
 

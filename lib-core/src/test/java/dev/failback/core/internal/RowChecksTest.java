@@ -20,8 +20,26 @@ class RowChecksTest {
     }
 
     private static String check(String key, String after) {
-        List<String> names = after == null ? List.of() : List.of("x");
-        return RowChecks.check(ORDERS, new RowMessage(0, "orders", key, 2, new Hlc(1, 0), after, names, null));
+        return RowChecks.check(ORDERS, new RowMessage(0, "orders", key, 2, new Hlc(1, 0), after, names(after), null));
+    }
+
+    /** The top-level field names of a row image, in order, as the decoder collects them. */
+    private static List<String> names(String after) {
+        if (after == null) {
+            return List.of();
+        }
+        List<String> names = new java.util.ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(after)) {
+            p.nextToken();
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                names.add(p.currentName());
+                p.nextToken();
+                p.skipChildren();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return names;
     }
 
     @Test
