@@ -3,6 +3,7 @@ package dev.failback.jetty;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
@@ -23,9 +24,17 @@ final class Peer {
         this.address = address;
     }
 
-    /** Whether an HTTP/1.1 connection has received part of a request's headers. */
+    /**
+     * Whether an HTTP/1.1 connection has received part of a request's headers: its parser is past
+     * {@code START} and not yet past {@code HEADER}. (After an answer the parser may rest in {@code END}
+     * until the next request arrives: that is an idle connection, not one stuck in its headers.)
+     */
     boolean inHeaders() {
         HttpConnection http = http1;
-        return http != null && !http.getParser().isStart();
+        if (http == null) {
+            return false;
+        }
+        HttpParser.State state = http.getParser().getState();
+        return state.ordinal() > HttpParser.State.START.ordinal() && state.ordinal() <= HttpParser.State.HEADER.ordinal();
     }
 }
