@@ -349,6 +349,7 @@ final class ConnectionGuard extends Handler.Wrapper {
             p.authenticated = true;
         }
         p.closeAfterAnswer = x.closeAfterAnswer;
+        p.answered();
         p.idleSinceNanos = System.nanoTime();
         p.active.decrementAndGet();
     }

@@ -3,7 +3,6 @@ package dev.failback.jetty;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
@@ -18,6 +17,7 @@ final class Peer {
     volatile boolean authenticated;
     volatile boolean closeAfterAnswer;
     volatile HttpConnection http1;
+    private volatile long bytesInAtAnswer;
 
     Peer(EndPoint endPoint, InetAddress address) {
         this.endPoint = endPoint;
@@ -25,16 +25,20 @@ final class Peer {
     }
 
     /**
-     * Whether an HTTP/1.1 connection has received part of a request's headers: its parser is past
-     * {@code START} and not yet past {@code HEADER}. (After an answer the parser may rest in {@code END}
-     * until the next request arrives: that is an idle connection, not one stuck in its headers.)
+     * Whether an HTTP/1.1 connection has received bytes since its last answer (or since it opened) while
+     * no request on it is being handled: part of a request's headers. Judged by the bytes the connection
+     * read, not by its parser's state, which Jetty changes on its own thread without publishing it.
      */
     boolean inHeaders() {
         HttpConnection http = http1;
-        if (http == null) {
-            return false;
+        return http != null && http.getBytesIn() > bytesInAtAnswer;
+    }
+
+    /** Remembers how many bytes the connection had read when its last request was answered. */
+    void answered() {
+        HttpConnection http = http1;
+        if (http != null) {
+            bytesInAtAnswer = http.getBytesIn();
         }
-        HttpParser.State state = http.getParser().getState();
-        return state.ordinal() > HttpParser.State.START.ordinal() && state.ordinal() <= HttpParser.State.HEADER.ordinal();
     }
 }
