@@ -5,7 +5,7 @@ import dev.failback.Failback;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.Status;
-import dev.failback.core.internal.staging.StagingStores;
+import dev.failback.core.internal.stage.StagingStores;
 import dev.failback.spi.CheckpointStore;
 import dev.failback.spi.StagingStore;
 import java.io.BufferedReader;

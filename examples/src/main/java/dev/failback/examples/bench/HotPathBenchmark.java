@@ -1,8 +1,8 @@
 package dev.failback.examples.bench;
 
-import dev.failback.core.internal.webhook.DecodedBody;
-import dev.failback.core.internal.webhook.RowMessage;
-import dev.failback.core.internal.webhook.WebhookDecoder;
+import dev.failback.core.internal.ingress.DecodedBody;
+import dev.failback.core.internal.ingress.RowMessage;
+import dev.failback.core.internal.ingress.WebhookDecoder;
 import dev.failback.dialect.internal.Json;
 import dev.failback.dialect.internal.Shape;
 import dev.failback.dialect.postgres.PostgresDialectProvider;

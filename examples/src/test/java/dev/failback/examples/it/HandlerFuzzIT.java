@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.failback.Failback;
 import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
-import dev.failback.core.internal.webhook.FuzzInputs;
+import dev.failback.core.internal.ingress.FuzzInputs;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

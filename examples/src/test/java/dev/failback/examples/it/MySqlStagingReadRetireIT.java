@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
-import dev.failback.core.internal.staging.StagingStores;
+import dev.failback.core.internal.stage.StagingStores;
 import dev.failback.spi.StagingStore;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.failback.core.internal;
 
 import dev.failback.FailbackConfig;
 import dev.failback.FailbackConfigurationException;
+import dev.failback.core.internal.apply.TargetFence;
 import dev.failback.spi.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * database that does not answer yet (retried) or a configuration error (fatal), the deployment's
  * identity, and the lease fence in the target. Stateless.
  */
-final class Databases {
+public final class Databases {
     private static final Logger LOG = LoggerFactory.getLogger(Databases.class);
 
     private Databases() {
@@ -96,5 +97,5 @@ final class Databases {
     }
 
     /** Where the fence goes in a target that does not hold the staging schema. */
-    static final String TARGET_FENCE_SCHEMA = "_failback";
+    public static final String TARGET_FENCE_SCHEMA = "_failback";
 }

@@ -3,6 +3,11 @@ package dev.failback.core.internal;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.WebhookResponse;
+import dev.failback.core.internal.apply.GroupCommit;
+import dev.failback.core.internal.apply.VersionGuard;
+import dev.failback.core.internal.sequence.LeaseKeeper;
+import dev.failback.core.internal.sequence.Sequencer;
+import dev.failback.core.internal.telemetry.PipelineMetrics;
 import dev.failback.spi.Checkpoint;
 import dev.failback.spi.StagingStore;
 import java.util.List;
@@ -14,44 +19,44 @@ import java.util.concurrent.locks.ReentrantLock;
  * mode) its sequencer. The group name is the webhook path with the schema as the target spells it
  * ({@code database.schema} for PostgreSQL).
  */
-final class Group {
-    final String name;
-    final List<String> segments;
+public final class Group {
+    public final String name;
+    public final List<String> segments;
     /** How many spellings of this group's path (besides its own) are remembered. */
     final java.util.concurrent.atomic.AtomicInteger paths = new java.util.concurrent.atomic.AtomicInteger();
-    final SchemaCache schema;
-    final AtomicLong backlog = new AtomicLong();
+    public final SchemaCache schema;
+    public final AtomicLong backlog = new AtomicLong();
     /** The most mutations one group commit combines (a single larger request is committed alone). */
     static final int MAX_COMBINED = 20_000;
     /**
      * Serializes immediate-mode applies of this group, so versions are checked and recorded atomically,
      * and the retiring of versions with them; held by the leader of {@link #immediateCommits}.
      */
-    final ReentrantLock immediateLock = new ReentrantLock();
+    public final ReentrantLock immediateLock = new ReentrantLock();
     /** Immediate mode: concurrent requests applied in one target transaction. */
-    final GroupCommit<List<Mutation>, WebhookResponse> immediateCommits = new GroupCommit<>(immediateLock, MAX_COMBINED);
+    public final GroupCommit<List<Mutation>, WebhookResponse> immediateCommits = new GroupCommit<>(immediateLock, MAX_COMBINED);
     /** Consistent mode: concurrent requests staged in one staging transaction. */
-    final GroupCommit<List<Mutation>, WebhookResponse> stagingCommits = new GroupCommit<>(new ReentrantLock(), MAX_COMBINED);
+    public final GroupCommit<List<Mutation>, WebhookResponse> stagingCommits = new GroupCommit<>(new ReentrantLock(), MAX_COMBINED);
     /** Immediate mode: the newest applied version of recently changed keys; guarded by {@link #immediateLock}. */
-    final VersionGuard versions;
+    public final VersionGuard versions;
     private volatile Checkpoint checkpoint;
-    volatile Sequencer sequencer;
-    volatile String lastError;
+    public volatile Sequencer sequencer;
+    public volatile String lastError;
     /** This group's meters; null when metrics are off. */
-    volatile PipelineMetrics.GroupMeters meters;
+    public volatile PipelineMetrics.GroupMeters meters;
     /** Consistent mode: the lease as this process holds it, null while a standby; written by the {@link LeaseKeeper}. */
-    volatile LeaseKeeper.Held held;
+    public volatile LeaseKeeper.Held held;
     /** The lease's holder and epoch as last read from the lease store (null and 0 before the first read). */
-    volatile String leaseHolder;
-    volatile long leaseEpoch;
+    public volatile String leaseHolder;
+    public volatile long leaseEpoch;
     /** The least epoch the next acquisition may take (raised past an epoch the target's fence already saw). */
-    volatile long minEpoch = 1;
+    public volatile long minEpoch = 1;
     /** The group's incarnation in the staging database ({@link dev.failback.spi.LeaseStore#incarnation}). */
-    volatile String incarnation = "";
+    public volatile String incarnation = "";
     /** When a standby last counted the backlog (System.nanoTime). */
-    volatile long backlogCountedNanos;
+    public volatile long backlogCountedNanos;
 
-    Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, StagingStore staging) {
+    public Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, StagingStore staging) {
         this.name = name;
         this.versions = new VersionGuard(staging, name, VersionGuard.memoryKeys());
         this.segments = List.copyOf(segments);
@@ -59,11 +64,11 @@ final class Group {
         this.checkpoint = checkpoint;
     }
 
-    Checkpoint checkpoint() {
+    public Checkpoint checkpoint() {
         return checkpoint;
     }
 
-    synchronized void resolved(Hlc resolved) {
+    public synchronized void resolved(Hlc resolved) {
         Checkpoint cp = checkpoint;
         if (resolved.isAfter(cp.resolved())) {
             checkpoint = new Checkpoint(resolved, cp.applied());
@@ -74,13 +79,13 @@ final class Group {
      * On acquiring the lease: the group continues from where the target is applied up to (which may be
      * ahead of what this process last saw, never behind what it applied itself).
      */
-    synchronized void takeOver(Hlc resolved, Hlc applied) {
+    public synchronized void takeOver(Hlc resolved, Hlc applied) {
         Checkpoint cp = checkpoint;
         Hlc a = Hlc.max(cp.applied(), applied);
         checkpoint = new Checkpoint(Hlc.max(Hlc.max(cp.resolved(), resolved), a), a);
     }
 
-    synchronized void applied(Hlc applied) {
+    public synchronized void applied(Hlc applied) {
         Checkpoint cp = checkpoint;
         if (applied.isAfter(cp.applied())) {
             checkpoint = new Checkpoint(Hlc.max(cp.resolved(), applied), applied);

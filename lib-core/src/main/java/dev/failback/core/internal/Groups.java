@@ -16,7 +16,7 @@ import javax.sql.DataSource;
  * ({@code <connected database>.<schema>}), with the spellings of their paths seen so far. At most
  * {@code maxGroups} are created from requests; a refused path creates nothing. Thread-safe.
  */
-final class Groups {
+public final class Groups {
     /** The most raw paths remembered per group (case variants of a name); beyond, each is resolved again. */
     static final int PATHS_PER_GROUP = 8;
 
@@ -120,15 +120,15 @@ final class Groups {
     }
 
     /** The groups now, in no particular order. */
-    List<Group> all() {
+    public List<Group> all() {
         return List.copyOf(byName.values());
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return byName.isEmpty();
     }
 
-    int size() {
+    public int size() {
         return byName.size();
     }
 }

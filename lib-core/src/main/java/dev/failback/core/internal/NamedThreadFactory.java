@@ -4,12 +4,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Daemon threads named {@code failback-<name>-<role>-<n>}. */
-final class NamedThreadFactory implements ThreadFactory {
+public final class NamedThreadFactory implements ThreadFactory {
     private final String prefix;
     private final AtomicInteger next = new AtomicInteger(1);
     private final ThreadFactory delegate;
 
-    NamedThreadFactory(String pipeline, String role, ThreadFactory delegate) {
+    public NamedThreadFactory(String pipeline, String role, ThreadFactory delegate) {
         this.prefix = "failback-" + pipeline + "-" + role + "-";
         this.delegate = delegate;
     }

@@ -8,7 +8,22 @@ import dev.failback.Mode;
 import dev.failback.State;
 import dev.failback.Status;
 import dev.failback.WebhookHandler;
-import dev.failback.core.internal.staging.StagingStores;
+import dev.failback.core.internal.apply.SchemaDrift;
+import dev.failback.core.internal.apply.TargetFence;
+import dev.failback.core.internal.apply.WindowApplier;
+import dev.failback.core.internal.ingress.SchemaGate;
+import dev.failback.core.internal.ingress.WebhookService;
+import dev.failback.core.internal.sequence.LeaseKeeper;
+import dev.failback.core.internal.sequence.Sequencer;
+import dev.failback.core.internal.stage.StagingStores;
+import dev.failback.core.internal.telemetry.AdminService;
+import dev.failback.core.internal.telemetry.Counters;
+import dev.failback.core.internal.telemetry.Events;
+import dev.failback.core.internal.telemetry.Health;
+import dev.failback.core.internal.telemetry.Listeners;
+import dev.failback.core.internal.telemetry.PipelineMetrics;
+import dev.failback.core.internal.telemetry.Progress;
+import dev.failback.core.internal.telemetry.StatusView;
 import dev.failback.spi.Checkpoint;
 import dev.failback.spi.CheckpointStore;
 import dev.failback.spi.Dialect;
@@ -147,11 +162,11 @@ public final class Pipeline implements Failback {
     /** Null once the databases are prepared; else why not yet. */
     private volatile String notReady = "starting";
 
-    boolean ready() {
+    public boolean ready() {
         return notReady == null;
     }
 
-    String notReady() {
+    public String notReady() {
         return notReady;
     }
 
@@ -291,26 +306,26 @@ public final class Pipeline implements Failback {
     /** This deployment's identity ({@link Databases#targetIdentity}). */
     private String owner = "";
 
-    LeaseKeeper leaseKeeper() {
+    public LeaseKeeper leaseKeeper() {
         return leaseKeeper;
     }
 
-    TargetFence fence() {
+    public TargetFence fence() {
         return fence;
     }
 
     /** Finds a known group without asking the target ({@link Groups#known}). */
-    Group known(List<String> segments) {
+    public Group known(List<String> segments) {
         return groups.known(segments);
     }
 
     /** Resolves a path as sent to the target's names ({@link Groups#resolve}). */
-    List<String> resolve(List<String> segments) throws SQLException {
+    public List<String> resolve(List<String> segments) throws SQLException {
         return groups.resolve(config.target(), dialect, segments);
     }
 
     /** Finds or creates the group of a resolved path ({@link Groups#group}). */
-    Group group(List<String> canonical, List<String> asSent) throws SQLException {
+    public Group group(List<String> canonical, List<String> asSent) throws SQLException {
         return groups.group(canonical, asSent, this::create);
     }
 
@@ -340,23 +355,23 @@ public final class Pipeline implements Failback {
     }
 
     /** Which schemas the webhook may write. */
-    SchemaGate gate() {
+    public SchemaGate gate() {
         return gate;
     }
 
-    FailbackConfig config() {
+    public FailbackConfig config() {
         return config;
     }
 
-    Counters counters() {
+    public Counters counters() {
         return counters;
     }
 
-    Dialect dialect() {
+    public Dialect dialect() {
         return dialect;
     }
 
-    PipelineMetrics metrics() {
+    public PipelineMetrics metrics() {
         return metrics;
     }
 
@@ -367,7 +382,7 @@ public final class Pipeline implements Failback {
      * @param e            the failure
      * @param sqlIsStaging whether a bare {@link SQLException} came from staging (else from the target)
      */
-    String errorKind(Throwable e, boolean sqlIsStaging) {
+    public String errorKind(Throwable e, boolean sqlIsStaging) {
         if (e instanceof dev.failback.StagingException || (sqlIsStaging && e instanceof SQLException)) {
             return PipelineMetrics.STAGING;
         }
@@ -379,15 +394,15 @@ public final class Pipeline implements Failback {
         return PipelineMetrics.OTHER;
     }
 
-    StagingStore staging() {
+    public StagingStore staging() {
         return staging;
     }
 
-    CheckpointStore checkpoints() {
+    public CheckpointStore checkpoints() {
         return checkpoints;
     }
 
-    WindowApplier applier() {
+    public WindowApplier applier() {
         return applier;
     }
 
@@ -405,7 +420,7 @@ public final class Pipeline implements Failback {
      * @throws ApplyException (not retryable) naming the table and column, when the drift is not ignored
      * @throws SQLException   when the schema cannot be read
      */
-    List<dev.failback.Mutation> schemaDrift(Group group, List<dev.failback.Mutation> window, RuntimeException failure)
+    public List<dev.failback.Mutation> schemaDrift(Group group, List<dev.failback.Mutation> window, RuntimeException failure)
             throws SQLException {
         SchemaDrift drift = SchemaDrift.find(group.schema.refreshOnMiss(), window);
         if (drift.isEmpty()) {
@@ -419,7 +434,7 @@ public final class Pipeline implements Failback {
     }
 
     /** Counts and announces what the stages did ({@link Events}). */
-    Events events() {
+    public Events events() {
         return events;
     }
 
@@ -428,7 +443,7 @@ public final class Pipeline implements Failback {
      *
      * @return null when ready, else what is wrong, one line
      */
-    String healthProblem() {
+    public String healthProblem() {
         return health.problem(state.get());
     }
 

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * {@value #MIN_REFRESH_MILLIS} ms per group, shared by every caller that missed meanwhile, so a
  * stream of bad rows costs a few schema queries a second, never one per row. Thread-safe.
  */
-final class SchemaCache {
+public final class SchemaCache {
     /** The least time between two reads of the schema on a miss. */
     static final long MIN_REFRESH_MILLIS = 250;
     private static final long MIN_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(MIN_REFRESH_MILLIS);
@@ -43,7 +43,7 @@ final class SchemaCache {
     }
 
     /** Returns the snapshot, read again when older than {@code schemaRefresh}. */
-    TargetSchema get() throws SQLException {
+    public TargetSchema get() throws SQLException {
         TargetSchema s = current;
         if (s == null || System.nanoTime() - loadedAt > maxAgeNanos) {
             synchronized (this) {
@@ -64,7 +64,7 @@ final class SchemaCache {
      *
      * @return the fresh snapshot; the current one if the thread is interrupted while waiting
      */
-    TargetSchema refreshOnMiss() throws SQLException {
+    public TargetSchema refreshOnMiss() throws SQLException {
         long missedAt = System.nanoTime();
         for (;;) {
             long wait;
@@ -97,7 +97,7 @@ final class SchemaCache {
      *
      * @return a snapshot at most {@value #MIN_REFRESH_MILLIS} ms older than the miss
      */
-    TargetSchema refreshIfDue() throws SQLException {
+    public TargetSchema refreshIfDue() throws SQLException {
         TargetSchema s = current;
         if (s != null && System.nanoTime() - loadedAt < MIN_REFRESH_NANOS) {
             return s;

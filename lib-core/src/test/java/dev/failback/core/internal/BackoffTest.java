@@ -3,6 +3,7 @@ package dev.failback.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failback.core.internal.apply.WindowApplier;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

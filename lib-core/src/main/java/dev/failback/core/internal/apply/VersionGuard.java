@@ -1,0 +1,117 @@
+package dev.failback.core.internal.apply;
+
+import dev.failback.Hlc;
+import dev.failback.spi.StagingStore;
+import dev.failback.spi.StagingStore.RowKey;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Immediate mode's guard against an older version of a row overwriting a newer one: the newest
+ * applied version of every key changed since the last resolved timestamp.
+ *
+ * <p>The versions live in memory, up to a bound; past it they are written to the staging store's
+ * versions table, and from then on keys missing in memory are looked up there as well, until a
+ * resolved timestamp has retired every version the table holds. The table is also consulted after a
+ * start until then, since an earlier process may have left versions in it. Between resolved
+ * timestamps the map holds only the keys the changefeed changed, so a feed with resolved timestamps
+ * stays in memory; the table keeps a feed without them within bounded memory.
+ *
+ * <p>Not thread-safe: the caller holds the group's immediate-mode lock.
+ */
+public final class VersionGuard {
+    /** Keys kept in memory before versions spill to the staging store (about 150 bytes each). */
+    static final int DEFAULT_MEMORY_KEYS = 200_000;
+
+    /**
+     * The bound: {@link #DEFAULT_MEMORY_KEYS}, or the system property
+     * {@code failback.versionGuard.memoryKeys} (0 sends every version to the staging store).
+     */
+    public static int memoryKeys() {
+        return Math.max(0, Integer.getInteger("failback.versionGuard.memoryKeys", DEFAULT_MEMORY_KEYS));
+    }
+
+    private final StagingStore staging;
+    private final String group;
+    private final int memoryKeys;
+    private final Map<RowKey, Hlc> recent = new HashMap<>();
+    /** Whether the staging store may hold versions of this group. */
+    private boolean stagedMayHold = true;
+    /** Whether the staging store has been asked, once, whether an earlier process left versions. */
+    private boolean asked;
+
+    public VersionGuard(StagingStore staging, String group, int memoryKeys) {
+        this.staging = staging;
+        this.group = group;
+        this.memoryKeys = memoryKeys;
+    }
+
+    /**
+     * The newest applied version of each of these keys, where one is known.
+     *
+     * @throws SQLException when the staging store holds versions and cannot be read
+     */
+    Map<RowKey, Hlc> known(Collection<RowKey> keys) throws SQLException {
+        if (!asked) {
+            stagedMayHold = staging.holdsVersions(group);
+            asked = true;
+        }
+        Map<RowKey, Hlc> out = new HashMap<>();
+        List<RowKey> ask = stagedMayHold ? new ArrayList<>() : null;
+        for (RowKey k : keys) {
+            Hlc v = recent.get(k);
+            if (v != null) {
+                out.put(k, v);
+            } else if (ask != null) {
+                ask.add(k);
+            }
+        }
+        if (ask != null && !ask.isEmpty()) {
+            out.putAll(staging.appliedVersions(group, ask));
+        }
+        return out;
+    }
+
+    /**
+     * Records versions just applied, each newer than what {@link #known} returned for its key.
+     *
+     * @throws SQLException when they had to spill to the staging store and could not be written
+     */
+    void record(Map<RowKey, Hlc> applied) throws SQLException {
+        if (recent.size() + applied.size() <= memoryKeys) {
+            applied.forEach((k, v) -> recent.merge(k, v, Hlc::max));
+            return;
+        }
+        stagedMayHold = true;
+        staging.recordVersions(group, applied);
+        // memory is consulted first, so it must not keep an older version of these keys
+        recent.keySet().removeAll(applied.keySet());
+    }
+
+    /**
+     * Forgets versions up to a resolved timestamp: anything that old is dropped on arrival.
+     *
+     * @throws SQLException when the staging store holds versions and cannot be written
+     */
+    public void retire(Hlc upTo) throws SQLException {
+        recent.values().removeIf(v -> !v.isAfter(upTo));
+        if (stagedMayHold) {
+            staging.retireVersions(group, upTo);
+            stagedMayHold = staging.holdsVersions(group);
+        }
+    }
+
+    /** Keys held in memory. */
+    int size() {
+        return recent.size();
+    }
+
+    /** Whether keys missing in memory are looked up in the staging store. */
+    boolean consultsStaging() {
+        return stagedMayHold;
+    }
+}

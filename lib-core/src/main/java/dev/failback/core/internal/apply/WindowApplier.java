@@ -1,0 +1,424 @@
+package dev.failback.core.internal.apply;
+
+import dev.failback.ApplyException;
+import dev.failback.Hlc;
+import dev.failback.Mutation;
+import dev.failback.TableName;
+import dev.failback.core.internal.Backoff;
+import dev.failback.core.internal.telemetry.PipelineMetrics;
+import dev.failback.spi.Dialect;
+import dev.failback.spi.ErrorKind;
+import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.TableInfo;
+import dev.failback.spi.TargetSchema;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a window of mutations to the target in one transaction.
+ *
+ * <p>The fast path folds every key to its final state in the window and applies deletes child tables
+ * first, then upserts parent tables first, one set-wise statement group per table. When a constraint
+ * rejects that (for example a child re-pointed to a new parent in the same window in which the old
+ * parent is deleted), the folded window is tried upserts first; when a constraint rejects that too
+ * (both kinds of conflict in one window), the same transaction is applied step by step: one source
+ * transaction at a time, in timestamp order, deletes first and, if a constraint still objects, upserts
+ * first. Each source transaction's own final state satisfies the constraints, so the last way always
+ * applies what the source committed. Thread-safe.
+ */
+public final class WindowApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(WindowApplier.class);
+
+    /** Attempts of one window before a transient failure is reported. */
+    public static final int MAX_ATTEMPTS = 8;
+    /** The pauses between in-place retries: 20 ms doubling up to 2 s, plus jitter. */
+    public static final Backoff IN_PLACE = new Backoff(20, 2_000);
+
+    private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
+    private final DataSource target;
+    private final Dialect dialect;
+    private final int networkTimeoutMillis;
+    private final Executor timeoutExecutor;
+    private final PipelineMetrics metrics;
+
+    public WindowApplier(DataSource target, Dialect dialect, Duration applyTimeout, Executor timeoutExecutor) {
+        this(target, dialect, applyTimeout, timeoutExecutor, PipelineMetrics.of(null, ""));
+    }
+
+    public WindowApplier(DataSource target, Dialect dialect, Duration applyTimeout, Executor timeoutExecutor,
+            PipelineMetrics metrics) {
+        this.metrics = metrics;
+        this.target = target;
+        this.dialect = dialect;
+        this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, applyTimeout.toMillis());
+        this.timeoutExecutor = timeoutExecutor;
+    }
+
+    DataSource target() {
+        return target;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * Runs in a window's target transaction: {@link #begin} before the writes (it may lock and leave
+     * mutations out), {@link #beforeCommit} after them; either may throw to roll the transaction back.
+     * Called again on each in-place retry.
+     */
+    public interface Guard {
+        /**
+         * At the start of the transaction.
+         *
+         * @param c      the connection, in its transaction
+         * @param window the mutations, in timestamp order
+         * @return the mutations to apply, in timestamp order
+         * @throws SQLException when the target fails
+         */
+        default List<Mutation> begin(Connection c, List<Mutation> window) throws SQLException {
+            return window;
+        }
+
+        /**
+         * Whether {@link #begin} takes locks that must outlive a retry of the writes within the
+         * transaction (the writes are then rolled back to a savepoint, not the whole transaction).
+         *
+         * @return true when it does
+         */
+        default boolean locks() {
+            return false;
+        }
+
+        /**
+         * After the writes, just before the commit.
+         *
+         * @param c       the connection, in its transaction
+         * @param applied the mutations written
+         * @throws SQLException when the target fails
+         */
+        void beforeCommit(Connection c, List<Mutation> applied) throws SQLException;
+    }
+
+    /** The rows a committed window changed. */
+    public record Result(int upserts, int deletes, Map<String, int[]> tables) {
+        Result(int upserts, int deletes) {
+            this(upserts, deletes, Map.of());
+        }
+    }
+
+    /**
+     * Folds mutations (in timestamp order) to the final state of each key: the last one wins.
+     *
+     * @param window mutations in (updated, table, key) order
+     * @return final mutation per key, in first-seen order
+     */
+    static Map<RowKey, Mutation> fold(List<Mutation> window) {
+        Map<RowKey, Mutation> last = new LinkedHashMap<>(window.size() * 2);
+        for (Mutation m : window) {
+            RowKey k = new RowKey(m.table(), m.key());
+            Mutation prev = last.get(k);
+            if (prev == null || m.updated().compareTo(prev.updated()) >= 0) {
+                last.put(k, m);
+            }
+        }
+        return last;
+    }
+
+    /**
+     * Applies a window in one target transaction and commits it.
+     *
+     * @param schema the target schema snapshot
+     * @param window the mutations, in (updated, table, key) order
+     * @return what changed
+     * @throws ApplyException when the window cannot be applied; {@link ApplyException#isRetryable()} says whether trying again may help
+     */
+    public Result apply(TargetSchema schema, List<Mutation> window) {
+        return apply(schema, window, null);
+    }
+
+    /**
+     * Like {@link #apply(TargetSchema, List)}, telling {@code onRetry} about each transient failure
+     * retried in place, so that the status shows an outage while the window is being retried.
+     *
+     * @param schema  the target schema snapshot
+     * @param window  the mutations, in (updated, table, key) order
+     * @param onRetry told the failure before each retry; may be null
+     * @return what changed
+     * @throws ApplyException when the window cannot be applied
+     */
+    public Result apply(TargetSchema schema, List<Mutation> window, java.util.function.Consumer<ApplyException> onRetry) {
+        return apply(schema, window, onRetry, null);
+    }
+
+    /**
+     * Like {@link #apply(TargetSchema, List, java.util.function.Consumer)}, with a guard run in the
+     * transaction (the lease fence, immediate mode's key versions).
+     *
+     * @param schema  the target schema snapshot
+     * @param window  the mutations, in (updated, table, key) order
+     * @param onRetry told the failure before each retry; may be null
+     * @param guard   run in the transaction; may be null
+     * @return what changed
+     * @throws ApplyException     when the window cannot be applied
+     * @throws LeaseLostException when the guard found the lease lost (nothing committed)
+     */
+    public Result apply(TargetSchema schema, List<Mutation> window, java.util.function.Consumer<ApplyException> onRetry,
+            Guard guard) {
+        if (window.isEmpty()) {
+            return new Result(0, 0);
+        }
+        Map<RowKey, Mutation> folded = fold(window);
+        for (int attempt = 1;; attempt++) {
+            try {
+                return applyOnce(schema, window, folded, guard);
+            } catch (ApplyException e) {
+                if (attempt >= MAX_ATTEMPTS || !(e.getCause() instanceof SQLException sql)
+                        || dialect.classify(sql) != ErrorKind.TRANSIENT) {
+                    throw e;
+                }
+                long pause = Backoff.withJitter(IN_PLACE.pause(attempt), ThreadLocalRandom.current().nextDouble());
+                LOG.debug("transient failure (attempt {} of {}), retrying in {} ms: {}", attempt, MAX_ATTEMPTS,
+                        pause, e.getMessage());
+                retries.increment();
+                metrics.retry();
+                if (onRetry != null) {
+                    onRetry.accept(e);
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Finds the mutations of a window that the target rejects on their own ({@link PoisonFinder}).
+     *
+     * @param schema the target schema snapshot
+     * @param window the mutations, in (updated, table, key) order
+     * @param all    whether to go on after the first rejected source transaction
+     * @return the poison rows found, in timestamp order; empty when the window applies stepwise
+     * @throws SQLException on a failure outside the replay (connection lost)
+     */
+    public List<PoisonFinder.Poison> findPoison(TargetSchema schema, List<Mutation> window, boolean all) throws SQLException {
+        return PoisonFinder.find(this, schema, window, all);
+    }
+
+    /** Transient failures (deadlocks, lock waits, lost connections) retried in place before giving up. */
+    public long retries() {
+        return retries.sum();
+    }
+
+    private Result applyOnce(TargetSchema schema, List<Mutation> all, Map<RowKey, Mutation> allFolded, Guard guard) {
+        List<Mutation> window = all;
+        try (Connection c = target.getConnection()) {
+            prepare(c);
+            try {
+                Map<RowKey, Mutation> folded = allFolded;
+                Savepoint begun = null;
+                if (guard != null) {
+                    window = guard.begin(c, all);
+                    folded = window == all ? allFolded : fold(window);
+                    begun = guard.locks() ? c.setSavepoint() : null;
+                }
+                Result r;
+                if (window.isEmpty()) {
+                    r = new Result(0, 0);
+                } else try {
+                    r = applyOrdered(c, schema, folded.values(), true);
+                } catch (SQLException e) {
+                    if (dialect.classify(e) != ErrorKind.CONSTRAINT) {
+                        throw e;
+                    }
+                    rollback(c, begun);
+                    try {
+                        // For example a parent deleted after its children were re-pointed to another one.
+                        r = applyOrdered(c, schema, folded.values(), false);
+                        LOG.debug("window applied upserts first after a constraint rejected deletes first ({})",
+                                e.getMessage());
+                    } catch (SQLException e2) {
+                        if (dialect.classify(e2) != ErrorKind.CONSTRAINT) {
+                            throw e2;
+                        }
+                        LOG.debug("window rejected by constraints ({}; {}); applying it one source transaction at a"
+                                + " time", e.getMessage(), e2.getMessage());
+                        rollback(c, begun);
+                        r = applyStepwise(c, schema, window);
+                    }
+                }
+                if (guard != null) {
+                    guard.beforeCommit(c, window);
+                }
+                c.commit();
+                return r;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException re) {
+                    e.addSuppressed(re);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw wrap(e, all);
+        }
+    }
+
+    /** Rolls back to a savepoint when there is one, else the whole transaction. */
+    private static void rollback(Connection c, Savepoint to) throws SQLException {
+        if (to == null) {
+            c.rollback();
+        } else {
+            c.rollback(to);
+        }
+    }
+
+    void prepare(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            c.setNetworkTimeout(timeoutExecutor, networkTimeoutMillis);
+        } catch (SQLException | UnsupportedOperationException e) {
+            LOG.trace("driver does not support network timeouts", e);
+        }
+    }
+
+    private Result applyStepwise(Connection c, TargetSchema schema, List<Mutation> window) throws SQLException {
+        int upserts = 0;
+        int deletes = 0;
+        Map<String, int[]> tables = new LinkedHashMap<>();
+        int from = 0;
+        while (from < window.size()) {
+            Hlc ts = window.get(from).updated();
+            int to = from;
+            while (to < window.size() && window.get(to).updated().equals(ts)) {
+                to++;
+            }
+            Collection<Mutation> step = fold(window.subList(from, to)).values();
+            Savepoint sp = c.setSavepoint();
+            Result r;
+            try {
+                r = applyOrdered(c, schema, step, true);
+            } catch (SQLException e) {
+                if (dialect.classify(e) != ErrorKind.CONSTRAINT) {
+                    throw e;
+                }
+                c.rollback(sp);
+                r = applyOrdered(c, schema, step, false);
+            }
+            upserts += r.upserts();
+            deletes += r.deletes();
+            for (Map.Entry<String, int[]> e : r.tables().entrySet()) {
+                int[] n = tables.computeIfAbsent(e.getKey(), k -> new int[2]);
+                n[0] += e.getValue()[0];
+                n[1] += e.getValue()[1];
+            }
+            from = to;
+        }
+        return new Result(upserts, deletes, tables);
+    }
+
+    Result applyOrdered(Connection c, TargetSchema schema, Collection<Mutation> rows, boolean deletesFirst)
+            throws SQLException {
+        Map<TableName, List<Mutation>> upserts = new LinkedHashMap<>();
+        Map<TableName, List<Mutation>> deletes = new LinkedHashMap<>();
+        Map<TableName, TableInfo> tables = new LinkedHashMap<>();
+        for (Mutation m : rows) {
+            TableName key = m.table().folded();
+            if (!tables.containsKey(key)) {
+                TableInfo info = schema.table(m.table());
+                if (info == null) {
+                    throw new ApplyException("table " + m.table() + " no longer exists in the target", null, true);
+                }
+                tables.put(key, info);
+            }
+            (m.isDelete() ? deletes : upserts).computeIfAbsent(key, k -> new ArrayList<>()).add(m);
+        }
+        List<TableInfo> order = TableOrder.parentsFirst(tables.values());
+        int nUpserts = 0;
+        int nDeletes = 0;
+        if (deletesFirst) {
+            nDeletes = deletes(c, order, deletes);
+            nUpserts = upserts(c, order, upserts);
+        } else {
+            nUpserts = upserts(c, order, upserts);
+            nDeletes = deletes(c, order, deletes);
+        }
+        Map<String, int[]> perTable = new LinkedHashMap<>();
+        for (Map.Entry<TableName, List<Mutation>> e : upserts.entrySet()) {
+            perTable.computeIfAbsent(tables.get(e.getKey()).name().name(), k -> new int[2])[0] += e.getValue().size();
+        }
+        for (Map.Entry<TableName, List<Mutation>> e : deletes.entrySet()) {
+            perTable.computeIfAbsent(tables.get(e.getKey()).name().name(), k -> new int[2])[1] += e.getValue().size();
+        }
+        return new Result(nUpserts, nDeletes, perTable);
+    }
+
+    private int deletes(Connection c, List<TableInfo> order, Map<TableName, List<Mutation>> deletes)
+            throws SQLException {
+        int n = 0;
+        for (int i = order.size() - 1; i >= 0; i--) {
+            TableInfo t = order.get(i);
+            List<Mutation> rows = deletes.get(t.name().folded());
+            if (rows != null) {
+                try {
+                    dialect.delete(c, t, rows);
+                } catch (SQLException e) {
+                    throw annotate(e, "deleting " + rows.size() + " rows from " + t.name());
+                }
+                n += rows.size();
+            }
+        }
+        return n;
+    }
+
+    private int upserts(Connection c, List<TableInfo> order, Map<TableName, List<Mutation>> upserts)
+            throws SQLException {
+        int n = 0;
+        for (TableInfo t : order) {
+            List<Mutation> rows = upserts.get(t.name().folded());
+            if (rows != null) {
+                rows = SelfReferenceOrder.parentsFirst(t, rows);
+                try {
+                    dialect.upsert(c, t, rows);
+                } catch (SQLException e) {
+                    throw annotate(e, "upserting " + rows.size() + " rows into " + t.name());
+                }
+                n += rows.size();
+            }
+        }
+        return n;
+    }
+
+    private static SQLException annotate(SQLException e, String what) {
+        SQLException wrapped = new SQLException(what + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+        return wrapped;
+    }
+
+    private ApplyException wrap(SQLException e, List<Mutation> window) {
+        ErrorKind kind = dialect.classify(e);
+        Hlc first = window.get(0).updated();
+        Hlc last = window.get(window.size() - 1).updated();
+        String msg = e.getMessage() + " [SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ", "
+                + kind.name().toLowerCase(java.util.Locale.ROOT) + "; " + window.size() + " mutations " + first
+                + ".." + last + "]";
+        // Only a value the column cannot hold will never apply; a constraint (a parent not yet there in
+        // immediate mode), a lost connection or a missing privilege may all heal, so they are retried.
+        return new ApplyException(msg, e, kind != ErrorKind.DATA);
+    }
+}

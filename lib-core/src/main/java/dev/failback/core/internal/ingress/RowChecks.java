@@ -1,0 +1,201 @@
+package dev.failback.core.internal.ingress;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.failback.spi.ColumnInfo;
+import dev.failback.spi.TableInfo;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks of a row message that hold for every target, made before anything is staged: each column
+ * once, the {@code key} equal to the row's primary-key columns (an upsert and the later delete of the
+ * same key must address one row), and text that is valid Unicode (a lone UTF-16 surrogate, which a
+ * JSON escape can carry, would be stored as {@code ?}). Stateless, thread-safe.
+ */
+final class RowChecks {
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE)
+                    .maxNumberLength(100_000).build())
+            .build();
+
+    private RowChecks() {
+    }
+
+    /**
+     * Checks one message against its table.
+     *
+     * @return what is wrong, naming the column, or null
+     */
+    static String check(TableInfo table, RowMessage m) {
+        String problem = surrogates("key", m.key());
+        if (problem == null && m.after() != null) {
+            problem = surrogates("after", m.after());
+        }
+        if (problem == null && m.before() != null) {
+            problem = surrogates("before", m.before());
+        }
+        if (problem == null && m.after() != null) {
+            problem = columnsAndKey(table, m);
+        }
+        return problem;
+    }
+
+    /**
+     * Each column at most once (from the field names the decoder collected), and the key's values equal
+     * to the row's primary-key columns (reading {@code after} only until they are all found).
+     */
+    private static String columnsAndKey(TableInfo table, RowMessage m) {
+        Map<ColumnInfo, String> seen = new IdentityHashMap<>();
+        for (String field : m.afterColumns()) {
+            ColumnInfo c = table.column(field);
+            String before = c == null ? null : seen.put(c, field);
+            if (before != null) {
+                return "column \"" + c.name() + "\" appears twice in \"after\""
+                        + (before.equals(field) ? "" : " (as \"" + before + "\" and \"" + field + "\")");
+            }
+        }
+        List<String> pk = table.primaryKey();
+        Value[] rowKey = new Value[pk.size()];
+        int found = 0;
+        try (JsonParser p = JSON.createParser(m.after())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return "\"after\" is not a JSON object";
+            }
+            while (found < rowKey.length && p.nextToken() == JsonToken.FIELD_NAME) {
+                ColumnInfo c = table.column(p.currentName());
+                JsonToken t = p.nextToken();
+                int k = c == null ? -1 : pk.indexOf(c.name());
+                if (k >= 0) {
+                    rowKey[k] = Value.of(t, p);
+                    found++;
+                }
+                p.skipChildren();
+            }
+            List<Value> key = keyValues(m.key());
+            for (int i = 0; i < pk.size(); i++) {
+                Value row = rowKey[i];
+                if (row == null) {
+                    return "\"after\" lacks primary-key column \"" + pk.get(i) + "\"";
+                }
+                if (i < key.size() && !row.sameAs(key.get(i))) {
+                    return "\"key\" " + abbreviate(m.key()) + " does not match the row's primary key: column \""
+                            + pk.get(i) + "\" is " + abbreviate(row.text) + " in \"after\" but " + abbreviate(key.get(i).text)
+                            + " in \"key\" (a delete of this key would miss the row)";
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return "\"after\" is not valid JSON: " + e.getMessage();
+        }
+    }
+
+    private static List<Value> keyValues(String key) throws IOException {
+        List<Value> values = new ArrayList<>(2);
+        try (JsonParser p = JSON.createParser(key)) {
+            p.nextToken(); // [
+            JsonToken t;
+            while ((t = p.nextToken()) != null && t != JsonToken.END_ARRAY) {
+                values.add(Value.of(t, p));
+                p.skipChildren();
+            }
+        }
+        return values;
+    }
+
+    /** A scalar JSON value as sent; structures compare by their kind only (keys are scalars). */
+    private record Value(JsonToken token, String text) {
+        static Value of(JsonToken t, JsonParser p) throws IOException {
+            return new Value(t, t.isScalarValue() ? p.getText() : t.asString());
+        }
+
+        boolean sameAs(Value o) {
+            if (text.equals(o.text) && token == o.token) {
+                return true;
+            }
+            if (token.isNumeric() && o.token.isNumeric()) {
+                try {
+                    return new BigDecimal(text).compareTo(new BigDecimal(o.text)) == 0;
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Finds an escaped UTF-16 surrogate ({@code \ud800}) without its partner in JSON text.
+     *
+     * @return the problem, or null
+     */
+    static String surrogates(String what, String json) {
+        int i = json.indexOf("\\u");
+        if (i < 0) {
+            return null; // the usual case: no escapes at all
+        }
+        int n = json.length();
+        boolean pendingHigh = false;
+        for (i = 0; i < n; i++) {
+            char c = json.charAt(i);
+            if (c == '\\' && i + 1 < n) {
+                char e = json.charAt(i + 1);
+                if (e == 'u' && i + 5 < n) {
+                    int u = hex(json, i + 2);
+                    boolean high = u >= 0xD800 && u <= 0xDBFF;
+                    boolean low = u >= 0xDC00 && u <= 0xDFFF;
+                    if (pendingHigh && !low || !pendingHigh && low) {
+                        return lone(what);
+                    }
+                    pendingHigh = high;
+                    i += 5;
+                    continue;
+                }
+                if (pendingHigh) {
+                    return lone(what);
+                }
+                i++;
+                continue;
+            }
+            if (pendingHigh) {
+                return lone(what);
+            }
+            if (Character.isSurrogate(c)) {
+                // unescaped surrogates only arrive in pairs from UTF-8; check the pair anyway
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(json.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return lone(what);
+            }
+        }
+        return pendingHigh ? lone(what) : null;
+    }
+
+    private static String lone(String what) {
+        return "\"" + what + "\" holds a lone UTF-16 surrogate, which is not Unicode text and cannot be stored as sent";
+    }
+
+    private static int hex(String s, int at) {
+        int v = 0;
+        for (int k = at; k < at + 4; k++) {
+            int d = Character.digit(s.charAt(k), 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * 16 + d;
+        }
+        return v;
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replace('\r', ' ').replace('\n', ' ');
+        return one.length() <= 60 ? one : one.substring(0, 57) + "...";
+    }
+}

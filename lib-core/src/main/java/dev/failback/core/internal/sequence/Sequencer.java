@@ -1,0 +1,459 @@
+package dev.failback.core.internal.sequence;
+
+import dev.failback.ApplyException;
+import dev.failback.Hlc;
+import dev.failback.Mutation;
+import dev.failback.core.internal.Backoff;
+import dev.failback.core.internal.Group;
+import dev.failback.core.internal.NamedThreadFactory;
+import dev.failback.core.internal.Pipeline;
+import dev.failback.core.internal.apply.DeadLetters;
+import dev.failback.core.internal.apply.LeaseLostException;
+import dev.failback.core.internal.apply.PoisonFinder;
+import dev.failback.core.internal.apply.WindowApplier;
+import dev.failback.core.internal.telemetry.PipelineMetrics;
+import dev.failback.spi.Checkpoint;
+import dev.failback.spi.ErrorKind;
+import dev.failback.spi.TargetSchema;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Consistent mode for one group: whenever the resolved timestamp moves past the applied one, applies
+ * every staged mutation in {@code (applied, resolved]} in timestamp order, in target transactions of
+ * about {@code flushSize} mutations that end only between source transactions, paging through
+ * staging so memory does not grow with the backlog (reading the next page while the current one is
+ * applied). After each target commit it records the applied checkpoint, then retires the staged rows
+ * (those older than the applied timestamp minus the retire offset, all of them by default): the range
+ * since the previous retire, at most once a second while a backlog drains and always once it is drained. A failed window is retried with capped backoff (up to 30 s); when the
+ * target rejects it permanently the poison row is found ({@link WindowApplier#findPoison}) and either
+ * named in the error (the default) or dead-lettered in staging and left out of the window
+ * ({@code deadLetter(true)}). Each distinct problem is logged once at WARN. Runs on its own thread.
+ */
+public final class Sequencer implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+    /** The pauses between attempts at a window that failed: 100 ms doubling up to 30 s. */
+    private static final Backoff RETRY = new Backoff(100, 30_000);
+    /** While a backlog drains, staged rows are retired at most this often (and always when it is drained). */
+    private static final long RETIRE_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often, at most, the end of a drain also retires every older staged row. */
+    private static final long SWEEP_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** With leases, how often the holder reads the resolved timestamp another instance may have recorded. */
+    private static final long POLL_MILLIS = 200;
+
+    private final Pipeline pipeline;
+    private final Group group;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private boolean woken;
+    private volatile boolean stopping;
+    private long backoffMillis;
+    private int failures;
+    /** The last problem logged at WARN, so that a failure retried again and again is logged once. */
+    private String lastWarned;
+    /** Staged rows up to here are deleted; null until the first retire of this run (which deletes all older rows). */
+    private Hlc retiredTo;
+    /** The retire bound of the last committed window, ahead of {@link #retiredTo} while a retire is deferred. */
+    private Hlc retirePending;
+    private long lastRetireNanos;
+    private long lastSweepNanos;
+    /** Where the time of the current drain went, for the DEBUG line at its end. */
+    private long readNanos;
+    private long applyNanos;
+    private long checkpointNanos;
+    private long retireNanos;
+    /** Reads the next page of staging while the current one is applied; created on the first large drain. */
+    private ExecutorService reader;
+    /** The lease epoch the current run of windows is applied under (0 without leases). */
+    private long workingEpoch;
+
+    public Sequencer(Pipeline pipeline, Group group) {
+        this.pipeline = pipeline;
+        this.group = group;
+    }
+
+    public void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void stop() {
+        stopping = true;
+        wake();
+    }
+
+    @Override
+    public void run() {
+        String previousName = MDC.get("failback.name");
+        String previousTable = MDC.get("failback.table");
+        MDC.put("failback.name", pipeline.name());
+        MDC.put("failback.table", group.name);
+        try {
+            while (!stopping) {
+                LeaseKeeper.Held held = group.held;
+                LeaseKeeper keeper = pipeline.leaseKeeper();
+                if (keeper != null && (held == null || !held.valid())) {
+                    if (held != null) {
+                        keeper.lost(group, held.epoch(), "not renewed within the lease TTL");
+                    }
+                    awaitWork(pipeline.config().leaseRenewal().toMillis());
+                    continue;
+                }
+                long epoch = held == null ? 0 : held.epoch();
+                try {
+                    if (epoch != workingEpoch) {
+                        // newly acquired: the keeper moved the checkpoint to where the target is
+                        workingEpoch = epoch;
+                        retiredTo = null;
+                        retirePending = null;
+                        lastWarned = null;
+                        backoffMillis = 0;
+                        failures = 0;
+                    } else if (keeper != null) {
+                        // another instance may have received the resolved timestamp
+                        group.resolved(pipeline.checkpoints().load(group.name).resolved());
+                    }
+                    drain(epoch);
+                    if (lastWarned != null) {
+                        LOG.info("{} - applying {} recovered", pipeline.name(), group.name);
+                        lastWarned = null;
+                    }
+                    backoffMillis = 0;
+                    failures = 0;
+                    group.lastError = null;
+                    awaitWork(keeper == null ? pipeline.config().flushPeriod().toMillis()
+                            : Math.min(POLL_MILLIS, pipeline.config().flushPeriod().toMillis()));
+                } catch (LeaseLostException e) {
+                    keeper.lost(group, epoch, e.getMessage());
+                } catch (SQLException | RuntimeException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    backoffMillis = RETRY.pause(failures == Integer.MAX_VALUE ? failures : ++failures);
+                    group.lastError = e.getMessage();
+                    String problem = String.valueOf(e.getMessage());
+                    if (!problem.equals(lastWarned)) {
+                        lastWarned = problem;
+                        LOG.warn("{} - applying {} failed, retrying with backoff (up to {} s): {}", pipeline.name(),
+                                group.name, RETRY.maxMillis() / 1000, e.getMessage());
+                    } else {
+                        LOG.debug("{} - applying {} failed again, retrying in {} ms: {}", pipeline.name(), group.name,
+                                backoffMillis, e.getMessage());
+                    }
+                    pipeline.metrics().error(pipeline.errorKind(e, true));
+                    pipeline.events().fireFailure(group.name, e);
+                    awaitWork(backoffMillis);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (reader != null) {
+                reader.shutdownNow();
+            }
+            try {
+                retire(true);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("{} - could not retire the staged rows of {} applied last; the next start will: {}",
+                        pipeline.name(), group.name, e.getMessage());
+            }
+            restore("failback.name", previousName);
+            restore("failback.table", previousTable);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
+    }
+
+    private void awaitWork(long millis) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+            while (!woken && !stopping && nanos > 0) {
+                nanos = work.awaitNanos(nanos);
+            }
+            woken = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Applies everything staged up to the resolved timestamp. While the windows of one page are applied,
+     * the next page is read on the reader thread (keyset paging after the page's last row: the windows
+     * committed meanwhile end before that row's timestamp, so their retire never touches the rows read).
+     */
+    private void drain(long epoch) throws SQLException {
+        Checkpoint cp = group.checkpoint();
+        Hlc from = cp.applied();
+        Hlc to = cp.resolved();
+        if (!to.isAfter(from)) {
+            retire(true); // one deferred by a failure after its window's checkpoint
+            return;
+        }
+        int flushSize = pipeline.config().flushSize();
+        int scanSize = pipeline.config().scanSize();
+        long started = System.nanoTime();
+        readNanos = 0;
+        applyNanos = 0;
+        checkpointNanos = 0;
+        retireNanos = 0;
+        int windows = 0;
+        long rows = 0;
+        List<Mutation> window = new ArrayList<>(Math.min(flushSize * 2, 100_000));
+        long t = System.nanoTime();
+        List<Mutation> page = pipeline.staging().read(group.name, from, to, null, scanSize);
+        readNanos += System.nanoTime() - t;
+        while (!stopping) {
+            Future<List<Mutation>> next = page.size() < scanSize ? null
+                    : readAhead(from, to, page.get(page.size() - 1), scanSize);
+            try {
+                for (Mutation m : page) {
+                    if (window.size() >= flushSize && !m.updated().equals(window.get(window.size() - 1).updated())) {
+                        commit(window, window.get(window.size() - 1).updated(), false, epoch);
+                        windows++;
+                        rows += window.size();
+                        window.clear();
+                        if (stopping) {
+                            break;
+                        }
+                    }
+                    window.add(m);
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (next != null) {
+                    next.cancel(true);
+                }
+                throw e;
+            }
+            if (next == null || stopping) {
+                if (next != null) {
+                    next.cancel(true);
+                }
+                break;
+            }
+            t = System.nanoTime();
+            page = await(next);
+            readNanos += System.nanoTime() - t;
+        }
+        if (!stopping) {
+            commit(window, to, true, epoch);
+            windows++;
+            rows += window.size();
+            PipelineMetrics.GroupMeters m = group.meters;
+            if (m != null) {
+                m.resolvedApplied.increment();
+            }
+        }
+        if (LOG.isDebugEnabled()) {
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            LOG.debug("{} - applied {} rows of {} in {} windows in {} ms ({} rows/s): waiting for staging reads {} ms,"
+                    + " applying {} ms, checkpoints {} ms, retiring {} ms", pipeline.name(), rows, group.name, windows, ms,
+                    ms == 0 ? rows : rows * 1000 / ms, TimeUnit.NANOSECONDS.toMillis(readNanos),
+                    TimeUnit.NANOSECONDS.toMillis(applyNanos), TimeUnit.NANOSECONDS.toMillis(checkpointNanos),
+                    TimeUnit.NANOSECONDS.toMillis(retireNanos));
+        }
+    }
+
+    /** Reads the page after {@code last} on the reader thread. */
+    private Future<List<Mutation>> readAhead(Hlc from, Hlc to, Mutation last, int scanSize) {
+        if (reader == null) {
+            reader = Executors.newSingleThreadExecutor(new NamedThreadFactory(pipeline.name(), "read",
+                    pipeline.config().threadFactory().orElse(null)));
+        }
+        return reader.submit(() -> pipeline.staging().read(group.name, from, to, last, scanSize));
+    }
+
+    private static List<Mutation> await(Future<List<Mutation>> next) throws SQLException {
+        try {
+            return next.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            next.cancel(true);
+            throw new IllegalStateException("interrupted while reading staging", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /**
+     * Deletes the staged rows up to {@link #retirePending}: those applied since the previous retire (a
+     * range on the staging primary key, so the cost follows the rows retired, not the rows staged). The
+     * first retire of a run, and one every {@link #SWEEP_PERIOD_NANOS} at the end of a drain, delete every
+     * older row too: rows left by a crash between a checkpoint and its retire, or staged after they were
+     * applied by a redelivery racing with the checkpoint.
+     *
+     * @param now whether to retire now, or only when {@link #RETIRE_PERIOD_NANOS} has passed since the last
+     */
+    private void retire(boolean now) throws SQLException {
+        Hlc upTo = retirePending;
+        if (upTo == null || (retiredTo != null && !upTo.isAfter(retiredTo))) {
+            return;
+        }
+        long start = System.nanoTime();
+        if (!now && retiredTo != null && start - lastRetireNanos < RETIRE_PERIOD_NANOS) {
+            return;
+        }
+        boolean sweep = retiredTo == null || (now && start - lastSweepNanos >= SWEEP_PERIOD_NANOS);
+        long retired = sweep ? pipeline.staging().retire(group.name, upTo)
+                : pipeline.staging().retire(group.name, retiredTo, upTo);
+        long end = System.nanoTime();
+        retireNanos += end - start;
+        lastRetireNanos = end;
+        if (sweep) {
+            lastSweepNanos = end;
+        }
+        LOG.debug("{} - retired {} staged rows of {} after {} up to {} in {} ms", pipeline.name(), retired, group.name,
+                sweep ? "the start" : retiredTo, upTo, TimeUnit.NANOSECONDS.toMillis(end - start));
+        retiredTo = upTo;
+    }
+
+    /** Rounds of dead-lettering in one window before giving up (each round removes every rejected row found). */
+    private static final int MAX_DEAD_LETTER_ROUNDS = 5;
+
+    /**
+     * Applies a window; when the target rejects it permanently, finds the poison rows and either reports
+     * them (an {@link ApplyException} naming the first, retried by the caller with backoff) or, with dead letters on,
+     * records them in the dead-letter table and applies the window without them. Before looking for
+     * poison rows, a failed window is compared with the target schema read again, so that a table or
+     * column dropped from the target since the window was staged is named as such
+     * ({@link Pipeline#schemaDrift}).
+     */
+    private WindowApplier.Result applyHandlingPoison(List<Mutation> window, WindowApplier.Guard guard)
+            throws SQLException {
+        WindowApplier applier = pipeline.applier();
+        TargetSchema schema = group.schema.get();
+        List<Mutation> rest = window;
+        boolean driftChecked = false;
+        for (int round = 0;; round++) {
+            try {
+                return applier.apply(schema, rest, e -> group.lastError = "retrying a window: " + e.getMessage(), guard);
+            } catch (LeaseLostException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (e instanceof ApplyException && e.getCause() instanceof SQLException sql
+                        && applier.dialect().classify(sql) == ErrorKind.TRANSIENT) {
+                    throw e;
+                }
+                if (!driftChecked) {
+                    // a table or column dropped from the target since these rows were received?
+                    driftChecked = true;
+                    List<Mutation> fitted = pipeline.schemaDrift(group, rest, e);
+                    TargetSchema fresh = group.schema.get();
+                    if (fitted != null || !fresh.equals(schema)) {
+                        // apply again without the ignored columns, or with the schema as it is now (a table created again)
+                        rest = fitted != null ? fitted : rest;
+                        schema = fresh;
+                        continue;
+                    }
+                }
+                if (!(e instanceof ApplyException) || !(e.getCause() instanceof SQLException)) {
+                    throw e;
+                }
+                boolean deadLetter = pipeline.config().deadLetter();
+                List<PoisonFinder.Poison> poison = applier.findPoison(schema, rest, deadLetter);
+                if (poison.isEmpty()) {
+                    throw e; // applies stepwise after all (the target changed meanwhile): the next retry will tell
+                }
+                PoisonFinder.Poison first = poison.get(0);
+                if (!deadLetter || round >= MAX_DEAD_LETTER_ROUNDS || poison.stream().anyMatch(p -> !p.alone())) {
+                    throw new ApplyException(first.describe() + (deadLetter ? "" : "; retried until the target"
+                            + " accepts it (fix the row or the constraint), or enable dead letters"), first.error(), false);
+                }
+                rest = DeadLetters.record(pipeline, group, poison, rest);
+            }
+        }
+    }
+
+    /** The guard of a window applied under a lease ({@link FencedWindow}); null without leases. */
+    private WindowApplier.Guard fence(long epoch, Hlc upTo) {
+        if (pipeline.leaseKeeper() == null) {
+            return null;
+        }
+        return new FencedWindow(group, epoch, upTo, pipeline.fence());
+    }
+
+    /**
+     * Applies a window, records the applied checkpoint, then retires the staged rows it leaves behind,
+     * at most once per {@link #RETIRE_PERIOD_NANOS} while a backlog drains and always at the end of a drain.
+     */
+    private void commit(List<Mutation> window, Hlc upTo, boolean last, long epoch) throws SQLException {
+        PipelineMetrics.GroupMeters m = group.meters;
+        long start = System.nanoTime();
+        WindowApplier.Result r;
+        try {
+            r = applyHandlingPoison(window, fence(epoch, upTo));
+        } catch (SQLException | RuntimeException e) {
+            if (m != null) {
+                m.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+            throw e;
+        }
+        long applied = System.nanoTime();
+        applyNanos += applied - start;
+        if (m != null && !window.isEmpty()) {
+            m.applySuccess.record(applied - start, TimeUnit.NANOSECONDS);
+            m.batch.record(window.size());
+            m.applied(r.tables());
+            m.ages(window);
+        }
+        try {
+            pipeline.checkpoints().markApplied(group.name, upTo);
+        } catch (SQLException | RuntimeException e) {
+            if (m != null) {
+                m.checkpointFailure.record(System.nanoTime() - applied, TimeUnit.NANOSECONDS);
+            }
+            throw e;
+        }
+        long checkpointed = System.nanoTime();
+        checkpointNanos += checkpointed - applied;
+        if (m != null) {
+            m.checkpointSuccess.record(checkpointed - applied, TimeUnit.NANOSECONDS);
+        }
+        pipeline.events().countWindow(r.upserts(), r.deletes(), window.size());
+        group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
+        group.applied(upTo);
+        // Rows kept by a retire offset are at or before the applied checkpoint; staging is only read after it.
+        group.backlog.addAndGet(-window.size());
+        if (group.backlog.get() < 0) {
+            group.backlog.set(0);
+        }
+        long offset = pipeline.config().retireOffset().toNanos();
+        if (offset == 0) {
+            retirePending = upTo;
+        } else if (upTo.wall() - offset > 0) {
+            retirePending = new Hlc(upTo.wall() - offset, 0);
+        }
+        retire(last);
+        pipeline.events().windowApplied(group.name, upTo, r.upserts(), r.deletes(), window.size(), System.nanoTime() - start);
+    }
+}

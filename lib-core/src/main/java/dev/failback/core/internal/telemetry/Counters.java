@@ -1,0 +1,28 @@
+package dev.failback.core.internal.telemetry;
+
+import dev.failback.Status;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Running totals of one pipeline. Thread-safe. */
+public final class Counters {
+    public final LongAdder requests = new LongAdder();
+    public final LongAdder received = new LongAdder();
+    public final LongAdder staged = new LongAdder();
+    public final LongAdder duplicates = new LongAdder();
+    public final LongAdder stale = new LongAdder();
+    final LongAdder upserts = new LongAdder();
+    final LongAdder deletes = new LongAdder();
+    final LongAdder windows = new LongAdder();
+    public final LongAdder resolvedReceived = new LongAdder();
+    public final LongAdder resolvedIgnored = new LongAdder();
+    public final LongAdder rejected = new LongAdder();
+    public final LongAdder unavailable = new LongAdder();
+    public final LongAdder unauthorized = new LongAdder();
+    public final LongAdder deadLettered = new LongAdder();
+
+    public Status.Counters snapshot(long retries) {
+        return new Status.Counters(requests.sum(), received.sum(), staged.sum(), duplicates.sum(), stale.sum(),
+                upserts.sum(), deletes.sum(), windows.sum(), resolvedReceived.sum(), resolvedIgnored.sum(),
+                rejected.sum(), unavailable.sum(), retries, deadLettered.sum());
+    }
+}

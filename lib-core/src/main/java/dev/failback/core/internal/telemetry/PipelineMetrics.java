@@ -1,0 +1,278 @@
+package dev.failback.core.internal.telemetry;
+
+import static dev.failback.core.FailbackMetricNames.*;
+
+import dev.failback.Hlc;
+import dev.failback.Mutation;
+import dev.failback.core.internal.Group;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Failback's Micrometer meters (names in {@link dev.failback.core.FailbackMetricNames}). Off unless
+ * the configuration gives a {@code MeterRegistry}: then every method returns at its first line.
+ * Meters are registered lazily (per schema, table, status, kind: all bounded) and removed from the
+ * registry on {@link #close()}. Thread-safe.
+ */
+public final class PipelineMetrics implements AutoCloseable {
+    /** Error kinds, the values of the {@code kind} tag of {@code failback.errors}. */
+    static final String TRANSIENT = "transient";
+    static final String CONSTRAINT = "constraint";
+    static final String DATA = "data";
+    public static final String OTHER = "other";
+    public static final String STAGING = "staging";
+
+    private static final PipelineMetrics OFF = new PipelineMetrics(null, "");
+
+    private final MeterRegistry registry;
+    private final String name;
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+    private final Map<Integer, Counter> http = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+    private final Counter retries;
+    private final Counter deadLetters;
+    private volatile boolean closed;
+    /** The instance tag of the lease gauge. */
+    private volatile String instance = "";
+
+    private PipelineMetrics(MeterRegistry registry, String name) {
+        this.registry = registry;
+        this.name = name;
+        this.retries = registry == null ? null : add(Counter.builder(APPLY_RETRIES)
+                .description("Transient target failures retried in place").tag(TAG_NAME, name).register(registry));
+        this.deadLetters = registry == null ? null : add(Counter.builder(DEAD_LETTERS)
+                .description("Poison rows dead-lettered and skipped").tag(TAG_NAME, name).register(registry));
+        if (registry != null) {
+            for (String kind : List.of(TRANSIENT, CONSTRAINT, DATA, OTHER, STAGING)) {
+                error(kind, 0); // every kind from the start, so that rate() and alerts see a series
+            }
+        }
+    }
+
+    /**
+     * Returns the metrics of a pipeline.
+     *
+     * @param registry a {@code MeterRegistry}, or anything else (null included) for none
+     * @param name     the pipeline's name
+     */
+    public static PipelineMetrics of(Object registry, String name) {
+        return registry instanceof MeterRegistry r ? new PipelineMetrics(r, name) : OFF;
+    }
+
+    /** Sets the instance tag of the lease gauges registered from now on. */
+    public void instance(String id) {
+        this.instance = id;
+    }
+
+    /** Counts a lease acquired or lost by this instance. */
+    public void leaseChange(Group g, boolean acquired) {
+        GroupMeters m = g.meters;
+        if (m != null) {
+            (acquired ? m.leaseAcquired : m.leaseLost).increment();
+        }
+    }
+
+    boolean enabled() {
+        return registry != null;
+    }
+
+    private <M extends Meter> M add(M meter) {
+        meters.add(meter);
+        return meter;
+    }
+
+    /** The meters of one schema (group); null when metrics are off. */
+    public final class GroupMeters {
+        public final Counter staged;
+        public final Counter duplicate;
+        public final Counter stale;
+        public final Counter appliedDirectly;
+        public final Counter resolvedAdvanced;
+        public final Counter resolvedIgnored;
+        public final Counter resolvedApplied;
+        public final Timer stageSuccess;
+        public final Timer stageFailure;
+        public final Timer applySuccess;
+        public final Timer applyFailure;
+        public final Timer checkpointSuccess;
+        public final Timer checkpointFailure;
+        public final DistributionSummary batch;
+        final Timer age;
+        final Counter leaseAcquired;
+        final Counter leaseLost;
+        private final String schema;
+        private final Map<String, Counter[]> tables = new ConcurrentHashMap<>();
+
+        private GroupMeters(Group g) {
+            schema = g.name;
+            staged = received("staged");
+            duplicate = received("duplicate");
+            stale = received("stale");
+            appliedDirectly = received("applied");
+            resolvedAdvanced = resolvedReceived("advanced");
+            resolvedIgnored = resolvedReceived("ignored");
+            resolvedApplied = add(Counter.builder(RESOLVED_APPLIED)
+                    .description("Resolved timestamps up to which every staged mutation is applied")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema).register(registry));
+            stageSuccess = timer(STAGE, "Staging one request's mutations", "success", Duration.ofMillis(1),
+                    Duration.ofSeconds(60));
+            stageFailure = timer(STAGE, "Staging one request's mutations", "failure", Duration.ofMillis(1),
+                    Duration.ofSeconds(60));
+            applySuccess = timer(APPLY, "Applying one window in a target transaction, retries included", "success",
+                    Duration.ofMillis(1), Duration.ofSeconds(60));
+            applyFailure = timer(APPLY, "Applying one window in a target transaction, retries included", "failure",
+                    Duration.ofMillis(1), Duration.ofSeconds(60));
+            checkpointSuccess = timer(CHECKPOINT_COMMIT, "Recording the applied checkpoint in staging", "success",
+                    Duration.ofMillis(1), Duration.ofSeconds(60));
+            checkpointFailure = timer(CHECKPOINT_COMMIT, "Recording the applied checkpoint in staging", "failure",
+                    Duration.ofMillis(1), Duration.ofSeconds(60));
+            batch = add(DistributionSummary.builder(APPLY_BATCH).baseUnit(BaseUnits.ROWS)
+                    .description("Mutations per applied window").tags(TAG_NAME, name, TAG_SCHEMA, schema)
+                    .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(1_000_000.0)
+                    .register(registry));
+            age = add(Timer.builder(MUTATION_AGE)
+                    .description("Per applied mutation: now minus its source commit time (end-to-end lag)")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(100)).maximumExpectedValue(Duration.ofHours(24))
+                    .register(registry));
+            add(TimeGauge.builder(SOURCE_LAG, g, TimeUnit.MILLISECONDS, x -> ageMillis(x.checkpoint().resolved()))
+                    .description("Now minus the newest resolved timestamp received (NaN before the first)")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema).register(registry));
+            add(TimeGauge.builder(TARGET_LAG, g, TimeUnit.MILLISECONDS, x -> ageMillis(x.checkpoint().applied()))
+                    .description("Now minus the newest resolved timestamp applied (NaN before the first)")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema).register(registry));
+            add(Gauge.builder(LEASE_HELD, g, x -> x.held != null ? 1 : 0)
+                    .description("1 while this instance holds the schema's lease and applies it, 0 on a standby")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema, "instance", instance).register(registry));
+            add(Gauge.builder(LEASE_EPOCH, g, x -> x.leaseEpoch)
+                    .description("The epoch (fencing token) of the schema's lease as last read")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema).register(registry));
+            leaseAcquired = add(Counter.builder(LEASE_CHANGES).description("Leases acquired and lost by this instance")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema, "change", "acquired").register(registry));
+            leaseLost = add(Counter.builder(LEASE_CHANGES).description("Leases acquired and lost by this instance")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema, "change", "lost").register(registry));
+            add(Gauge.builder(BACKLOG, g, x -> x.backlog.get()).baseUnit(BaseUnits.ROWS)
+                    .description("Mutations staged and not yet applied").tags(TAG_NAME, name, TAG_SCHEMA, schema)
+                    .register(registry));
+        }
+
+        private Counter received(String outcome) {
+            return add(Counter.builder(RECEIVED).baseUnit(BaseUnits.ROWS)
+                    .description("Row mutations received, by what became of them")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema, TAG_OUTCOME, outcome).register(registry));
+        }
+
+        private Counter resolvedReceived(String outcome) {
+            return add(Counter.builder(RESOLVED_RECEIVED)
+                    .description("Resolved timestamps received: advanced the checkpoint, or repeated/preceded it")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema, TAG_OUTCOME, outcome).register(registry));
+        }
+
+        private Timer timer(String meter, String description, String outcome, Duration min, Duration max) {
+            return add(Timer.builder(meter).description(description)
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema, TAG_OUTCOME, outcome).publishPercentileHistogram()
+                    .minimumExpectedValue(min).maximumExpectedValue(max).register(registry));
+        }
+
+        /** Counts rows applied to tables: {@code [upserts, deletes]} per table name. */
+        public void applied(Map<String, int[]> perTable) {
+            for (Map.Entry<String, int[]> e : perTable.entrySet()) {
+                Counter[] c = tables.computeIfAbsent(e.getKey(), t -> new Counter[] {applied(t, "upsert"),
+                    applied(t, "delete")});
+                if (e.getValue()[0] > 0) {
+                    c[0].increment(e.getValue()[0]);
+                }
+                if (e.getValue()[1] > 0) {
+                    c[1].increment(e.getValue()[1]);
+                }
+            }
+        }
+
+        private Counter applied(String table, String kind) {
+            return add(Counter.builder(APPLIED).baseUnit(BaseUnits.ROWS).description("Rows applied to the target")
+                    .tags(TAG_NAME, name, TAG_SCHEMA, schema, TAG_TABLE, table, TAG_KIND, kind).register(registry));
+        }
+
+        /** Records the end-to-end age of each mutation of a window just committed. */
+        public void ages(List<Mutation> window) {
+            long nowNanos = System.currentTimeMillis() * 1_000_000L;
+            for (Mutation m : window) {
+                age.record(Math.max(0, nowNanos - m.updated().wall()), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private static double ageMillis(Hlc hlc) {
+        if (hlc == null || hlc.equals(Hlc.ZERO)) {
+            return Double.NaN;
+        }
+        return Math.max(0, System.currentTimeMillis() - hlc.wall() / 1_000_000L);
+    }
+
+    /** Registers the meters of a group; null when metrics are off. */
+    public GroupMeters register(Group g) {
+        if (registry == null || closed) {
+            return null;
+        }
+        return new GroupMeters(g);
+    }
+
+    /** Counts a changefeed request's answer. */
+    public void http(int status) {
+        if (registry == null) {
+            return;
+        }
+        http.computeIfAbsent(status, s -> add(Counter.builder(HTTP_REQUESTS)
+                .description("Changefeed requests answered, by status").tags(TAG_NAME, name, TAG_STATUS,
+                        Integer.toString(s)).register(registry))).increment();
+    }
+
+    /** Counts a failure; kind is one of the constants of this class. */
+    public void error(String kind) {
+        if (registry != null) {
+            error(kind, 1);
+        }
+    }
+
+    private void error(String kind, int n) {
+        errors.computeIfAbsent(kind, k -> add(Counter.builder(ERRORS).description("Failures, by kind")
+                .tags(TAG_NAME, name, TAG_KIND, k).register(registry))).increment(n);
+    }
+
+    /** Counts a poison row written to the dead-letter table. */
+    public void deadLetter() {
+        if (registry != null) {
+            deadLetters.increment();
+        }
+    }
+
+    public void retry() {
+        if (retries != null) {
+            retries.increment();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (registry == null) {
+            return;
+        }
+        closed = true;
+        for (Meter m : meters) {
+            registry.remove(m);
+        }
+        meters.clear();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.failback.core.internal.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.failback.Hlc;
+import dev.failback.TableName;
+import dev.failback.spi.ColumnInfo;
+import dev.failback.spi.TableInfo;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RowChecksTest {
+    private static final TableInfo ORDERS = new TableInfo(new TableName("public", "orders"),
+            List.of(column("region"), column("id"), column("note")), List.of("region", "id"), Set.of());
+
+    private static ColumnInfo column(String name) {
+        return new ColumnInfo(name, "text", "", true, false, false);
+    }
+
+    private static String check(String key, String after) {
+        return RowChecks.check(ORDERS, new RowMessage(0, "orders", key, 2, new Hlc(1, 0), after, names(after), null));
+    }
+
+    /** The top-level field names of a row image, in order, as the decoder collects them. */
+    private static List<String> names(String after) {
+        if (after == null) {
+            return List.of();
+        }
+        List<String> names = new java.util.ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(after)) {
+            p.nextToken();
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                names.add(p.currentName());
+                p.nextToken();
+                p.skipChildren();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return names;
+    }
+
+    @Test
+    void acceptsARowWhoseKeyMatchesItsPrimaryKeyColumns() {
+        assertThat(check("[\"eu\", 7]", "{\"region\":\"eu\",\"id\":7,\"note\":\"a\\u00e9\\ud83d\\ude00\"}")).isNull();
+        assertThat(check("[\"eu\", 7]", "{\"id\":7.0,\"region\":\"\\u0065u\"}")).isNull(); // same values, spelled apart
+        assertThat(check("[\"eu\", 7]", null)).isNull(); // a delete has no row to compare
+    }
+
+    @Test
+    void refusesAKeyThatDiffersFromTheRow() {
+        assertThat(check("[\"eu\", 8]", "{\"region\":\"eu\",\"id\":7}"))
+                .contains("does not match the row's primary key").contains("column \"id\" is 7 in \"after\" but 8 in \"key\"");
+        assertThat(check("[\"eu\", \"7\"]", "{\"region\":\"eu\",\"id\":7}")).contains("column \"id\"");
+        assertThat(check("[\"eu\", 7]", "{\"region\":\"eu\",\"note\":\"n\"}")).contains("lacks primary-key column \"id\"");
+    }
+
+    @Test
+    void refusesAColumnSentTwice() {
+        assertThat(check("[\"eu\", 7]", "{\"region\":\"eu\",\"id\":7,\"note\":\"a\",\"note\":\"b\"}"))
+                .contains("column \"note\" appears twice");
+        assertThat(check("[\"eu\", 7]", "{\"region\":\"eu\",\"id\":7,\"note\":\"a\",\"NOTE\":\"b\"}"))
+                .contains("column \"note\" appears twice").contains("as \"note\" and \"NOTE\"");
+    }
+
+    @Test
+    void refusesLoneSurrogatesButNotPairsOrEscapedBackslashes() {
+        assertThat(check("[\"eu\", 7]", "{\"region\":\"eu\",\"id\":7,\"note\":\"\\ud800\"}")).contains("lone UTF-16 surrogate");
+        assertThat(check("[\"eu\", 7]", "{\"region\":\"eu\",\"id\":7,\"note\":\"\\udc00x\"}")).contains("lone");
+        assertThat(check("[\"eu\", 7]", "{\"region\":\"eu\",\"id\":7,\"note\":\"\\ud800\\u0041\"}")).contains("lone");
+        assertThat(check("[\"\\ud800\", 7]", "{\"region\":\"eu\",\"id\":7}")).contains("\"key\" holds a lone");
+        assertThat(check("[\"eu\", 7]", "{\"region\":\"eu\",\"id\":7,\"note\":\"\\\\ud800\"}")).isNull(); // a backslash, then text
+        assertThat(RowChecks.surrogates("after", "{\"n\":\"\\uD83D\\uDE00\"}")).isNull();
+        assertThat(RowChecks.surrogates("after", "{\"n\":\"\\uD83D\"}")).isNotNull();
+    }
+}
