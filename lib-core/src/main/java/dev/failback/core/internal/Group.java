@@ -4,7 +4,7 @@ import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.WebhookResponse;
 import dev.failback.spi.Checkpoint;
-import dev.failback.spi.StagingStore;
+import dev.failback.spi.VersionStore;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,7 +32,10 @@ final class Group {
     final GroupCommit<List<Mutation>, WebhookResponse> immediateCommits = new GroupCommit<>(immediateLock, MAX_COMBINED);
     /** Consistent mode: concurrent requests staged in one staging transaction. */
     final GroupCommit<List<Mutation>, WebhookResponse> stagingCommits = new GroupCommit<>(new ReentrantLock(), MAX_COMBINED);
-    /** Immediate mode: the newest applied version of recently changed keys; guarded by {@link #immediateLock}. */
+    /**
+     * Immediate mode: the newest applied version of recently changed keys; guarded by {@link #immediateLock}.
+     * Null without a version store (consistent mode with a custom staging store that keeps no versions).
+     */
     final VersionGuard versions;
     private volatile Checkpoint checkpoint;
     volatile Sequencer sequencer;
@@ -51,9 +54,9 @@ final class Group {
     /** When a standby last counted the backlog (System.nanoTime). */
     volatile long backlogCountedNanos;
 
-    Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, StagingStore staging) {
+    Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, VersionStore versions) {
         this.name = name;
-        this.versions = new VersionGuard(staging, name, VersionGuard.memoryKeys());
+        this.versions = versions == null ? null : new VersionGuard(versions, name, VersionGuard.memoryKeys());
         this.segments = List.copyOf(segments);
         this.schema = schema;
         this.checkpoint = checkpoint;

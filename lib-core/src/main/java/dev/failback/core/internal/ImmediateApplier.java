@@ -5,7 +5,7 @@ import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.StagingException;
 import dev.failback.WebhookResponse;
-import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.VersionStore.RowKey;
 import dev.failback.spi.TargetSchema;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.failback.Mutation;
 import dev.failback.TableName;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.ErrorKind;
-import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.VersionStore.RowKey;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import java.sql.Connection;

@@ -9,7 +9,7 @@ import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
 import dev.failback.spi.Dialect;
-import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.VersionStore.RowKey;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import dev.failback.testing.TestDatabases;
