@@ -174,6 +174,8 @@ public interface Failback extends AutoCloseable {
         final List<Sink> sinks = new ArrayList<>();
         Dialect dialect;
         StagingStore stagingStore;
+        dev.failback.spi.VersionStore versionStore;
+        dev.failback.spi.DeadLetterStore deadLetterStore;
         CheckpointStore checkpointStore;
         int flushSize = DEFAULT_FLUSH_SIZE;
         int scanSize = DEFAULT_SCAN_SIZE;
@@ -339,6 +341,32 @@ public interface Failback extends AutoCloseable {
          */
         public Builder stagingStore(StagingStore store) {
             this.stagingStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Replaces the store of immediate mode's applied key versions. Default: the staging store, when
+         * it implements {@link dev.failback.spi.VersionStore} (the built-in stores do). Immediate mode
+         * with a {@link #stagingStore} that does not implement it needs one.
+         *
+         * @param store the store; closed by Failback
+         * @return this builder
+         */
+        public Builder versionStore(dev.failback.spi.VersionStore store) {
+            this.versionStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Replaces the store of dead letters ({@link #deadLetter(boolean)}). Default: the staging store,
+         * when it implements {@link dev.failback.spi.DeadLetterStore} (the built-in stores do).
+         * {@code deadLetter(true)} with a {@link #stagingStore} that does not implement it needs one.
+         *
+         * @param store the store; closed by Failback
+         * @return this builder
+         */
+        public Builder deadLetterStore(dev.failback.spi.DeadLetterStore store) {
+            this.deadLetterStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -756,6 +784,16 @@ public interface Failback extends AutoCloseable {
             }
             if (staging != null && stagingStore != null && checkpointStore != null) {
                 problems.add("staging(DataSource) is unused when both stagingStore(...) and checkpointStore(...) are given");
+            }
+            if (mode == Mode.IMMEDIATE && versionStore == null && stagingStore != null
+                    && !(stagingStore instanceof dev.failback.spi.VersionStore)) {
+                problems.add("immediate mode needs a VersionStore: stagingStore(" + stagingStore + ") does not implement"
+                        + " it; give versionStore(...)");
+            }
+            if (deadLetter && mode == Mode.CONSISTENT && deadLetterStore == null && stagingStore != null
+                    && !(stagingStore instanceof dev.failback.spi.DeadLetterStore)) {
+                problems.add("deadLetter(true) needs a DeadLetterStore: stagingStore(" + stagingStore + ") does not"
+                        + " implement it; give deadLetterStore(...)");
             }
             if (!problems.isEmpty()) {
                 throw new FailbackConfigurationException(problems);

@@ -26,6 +26,8 @@ public final class FailbackConfig {
     private final List<Sink> sinks;
     private final Dialect dialect;
     private final StagingStore stagingStore;
+    private final dev.failback.spi.VersionStore versionStore;
+    private final dev.failback.spi.DeadLetterStore deadLetterStore;
     private final CheckpointStore checkpointStore;
     private final dev.failback.spi.LeaseStore leaseStore;
     private final int flushSize;
@@ -64,6 +66,8 @@ public final class FailbackConfig {
         this.sinks = List.copyOf(b.sinks);
         this.dialect = b.dialect;
         this.stagingStore = b.stagingStore;
+        this.versionStore = b.versionStore;
+        this.deadLetterStore = b.deadLetterStore;
         this.checkpointStore = b.checkpointStore;
         this.leaseStore = b.leaseStore;
         this.flushSize = b.flushSize;
@@ -161,6 +165,16 @@ public final class FailbackConfig {
     /** @return the replacement staging store, empty for the JDBC store */
     public Optional<StagingStore> stagingStore() {
         return Optional.ofNullable(stagingStore);
+    }
+
+    /** @return the store of immediate mode's key versions, empty for the staging store's */
+    public Optional<dev.failback.spi.VersionStore> versionStore() {
+        return Optional.ofNullable(versionStore);
+    }
+
+    /** @return the dead-letter store, empty for the staging store's */
+    public Optional<dev.failback.spi.DeadLetterStore> deadLetterStore() {
+        return Optional.ofNullable(deadLetterStore);
     }
 
     /** @return the replacement checkpoint store, empty for the JDBC store */

@@ -3,7 +3,13 @@ package dev.failback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failback.spi.DeadLetterStore;
+import dev.failback.spi.StagingStore;
+import dev.failback.spi.VersionStore;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BuilderTest {
@@ -49,6 +55,126 @@ class BuilderTest {
         assertThat(b.build().tables()).containsExactly("a", "b");
         assertThat(first.stagingSchema()).isEqualTo(Failback.Builder.DEFAULT_STAGING_SCHEMA);
         assertThat(first.mode()).isEqualTo(Mode.CONSISTENT);
+    }
+
+    @Test
+    void immediateModeWithAStagingStoreThatKeepsNoVersionsNeedsAVersionStore() {
+        Failback.Builder b = Failback.builder().disableAuthentication().target(new NoDataSource())
+                .stagingStore(new StagingOnly()).mode(Mode.IMMEDIATE);
+        assertThatThrownBy(b::build)
+                .isInstanceOf(FailbackConfigurationException.class)
+                .hasMessageContaining("immediate mode needs a VersionStore: stagingStore(staging only) does not"
+                        + " implement it; give versionStore(...)");
+        VersionStore versions = new Versions();
+        assertThat(b.versionStore(versions).build().versionStore()).containsSame(versions);
+        assertThat(Failback.builder().disableAuthentication().target(new NoDataSource()).stagingStore(new StagingOnly())
+                .build().versionStore()).as("consistent mode keeps no versions").isEmpty();
+        assertThat(Failback.builder().disableAuthentication().target(new NoDataSource()).mode(Mode.IMMEDIATE)
+                .build().versionStore()).as("the built-in staging store keeps them").isEmpty();
+    }
+
+    @Test
+    void deadLetterWithAStagingStoreThatKeepsNoDeadLettersNeedsADeadLetterStore() {
+        Failback.Builder b = Failback.builder().disableAuthentication().target(new NoDataSource())
+                .stagingStore(new StagingOnly()).deadLetter(true);
+        assertThatThrownBy(b::build)
+                .isInstanceOf(FailbackConfigurationException.class)
+                .hasMessageContaining("deadLetter(true) needs a DeadLetterStore: stagingStore(staging only) does not"
+                        + " implement it; give deadLetterStore(...)");
+        DeadLetterStore letters = new DeadLetterStore() {
+            @Override
+            public void init() {
+            }
+
+            @Override
+            public void deadLetter(String schema, Mutation mutation, String reason) {
+            }
+        };
+        assertThat(b.deadLetterStore(letters).build().deadLetterStore()).containsSame(letters);
+        assertThat(Failback.builder().disableAuthentication().target(new NoDataSource()).deadLetter(true)
+                .build().deadLetterStore()).as("the built-in staging store keeps them").isEmpty();
+    }
+
+    @Test
+    void aStagingStoreThatKeepsVersionsAndDeadLettersNeedsNoOtherStore() {
+        FailbackConfig config = Failback.builder().disableAuthentication().target(new NoDataSource())
+                .stagingStore(new AllThree()).mode(Mode.IMMEDIATE).deadLetter(true).build();
+        assertThat(config.versionStore()).isEmpty();
+        assertThat(config.deadLetterStore()).isEmpty();
+        assertThatThrownBy(() -> Failback.builder().versionStore(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> Failback.builder().deadLetterStore(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    /** A staging store that keeps neither key versions nor dead letters. */
+    private static class StagingOnly implements StagingStore {
+        @Override
+        public void init() {
+        }
+
+        @Override
+        public int stage(String schema, List<Mutation> mutations) {
+            return 0;
+        }
+
+        @Override
+        public List<Mutation> read(String schema, Hlc from, Hlc to, Mutation after, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public long retire(String schema, Hlc upTo) {
+            return 0;
+        }
+
+        @Override
+        public long count(String schema) {
+            return 0;
+        }
+
+        @Override
+        public String toString() {
+            return "staging only";
+        }
+    }
+
+    /** A version store that remembers nothing. */
+    private static class Versions implements VersionStore {
+        @Override
+        public void init() {
+        }
+
+        @Override
+        public Map<RowKey, Hlc> appliedVersions(String schema, Collection<RowKey> keys) {
+            return Map.of();
+        }
+
+        @Override
+        public void recordVersions(String schema, Map<RowKey, Hlc> versions) {
+        }
+
+        @Override
+        public void retireVersions(String schema, Hlc upTo) {
+        }
+    }
+
+    /** One object for the three jobs, as the built-in stores are: one lifecycle ({@link dev.failback.spi.Store}). */
+    private static final class AllThree extends StagingOnly implements VersionStore, DeadLetterStore {
+        @Override
+        public Map<RowKey, Hlc> appliedVersions(String schema, Collection<RowKey> keys) {
+            return Map.of();
+        }
+
+        @Override
+        public void recordVersions(String schema, Map<RowKey, Hlc> versions) {
+        }
+
+        @Override
+        public void retireVersions(String schema, Hlc upTo) {
+        }
+
+        @Override
+        public void deadLetter(String schema, Mutation mutation, String reason) {
+        }
     }
 
     /** A DataSource that is never connected to. */

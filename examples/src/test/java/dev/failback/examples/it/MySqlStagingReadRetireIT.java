@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
+import dev.failback.core.internal.stage.SqlStagingStore;
 import dev.failback.core.internal.stage.StagingStores;
 import dev.failback.spi.StagingStore;
+import dev.failback.spi.VersionStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class MySqlStagingReadRetireIT {
     private static final TableName T = new TableName("app", "orders");
     private MariaDb db;
-    private StagingStore store;
+    private SqlStagingStore store;
 
     @BeforeEach
     void open() throws Exception {
@@ -73,8 +75,8 @@ class MySqlStagingReadRetireIT {
 
     @Test
     void versionsOnlyMoveForwardAndTheStoreSaysWhenItHoldsNone() throws Exception {
-        StagingStore.RowKey a = new StagingStore.RowKey(T, "[1]");
-        StagingStore.RowKey b = new StagingStore.RowKey(T, "[2]");
+        VersionStore.RowKey a = new VersionStore.RowKey(T, "[1]");
+        VersionStore.RowKey b = new VersionStore.RowKey(T, "[2]");
         assertThat(store.holdsVersions("g")).isFalse();
         store.recordVersions("g", Map.of(a, new Hlc(100, 0), b, new Hlc(50, 3)));
         store.recordVersions("g", Map.of(a, new Hlc(90, 0)));

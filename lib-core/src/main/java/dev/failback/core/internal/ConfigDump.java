@@ -36,6 +36,8 @@ final class ConfigDump {
                 + ", stagingSchema=" + c.stagingSchema()
                 + ", createStagingSchema=" + c.createStagingSchema()
                 + ", stagingStore=" + c.stagingStore().map(Object::toString).orElse("jdbc")
+                + ", versionStore=" + c.versionStore().map(Object::toString).orElse("the staging store")
+                + ", deadLetterStore=" + c.deadLetterStore().map(Object::toString).orElse("the staging store")
                 + ", checkpointStore=" + c.checkpointStore().map(Object::toString).orElse("jdbc")
                 + ", dialect=" + c.dialect().map(d -> d.name()).orElse("detect")
                 + ", tables=" + (c.tables().isEmpty() ? "all" : c.tables())

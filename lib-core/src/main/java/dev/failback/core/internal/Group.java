@@ -9,7 +9,7 @@ import dev.failback.core.internal.sequence.LeaseKeeper;
 import dev.failback.core.internal.sequence.Sequencer;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
 import dev.failback.spi.Checkpoint;
-import dev.failback.spi.StagingStore;
+import dev.failback.spi.VersionStore;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,7 +37,10 @@ public final class Group {
     public final GroupCommit<List<Mutation>, WebhookResponse> immediateCommits = new GroupCommit<>(immediateLock, MAX_COMBINED);
     /** Consistent mode: concurrent requests staged in one staging transaction. */
     public final GroupCommit<List<Mutation>, WebhookResponse> stagingCommits = new GroupCommit<>(new ReentrantLock(), MAX_COMBINED);
-    /** Immediate mode: the newest applied version of recently changed keys; guarded by {@link #immediateLock}. */
+    /**
+     * Immediate mode: the newest applied version of recently changed keys; guarded by {@link #immediateLock}.
+     * Null without a version store (consistent mode with a custom staging store that keeps no versions).
+     */
     public final VersionGuard versions;
     private volatile Checkpoint checkpoint;
     public volatile Sequencer sequencer;
@@ -56,9 +59,9 @@ public final class Group {
     /** When a standby last counted the backlog (System.nanoTime). */
     public volatile long backlogCountedNanos;
 
-    public Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, StagingStore staging) {
+    public Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, VersionStore versions) {
         this.name = name;
-        this.versions = new VersionGuard(staging, name, VersionGuard.memoryKeys());
+        this.versions = versions == null ? null : new VersionGuard(versions, name, VersionGuard.memoryKeys());
         this.segments = List.copyOf(segments);
         this.schema = schema;
         this.checkpoint = checkpoint;

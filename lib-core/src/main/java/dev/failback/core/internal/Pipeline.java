@@ -26,9 +26,12 @@ import dev.failback.core.internal.telemetry.Progress;
 import dev.failback.core.internal.telemetry.StatusView;
 import dev.failback.spi.Checkpoint;
 import dev.failback.spi.CheckpointStore;
+import dev.failback.spi.DeadLetterStore;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.Sink;
 import dev.failback.spi.StagingStore;
+import dev.failback.spi.Store;
+import dev.failback.spi.VersionStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +68,10 @@ public final class Pipeline implements Failback {
     private Dialect dialect;
     private volatile SchemaGate gate;
     private StagingStore staging;
+    /** Immediate mode's key versions; null in consistent mode when no store keeps them. */
+    private VersionStore versions;
+    /** Null when no store keeps dead letters: the builder refuses {@code deadLetter(true)} in consistent mode then. */
+    private DeadLetterStore deadLetters;
     private CheckpointStore checkpoints;
     private WindowApplier applier;
     private WebhookService handler;
@@ -230,10 +237,14 @@ public final class Pipeline implements Failback {
                 : StagingStores.jdbc(stagingDataSource, config.stagingSchema(), config.createStagingSchema());
         if (staging == null) {
             staging = config.stagingStore().orElseGet(() -> jdbc.staging());
+            versions = config.versionStore().orElse(staging instanceof VersionStore v ? v : null);
+            deadLetters = config.deadLetterStore().orElse(staging instanceof DeadLetterStore d ? d : null);
             checkpoints = config.checkpointStore().orElseGet(() -> jdbc.checkpoints());
         }
         try {
-            staging.init();
+            for (Store store : stores()) {
+                store.init();
+            }
             checkpoints.init();
         } catch (SQLException e) {
             throw new FailbackConfigurationException("staging database unusable: " + e.getMessage(), e);
@@ -339,7 +350,7 @@ public final class Pipeline implements Failback {
         String incarnation = leases.incarnation(name);
         Checkpoint cp = checkpoints.load(name);
         Group g = new Group(name, canonical, new SchemaCache(config.target(), dialect, canonical.get(canonical.size() - 1),
-                config.schemaRefresh()), cp, staging);
+                config.schemaRefresh()), cp, versions);
         g.incarnation = incarnation;
         g.backlog.set(staging.countAfter(name, cp.applied()));
         g.meters = metrics.register(g);
@@ -396,6 +407,22 @@ public final class Pipeline implements Failback {
 
     public StagingStore staging() {
         return staging;
+    }
+
+    /** The dead-letter store; null when none keeps dead letters (then dead letters are off). */
+    public DeadLetterStore deadLetters() {
+        return deadLetters;
+    }
+
+    /** The staging, version and dead-letter stores, each object once (the built-in store is all three). */
+    private List<Store> stores() {
+        List<Store> stores = new ArrayList<>(3);
+        for (Store s : Arrays.asList(staging, versions, deadLetters)) {
+            if (s != null && stores.stream().noneMatch(known -> known == s)) {
+                stores.add(s);
+            }
+        }
+        return stores;
     }
 
     public CheckpointStore checkpoints() {
@@ -614,8 +641,8 @@ public final class Pipeline implements Failback {
         }
         progressExecutor.shutdownNow();
         timeoutExecutor.shutdownNow();
-        if (staging != null) {
-            staging.close();
+        for (Store store : stores()) {
+            store.close();
         }
         if (checkpoints != null) {
             checkpoints.close();

@@ -2,7 +2,10 @@ package dev.failback.core.memory;
 
 import dev.failback.Hlc;
 import dev.failback.Mutation;
+import dev.failback.TableName;
+import dev.failback.spi.DeadLetterStore;
 import dev.failback.spi.StagingStore;
+import dev.failback.spi.VersionStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -13,16 +16,18 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * A staging store in memory, for tests and experiments. <strong>Not durable</strong>: everything staged
+ * A staging store in memory, for tests and experiments; it also keeps immediate mode's key versions
+ * ({@link VersionStore}) and dead letters ({@link DeadLetterStore}). <strong>Not durable</strong>: everything staged
  * is lost when the JVM stops, so a changefeed's acknowledged batches would be lost too. Never use it
  * in production. Thread-safe (every method is synchronized).
  */
-public final class InMemoryStagingStore implements StagingStore {
+public final class InMemoryStagingStore implements StagingStore, VersionStore, DeadLetterStore {
     private static final Comparator<Mutation> ORDER = Comparator.comparing(Mutation::updated)
             .thenComparing(m -> m.table().name()).thenComparing(Mutation::key);
 
     private final Map<String, NavigableMap<Mutation, Mutation>> groups = new HashMap<>();
     private final Map<String, Map<RowKey, Hlc>> versions = new HashMap<>();
+    private final Map<String, Map<DeadLetter, String>> deadLetters = new HashMap<>();
 
     /** Creates an empty store. */
     public InMemoryStagingStore() {
@@ -118,5 +123,31 @@ public final class InMemoryStagingStore implements StagingStore {
         if (known != null) {
             known.values().removeIf(v -> v.compareTo(upTo) <= 0);
         }
+    }
+
+    @Override
+    public synchronized void deadLetter(String group, Mutation mutation, String reason) {
+        deadLetters.computeIfAbsent(group, g -> new HashMap<>())
+                .putIfAbsent(new DeadLetter(mutation.table(), mutation.key(), mutation.updated()), reason);
+    }
+
+    /**
+     * The dead letters of a target schema.
+     *
+     * @param schema the target schema
+     * @return the reason of each, by (table, key, updated); a copy, never null
+     */
+    public synchronized Map<DeadLetter, String> deadLetters(String schema) {
+        return Map.copyOf(deadLetters.getOrDefault(schema, Map.of()));
+    }
+
+    /**
+     * A dead letter's identity.
+     *
+     * @param table   the table
+     * @param key     the key JSON text
+     * @param updated the mutation's timestamp
+     */
+    public record DeadLetter(TableName table, String key, Hlc updated) {
     }
 }

@@ -4,6 +4,7 @@ import dev.failback.Mutation;
 import dev.failback.core.internal.Group;
 import dev.failback.core.internal.Pipeline;
 import dev.failback.core.internal.sequence.Sequencer;
+import dev.failback.spi.DeadLetterStore;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,7 +14,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** With dead letters on: records poison rows in the staging store's dead-letter table and skips them. Stateless. */
+/** With dead letters on: records poison rows in the dead-letter store and skips them. Stateless. */
 public final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class); // the lines operators know
 
@@ -23,19 +24,20 @@ public final class DeadLetters {
     /**
      * Records each poison row, counts and logs it, and returns the window without them.
      *
-     * @param pipeline the pipeline (staging store, counters, metrics)
+     * @param pipeline the pipeline (counters, metrics)
+     * @param store    the dead-letter store
      * @param group    the group of the window
      * @param poison   the poison rows found
      * @param window   the window
      * @return the window without the poison rows, in order
-     * @throws SQLException when staging fails
+     * @throws SQLException when the dead-letter store fails
      */
-    public static List<Mutation> record(Pipeline pipeline, Group group, List<PoisonFinder.Poison> poison, List<Mutation> window)
-            throws SQLException {
+    public static List<Mutation> record(Pipeline pipeline, DeadLetterStore store, Group group, List<PoisonFinder.Poison> poison,
+            List<Mutation> window) throws SQLException {
         Set<Mutation> skip = new HashSet<>();
         for (PoisonFinder.Poison p : poison) {
             String reason = p.describe();
-            pipeline.staging().deadLetter(group.name, p.mutation(), reason);
+            store.deadLetter(group.name, p.mutation(), reason);
             skip.add(p.mutation());
             pipeline.counters().deadLettered.increment();
             pipeline.metrics().deadLetter();

@@ -1,7 +1,7 @@
 package dev.failback.core.internal.apply;
 
 import dev.failback.Hlc;
-import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.VersionStore.RowKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -2,7 +2,7 @@ package dev.failback.core.internal.apply;
 
 import dev.failback.Hlc;
 import dev.failback.Mutation;
-import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.VersionStore.RowKey;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

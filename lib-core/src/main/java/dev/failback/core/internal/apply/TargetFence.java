@@ -2,7 +2,7 @@ package dev.failback.core.internal.apply;
 
 import dev.failback.Hlc;
 import dev.failback.spi.Dialect;
-import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.VersionStore.RowKey;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,8 +1,8 @@
 package dev.failback.core.internal.apply;
 
 import dev.failback.Hlc;
-import dev.failback.spi.StagingStore;
-import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.VersionStore;
+import dev.failback.spi.VersionStore.RowKey;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,8 +14,8 @@ import java.util.Map;
  * Immediate mode's guard against an older version of a row overwriting a newer one: the newest
  * applied version of every key changed since the last resolved timestamp.
  *
- * <p>The versions live in memory, up to a bound; past it they are written to the staging store's
- * versions table, and from then on keys missing in memory are looked up there as well, until a
+ * <p>The versions live in memory, up to a bound; past it they are written to the {@link VersionStore}
+ * (by default the staging store's versions table), and from then on keys missing in memory are looked up there as well, until a
  * resolved timestamp has retired every version the table holds. The table is also consulted after a
  * start until then, since an earlier process may have left versions in it. Between resolved
  * timestamps the map holds only the keys the changefeed changed, so a feed with resolved timestamps
@@ -35,7 +35,7 @@ public final class VersionGuard {
         return Math.max(0, Integer.getInteger("failback.versionGuard.memoryKeys", DEFAULT_MEMORY_KEYS));
     }
 
-    private final StagingStore staging;
+    private final VersionStore store;
     private final String group;
     private final int memoryKeys;
     private final Map<RowKey, Hlc> recent = new HashMap<>();
@@ -44,8 +44,8 @@ public final class VersionGuard {
     /** Whether the staging store has been asked, once, whether an earlier process left versions. */
     private boolean asked;
 
-    public VersionGuard(StagingStore staging, String group, int memoryKeys) {
-        this.staging = staging;
+    public VersionGuard(VersionStore store, String group, int memoryKeys) {
+        this.store = store;
         this.group = group;
         this.memoryKeys = memoryKeys;
     }
@@ -57,7 +57,7 @@ public final class VersionGuard {
      */
     Map<RowKey, Hlc> known(Collection<RowKey> keys) throws SQLException {
         if (!asked) {
-            stagedMayHold = staging.holdsVersions(group);
+            stagedMayHold = store.holdsVersions(group);
             asked = true;
         }
         Map<RowKey, Hlc> out = new HashMap<>();
@@ -71,7 +71,7 @@ public final class VersionGuard {
             }
         }
         if (ask != null && !ask.isEmpty()) {
-            out.putAll(staging.appliedVersions(group, ask));
+            out.putAll(store.appliedVersions(group, ask));
         }
         return out;
     }
@@ -87,7 +87,7 @@ public final class VersionGuard {
             return;
         }
         stagedMayHold = true;
-        staging.recordVersions(group, applied);
+        store.recordVersions(group, applied);
         // memory is consulted first, so it must not keep an older version of these keys
         recent.keySet().removeAll(applied.keySet());
     }
@@ -100,8 +100,8 @@ public final class VersionGuard {
     public void retire(Hlc upTo) throws SQLException {
         recent.values().removeIf(v -> !v.isAfter(upTo));
         if (stagedMayHold) {
-            staging.retireVersions(group, upTo);
-            stagedMayHold = staging.holdsVersions(group);
+            store.retireVersions(group, upTo);
+            stagedMayHold = store.holdsVersions(group);
         }
     }
 

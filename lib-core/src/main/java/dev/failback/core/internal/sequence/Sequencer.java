@@ -389,7 +389,7 @@ public final class Sequencer implements Runnable {
                     throw new ApplyException(first.describe() + (deadLetter ? "" : "; retried until the target"
                             + " accepts it (fix the row or the constraint), or enable dead letters"), first.error(), false);
                 }
-                rest = DeadLetters.record(pipeline, group, poison, rest);
+                rest = DeadLetters.record(pipeline, pipeline.deadLetters(), group, poison, rest);
             }
         }
     }

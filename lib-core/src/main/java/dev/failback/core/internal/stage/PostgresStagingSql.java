@@ -4,7 +4,7 @@ import dev.failback.FailbackConfigurationException;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
-import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.VersionStore.RowKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

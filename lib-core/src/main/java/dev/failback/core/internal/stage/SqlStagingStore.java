@@ -3,7 +3,9 @@ package dev.failback.core.internal.stage;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
+import dev.failback.spi.DeadLetterStore;
 import dev.failback.spi.StagingStore;
+import dev.failback.spi.VersionStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,11 +19,13 @@ import javax.sql.DataSource;
 
 /**
  * Staging over JDBC. One table holds every group's mutations, keyed by (group, updated, table, key),
- * so a batch re-sent by the changefeed is staged once. The SQL that differs between database families
+ * so a batch re-sent by the changefeed is staged once. The same object keeps immediate mode's key
+ * versions ({@link VersionStore}) and the dead letters ({@link DeadLetterStore}) in their own tables of
+ * the staging schema. The SQL that differs between database families
  * is a {@link StagingSql}: one for PostgreSQL and CockroachDB, one for MySQL and MariaDB (where the
  * staging schema is a database). Thread-safe.
  */
-public final class SqlStagingStore extends SqlStore implements StagingStore {
+public final class SqlStagingStore extends SqlStore implements StagingStore, VersionStore, DeadLetterStore {
     private final String mutations;
     private final String versions;
     private final String deadLetters;

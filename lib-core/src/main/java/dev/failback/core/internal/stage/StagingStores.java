@@ -2,7 +2,6 @@ package dev.failback.core.internal.stage;
 
 import dev.failback.FailbackConfigurationException;
 import dev.failback.spi.CheckpointStore;
-import dev.failback.spi.StagingStore;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -18,11 +17,11 @@ public final class StagingStores {
     /**
      * The staging and checkpoint stores for one database.
      *
-     * @param staging     the staging store
+     * @param staging     the staging store, which also keeps key versions and dead letters
      * @param checkpoints the checkpoint store
      * @param leases      the lease store
      */
-    public record Stores(StagingStore staging, CheckpointStore checkpoints, dev.failback.spi.LeaseStore leases) {
+    public record Stores(SqlStagingStore staging, CheckpointStore checkpoints, dev.failback.spi.LeaseStore leases) {
     }
 
     /**

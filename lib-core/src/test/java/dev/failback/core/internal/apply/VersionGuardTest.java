@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.failback.Hlc;
 import dev.failback.TableName;
 import dev.failback.core.memory.InMemoryStagingStore;
-import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.VersionStore.RowKey;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
 import dev.failback.spi.Checkpoint;
-import dev.failback.spi.StagingStore.RowKey;
+import dev.failback.spi.VersionStore.RowKey;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
