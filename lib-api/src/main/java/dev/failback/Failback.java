@@ -127,6 +127,15 @@ public interface Failback extends AutoCloseable {
     /**
      * Configures and starts a {@link Failback}. Not thread-safe. {@link #build()} leaves the builder
      * unchanged, so one builder may start several pipelines.
+     *
+     * <p>Every setter follows one rule when called again. A single-valued setting keeps the value of
+     * the last call: {@code target(a).target(b)} applies to {@code b}. A collection-valued setting
+     * ({@link #tables}, {@link #schemas}, {@link #sink}, {@link #listener}) adds to what earlier calls
+     * gave: {@code tables("a").tables("b")} serves {@code a} and {@code b}. A setter checks its own
+     * argument at once (null, blank, zero or negative where not allowed) and throws a
+     * {@link NullPointerException} or {@link IllegalArgumentException} naming the setting; rules
+     * between settings (staging not the target, an authenticator or {@link #disableAuthentication()})
+     * are checked by {@link #build()}, which lists every problem at once.
      */
     final class Builder {
         /** Default pipeline name: {@value}. */
@@ -229,9 +238,6 @@ public interface Failback extends AutoCloseable {
          */
         public Builder staging(DataSource staging) {
             Objects.requireNonNull(staging, "staging");
-            if (this.staging != null) {
-                throw new IllegalStateException("staging was already set to " + this.staging);
-            }
             this.staging = staging;
             return this;
         }
@@ -244,9 +250,6 @@ public interface Failback extends AutoCloseable {
          */
         public Builder target(DataSource target) {
             Objects.requireNonNull(target, "target");
-            if (this.target != null) {
-                throw new IllegalStateException("target was already set to " + this.target);
-            }
             this.target = target;
             return this;
         }
@@ -710,9 +713,6 @@ public interface Failback extends AutoCloseable {
          */
         public Builder authenticator(Authenticator authenticator) {
             Objects.requireNonNull(authenticator, "authenticator");
-            if (this.authenticator != null) {
-                throw new IllegalStateException("authenticator was already set to " + this.authenticator);
-            }
             this.authenticator = authenticator;
             return this;
         }

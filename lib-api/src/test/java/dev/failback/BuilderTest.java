@@ -51,6 +51,34 @@ class BuilderTest {
         assertThat(first.mode()).isEqualTo(Mode.CONSISTENT);
     }
 
+    @Test
+    void aSingleValuedSettingKeepsTheLastCallAndACollectionValuedOneAddsEveryCall() {
+        NoDataSource first = new NoDataSource();
+        NoDataSource last = new NoDataSource();
+        FailbackConfig config = Failback.builder().disableAuthentication()
+                .target(first).target(last)
+                .staging(first).staging(new NoDataSource())
+                .flushSize(5).flushSize(7)
+                .mode(Mode.IMMEDIATE).mode(Mode.CONSISTENT)
+                .tables("a").tables("b", "c")
+                .schemas("db.s1").schemas("db.s2")
+                .build();
+        assertThat(config.target()).isSameAs(last);
+        assertThat(config.staging()).get().isNotSameAs(first);
+        assertThat(config.flushSize()).isEqualTo(7);
+        assertThat(config.mode()).isEqualTo(Mode.CONSISTENT);
+        assertThat(config.tables()).containsExactly("a", "b", "c");
+        assertThat(config.schemas()).containsExactly("db.s1", "db.s2");
+    }
+
+    @Test
+    void settingTheAuthenticatorAgainKeepsTheLastOne() {
+        dev.failback.spi.Authenticator a = (request, path) -> dev.failback.spi.Authenticator.Decision.allow();
+        dev.failback.spi.Authenticator b = (request, path) -> dev.failback.spi.Authenticator.Decision.deny("b");
+        FailbackConfig config = Failback.builder().target(new NoDataSource()).authenticator(a).authenticator(b).build();
+        assertThat(config.authenticator()).containsSame(b);
+    }
+
     /** A DataSource that is never connected to. */
     private static final class NoDataSource implements javax.sql.DataSource {
         @Override
