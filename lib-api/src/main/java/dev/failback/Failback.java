@@ -6,6 +6,7 @@ import dev.failback.spi.Dialect;
 import dev.failback.spi.FailbackProvider;
 import dev.failback.spi.Sink;
 import dev.failback.spi.StagingStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -199,7 +200,7 @@ public interface Failback extends AutoCloseable {
         boolean ignoreUnknownColumns;
         final List<FailbackListener> listeners = new ArrayList<>();
         ThreadFactory threadFactory;
-        Object meterRegistry;
+        MeterRegistry meterRegistry;
         Authenticator authenticator;
         boolean authenticationDisabled;
         Duration leaseTtl = DEFAULT_LEASE_TTL;
@@ -690,15 +691,14 @@ public interface Failback extends AutoCloseable {
         }
 
         /**
-         * A Micrometer {@code MeterRegistry} to publish metrics to. Typed {@code Object} so that the
-         * API does not depend on Micrometer; anything else is rejected at start. Metrics are off
-         * unless a registry is given. A {@code PrometheusMeterRegistry} is also served as
-         * {@code /_/varz} (see {@link Failback#adminHandler()}).
+         * The Micrometer registry to publish metrics to. Metrics are off unless a registry is given. A
+         * {@code PrometheusMeterRegistry} (or a {@code CompositeMeterRegistry} holding one) is also
+         * served as {@code /_/varz} (see {@link Failback#adminHandler()}).
          *
-         * @param registry an {@code io.micrometer.core.instrument.MeterRegistry}
+         * @param registry the registry; never closed by Failback, which removes its own meters on close
          * @return this builder
          */
-        public Builder meterRegistry(Object registry) {
+        public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }

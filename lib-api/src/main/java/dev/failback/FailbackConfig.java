@@ -5,6 +5,7 @@ import dev.failback.spi.CheckpointStore;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.Sink;
 import dev.failback.spi.StagingStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +47,7 @@ public final class FailbackConfig {
     private final boolean ignoreUnknownColumns;
     private final List<FailbackListener> listeners;
     private final ThreadFactory threadFactory;
-    private final Object meterRegistry;
+    private final MeterRegistry meterRegistry;
     private final Authenticator authenticator;
     private final List<String> schemas;
     private final Duration maxClockSkew;
@@ -284,7 +285,7 @@ public final class FailbackConfig {
     }
 
     /** @return the Micrometer registry, empty when metrics are off */
-    public Optional<Object> meterRegistry() {
+    public Optional<MeterRegistry> meterRegistry() {
         return Optional.ofNullable(meterRegistry);
     }
 }

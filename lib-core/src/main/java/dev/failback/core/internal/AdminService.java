@@ -3,6 +3,7 @@ package dev.failback.core.internal;
 import dev.failback.WebhookHandler;
 import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -26,7 +27,7 @@ final class AdminService implements WebhookHandler {
     private final Pipeline pipeline;
     private final Supplier<String> scrape;
 
-    AdminService(Pipeline pipeline, Object meterRegistry) {
+    AdminService(Pipeline pipeline, MeterRegistry meterRegistry) {
         this.pipeline = pipeline;
         this.scrape = PrometheusScrape.of(meterRegistry);
     }
