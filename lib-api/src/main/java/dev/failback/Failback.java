@@ -169,6 +169,8 @@ public interface Failback extends AutoCloseable {
         public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
         /** Default most target schemas (groups) one pipeline serves: {@value}. */
         public static final int DEFAULT_MAX_GROUPS = 64;
+        /** Default number of recently applied keys immediate mode keeps in memory: {@value} (about 150 bytes each). */
+        public static final int DEFAULT_VERSION_GUARD_MEMORY_KEYS = 200_000;
         /** Default lease time to live: a standby takes a group over at most this long after its holder stopped renewing. */
         public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
         /** Default interval between lease renewals by the holder, and lease attempts by a standby. */
@@ -211,6 +213,7 @@ public interface Failback extends AutoCloseable {
         Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
         int maxGroups = DEFAULT_MAX_GROUPS;
         long maxBytesInFlight;
+        int versionGuardMemoryKeys = DEFAULT_VERSION_GUARD_MEMORY_KEYS;
 
         Builder() {
         }
@@ -665,6 +668,26 @@ public interface Failback extends AutoCloseable {
                 throw new IllegalArgumentException("maxBytesInFlight must be > 0, but was " + bytes);
             }
             this.maxBytesInFlight = bytes;
+            return this;
+        }
+
+        /**
+         * How many recently applied keys immediate mode keeps in memory before it asks the version
+         * store. Immediate mode never lets an older version of a row overwrite a newer one: it keeps the
+         * newest applied version of each key changed since the last resolved timestamp, in memory up to
+         * this many keys; past it, versions go to the staging schema's {@code versions} table, which is
+         * then read for keys not in memory until a resolved timestamp has retired what it holds. Zero
+         * keeps nothing in memory and always asks the table. Consistent mode does not use it. Default
+         * {@value #DEFAULT_VERSION_GUARD_MEMORY_KEYS}.
+         *
+         * @param keys zero or a positive count
+         * @return this builder
+         */
+        public Builder versionGuardMemoryKeys(int keys) {
+            if (keys < 0) {
+                throw new IllegalArgumentException("versionGuardMemoryKeys must be >= 0, but was " + keys);
+            }
+            this.versionGuardMemoryKeys = keys;
             return this;
         }
 

@@ -53,6 +53,7 @@ public final class FailbackConfig {
     private final Duration maxClockSkew;
     private final int maxGroups;
     private final long maxBytesInFlight;
+    private final int versionGuardMemoryKeys;
 
     FailbackConfig(Failback.Builder b) {
         this.name = b.name;
@@ -90,6 +91,7 @@ public final class FailbackConfig {
         this.schemas = List.copyOf(b.schemas);
         this.maxClockSkew = b.maxClockSkew;
         this.maxGroups = b.maxGroups;
+        this.versionGuardMemoryKeys = b.versionGuardMemoryKeys;
         this.maxBytesInFlight = b.maxBytesInFlight > 0 ? b.maxBytesInFlight
                 : Math.max(b.maxBodyBytes, Runtime.getRuntime().maxMemory() / 4);
     }
@@ -132,6 +134,11 @@ public final class FailbackConfig {
     /** @return the most decoded request bytes held in memory at once */
     public long maxBytesInFlight() {
         return maxBytesInFlight;
+    }
+
+    /** @return how many recently applied keys immediate mode keeps in memory before asking the version store */
+    public int versionGuardMemoryKeys() {
+        return versionGuardMemoryKeys;
     }
 
     /** @return the staging schema */

@@ -23,6 +23,12 @@ class BuilderTest {
         b.retireOffset(Duration.ZERO).progressInterval(Duration.ofMillis(1));
         assertThatThrownBy(() -> b.stagingSchema("x; drop table y")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.name(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.versionGuardMemoryKeys(-1))
+                .hasMessage("versionGuardMemoryKeys must be >= 0, but was -1");
+        assertThat(b.versionGuardMemoryKeys(0).disableAuthentication().target(new NoDataSource()).build()
+                .versionGuardMemoryKeys()).isZero();
+        assertThat(Failback.builder().disableAuthentication().target(new NoDataSource()).build().versionGuardMemoryKeys())
+                .isEqualTo(Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS);
     }
 
     @Test

@@ -75,6 +75,22 @@ class StartLimitFlagsTest {
     }
 
     @Test
+    void versionGuardMemoryKeysDefaultsToTheLibraryAndTakesZeroButNotANegativeCount() {
+        StartCommand start = new StartCommand();
+        new CommandLine(start).parseArgs("--targetConn", "postgres://u@h/db", "--disableAuthentication");
+        assertThat(start.versionGuardMemoryKeys).isEqualTo(Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS);
+        new CommandLine(start).parseArgs("--targetConn", "postgres://u@h/db", "--disableAuthentication",
+                "--versionGuardMemoryKeys", "0");
+        assertThat(start.versionGuardMemoryKeys).isZero();
+
+        StringWriter err = new StringWriter();
+        int code = FailbackCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "start",
+                "--targetConn", "postgres://u@127.0.0.1:1/db", "--disableAuthentication", "--versionGuardMemoryKeys", "-1");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--versionGuardMemoryKeys must not be negative, but was -1");
+    }
+
+    @Test
     void badLimitsAreUsageErrors() {
         StringWriter err = new StringWriter();
         int code = FailbackCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "start",

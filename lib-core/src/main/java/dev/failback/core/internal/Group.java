@@ -51,9 +51,14 @@ final class Group {
     /** When a standby last counted the backlog (System.nanoTime). */
     volatile long backlogCountedNanos;
 
-    Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, StagingStore staging) {
+    /**
+     * @param versionMemoryKeys immediate mode: keys whose versions are kept in memory before the staging
+     *                          store is asked ({@code Failback.Builder#versionGuardMemoryKeys})
+     */
+    Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, StagingStore staging,
+            int versionMemoryKeys) {
         this.name = name;
-        this.versions = new VersionGuard(staging, name, VersionGuard.memoryKeys());
+        this.versions = new VersionGuard(staging, name, versionMemoryKeys);
         this.segments = List.copyOf(segments);
         this.schema = schema;
         this.checkpoint = checkpoint;

@@ -324,7 +324,7 @@ public final class Pipeline implements Failback {
         String incarnation = leases.incarnation(name);
         Checkpoint cp = checkpoints.load(name);
         Group g = new Group(name, canonical, new SchemaCache(config.target(), dialect, canonical.get(canonical.size() - 1),
-                config.schemaRefresh()), cp, staging);
+                config.schemaRefresh()), cp, staging, config.versionGuardMemoryKeys());
         g.incarnation = incarnation;
         g.backlog.set(staging.countAfter(name, cp.applied()));
         g.meters = metrics.register(g);

@@ -2,6 +2,7 @@ package dev.failback.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failback.Failback;
 import dev.failback.Hlc;
 import dev.failback.core.FailbackMetricNames;
 import dev.failback.spi.Checkpoint;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class PipelineMetricsTest {
     private static Group group(Hlc resolved, Hlc applied) {
-        return new Group("db.public", List.of("db", "public"), null, new Checkpoint(resolved, applied), new dev.failback.core.memory.InMemoryStagingStore());
+        return new Group("db.public", List.of("db", "public"), null, new Checkpoint(resolved, applied), new dev.failback.core.memory.InMemoryStagingStore(),
+                Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS);
     }
 
     @Test
@@ -57,7 +59,8 @@ class PipelineMetricsTest {
         }
 
         assertThat(metrics.register(new Group("db.other", List.of("db", "other"), null,
-                new Checkpoint(Hlc.ZERO, Hlc.ZERO), new dev.failback.core.memory.InMemoryStagingStore()))).isNotNull();
+                new Checkpoint(Hlc.ZERO, Hlc.ZERO), new dev.failback.core.memory.InMemoryStagingStore(),
+                Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS))).isNotNull();
         assertThat(registry.get(FailbackMetricNames.TARGET_LAG).tag("schema", "db.other").timeGauge().value()).isNaN();
 
         metrics.close();
