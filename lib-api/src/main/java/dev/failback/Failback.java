@@ -167,11 +167,14 @@ public interface Failback extends AutoCloseable {
         public static final Duration DEFAULT_RETIRE_OFFSET = Duration.ZERO;
         /** Default largest distance of a resolved or row timestamp into the future of the local clock. */
         public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
-        /** Default most target schemas (groups) one pipeline serves: {@value}. */
-        public static final int DEFAULT_MAX_GROUPS = 64;
+        /** Default most target schemas one pipeline serves: {@value}. */
+        public static final int DEFAULT_MAX_SCHEMAS = 64;
         /** Default number of recently applied keys immediate mode keeps in memory: {@value} (about 150 bytes each). */
         public static final int DEFAULT_VERSION_GUARD_MEMORY_KEYS = 200_000;
-        /** Default lease time to live: a standby takes a group over at most this long after its holder stopped renewing. */
+        /**
+         * Default lease time to live: a standby takes a target schema over at most this long after its
+         * holder stopped renewing.
+         */
         public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
         /** Default interval between lease renewals by the holder, and lease attempts by a standby. */
         public static final Duration DEFAULT_LEASE_RENEWAL = Duration.ofSeconds(1);
@@ -211,7 +214,7 @@ public interface Failback extends AutoCloseable {
         dev.failback.spi.LeaseStore leaseStore;
         final List<String> schemas = new ArrayList<>();
         Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
-        int maxGroups = DEFAULT_MAX_GROUPS;
+        int maxSchemas = DEFAULT_MAX_SCHEMAS;
         long maxBytesInFlight;
         int versionGuardMemoryKeys = DEFAULT_VERSION_GUARD_MEMORY_KEYS;
 
@@ -461,7 +464,7 @@ public interface Failback extends AutoCloseable {
          *
          * <p>Off: the batch is refused with a 400 naming the table and column, nothing staged, and
          * the changefeed retries it until the column exists in the target; mutations already staged
-         * that carry a column dropped from the target since stop their group with a
+         * that carry a column dropped from the target since stop their target schema with a
          * {@code schema drift} error naming both, retried with backoff until the column is back.
          * Add columns to the target before the source, and drop them from the target after.
          *
@@ -559,14 +562,14 @@ public interface Failback extends AutoCloseable {
         }
 
         /**
-         * How long a group's lease lasts without renewal. Several processes (replicas behind a load
-         * balancer, the old and new pod of a rolling deploy) may share one staging database: every one
-         * accepts and stages, but only the holder of a group's lease applies it. When the holder dies,
-         * hangs or loses staging, a standby takes the group over once the lease has expired, within
-         * twice this time; a holder that stops cleanly ({@link Failback#close()}) releases its leases at
-         * once. Each acquisition increments the lease's epoch, and every target commit is conditional
-         * on it, so a holder that comes back from a pause commits nothing after the new holder.
-         * Default 5 s.
+         * How long a target schema's lease lasts without renewal. Several processes (replicas behind a
+         * load balancer, the old and new pod of a rolling deploy) may share one staging database: every
+         * one accepts and stages, but only the holder of a target schema's lease applies it. When the
+         * holder dies, hangs or loses staging, a standby takes the target schema over once the lease has
+         * expired, within twice this time; a holder that stops cleanly ({@link Failback#close()})
+         * releases its leases at once. Each acquisition increments the lease's epoch, and every target
+         * commit is conditional on it, so a holder that comes back from a pause commits nothing after
+         * the new holder. Default 5 s.
          *
          * @param ttl a positive duration, longer than {@link #leaseRenewal(Duration)}
          * @return this builder
@@ -643,14 +646,14 @@ public interface Failback extends AutoCloseable {
         }
 
         /**
-         * The most target schemas (groups) this pipeline serves; a request for one more is answered
-         * 404 and creates nothing. Default {@value #DEFAULT_MAX_GROUPS}.
+         * The most target schemas this pipeline serves; a request for one more is answered 404 and
+         * creates nothing. Default {@value #DEFAULT_MAX_SCHEMAS}.
          *
-         * @param groups a positive count
+         * @param schemas a positive count
          * @return this builder
          */
-        public Builder maxGroups(int groups) {
-            this.maxGroups = positive("maxGroups", groups);
+        public Builder maxSchemas(int schemas) {
+            this.maxSchemas = positive("maxSchemas", schemas);
             return this;
         }
 

@@ -51,7 +51,7 @@ public final class FailbackConfig {
     private final Authenticator authenticator;
     private final List<String> schemas;
     private final Duration maxClockSkew;
-    private final int maxGroups;
+    private final int maxSchemas;
     private final long maxBytesInFlight;
     private final int versionGuardMemoryKeys;
 
@@ -90,7 +90,7 @@ public final class FailbackConfig {
         this.authenticator = b.authenticator;
         this.schemas = List.copyOf(b.schemas);
         this.maxClockSkew = b.maxClockSkew;
-        this.maxGroups = b.maxGroups;
+        this.maxSchemas = b.maxSchemas;
         this.versionGuardMemoryKeys = b.versionGuardMemoryKeys;
         this.maxBytesInFlight = b.maxBytesInFlight > 0 ? b.maxBytesInFlight
                 : Math.max(b.maxBodyBytes, Runtime.getRuntime().maxMemory() / 4);
@@ -126,9 +126,9 @@ public final class FailbackConfig {
         return maxClockSkew;
     }
 
-    /** @return the most groups (target schemas) served */
-    public int maxGroups() {
-        return maxGroups;
+    /** @return the most target schemas served */
+    public int maxSchemas() {
+        return maxSchemas;
     }
 
     /** @return the most decoded request bytes held in memory at once */
@@ -231,8 +231,7 @@ public final class FailbackConfig {
         return progressInterval;
     }
 
-    /** @return how long applied staged rows are kept; zero to delete them right after applying */
-    /** @return how long a group's lease lasts without renewal */
+    /** @return how long a target schema's lease lasts without renewal */
     public Duration leaseTtl() {
         return leaseTtl;
     }
@@ -259,11 +258,12 @@ public final class FailbackConfig {
         return id.length() <= 128 ? id : id.substring(id.length() - 128);
     }
 
+    /** @return how long applied staged rows are kept; zero to delete them right after applying */
     public Duration retireOffset() {
         return retireOffset;
     }
 
-    /** @return whether poison rows are dead-lettered (true) or stop the group until fixed (false) */
+    /** @return whether poison rows are dead-lettered (true) or stop their target schema until fixed (false) */
     public boolean deadLetter() {
         return deadLetter;
     }

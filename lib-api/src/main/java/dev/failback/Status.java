@@ -13,14 +13,15 @@ import java.util.Map;
  * @param stagedBacklog        staged mutations not yet applied and retired
  * @param targetLag            now minus the wall time of {@code lastResolvedApplied}; {@link Duration#ZERO} before the first
  * @param counters             running totals since start, never null
- * @param groups               per target schema ({@code database.schema} or {@code schema}) status, never null
+ * @param schemas              status per target schema, by its name ({@code database.schema} or {@code schema}),
+ *                             never null
  * @param lastError            the message of the latest apply or staging failure not yet recovered from, or null; for a
  *                             poison row it names the table, key, SQLState and source timestamp
  * @param instance             this process's identity among the processes of its deployment
  *                             ({@link FailbackConfig#instanceId()}), or null when not given
  */
 public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedApplied, long stagedBacklog,
-        Duration targetLag, Counters counters, Map<String, GroupStatus> groups, String lastError, String instance) {
+        Duration targetLag, Counters counters, Map<String, SchemaStatus> schemas, String lastError, String instance) {
 
     /**
      * A status without an instance identity.
@@ -31,12 +32,12 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
      * @param stagedBacklog        staged mutations not yet applied and retired
      * @param targetLag            now minus the wall time of {@code lastResolvedApplied}
      * @param counters             running totals since start
-     * @param groups               per target schema status
+     * @param schemas              status per target schema
      * @param lastError            the latest failure not yet recovered from, or null
      */
     public Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedApplied, long stagedBacklog,
-            Duration targetLag, Counters counters, Map<String, GroupStatus> groups, String lastError) {
-        this(state, lastResolvedReceived, lastResolvedApplied, stagedBacklog, targetLag, counters, groups, lastError,
+            Duration targetLag, Counters counters, Map<String, SchemaStatus> schemas, String lastError) {
+        this(state, lastResolvedReceived, lastResolvedApplied, stagedBacklog, targetLag, counters, schemas, lastError,
                 null);
     }
 
@@ -46,19 +47,19 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
      * @param resolved the newest resolved timestamp received, never null ({@link Hlc#ZERO} before the first)
      * @param applied  everything up to this timestamp is applied, never null
      * @param backlog  staged mutations not yet retired
-     * @param holder   the instance holding the group's lease as last seen, or null when none is known
+     * @param holder   the instance holding the target schema's lease as last seen, or null when none is known
      * @param epoch    the lease's epoch as last seen (0 when none)
-     * @param held     whether this process holds the lease (it applies the group; else it is a standby)
+     * @param held     whether this process holds the lease (it applies the target schema; else it is a standby)
      */
-    public record GroupStatus(Hlc resolved, Hlc applied, long backlog, String holder, long epoch, boolean held) {
+    public record SchemaStatus(Hlc resolved, Hlc applied, long backlog, String holder, long epoch, boolean held) {
         /**
-         * A group's status without lease details (a single process).
+         * A target schema's status without lease details (a single process).
          *
          * @param resolved the newest resolved timestamp received
          * @param applied  everything up to this timestamp is applied
          * @param backlog  staged mutations not yet retired
          */
-        public GroupStatus(Hlc resolved, Hlc applied, long backlog) {
+        public SchemaStatus(Hlc resolved, Hlc applied, long backlog) {
             this(resolved, applied, backlog, null, 0, false);
         }
     }

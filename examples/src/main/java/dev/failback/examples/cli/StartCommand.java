@@ -141,7 +141,7 @@ final class StartCommand implements Callable<Integer> {
                     + " (-Xmx), at least --maxBodyBytes.")
     Long maxBytesInFlight;
 
-    @Option(names = "--maxGroups", paramLabel = "N", defaultValue = "" + Failback.Builder.DEFAULT_MAX_GROUPS,
+    @Option(names = "--maxGroups", paramLabel = "N", defaultValue = "" + Failback.Builder.DEFAULT_MAX_SCHEMAS,
             description = "Most target schemas served; a request for one more gets 404 and creates nothing.")
     int maxGroups;
 
@@ -314,7 +314,7 @@ final class StartCommand implements Callable<Integer> {
                     .maxBodyBytes(maxBodyBytes)
                     .maxNestingDepth(maxNestingDepth)
                     .maxInFlight(maxInFlight)
-                    .maxGroups(maxGroups)
+                    .maxSchemas(maxGroups)
                     .maxClockSkew(maxClockSkew)
                     .meterRegistry(metrics.registry())
                     .sink(TlsOptions.sink(bindAddr, tlsConfig).requestHeaderSize(maxRequestHeaderBytes)

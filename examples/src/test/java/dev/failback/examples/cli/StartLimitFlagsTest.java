@@ -43,7 +43,7 @@ class StartLimitFlagsTest {
     void securityLimitsDefaultToTheLibraryAndAreSettable() {
         StartCommand start = new StartCommand();
         new CommandLine(start).parseArgs("--targetConn", "postgres://u@h/db", "--disableAuthentication");
-        assertThat(start.maxGroups).isEqualTo(Failback.Builder.DEFAULT_MAX_GROUPS);
+        assertThat(start.maxGroups).isEqualTo(Failback.Builder.DEFAULT_MAX_SCHEMAS);
         assertThat(start.maxClockSkew).isEqualTo(Failback.Builder.DEFAULT_MAX_CLOCK_SKEW);
         assertThat(start.maxBytesInFlight).as("the library's heap-based default").isNull();
         assertThat(start.schemas).isEmpty();
@@ -71,7 +71,7 @@ class StartLimitFlagsTest {
         StringWriter out = new StringWriter();
         FailbackCli.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "start", "--help");
         assertThat(out.toString()).contains("--schemas=SCHEMA", "--maxClockSkew=DURATION", "--maxGroups=N",
-                "--maxBytesInFlight=BYTES", "Default: 5m", "Default: " + Failback.Builder.DEFAULT_MAX_GROUPS);
+                "--maxBytesInFlight=BYTES", "Default: 5m", "Default: " + Failback.Builder.DEFAULT_MAX_SCHEMAS);
     }
 
     @Test

@@ -70,7 +70,7 @@ public final class Pipeline implements Failback {
         this.metrics = PipelineMetrics.of(config.meterRegistry().orElse(null), config.name());
         this.listeners = new Listeners(config.name(), config.listeners());
         this.events = new Events(config.name(), counters, listeners, progress);
-        this.groups = new Groups(config.maxGroups(), () -> {
+        this.groups = new Groups(config.maxSchemas(), () -> {
             LeaseKeeper keeper = leaseKeeper;
             if (keeper != null) {
                 keeper.wake();
