@@ -270,10 +270,11 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder tables(String... tables) {
+            Objects.requireNonNull(tables, "tables");
             for (String t : tables) {
-                Objects.requireNonNull(t, "table");
+                Objects.requireNonNull(t, "tables");
                 if (t.isBlank()) {
-                    throw new IllegalArgumentException("table name must not be blank");
+                    throw new IllegalArgumentException("tables must not name a blank table");
                 }
                 this.tables.add(t);
             }
@@ -287,7 +288,7 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder stagingSchema(String schema) {
-            Objects.requireNonNull(schema, "schema");
+            Objects.requireNonNull(schema, "stagingSchema");
             if (!schema.matches("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?")) {
                 throw new IllegalArgumentException("stagingSchema must be a plain SQL identifier, but was " + schema);
             }
@@ -348,7 +349,7 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder stagingStore(StagingStore store) {
-            this.stagingStore = Objects.requireNonNull(store, "store");
+            this.stagingStore = Objects.requireNonNull(store, "stagingStore");
             return this;
         }
 
@@ -359,7 +360,7 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder checkpointStore(CheckpointStore store) {
-            this.checkpointStore = Objects.requireNonNull(store, "store");
+            this.checkpointStore = Objects.requireNonNull(store, "checkpointStore");
             return this;
         }
 
@@ -371,7 +372,7 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder leaseStore(dev.failback.spi.LeaseStore store) {
-            this.leaseStore = Objects.requireNonNull(store, "store");
+            this.leaseStore = Objects.requireNonNull(store, "leaseStore");
             return this;
         }
 
@@ -620,10 +621,11 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder schemas(String... schemas) {
+            Objects.requireNonNull(schemas, "schemas");
             for (String s : schemas) {
                 Objects.requireNonNull(s, "schemas");
                 if (s.isBlank()) {
-                    throw new IllegalArgumentException("schemas must not be blank");
+                    throw new IllegalArgumentException("schemas must not name a blank schema");
                 }
                 this.schemas.add(s.trim());
             }
@@ -712,7 +714,7 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder threadFactory(ThreadFactory factory) {
-            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
             return this;
         }
 
@@ -725,7 +727,7 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder meterRegistry(MeterRegistry registry) {
-            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
             return this;
         }
 

@@ -12,7 +12,13 @@ class BuilderTest {
     void nullsAndBadValuesAreRejectedAtOnce() {
         Failback.Builder b = Failback.builder();
         assertThatThrownBy(() -> b.target(null)).isInstanceOf(NullPointerException.class).hasMessage("target");
-        assertThatThrownBy(() -> b.tables((String) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> b.tables((String) null)).isInstanceOf(NullPointerException.class).hasMessage("tables");
+        assertThatThrownBy(() -> b.tables(" ")).hasMessage("tables must not name a blank table");
+        assertThatThrownBy(() -> b.schemas((String[]) null)).hasMessage("schemas");
+        assertThatThrownBy(() -> b.stagingSchema(null)).hasMessage("stagingSchema");
+        assertThatThrownBy(() -> b.stagingStore(null)).hasMessage("stagingStore");
+        assertThatThrownBy(() -> b.threadFactory(null)).hasMessage("threadFactory");
+        assertThatThrownBy(() -> b.meterRegistry(null)).hasMessage("meterRegistry");
         assertThatThrownBy(() -> b.flushSize(0)).hasMessage("flushSize must be > 0, but was 0");
         assertThatThrownBy(() -> b.flushPeriod(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.progressInterval(Duration.ZERO))
