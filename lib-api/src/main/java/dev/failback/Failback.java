@@ -6,6 +6,7 @@ import dev.failback.spi.Dialect;
 import dev.failback.spi.FailbackProvider;
 import dev.failback.spi.Sink;
 import dev.failback.spi.StagingStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -127,6 +128,15 @@ public interface Failback extends AutoCloseable {
     /**
      * Configures and starts a {@link Failback}. Not thread-safe. {@link #build()} leaves the builder
      * unchanged, so one builder may start several pipelines.
+     *
+     * <p>Every setter follows one rule when called again. A single-valued setting keeps the value of
+     * the last call: {@code target(a).target(b)} applies to {@code b}. A collection-valued setting
+     * ({@link #tables}, {@link #schemas}, {@link #sink}, {@link #listener}) adds to what earlier calls
+     * gave: {@code tables("a").tables("b")} serves {@code a} and {@code b}. A setter checks its own
+     * argument at once (null, blank, zero or negative where not allowed) and throws a
+     * {@link NullPointerException} or {@link IllegalArgumentException} naming the setting; rules
+     * between settings (staging not the target, an authenticator or {@link #disableAuthentication()})
+     * are checked by {@link #build()}, which lists every problem at once.
      */
     final class Builder {
         /** Default pipeline name: {@value}. */
@@ -157,9 +167,14 @@ public interface Failback extends AutoCloseable {
         public static final Duration DEFAULT_RETIRE_OFFSET = Duration.ZERO;
         /** Default largest distance of a resolved or row timestamp into the future of the local clock. */
         public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
-        /** Default most target schemas (groups) one pipeline serves: {@value}. */
-        public static final int DEFAULT_MAX_GROUPS = 64;
-        /** Default lease time to live: a standby takes a group over at most this long after its holder stopped renewing. */
+        /** Default most target schemas one pipeline serves: {@value}. */
+        public static final int DEFAULT_MAX_SCHEMAS = 64;
+        /** Default number of recently applied keys immediate mode keeps in memory: {@value} (about 150 bytes each). */
+        public static final int DEFAULT_VERSION_GUARD_MEMORY_KEYS = 200_000;
+        /**
+         * Default lease time to live: a standby takes a target schema over at most this long after its
+         * holder stopped renewing.
+         */
         public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
         /** Default interval between lease renewals by the holder, and lease attempts by a standby. */
         public static final Duration DEFAULT_LEASE_RENEWAL = Duration.ofSeconds(1);
@@ -192,7 +207,7 @@ public interface Failback extends AutoCloseable {
         boolean ignoreUnknownColumns;
         final List<FailbackListener> listeners = new ArrayList<>();
         ThreadFactory threadFactory;
-        Object meterRegistry;
+        MeterRegistry meterRegistry;
         Authenticator authenticator;
         boolean authenticationDisabled;
         Duration leaseTtl = DEFAULT_LEASE_TTL;
@@ -201,8 +216,9 @@ public interface Failback extends AutoCloseable {
         dev.failback.spi.LeaseStore leaseStore;
         final List<String> schemas = new ArrayList<>();
         Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
-        int maxGroups = DEFAULT_MAX_GROUPS;
+        int maxSchemas = DEFAULT_MAX_SCHEMAS;
         long maxBytesInFlight;
+        int versionGuardMemoryKeys = DEFAULT_VERSION_GUARD_MEMORY_KEYS;
 
         Builder() {
         }
@@ -231,9 +247,6 @@ public interface Failback extends AutoCloseable {
          */
         public Builder staging(DataSource staging) {
             Objects.requireNonNull(staging, "staging");
-            if (this.staging != null) {
-                throw new IllegalStateException("staging was already set to " + this.staging);
-            }
             this.staging = staging;
             return this;
         }
@@ -246,9 +259,6 @@ public interface Failback extends AutoCloseable {
          */
         public Builder target(DataSource target) {
             Objects.requireNonNull(target, "target");
-            if (this.target != null) {
-                throw new IllegalStateException("target was already set to " + this.target);
-            }
             this.target = target;
             return this;
         }
@@ -262,10 +272,11 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder tables(String... tables) {
+            Objects.requireNonNull(tables, "tables");
             for (String t : tables) {
-                Objects.requireNonNull(t, "table");
+                Objects.requireNonNull(t, "tables");
                 if (t.isBlank()) {
-                    throw new IllegalArgumentException("table name must not be blank");
+                    throw new IllegalArgumentException("tables must not name a blank table");
                 }
                 this.tables.add(t);
             }
@@ -279,7 +290,7 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder stagingSchema(String schema) {
-            Objects.requireNonNull(schema, "schema");
+            Objects.requireNonNull(schema, "stagingSchema");
             if (!schema.matches("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?")) {
                 throw new IllegalArgumentException("stagingSchema must be a plain SQL identifier, but was " + schema);
             }
@@ -340,7 +351,7 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder stagingStore(StagingStore store) {
-            this.stagingStore = Objects.requireNonNull(store, "store");
+            this.stagingStore = Objects.requireNonNull(store, "stagingStore");
             return this;
         }
 
@@ -377,7 +388,7 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder checkpointStore(CheckpointStore store) {
-            this.checkpointStore = Objects.requireNonNull(store, "store");
+            this.checkpointStore = Objects.requireNonNull(store, "checkpointStore");
             return this;
         }
 
@@ -389,7 +400,7 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder leaseStore(dev.failback.spi.LeaseStore store) {
-            this.leaseStore = Objects.requireNonNull(store, "store");
+            this.leaseStore = Objects.requireNonNull(store, "leaseStore");
             return this;
         }
 
@@ -482,7 +493,7 @@ public interface Failback extends AutoCloseable {
          *
          * <p>Off: the batch is refused with a 400 naming the table and column, nothing staged, and
          * the changefeed retries it until the column exists in the target; mutations already staged
-         * that carry a column dropped from the target since stop their group with a
+         * that carry a column dropped from the target since stop their target schema with a
          * {@code schema drift} error naming both, retried with backoff until the column is back.
          * Add columns to the target before the source, and drop them from the target after.
          *
@@ -580,14 +591,14 @@ public interface Failback extends AutoCloseable {
         }
 
         /**
-         * How long a group's lease lasts without renewal. Several processes (replicas behind a load
-         * balancer, the old and new pod of a rolling deploy) may share one staging database: every one
-         * accepts and stages, but only the holder of a group's lease applies it. When the holder dies,
-         * hangs or loses staging, a standby takes the group over once the lease has expired, within
-         * twice this time; a holder that stops cleanly ({@link Failback#close()}) releases its leases at
-         * once. Each acquisition increments the lease's epoch, and every target commit is conditional
-         * on it, so a holder that comes back from a pause commits nothing after the new holder.
-         * Default 5 s.
+         * How long a target schema's lease lasts without renewal. Several processes (replicas behind a
+         * load balancer, the old and new pod of a rolling deploy) may share one staging database: every
+         * one accepts and stages, but only the holder of a target schema's lease applies it. When the
+         * holder dies, hangs or loses staging, a standby takes the target schema over once the lease has
+         * expired, within twice this time; a holder that stops cleanly ({@link Failback#close()})
+         * releases its leases at once. Each acquisition increments the lease's epoch, and every target
+         * commit is conditional on it, so a holder that comes back from a pause commits nothing after
+         * the new holder. Default 5 s.
          *
          * @param ttl a positive duration, longer than {@link #leaseRenewal(Duration)}
          * @return this builder
@@ -638,10 +649,11 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder schemas(String... schemas) {
+            Objects.requireNonNull(schemas, "schemas");
             for (String s : schemas) {
                 Objects.requireNonNull(s, "schemas");
                 if (s.isBlank()) {
-                    throw new IllegalArgumentException("schemas must not be blank");
+                    throw new IllegalArgumentException("schemas must not name a blank schema");
                 }
                 this.schemas.add(s.trim());
             }
@@ -664,14 +676,14 @@ public interface Failback extends AutoCloseable {
         }
 
         /**
-         * The most target schemas (groups) this pipeline serves; a request for one more is answered
-         * 404 and creates nothing. Default {@value #DEFAULT_MAX_GROUPS}.
+         * The most target schemas this pipeline serves; a request for one more is answered 404 and
+         * creates nothing. Default {@value #DEFAULT_MAX_SCHEMAS}.
          *
-         * @param groups a positive count
+         * @param schemas a positive count
          * @return this builder
          */
-        public Builder maxGroups(int groups) {
-            this.maxGroups = positive("maxGroups", groups);
+        public Builder maxSchemas(int schemas) {
+            this.maxSchemas = positive("maxSchemas", schemas);
             return this;
         }
 
@@ -693,6 +705,26 @@ public interface Failback extends AutoCloseable {
         }
 
         /**
+         * How many recently applied keys immediate mode keeps in memory before it asks the version
+         * store. Immediate mode never lets an older version of a row overwrite a newer one: it keeps the
+         * newest applied version of each key changed since the last resolved timestamp, in memory up to
+         * this many keys; past it, versions go to the staging schema's {@code versions} table, which is
+         * then read for keys not in memory until a resolved timestamp has retired what it holds. Zero
+         * keeps nothing in memory and always asks the table. Consistent mode does not use it. Default
+         * {@value #DEFAULT_VERSION_GUARD_MEMORY_KEYS}.
+         *
+         * @param keys zero or a positive count
+         * @return this builder
+         */
+        public Builder versionGuardMemoryKeys(int keys) {
+            if (keys < 0) {
+                throw new IllegalArgumentException("versionGuardMemoryKeys must be >= 0, but was " + keys);
+            }
+            this.versionGuardMemoryKeys = keys;
+            return this;
+        }
+
+        /**
          * Adds a listener.
          *
          * @param listener the listener
@@ -710,21 +742,20 @@ public interface Failback extends AutoCloseable {
          * @return this builder
          */
         public Builder threadFactory(ThreadFactory factory) {
-            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
             return this;
         }
 
         /**
-         * A Micrometer {@code MeterRegistry} to publish metrics to. Typed {@code Object} so that the
-         * API does not depend on Micrometer; anything else is rejected at start. Metrics are off
-         * unless a registry is given. A {@code PrometheusMeterRegistry} is also served as
-         * {@code /_/varz} (see {@link Failback#adminHandler()}).
+         * The Micrometer registry to publish metrics to. Metrics are off unless a registry is given. A
+         * {@code PrometheusMeterRegistry} (or a {@code CompositeMeterRegistry} holding one) is also
+         * served as {@code /_/varz} (see {@link Failback#adminHandler()}).
          *
-         * @param registry an {@code io.micrometer.core.instrument.MeterRegistry}
+         * @param registry the registry; never closed by Failback, which removes its own meters on close
          * @return this builder
          */
-        public Builder meterRegistry(Object registry) {
-            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
             return this;
         }
 
@@ -738,9 +769,6 @@ public interface Failback extends AutoCloseable {
          */
         public Builder authenticator(Authenticator authenticator) {
             Objects.requireNonNull(authenticator, "authenticator");
-            if (this.authenticator != null) {
-                throw new IllegalStateException("authenticator was already set to " + this.authenticator);
-            }
             this.authenticator = authenticator;
             return this;
         }

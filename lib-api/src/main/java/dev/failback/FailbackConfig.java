@@ -5,6 +5,7 @@ import dev.failback.spi.CheckpointStore;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.Sink;
 import dev.failback.spi.StagingStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -48,12 +49,13 @@ public final class FailbackConfig {
     private final boolean ignoreUnknownColumns;
     private final List<FailbackListener> listeners;
     private final ThreadFactory threadFactory;
-    private final Object meterRegistry;
+    private final MeterRegistry meterRegistry;
     private final Authenticator authenticator;
     private final List<String> schemas;
     private final Duration maxClockSkew;
-    private final int maxGroups;
+    private final int maxSchemas;
     private final long maxBytesInFlight;
+    private final int versionGuardMemoryKeys;
 
     FailbackConfig(Failback.Builder b) {
         this.name = b.name;
@@ -92,7 +94,8 @@ public final class FailbackConfig {
         this.authenticator = b.authenticator;
         this.schemas = List.copyOf(b.schemas);
         this.maxClockSkew = b.maxClockSkew;
-        this.maxGroups = b.maxGroups;
+        this.maxSchemas = b.maxSchemas;
+        this.versionGuardMemoryKeys = b.versionGuardMemoryKeys;
         this.maxBytesInFlight = b.maxBytesInFlight > 0 ? b.maxBytesInFlight
                 : Math.max(b.maxBodyBytes, Runtime.getRuntime().maxMemory() / 4);
     }
@@ -127,14 +130,19 @@ public final class FailbackConfig {
         return maxClockSkew;
     }
 
-    /** @return the most groups (target schemas) served */
-    public int maxGroups() {
-        return maxGroups;
+    /** @return the most target schemas served */
+    public int maxSchemas() {
+        return maxSchemas;
     }
 
     /** @return the most decoded request bytes held in memory at once */
     public long maxBytesInFlight() {
         return maxBytesInFlight;
+    }
+
+    /** @return how many recently applied keys immediate mode keeps in memory before asking the version store */
+    public int versionGuardMemoryKeys() {
+        return versionGuardMemoryKeys;
     }
 
     /** @return the staging schema */
@@ -237,8 +245,7 @@ public final class FailbackConfig {
         return progressInterval;
     }
 
-    /** @return how long applied staged rows are kept; zero to delete them right after applying */
-    /** @return how long a group's lease lasts without renewal */
+    /** @return how long a target schema's lease lasts without renewal */
     public Duration leaseTtl() {
         return leaseTtl;
     }
@@ -265,11 +272,12 @@ public final class FailbackConfig {
         return id.length() <= 128 ? id : id.substring(id.length() - 128);
     }
 
+    /** @return how long applied staged rows are kept; zero to delete them right after applying */
     public Duration retireOffset() {
         return retireOffset;
     }
 
-    /** @return whether poison rows are dead-lettered (true) or stop the group until fixed (false) */
+    /** @return whether poison rows are dead-lettered (true) or stop their target schema until fixed (false) */
     public boolean deadLetter() {
         return deadLetter;
     }
@@ -298,7 +306,7 @@ public final class FailbackConfig {
     }
 
     /** @return the Micrometer registry, empty when metrics are off */
-    public Optional<Object> meterRegistry() {
+    public Optional<MeterRegistry> meterRegistry() {
         return Optional.ofNullable(meterRegistry);
     }
 }

@@ -16,14 +16,14 @@ public interface FailbackListener {
     }
 
     /**
-     * Called when a resolved timestamp for a group is recorded (after it is durable in the checkpoint
-     * store; repeated or older ones are not reported). In consistent mode the group's staged changes
+     * Called when a resolved timestamp for a target schema is recorded (after it is durable in the checkpoint
+     * store; repeated or older ones are not reported). In consistent mode the target schema's staged changes
      * up to it are applied next; in immediate mode everything up to it is already applied.
      *
-     * @param group    the target schema
+     * @param schema   the target schema
      * @param resolved the resolved timestamp
      */
-    default void onResolved(String group, Hlc resolved) {
+    default void onResolved(String schema, Hlc resolved) {
     }
 
     /**
@@ -31,12 +31,12 @@ public interface FailbackListener {
      * each applied batch (immediate mode, {@code upTo} being its newest timestamp) and, with zero
      * rows, when a resolved timestamp marks everything before it applied (immediate mode).
      *
-     * @param group   the target schema
+     * @param schema  the target schema
      * @param upTo    everything up to this timestamp is now applied
      * @param upserts rows upserted in the transaction
      * @param deletes rows deleted in the transaction
      */
-    default void onWindowApplied(String group, Hlc upTo, int upserts, int deletes) {
+    default void onWindowApplied(String schema, Hlc upTo, int upserts, int deletes) {
     }
 
     /**
@@ -47,32 +47,32 @@ public interface FailbackListener {
      * (see {@link Failback.Builder#deadLetter(boolean)}) is reported on each retry with an
      * {@link ApplyException} naming its table, key, SQLState and source timestamp.
      *
-     * @param group the target schema, or null when not specific to one
-     * @param error the failure
+     * @param schema the target schema, or null when not specific to one
+     * @param error  the failure
      */
-    default void onFailure(String group, Throwable error) {
+    default void onFailure(String schema, Throwable error) {
     }
 
     /**
-     * Called when this process acquired a group's lease: from now on it sequences and applies the group
-     * (consistent mode). Every other process of the deployment is a standby for the group.
+     * Called when this process acquired a target schema's lease: from now on it sequences and applies
+     * that target schema (consistent mode). Every other process of the deployment is a standby for it.
      *
-     * @param group    the target schema
+     * @param schema   the target schema
      * @param instance this process's {@link FailbackConfig#instanceId()}
      * @param epoch    the lease's epoch (fencing token), larger than that of every earlier holder
      */
-    default void onLeaseAcquired(String group, String instance, long epoch) {
+    default void onLeaseAcquired(String schema, String instance, long epoch) {
     }
 
     /**
-     * Called when this process stopped holding a group's lease: released at {@link Failback#close()},
+     * Called when this process stopped holding a target schema's lease: released at {@link Failback#close()},
      * not renewed in time (staging unreachable, a long pause), or taken over by another process.
      *
-     * @param group    the target schema
+     * @param schema   the target schema
      * @param instance this process's {@link FailbackConfig#instanceId()}
      * @param epoch    the epoch it held
      * @param reason   why, one line
      */
-    default void onLeaseLost(String group, String instance, long epoch, String reason) {
+    default void onLeaseLost(String schema, String instance, long epoch, String reason) {
     }
 }

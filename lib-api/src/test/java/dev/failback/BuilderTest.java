@@ -18,7 +18,13 @@ class BuilderTest {
     void nullsAndBadValuesAreRejectedAtOnce() {
         Failback.Builder b = Failback.builder();
         assertThatThrownBy(() -> b.target(null)).isInstanceOf(NullPointerException.class).hasMessage("target");
-        assertThatThrownBy(() -> b.tables((String) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> b.tables((String) null)).isInstanceOf(NullPointerException.class).hasMessage("tables");
+        assertThatThrownBy(() -> b.tables(" ")).hasMessage("tables must not name a blank table");
+        assertThatThrownBy(() -> b.schemas((String[]) null)).hasMessage("schemas");
+        assertThatThrownBy(() -> b.stagingSchema(null)).hasMessage("stagingSchema");
+        assertThatThrownBy(() -> b.stagingStore(null)).hasMessage("stagingStore");
+        assertThatThrownBy(() -> b.threadFactory(null)).hasMessage("threadFactory");
+        assertThatThrownBy(() -> b.meterRegistry(null)).hasMessage("meterRegistry");
         assertThatThrownBy(() -> b.flushSize(0)).hasMessage("flushSize must be > 0, but was 0");
         assertThatThrownBy(() -> b.flushPeriod(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.progressInterval(Duration.ZERO))
@@ -29,6 +35,12 @@ class BuilderTest {
         b.retireOffset(Duration.ZERO).progressInterval(Duration.ofMillis(1));
         assertThatThrownBy(() -> b.stagingSchema("x; drop table y")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.name(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.versionGuardMemoryKeys(-1))
+                .hasMessage("versionGuardMemoryKeys must be >= 0, but was -1");
+        assertThat(b.versionGuardMemoryKeys(0).disableAuthentication().target(new NoDataSource()).build()
+                .versionGuardMemoryKeys()).isZero();
+        assertThat(Failback.builder().disableAuthentication().target(new NoDataSource()).build().versionGuardMemoryKeys())
+                .isEqualTo(Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS);
     }
 
     @Test
@@ -175,6 +187,34 @@ class BuilderTest {
         @Override
         public void deadLetter(String schema, Mutation mutation, String reason) {
         }
+    }
+
+    @Test
+    void aSingleValuedSettingKeepsTheLastCallAndACollectionValuedOneAddsEveryCall() {
+        NoDataSource first = new NoDataSource();
+        NoDataSource last = new NoDataSource();
+        FailbackConfig config = Failback.builder().disableAuthentication()
+                .target(first).target(last)
+                .staging(first).staging(new NoDataSource())
+                .flushSize(5).flushSize(7)
+                .mode(Mode.IMMEDIATE).mode(Mode.CONSISTENT)
+                .tables("a").tables("b", "c")
+                .schemas("db.s1").schemas("db.s2")
+                .build();
+        assertThat(config.target()).isSameAs(last);
+        assertThat(config.staging()).get().isNotSameAs(first);
+        assertThat(config.flushSize()).isEqualTo(7);
+        assertThat(config.mode()).isEqualTo(Mode.CONSISTENT);
+        assertThat(config.tables()).containsExactly("a", "b", "c");
+        assertThat(config.schemas()).containsExactly("db.s1", "db.s2");
+    }
+
+    @Test
+    void settingTheAuthenticatorAgainKeepsTheLastOne() {
+        dev.failback.spi.Authenticator a = (request, path) -> dev.failback.spi.Authenticator.Decision.allow();
+        dev.failback.spi.Authenticator b = (request, path) -> dev.failback.spi.Authenticator.Decision.deny("b");
+        FailbackConfig config = Failback.builder().target(new NoDataSource()).authenticator(a).authenticator(b).build();
+        assertThat(config.authenticator()).containsSame(b);
     }
 
     /** A DataSource that is never connected to. */

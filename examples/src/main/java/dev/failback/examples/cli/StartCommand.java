@@ -91,6 +91,12 @@ final class StartCommand implements Callable<Integer> {
             description = "Rows read from staging per query.")
     int scanSize;
 
+    @Option(names = "--versionGuardMemoryKeys", paramLabel = "N",
+            defaultValue = "" + Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS,
+            description = "Immediate mode: recently applied keys whose versions are kept in memory before the staging"
+                    + " versions table is asked (0: always ask the table).")
+    int versionGuardMemoryKeys;
+
     @Option(names = "--applyTimeout", paramLabel = "DURATION", defaultValue = "30s", converter = GoDuration.class,
             description = "Longest a target transaction may take before it is abandoned and retried.")
     Duration applyTimeout;
@@ -135,7 +141,7 @@ final class StartCommand implements Callable<Integer> {
                     + " (-Xmx), at least --maxBodyBytes.")
     Long maxBytesInFlight;
 
-    @Option(names = "--maxGroups", paramLabel = "N", defaultValue = "" + Failback.Builder.DEFAULT_MAX_GROUPS,
+    @Option(names = "--maxGroups", paramLabel = "N", defaultValue = "" + Failback.Builder.DEFAULT_MAX_SCHEMAS,
             description = "Most target schemas served; a request for one more gets 404 and creates nothing.")
     int maxGroups;
 
@@ -295,6 +301,7 @@ final class StartCommand implements Callable<Integer> {
                     .flushSize(flushSize)
                     .flushPeriod(flushPeriod)
                     .scanSize(scanSize)
+                    .versionGuardMemoryKeys(versionGuardMemoryKeys)
                     .applyTimeout(applyTimeout)
                     .schemaRefresh(schemaRefresh)
                     .shutdownTimeout(gracePeriod)
@@ -307,7 +314,7 @@ final class StartCommand implements Callable<Integer> {
                     .maxBodyBytes(maxBodyBytes)
                     .maxNestingDepth(maxNestingDepth)
                     .maxInFlight(maxInFlight)
-                    .maxGroups(maxGroups)
+                    .maxSchemas(maxGroups)
                     .maxClockSkew(maxClockSkew)
                     .meterRegistry(metrics.registry())
                     .sink(TlsOptions.sink(bindAddr, tlsConfig).requestHeaderSize(maxRequestHeaderBytes)
@@ -426,6 +433,10 @@ final class StartCommand implements Callable<Integer> {
         if (maxBodyBytes <= 0 || maxNestingDepth <= 0 || maxInFlight <= 0 || maxRequestHeaderBytes < 1024) {
             throw new ParameterException(spec.commandLine(), "--maxBodyBytes, --maxNestingDepth and --maxInFlight must"
                     + " be positive and --maxRequestHeaderBytes at least 1024");
+        }
+        if (versionGuardMemoryKeys < 0) {
+            throw new ParameterException(spec.commandLine(), "--versionGuardMemoryKeys must not be negative, but was "
+                    + versionGuardMemoryKeys);
         }
         if (metricsAddr != null && metricsAddr.port() != 0 && metricsAddr.equals(bindAddr)) {
             throw new ParameterException(spec.commandLine(), "--metricsAddr must differ from --bindAddr");

@@ -43,7 +43,7 @@ class StartLimitFlagsTest {
     void securityLimitsDefaultToTheLibraryAndAreSettable() {
         StartCommand start = new StartCommand();
         new CommandLine(start).parseArgs("--targetConn", "postgres://u@h/db", "--disableAuthentication");
-        assertThat(start.maxGroups).isEqualTo(Failback.Builder.DEFAULT_MAX_GROUPS);
+        assertThat(start.maxGroups).isEqualTo(Failback.Builder.DEFAULT_MAX_SCHEMAS);
         assertThat(start.maxClockSkew).isEqualTo(Failback.Builder.DEFAULT_MAX_CLOCK_SKEW);
         assertThat(start.maxBytesInFlight).as("the library's heap-based default").isNull();
         assertThat(start.schemas).isEmpty();
@@ -71,7 +71,23 @@ class StartLimitFlagsTest {
         StringWriter out = new StringWriter();
         FailbackCli.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "start", "--help");
         assertThat(out.toString()).contains("--schemas=SCHEMA", "--maxClockSkew=DURATION", "--maxGroups=N",
-                "--maxBytesInFlight=BYTES", "Default: 5m", "Default: " + Failback.Builder.DEFAULT_MAX_GROUPS);
+                "--maxBytesInFlight=BYTES", "Default: 5m", "Default: " + Failback.Builder.DEFAULT_MAX_SCHEMAS);
+    }
+
+    @Test
+    void versionGuardMemoryKeysDefaultsToTheLibraryAndTakesZeroButNotANegativeCount() {
+        StartCommand start = new StartCommand();
+        new CommandLine(start).parseArgs("--targetConn", "postgres://u@h/db", "--disableAuthentication");
+        assertThat(start.versionGuardMemoryKeys).isEqualTo(Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS);
+        new CommandLine(start).parseArgs("--targetConn", "postgres://u@h/db", "--disableAuthentication",
+                "--versionGuardMemoryKeys", "0");
+        assertThat(start.versionGuardMemoryKeys).isZero();
+
+        StringWriter err = new StringWriter();
+        int code = FailbackCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "start",
+                "--targetConn", "postgres://u@127.0.0.1:1/db", "--disableAuthentication", "--versionGuardMemoryKeys", "-1");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--versionGuardMemoryKeys must not be negative, but was -1");
     }
 
     @Test

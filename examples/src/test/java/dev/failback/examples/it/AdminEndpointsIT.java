@@ -12,6 +12,7 @@ import dev.failback.jetty.JettyAdminServer;
 import dev.failback.jetty.JettySink;
 import dev.failback.spi.Authenticator;
 import dev.failback.testing.TestDatabases;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -64,7 +65,7 @@ class AdminEndpointsIT {
         new JvmMemoryMetrics().bindTo(registry);
     }
 
-    private void startPipeline(boolean metricsPort, Object meterRegistry) throws Exception {
+    private void startPipeline(boolean metricsPort, MeterRegistry meterRegistry) throws Exception {
         sink = JettySink.builder().host("127.0.0.1").port(0).varz(!metricsPort).requestHeaderSize(8192).build();
         Failback.Builder b = Failback.builder().name("admin-it").authenticator(SECRET).target(db.dataSource)
                 .staging(staging).stagingSchema(db.name + "_staging").createStagingSchema(true).sink(sink);

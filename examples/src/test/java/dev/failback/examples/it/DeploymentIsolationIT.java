@@ -80,8 +80,8 @@ class DeploymentIsolationIT {
                         assertThat(fb.awaitApplied(endB, Duration.ofSeconds(30))).isTrue();
                         assertMatches(targetA, a, simA);
                         assertMatches(targetB, b, simB);
-                        assertThat(fa.status().groups().keySet()).containsExactly(a.name());
-                        assertThat(fb.status().groups().keySet()).containsExactly(b.name());
+                        assertThat(fa.status().schemas().keySet()).containsExactly(a.name());
+                        assertThat(fb.status().schemas().keySet()).containsExactly(b.name());
                     } finally {
                         simB.close();
                     }
@@ -98,8 +98,8 @@ class DeploymentIsolationIT {
                     JettySink sinkA2 = JettySink.bind("127.0.0.1", 0);
                     try (Failback a1 = deployment("iso-a", targetA, staging, sinkA1, leasedByA).start();
                             Failback a2 = deployment("iso-a", targetA, staging, sinkA2, leasedByA).start()) {
-                        assertThat(a1.status().groups().keySet()).as("groups of A after restart").isSubsetOf(a.name());
-                        assertThat(a2.status().groups().keySet()).as("groups of A after restart").isSubsetOf(a.name());
+                        assertThat(a1.status().schemas().keySet()).as("groups of A after restart").isSubsetOf(a.name());
+                        assertThat(a2.status().schemas().keySet()).as("groups of A after restart").isSubsetOf(a.name());
                         TransferWorkload again = new TransferWorkload(ACCOUNTS, 1_000);
                         try (ChangefeedSimulator sim = simulator(List.of(url(sinkA1, a), url(sinkA2, a)), again, 7)) {
                             feed(sim, Duration.ofMillis(1_500)).get(3, TimeUnit.MINUTES);
@@ -119,10 +119,10 @@ class DeploymentIsolationIT {
                             s1 = a1.status();
                             s2 = a2.status();
                         }
-                        assertThat(s1.groups().keySet()).containsExactly(a.name());
-                        assertThat(s2.groups().keySet()).containsExactly(a.name());
-                        Status.GroupStatus g1 = s1.groups().get(a.name());
-                        Status.GroupStatus g2 = s2.groups().get(a.name());
+                        assertThat(s1.schemas().keySet()).containsExactly(a.name());
+                        assertThat(s2.schemas().keySet()).containsExactly(a.name());
+                        Status.SchemaStatus g1 = s1.schemas().get(a.name());
+                        Status.SchemaStatus g2 = s2.schemas().get(a.name());
                         System.out.printf("DeploymentIsolationIT: A1 %s %s, A2 %s %s%n", i1, g1, i2, g2);
                         assertThat(g1.held() ^ g2.held()).as("exactly one holder: " + g1 + " / " + g2).isTrue();
                         String holder = g1.held() ? i1 : i2;
@@ -151,11 +151,11 @@ class DeploymentIsolationIT {
                     assertThat(fb.webhookHandler().handle(new WebhookRequest("POST", b.path(), null, Map.of(),
                             new ByteArrayInputStream(body), body.length)).status()).isEqualTo(200);
                     long deadline = System.nanoTime() + TTL.multipliedBy(2).plusSeconds(5).toNanos();
-                    while (!fb.status().groups().containsKey(b.name()) && System.nanoTime() < deadline) {
+                    while (!fb.status().schemas().containsKey(b.name()) && System.nanoTime() < deadline) {
                         Thread.sleep(50);
                     }
-                    assertThat(fb.status().groups().keySet()).containsExactly(b.name());
-                    assertThat(fb.status().groups().get(b.name()).applied()).as("B's applied checkpoint")
+                    assertThat(fb.status().schemas().keySet()).containsExactly(b.name());
+                    assertThat(fb.status().schemas().get(b.name()).applied()).as("B's applied checkpoint")
                             .isGreaterThanOrEqualTo(endB);
                     assertMatches(targetB, b, simB);
                 }
@@ -168,8 +168,8 @@ class DeploymentIsolationIT {
     }
 
     private static boolean holderAgreed(Status s1, Status s2, String group) {
-        Status.GroupStatus g1 = s1.groups().get(group);
-        Status.GroupStatus g2 = s2.groups().get(group);
+        Status.SchemaStatus g1 = s1.schemas().get(group);
+        Status.SchemaStatus g2 = s2.schemas().get(group);
         return g1 != null && g2 != null && (g1.held() ^ g2.held()) && g1.holder() != null
                 && g1.holder().equals(g2.holder());
     }

@@ -34,12 +34,16 @@ class GroupCommitIT {
     private ExecutorService pool;
 
     private void start(TargetDb.Kind kind, Mode mode, String ddl) throws Exception {
+        start(kind, mode, ddl, Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS);
+    }
+
+    private void start(TargetDb.Kind kind, Mode mode, String ddl, int versionGuardMemoryKeys) throws Exception {
         db = kind.create("groupcommit");
         db.execute(ddl);
         JettySink sink = JettySink.bind("127.0.0.1", 0);
         failback = Failback.builder().disableAuthentication().name("groupcommit-" + kind + "-" + mode)
                 .target(db.dataSource()).mode(mode).stagingSchema(db.stagingSchema()).createStagingSchema(true)
-                .sink(sink).start();
+                .versionGuardMemoryKeys(versionGuardMemoryKeys).sink(sink).start();
         http = new Http("http://127.0.0.1:" + sink.port());
         pool = Executors.newFixedThreadPool(16);
     }
@@ -75,12 +79,7 @@ class GroupCommitIT {
     @EnumSource(TargetDb.Kind.class)
     void retiringVersionsAtResolvedNeverLosesVersionsRecordedConcurrently(TargetDb.Kind kind) throws Exception {
         // no room in memory: every version goes through the staging store's versions table
-        System.setProperty(VERSION_KEYS, "0");
-        try {
-            concurrentRounds(kind);
-        } finally {
-            System.clearProperty(VERSION_KEYS);
-        }
+        concurrentRounds(kind, 0);
         long last = T + ROUNDS * 1_000L;
         String staging = kind == TargetDb.Kind.POSTGRESQL ? "\"" + db.stagingSchema() + "\".versions"
                 : "`" + db.stagingSchema() + "`.versions";
@@ -96,21 +95,21 @@ class GroupCommitIT {
     @ParameterizedTest
     @EnumSource(TargetDb.Kind.class)
     void versionsOfKeysChangedSinceTheLastResolvedStayInMemory(TargetDb.Kind kind) throws Exception {
-        concurrentRounds(kind);
+        concurrentRounds(kind, Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS);
         String staging = kind == TargetDb.Kind.POSTGRESQL ? "\"" + db.stagingSchema() + "\".versions"
                 : "`" + db.stagingSchema() + "`.versions";
         assertThat(db.one("SELECT count(*) FROM " + staging)).as("nothing written to the versions table").isEqualTo("0");
         guardHolds(T + ROUNDS * 1_000L);
     }
 
-    private static final String VERSION_KEYS = "failback.versionGuard.memoryKeys";
     private static final int SENDERS = 6;
     private static final int KEYS = 400;
     private static final int ROUNDS = 12;
 
     /** Rounds of concurrent batches, each round's keys newer, the round before resolved meanwhile. */
-    private void concurrentRounds(TargetDb.Kind kind) throws Exception {
-        start(kind, Mode.IMMEDIATE, "CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
+    private void concurrentRounds(TargetDb.Kind kind, int versionGuardMemoryKeys) throws Exception {
+        start(kind, Mode.IMMEDIATE, "CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)",
+                versionGuardMemoryKeys);
         for (int round = 1; round <= ROUNDS; round++) {
             long wall = T + round * 1_000L;
             int r = round;

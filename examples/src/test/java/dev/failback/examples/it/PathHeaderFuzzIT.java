@@ -345,7 +345,7 @@ class PathHeaderFuzzIT {
         byStatus.forEach((k, v) -> summary.append(' ').append(v).append(" x ").append(k).append(','));
         System.out.println("PathHeaderFuzzIT: seed " + seed + ", " + (only >= 0 ? 1 : requests) + " requests in " + millis
                 + " ms:" + summary + " " + cleanRequests + " clean requests; " + accepted.size() + " keys answered 2xx, "
-                + landed.size() + " staged or applied; groups " + failback.status().groups().keySet());
+                + landed.size() + " staged or applied; groups " + failback.status().schemas().keySet());
         byClass.forEach((k, v) -> System.out.println("PathHeaderFuzzIT:   " + k + ": " + v));
         unavailable.stream().limit(5).forEach(u -> System.out.println("PathHeaderFuzzIT: 503: " + u));
         closed.stream().limit(5).forEach(u -> System.out.println("PathHeaderFuzzIT: closed: " + u));
@@ -357,7 +357,7 @@ class PathHeaderFuzzIT {
         soft.assertThat(unexplained).as("seed " + seed + ": keys staged or applied without a 2xx answer").isEmpty();
         soft.assertThat(lost.stream().limit(5).map(k -> k + " of " + answeredBy.get(k)).toList())
                 .as("seed " + seed + ": " + lost.size() + " keys answered 2xx but neither staged nor applied").isEmpty();
-        soft.assertThat(failback.status().groups()).as("seed " + seed).containsOnlyKeys(group);
+        soft.assertThat(failback.status().schemas()).as("seed " + seed).containsOnlyKeys(group);
         soft.assertThat(stagedGroups).as("groups staged").isSubsetOf(group);
         soft.assertThat(checkpointGroups).as("groups checkpointed").isSubsetOf(group);
         soft.assertThat(after).as("reserved and system schemas").isEqualTo(before);

@@ -138,10 +138,10 @@ class SecurityIT {
         assertThat(staged()).isZero();
         assertThat(db.one("SELECT count(*) FROM " + staging + ".checkpoints")).isEqualTo("0");
         assertThat(db.one("SELECT obj_description('" + db.name + ".kv'::regclass, 'pg_class')")).isEqualTo("keep me");
-        assertThat(failback.status().groups()).isEmpty();
+        assertThat(failback.status().schemas()).isEmpty();
         // the target schema itself still works
         assertThat(post(db.path(), batch(upsert("kv", 1, "a", hlc(now()))), TOKEN).status()).isEqualTo(200);
-        assertThat(failback.status().groups()).containsOnlyKeys(db.database + "." + db.name);
+        assertThat(failback.status().schemas()).containsOnlyKeys(db.database + "." + db.name);
     }
 
     @Test
@@ -153,7 +153,7 @@ class SecurityIT {
         assertThat(a.body()).contains("not among the schemas this pipeline serves");
         assertThat(post("/" + db.database + "/" + other, batch(upsert("kv", 1, "a", hlc(now()))), null).status())
                 .isEqualTo(404);
-        assertThat(failback.status().groups()).containsOnlyKeys(db.database + "." + db.name);
+        assertThat(failback.status().schemas()).containsOnlyKeys(db.database + "." + db.name);
         assertThat(db.one("SELECT count(*) FROM " + other + ".kv")).isEqualTo("0");
     }
 
@@ -208,7 +208,7 @@ class SecurityIT {
 
     @Test
     void caseVariantsOfAPathShareOneGroupAndUnknownOnesCreateNothing() throws Exception {
-        start(b -> b.maxGroups(2));
+        start(b -> b.maxSchemas(2));
         assertThat(post(db.path(), batch(upsert("kv", 0, "first", hlc(now()))), TOKEN).status()).isEqualTo(200);
         long threads = threads();
         int series = registry.scrape().split("\n").length;
@@ -221,18 +221,18 @@ class SecurityIT {
                     TOKEN);
             assertThat(missing.status()).as(missing.body()).isEqualTo(404);
         }
-        assertThat(failback.status().groups()).containsOnlyKeys(db.database + "." + db.name);
+        assertThat(failback.status().schemas()).containsOnlyKeys(db.database + "." + db.name);
         assertThat(threads()).isEqualTo(threads);
         int after = registry.scrape().split("\n").length;
         System.out.printf("security: 50 case variants + 50 unknown schemas: groups %d, threads %d -> %d, metric lines %d -> %d%n",
-                failback.status().groups().size(), threads, threads(), series, after);
+                failback.status().schemas().size(), threads, threads(), series, after);
         assertThat(after).as("metric lines").isLessThanOrEqualTo(series + 20);
         // a second schema is group 2 of 2; a third would be one more than maxGroups: refused, nothing created
         assertThat(post("/" + db.database + "/" + other, batch(upsert("kv", 1, "a", hlc(now()))), TOKEN).status()).isEqualTo(200);
         Http.Answer third = post("/" + db.database + "/" + otherQuoted, batch(upsert("kv", 1, "a", hlc(now()))), TOKEN);
         assertThat(third.status()).as(third.body()).isEqualTo(404);
         assertThat(third.body()).contains("maxGroups 2");
-        assertThat(failback.status().groups()).hasSize(2);
+        assertThat(failback.status().schemas()).hasSize(2);
     }
 
     private static long threads() {
@@ -295,7 +295,7 @@ class SecurityIT {
                 assertThat(a.status()).as(path + ": " + a.body()).isEqualTo(404);
                 assertThat(a.body()).contains("never written by a changefeed");
             }
-            assertThat(mine.status().groups()).isEmpty();
+            assertThat(mine.status().schemas()).isEmpty();
             Http.Answer a = post(my.path(), batch("{\"after\": {\"id\": 1, \"v\": \"a\\u0000b\"}, \"key\": [1],"
                     + " \"topic\": \"kv\", \"updated\": \"" + hlc(now()) + "\"}"), TOKEN);
             assertThat(a.status()).as("MariaDB stores a NUL: " + a.body()).isEqualTo(200);

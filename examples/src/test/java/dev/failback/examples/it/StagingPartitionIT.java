@@ -63,7 +63,7 @@ class StagingPartitionIT {
                 try (Failback b = start("b", db, stagingB, schema, listener)) {
                     assertThat(post(b, db, resolved(hlc(T + 1)))).as("a repeat: B learns the group").isEqualTo(200);
                     awaitStatus(b, g -> "a".equals(g.holder()) && !g.held());
-                    Status.GroupStatus aSees = a.status().groups().values().iterator().next();
+                    Status.SchemaStatus aSees = a.status().schemas().values().iterator().next();
                     assertThat(aSees.held()).as("A holds the group").isTrue();
                     long epochA = aSees.epoch();
 
@@ -130,17 +130,17 @@ class StagingPartitionIT {
                 + ": " + events);
     }
 
-    private static void awaitStatus(Failback f, java.util.function.Predicate<Status.GroupStatus> p)
+    private static void awaitStatus(Failback f, java.util.function.Predicate<Status.SchemaStatus> p)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            for (Status.GroupStatus g : f.status().groups().values()) {
+            for (Status.SchemaStatus g : f.status().schemas().values()) {
                 if (p.test(g)) {
                     return;
                 }
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("status never matched: " + f.status().groups());
+        throw new AssertionError("status never matched: " + f.status().schemas());
     }
 }

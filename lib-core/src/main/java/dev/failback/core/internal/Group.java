@@ -59,9 +59,14 @@ public final class Group {
     /** When a standby last counted the backlog (System.nanoTime). */
     public volatile long backlogCountedNanos;
 
-    public Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, VersionStore versions) {
+    /**
+     * @param versionMemoryKeys immediate mode: keys whose versions are kept in memory before the staging
+     *                          store is asked ({@code Failback.Builder#versionGuardMemoryKeys})
+     */
+    public Group(String name, List<String> segments, SchemaCache schema, Checkpoint checkpoint, VersionStore versions,
+            int versionMemoryKeys) {
         this.name = name;
-        this.versions = versions == null ? null : new VersionGuard(versions, name, VersionGuard.memoryKeys());
+        this.versions = versions == null ? null : new VersionGuard(versions, name, versionMemoryKeys);
         this.segments = List.copyOf(segments);
         this.schema = schema;
         this.checkpoint = checkpoint;

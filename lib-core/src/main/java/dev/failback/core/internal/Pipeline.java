@@ -92,7 +92,7 @@ public final class Pipeline implements Failback {
         this.metrics = PipelineMetrics.of(config.meterRegistry().orElse(null), config.name());
         this.listeners = new Listeners(config.name(), config.listeners());
         this.events = new Events(config.name(), counters, listeners, progress);
-        this.groups = new Groups(config.maxGroups(), () -> {
+        this.groups = new Groups(config.maxSchemas(), () -> {
             LeaseKeeper keeper = leaseKeeper;
             if (keeper != null) {
                 keeper.wake();
@@ -350,7 +350,7 @@ public final class Pipeline implements Failback {
         String incarnation = leases.incarnation(name);
         Checkpoint cp = checkpoints.load(name);
         Group g = new Group(name, canonical, new SchemaCache(config.target(), dialect, canonical.get(canonical.size() - 1),
-                config.schemaRefresh()), cp, versions);
+                config.schemaRefresh()), cp, versions, config.versionGuardMemoryKeys());
         g.incarnation = incarnation;
         g.backlog.set(staging.countAfter(name, cp.applied()));
         g.meters = metrics.register(g);

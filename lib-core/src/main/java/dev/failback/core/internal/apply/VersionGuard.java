@@ -24,17 +24,6 @@ import java.util.Map;
  * <p>Not thread-safe: the caller holds the group's immediate-mode lock.
  */
 public final class VersionGuard {
-    /** Keys kept in memory before versions spill to the staging store (about 150 bytes each). */
-    static final int DEFAULT_MEMORY_KEYS = 200_000;
-
-    /**
-     * The bound: {@link #DEFAULT_MEMORY_KEYS}, or the system property
-     * {@code failback.versionGuard.memoryKeys} (0 sends every version to the staging store).
-     */
-    public static int memoryKeys() {
-        return Math.max(0, Integer.getInteger("failback.versionGuard.memoryKeys", DEFAULT_MEMORY_KEYS));
-    }
-
     private final VersionStore store;
     private final String group;
     private final int memoryKeys;

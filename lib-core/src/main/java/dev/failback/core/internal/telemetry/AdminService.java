@@ -5,6 +5,7 @@ import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
 import dev.failback.core.internal.Pipeline;
 import dev.failback.core.internal.ingress.WebhookService;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class AdminService implements WebhookHandler {
     private final Pipeline pipeline;
     private final Supplier<String> scrape;
 
-    public AdminService(Pipeline pipeline, Object meterRegistry) {
+    public AdminService(Pipeline pipeline, MeterRegistry meterRegistry) {
         this.pipeline = pipeline;
         this.scrape = PrometheusScrape.of(meterRegistry);
     }

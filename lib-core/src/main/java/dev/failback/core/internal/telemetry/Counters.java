@@ -21,8 +21,10 @@ public final class Counters {
     public final LongAdder deadLettered = new LongAdder();
 
     public Status.Counters snapshot(long retries) {
-        return new Status.Counters(requests.sum(), received.sum(), staged.sum(), duplicates.sum(), stale.sum(),
-                upserts.sum(), deletes.sum(), windows.sum(), resolvedReceived.sum(), resolvedIgnored.sum(),
-                rejected.sum(), unavailable.sum(), retries, deadLettered.sum());
+        return Status.Counters.builder().requests(requests.sum()).received(received.sum()).staged(staged.sum())
+                .duplicates(duplicates.sum()).stale(stale.sum()).upserts(upserts.sum()).deletes(deletes.sum())
+                .windows(windows.sum()).resolvedReceived(resolvedReceived.sum()).resolvedIgnored(resolvedIgnored.sum())
+                .rejected(rejected.sum()).unavailable(unavailable.sum()).retries(retries)
+                .deadLettered(deadLettered.sum()).build();
     }
 }

@@ -64,11 +64,11 @@ public final class PipelineMetrics implements AutoCloseable {
     /**
      * Returns the metrics of a pipeline.
      *
-     * @param registry a {@code MeterRegistry}, or anything else (null included) for none
+     * @param registry the registry, or null for none
      * @param name     the pipeline's name
      */
-    public static PipelineMetrics of(Object registry, String name) {
-        return registry instanceof MeterRegistry r ? new PipelineMetrics(r, name) : OFF;
+    public static PipelineMetrics of(MeterRegistry registry, String name) {
+        return registry != null ? new PipelineMetrics(registry, name) : OFF;
     }
 
     /** Sets the instance tag of the lease gauges registered from now on. */

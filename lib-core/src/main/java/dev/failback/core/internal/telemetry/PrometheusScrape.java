@@ -23,11 +23,11 @@ final class PrometheusScrape {
      * @param registry the registry given to the builder, may be null
      * @return the scrape, or null when there is no Prometheus registry to scrape
      */
-    static Supplier<String> of(Object registry) {
-        if (!PRESENT || !(registry instanceof MeterRegistry)) {
+    static Supplier<String> of(MeterRegistry registry) {
+        if (!PRESENT || registry == null) {
             return null;
         }
-        return Holder.scrape((MeterRegistry) registry);
+        return Holder.scrape(registry);
     }
 
     private static boolean present() {

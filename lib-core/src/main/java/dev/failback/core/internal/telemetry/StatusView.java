@@ -31,7 +31,7 @@ public final class StatusView {
         Hlc applied = null;
         long backlog = 0;
         String lastError = null;
-        Map<String, Status.GroupStatus> per = new LinkedHashMap<>();
+        Map<String, Status.SchemaStatus> per = new LinkedHashMap<>();
         for (Group g : groups) {
             Checkpoint cp = g.checkpoint();
             received = received == null ? cp.resolved() : Hlc.max(received, cp.resolved());
@@ -40,7 +40,7 @@ public final class StatusView {
             if (g.lastError != null) {
                 lastError = g.name + ": " + g.lastError;
             }
-            per.put(g.name, new Status.GroupStatus(cp.resolved(), cp.applied(), g.backlog.get(), g.leaseHolder,
+            per.put(g.name, new Status.SchemaStatus(cp.resolved(), cp.applied(), g.backlog.get(), g.leaseHolder,
                     g.leaseEpoch, g.held != null));
         }
         Duration lag = applied == null || applied.equals(Hlc.ZERO) ? Duration.ZERO

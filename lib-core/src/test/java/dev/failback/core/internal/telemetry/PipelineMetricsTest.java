@@ -2,6 +2,7 @@ package dev.failback.core.internal.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failback.Failback;
 import dev.failback.Hlc;
 import dev.failback.core.FailbackMetricNames;
 import dev.failback.core.internal.Group;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class PipelineMetricsTest {
     private static Group group(Hlc resolved, Hlc applied) {
-        return new Group("db.public", List.of("db", "public"), null, new Checkpoint(resolved, applied), new dev.failback.core.memory.InMemoryStagingStore());
+        return new Group("db.public", List.of("db", "public"), null, new Checkpoint(resolved, applied), new dev.failback.core.memory.InMemoryStagingStore(),
+                Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS);
     }
 
     @Test
@@ -27,7 +29,6 @@ class PipelineMetricsTest {
         off.error(PipelineMetrics.STAGING);
         off.retry();
         off.close();
-        assertThat(PipelineMetrics.of("not a registry", "x").enabled()).isFalse();
     }
 
     @Test
@@ -59,7 +60,8 @@ class PipelineMetricsTest {
         }
 
         assertThat(metrics.register(new Group("db.other", List.of("db", "other"), null,
-                new Checkpoint(Hlc.ZERO, Hlc.ZERO), new dev.failback.core.memory.InMemoryStagingStore()))).isNotNull();
+                new Checkpoint(Hlc.ZERO, Hlc.ZERO), new dev.failback.core.memory.InMemoryStagingStore(),
+                Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS))).isNotNull();
         assertThat(registry.get(FailbackMetricNames.TARGET_LAG).tag("schema", "db.other").timeGauge().value()).isNaN();
 
         metrics.close();
