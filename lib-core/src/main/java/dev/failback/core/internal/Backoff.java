@@ -1,15 +1,17 @@
 package dev.failback.core.internal;
 
 /**
- * The one retry policy: capped exponential backoff, with optional jitter upwards. Immutable.
+ * The one retry policy: capped exponential backoff, with optional jitter upwards; every retry loop of the
+ * engine uses it (a fixed interval is {@code first == max}). Public for the other internal packages only.
+ * Immutable.
  *
  * @param firstMillis the pause after the first failed attempt, without jitter
  * @param maxMillis   the longest pause, without jitter
  */
-record Backoff(long firstMillis, long maxMillis) {
+public record Backoff(long firstMillis, long maxMillis) {
 
     /** Validates the bounds. */
-    Backoff {
+    public Backoff {
         if (firstMillis < 1 || maxMillis < firstMillis) {
             throw new IllegalArgumentException("backoff needs 1 <= first <= max, but was " + firstMillis + ", " + maxMillis);
         }
@@ -22,7 +24,7 @@ record Backoff(long firstMillis, long maxMillis) {
      * @param failedAttempt the attempt that failed, from 1
      * @return the pause in milliseconds
      */
-    long pause(int failedAttempt) {
+    public long pause(int failedAttempt) {
         if (failedAttempt < 1) {
             throw new IllegalArgumentException("failedAttempt must be at least 1, but was " + failedAttempt);
         }
@@ -40,7 +42,17 @@ record Backoff(long firstMillis, long maxMillis) {
      * @param random  a number in [0, 1)
      * @return a pause in [backoff, 1.5 backoff)
      */
-    static long withJitter(long backoff, double random) {
+    public static long withJitter(long backoff, double random) {
         return backoff + (long) (random * backoff / 2);
+    }
+
+    /**
+     * The pause after a failed attempt with jitter: {@link #pause} spread by {@link #withJitter}.
+     *
+     * @param failedAttempt the attempt that failed, from 1
+     * @return the pause in milliseconds
+     */
+    public long jitteredPause(int failedAttempt) {
+        return withJitter(pause(failedAttempt), java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     }
 }
