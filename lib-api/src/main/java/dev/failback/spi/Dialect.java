@@ -111,16 +111,19 @@ public interface Dialect {
     }
 
     /**
-     * Classifies a database error.
+     * Classifies a target database error: the one decision of what it means ({@link ErrorKind}), which
+     * the engine carries with the failure. By SQLState: {@code 08*}, {@code 40001}, {@code 40P01}, {@code 53*},
+     * {@code 57P01}-{@code 57P03}, {@code 57014}, {@code 25P03} are transient; {@code 23*} constraint; {@code 22*}
+     * bad data; the rest as {@link ErrorKind#configurationOrFatal}.
      *
      * @param e the error
-     * @return its kind
+     * @return its kind, never null
      */
     default ErrorKind classify(SQLException e) {
         String state = e.getSQLState();
         if (state == null) {
             return e instanceof java.sql.SQLTransientException || e instanceof java.sql.SQLRecoverableException
-                    ? ErrorKind.TRANSIENT : ErrorKind.OTHER;
+                    ? ErrorKind.TRANSIENT : ErrorKind.FATAL;
         }
         if (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.startsWith("53")
                 || state.equals("57P01") || state.equals("57P02") || state.equals("57P03") || state.equals("57014")
@@ -131,8 +134,8 @@ public interface Dialect {
             return ErrorKind.CONSTRAINT;
         }
         if (state.startsWith("22")) {
-            return ErrorKind.DATA;
+            return ErrorKind.BAD_DATA;
         }
-        return ErrorKind.OTHER;
+        return ErrorKind.configurationOrFatal(state);
     }
 }

@@ -87,4 +87,28 @@ public interface StagingStore extends Store {
     default long countAfter(String schema, Hlc after) throws SQLException {
         return count(schema);
     }
+
+    /**
+     * Classifies an error this store threw: the one decision of what a staging failure means, carried by
+     * {@link dev.failback.StagingException#kind()} (a webhook request gets {@link ErrorKind#webhookStatus()}).
+     * The default, by SQLState: {@code 54*} (program limit exceeded, such as a key too large for the
+     * staging index: the same request fails the same way every time) is {@link ErrorKind#BAD_DATA};
+     * {@code 08*}, {@code 40*}, {@code 53*}, {@code 57*} and the JDBC transient exceptions are
+     * {@link ErrorKind#TRANSIENT}; the rest as {@link ErrorKind#configurationOrFatal}. Called from many threads.
+     *
+     * @param e an error this store threw
+     * @return its kind, never null
+     */
+    default ErrorKind classify(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && state.startsWith("54")) {
+            return ErrorKind.BAD_DATA;
+        }
+        if (state != null && (state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
+                || state.startsWith("57")) || e instanceof java.sql.SQLTransientException
+                || e instanceof java.sql.SQLRecoverableException) {
+            return ErrorKind.TRANSIENT;
+        }
+        return ErrorKind.configurationOrFatal(state);
+    }
 }

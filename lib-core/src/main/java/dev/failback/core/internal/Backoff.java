@@ -1,7 +1,9 @@
 package dev.failback.core.internal;
 
 /**
- * The one retry policy: capped exponential backoff, with optional jitter upwards. Immutable.
+ * The one retry policy: capped exponential backoff, with optional jitter upwards; every retry loop of the
+ * engine uses it (a fixed interval is {@code first == max}). Public for the other internal packages only.
+ * Immutable.
  *
  * @param firstMillis the pause after the first failed attempt, without jitter
  * @param maxMillis   the longest pause, without jitter
@@ -42,5 +44,15 @@ public record Backoff(long firstMillis, long maxMillis) {
      */
     public static long withJitter(long backoff, double random) {
         return backoff + (long) (random * backoff / 2);
+    }
+
+    /**
+     * The pause after a failed attempt with jitter: {@link #pause} spread by {@link #withJitter}.
+     *
+     * @param failedAttempt the attempt that failed, from 1
+     * @return the pause in milliseconds
+     */
+    public long jitteredPause(int failedAttempt) {
+        return withJitter(pause(failedAttempt), java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     }
 }

@@ -4,6 +4,7 @@ import dev.failback.FailbackConfig;
 import dev.failback.FailbackConfigurationException;
 import dev.failback.core.internal.apply.TargetFence;
 import dev.failback.spi.Dialect;
+import dev.failback.spi.ErrorKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -21,20 +22,24 @@ public final class Databases {
     private Databases() {
     }
 
-    /** Whether a start failure is a database that does not answer (retried), not a wrong configuration. */
-    static boolean unreachable(Throwable e) {
+    /**
+     * What a start failure means: {@link ErrorKind#TRANSIENT} for a database that does not answer (the start
+     * is retried); {@link ErrorKind#CONFIGURATION} for wrong credentials, no such database or schema, no
+     * privilege ({@link ErrorKind#configurationOrFatal}); else {@link ErrorKind#FATAL}. Only the first is retried.
+     */
+    static ErrorKind classify(Throwable e) {
         boolean unreachable = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String c = sql.getSQLState();
-                if (c.startsWith("28") || c.startsWith("3D") || c.startsWith("42")) {
-                    return false; // wrong credentials, no such database, no privilege: a configuration error
+                if (ErrorKind.configurationOrFatal(c) == ErrorKind.CONFIGURATION) {
+                    return ErrorKind.CONFIGURATION; // an operator must act: the start fails, named
                 }
                 unreachable |= c.startsWith("08");
             }
             unreachable |= t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException;
         }
-        return unreachable;
+        return unreachable ? ErrorKind.TRANSIENT : ErrorKind.FATAL;
     }
 
     /**

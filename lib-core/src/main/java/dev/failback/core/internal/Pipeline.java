@@ -37,7 +37,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,12 +139,12 @@ public final class Pipeline implements Failback {
         try {
             prepareDatabases();
         } catch (FailbackConfigurationException e) {
-            if (!Databases.unreachable(e)) {
+            if (Databases.classify(e) != dev.failback.spi.ErrorKind.TRANSIENT) {
                 throw e;
             }
             notReady = e.getMessage();
             LOG.warn("{} - {}: accepting requests with 503 until the databases answer, checking every {} s",
-                    config.name(), e.getMessage(), RETRY_DATABASES.toSeconds());
+                    config.name(), e.getMessage(), RETRY_DATABASES.maxMillis() / 1000);
             retryDatabasesLater();
         }
         for (Sink sink : config.sinks()) {
@@ -164,8 +163,10 @@ public final class Pipeline implements Failback {
                 TimeUnit.NANOSECONDS);
     }
 
-    /** How often a start that found a database unreachable tries again. */
-    static final Duration RETRY_DATABASES = Duration.ofSeconds(2);
+    /** How often a start that found a database unreachable tries again: every 2 s (a fixed interval). */
+    static final Backoff RETRY_DATABASES = new Backoff(2_000, 2_000);
+    /** The start's attempts that found a database unreachable; changed only before the next is scheduled. */
+    private int databaseRetries;
     /** Null once the databases are prepared; else why not yet. */
     private volatile String notReady = "starting";
 
@@ -191,7 +192,7 @@ public final class Pipeline implements Failback {
             if (closing) {
                 return; // interrupted by close(): nothing to report
             }
-            if (!Databases.unreachable(e)) {
+            if (Databases.classify(e) != dev.failback.spi.ErrorKind.TRANSIENT) {
                 LOG.error("{} - cannot start: {}", config.name(), e.getMessage());
                 transition(State.FAILED);
                 // not on this executor's thread: shutdown() waits for it
@@ -213,7 +214,10 @@ public final class Pipeline implements Failback {
     }
 
     private void retryDatabasesLater() {
-        progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.toMillis(), TimeUnit.MILLISECONDS);
+        if (databaseRetries < Integer.MAX_VALUE) {
+            databaseRetries++;
+        }
+        progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.pause(databaseRetries), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -399,7 +403,7 @@ public final class Pipeline implements Failback {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && dialect != null) {
-                return dialect.classify(sql).name().toLowerCase(Locale.ROOT);
+                return dialect.classify(sql).label();
             }
         }
         return PipelineMetrics.OTHER;
@@ -444,7 +448,7 @@ public final class Pipeline implements Failback {
      * @param failure the failure
      * @return null when the window fits the schema (the failure is something else); else the window
      *         without the unknown columns ({@code ignoreUnknownColumns}), to apply again
-     * @throws ApplyException (not retryable) naming the table and column, when the drift is not ignored
+     * @throws ApplyException ({@code BAD_DATA}: not retryable, a 400) naming the table and column, when the drift is not ignored
      * @throws SQLException   when the schema cannot be read
      */
     public List<dev.failback.Mutation> schemaDrift(Group group, List<dev.failback.Mutation> window, RuntimeException failure)
@@ -454,7 +458,7 @@ public final class Pipeline implements Failback {
             return null;
         }
         if (drift.missingTable() != null || !config.ignoreUnknownColumns()) {
-            throw new dev.failback.ApplyException(drift.describe(), failure, false);
+            throw new dev.failback.ApplyException(drift.describe(), failure, dev.failback.spi.ErrorKind.BAD_DATA);
         }
         drift.unknown().forEach((table, columns) -> events.ignoredColumns(group.name, table, columns));
         return drift.strip(window);

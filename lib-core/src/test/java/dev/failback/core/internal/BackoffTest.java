@@ -66,4 +66,22 @@ class BackoffTest {
         assertThat(least).isEqualTo(2_540);
         assertThat(most).isBetween(2_540L, 3_810L);
     }
+
+    @Test
+    void jitteredPausesStayWithinHalfAgainOfTheSchedule() {
+        for (int attempt = 1; attempt <= 12; attempt++) {
+            long pause = WindowApplier.IN_PLACE.pause(attempt);
+            for (int i = 0; i < 50; i++) {
+                assertThat(WindowApplier.IN_PLACE.jitteredPause(attempt)).as("attempt %d", attempt)
+                        .isBetween(pause, pause + pause / 2);
+            }
+        }
+    }
+
+    @Test
+    void aStartRetriesItsDatabasesEveryTwoSecondsAsTheReadmeSays() {
+        for (int attempt : new int[] {1, 2, 3, 10, 1_000, Integer.MAX_VALUE}) {
+            assertThat(Pipeline.RETRY_DATABASES.pause(attempt)).as("attempt %d", attempt).isEqualTo(2_000);
+        }
+    }
 }

@@ -18,9 +18,10 @@ final class ErrorClassifier {
      *       4031 disconnected for inactivity, 1927 connection killed (MariaDB), 3572 lock NOWAIT;
      *       SQLState {@code 08*} and {@code 40001}; and driver exceptions that mean a lost connection;</li>
      *   <li>constraint: 1451/1452 foreign key, 1062 duplicate key, 1048 NOT NULL, 3819/4025 check constraint;</li>
-     *   <li>data: 1264 out of range, 1265 truncated, 1366 incorrect value, 1406 too long, 1292 incorrect
+     *   <li>bad data: 1264 out of range, 1265 truncated, 1366 incorrect value, 1406 too long, 1292 incorrect
      *       date/time, 3140 invalid JSON (MySQL), 4078 invalid JSON (MariaDB), 1367/1690 value out of range;</li>
-     *   <li>other: everything else (missing tables, privileges, syntax).</li>
+     *   <li>everything else by SQLState ({@link ErrorKind#configurationOrFatal}): configuration for missing
+     *       tables, privileges, syntax ({@code 42*}), access denied ({@code 28000}), unknown database ({@code 3D000}); else fatal.</li>
      * </ul>
      * (4025 is MariaDB's CHECK violation; its {@code json_valid} check on JSON columns makes invalid JSON a constraint failure there.)
      */
@@ -58,7 +59,7 @@ final class ErrorClassifier {
                 case 4078:
                 case 1367:
                 case 1690:
-                    return ErrorKind.DATA;
+                    return ErrorKind.BAD_DATA;
                 default:
                     break;
             }
@@ -79,6 +80,6 @@ final class ErrorClassifier {
                 return ErrorKind.TRANSIENT;
             }
         }
-        return ErrorKind.OTHER;
+        return ErrorKind.configurationOrFatal(state);
     }
 }

@@ -22,10 +22,10 @@ final class ErrorClassifier {
             Map.entry(1, ErrorKind.CONSTRAINT), Map.entry(2291, ErrorKind.CONSTRAINT), Map.entry(2292, ErrorKind.CONSTRAINT),
             Map.entry(1400, ErrorKind.CONSTRAINT), Map.entry(1407, ErrorKind.CONSTRAINT), Map.entry(2290, ErrorKind.CONSTRAINT),
             // precision, too large for column, invalid number, date formats, LONG bind, overflow, LOB buffer
-            Map.entry(1438, ErrorKind.DATA), Map.entry(12899, ErrorKind.DATA), Map.entry(1722, ErrorKind.DATA),
-            Map.entry(1840, ErrorKind.DATA), Map.entry(1841, ErrorKind.DATA), Map.entry(1861, ErrorKind.DATA),
-            Map.entry(1843, ErrorKind.DATA), Map.entry(1847, ErrorKind.DATA), Map.entry(1461, ErrorKind.DATA),
-            Map.entry(1426, ErrorKind.DATA), Map.entry(22835, ErrorKind.DATA), Map.entry(1465, ErrorKind.DATA));
+            Map.entry(1438, ErrorKind.BAD_DATA), Map.entry(12899, ErrorKind.BAD_DATA), Map.entry(1722, ErrorKind.BAD_DATA),
+            Map.entry(1840, ErrorKind.BAD_DATA), Map.entry(1841, ErrorKind.BAD_DATA), Map.entry(1861, ErrorKind.BAD_DATA),
+            Map.entry(1843, ErrorKind.BAD_DATA), Map.entry(1847, ErrorKind.BAD_DATA), Map.entry(1461, ErrorKind.BAD_DATA),
+            Map.entry(1426, ErrorKind.BAD_DATA), Map.entry(22835, ErrorKind.BAD_DATA), Map.entry(1465, ErrorKind.BAD_DATA));
 
     private ErrorClassifier() {
     }
@@ -35,7 +35,7 @@ final class ErrorClassifier {
      * ORA-00054/30006 resource busy, ORA-08177 serialization, ORA-04021 lock timeout, lost or refused
      * connections (ORA-03113, 03114, 03135, 12514, 12541, 12516, 12519, 12520, 12528, 01033, 01034,
      * 01089, 00018, 00020; driver 17002, 17008, 17410); constraint are ORA-00001, 02291, 02292, 01400,
-     * 01407, 02290; data are ORA-01438, 12899, 01722, 01840, 01841, 01843, 01847, 01861, 01461, 01426,
+     * 01407, 02290; bad data are ORA-01438, 12899, 01722, 01840, 01841, 01843, 01847, 01861, 01461, 01426,
      * 01465, 22835. Otherwise by SQLState as {@link dev.failback.spi.Dialect#classify} does (which is how H2's errors
      * are classified: {@code 23*}, {@code 22*}, {@code 40001}, {@code 08*}), plus H2's lock timeout
      * {@code HYT00}.

@@ -26,7 +26,7 @@ final class ErrorClassifier {
     static ErrorKind classify(SQLException e) {
         String state = e.getSQLState();
         if (state == null) {
-            return connectionLost(e) ? ErrorKind.TRANSIENT : ErrorKind.OTHER;
+            return connectionLost(e) ? ErrorKind.TRANSIENT : ErrorKind.FATAL;
         }
         if (state.equals("55P03") || state.startsWith("57P0") && !state.equals("57P04")) {
             return ErrorKind.TRANSIENT;

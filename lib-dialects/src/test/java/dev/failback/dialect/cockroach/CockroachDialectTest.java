@@ -34,8 +34,9 @@ class CockroachDialectTest {
         assertThat(dialect.classify(new SQLException("Connection is closed"))).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(dialect.classify(new SQLException("x", "23505"))).isEqualTo(ErrorKind.CONSTRAINT);
         assertThat(dialect.classify(new SQLException("x", "23503"))).isEqualTo(ErrorKind.CONSTRAINT);
-        assertThat(dialect.classify(new SQLException("x", "22001"))).isEqualTo(ErrorKind.DATA);
-        assertThat(dialect.classify(new SQLException("x", "42P01"))).isEqualTo(ErrorKind.OTHER);
+        assertThat(dialect.classify(new SQLException("x", "22001"))).isEqualTo(ErrorKind.BAD_DATA);
+        assertThat(dialect.classify(new SQLException("x", "42P01"))).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(dialect.classify(new SQLException("x", "XX000"))).isEqualTo(ErrorKind.FATAL);
     }
 
     @Test

@@ -1,14 +1,14 @@
 package dev.failback.dialect.mysql;
 
-import dev.failback.dialect.internal.Shape;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failback.dialect.internal.Shape;
 import dev.failback.spi.ErrorKind;
 import java.sql.SQLException;
 import java.sql.SQLTransactionRollbackException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Error classification by MySQL error number, flavor detection and statement text. */
 class MySqlDialectTest {
@@ -22,9 +22,11 @@ class MySqlDialectTest {
         "0, 08001, TRANSIENT", "0, 40001, TRANSIENT",
         "1451, 23000, CONSTRAINT", "1452, 23000, CONSTRAINT", "1062, 23000, CONSTRAINT", "1048, 23000, CONSTRAINT",
         "4025, 23000, CONSTRAINT",
-        "1264, 22003, DATA", "1265, 01000, DATA", "1366, HY000, DATA", "1406, 22001, DATA", "1292, 22007, DATA",
-        "3140, 22032, DATA",
-        "1146, 42S02, OTHER", "1142, 42000, OTHER", "1064, 42000, OTHER", "0, HY000, OTHER"})
+        "1264, 22003, BAD_DATA", "1265, 01000, BAD_DATA", "1366, HY000, BAD_DATA", "1406, 22001, BAD_DATA",
+        "1292, 22007, BAD_DATA", "3140, 22032, BAD_DATA",
+        "1146, 42S02, CONFIGURATION", "1142, 42000, CONFIGURATION", "1064, 42000, CONFIGURATION",
+        "1045, 28000, CONFIGURATION", "1049, 42000, CONFIGURATION", "0, 3D000, CONFIGURATION",
+        "0, HY000, FATAL", "1105, HY000, FATAL"})
     void classifiesByErrorNumber(int code, String state, ErrorKind kind) {
         assertThat(dialect.classify(new SQLException("x", state, code))).isEqualTo(kind);
     }

@@ -142,7 +142,7 @@ class OracleApplyIT {
                 "{\"amount\": 10.00, \"method\": \"cards\", \"order_id\": \"" + a + "\", \"seq\": 1}");
         assertThat(dialect.checkRow(t, m.after())).contains("\"METHOD\"", "5-character");
         assertThatThrownBy(() -> db.upsert(dialect, t, m)).isInstanceOfSatisfying(SQLException.class,
-                e -> assertThat(dialect.classify(e)).isEqualTo(ErrorKind.DATA));
+                e -> assertThat(dialect.classify(e)).isEqualTo(ErrorKind.BAD_DATA));
         assertThat(db.one("SELECT COUNT(*) FROM APP.PAYMENTS")).isEqualTo("0");
     }
 

@@ -1,9 +1,9 @@
 package dev.failback.dialect.oracle;
 
-import dev.failback.dialect.internal.Shape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.TableName;
+import dev.failback.dialect.internal.Shape;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.ErrorKind;
 import java.sql.BatchUpdateException;
@@ -28,9 +28,11 @@ class OracleDialectTest {
             assertThat(dialect.classify(ora(code, "23000"))).as("ORA-%s", code).isEqualTo(ErrorKind.CONSTRAINT);
         }
         for (int code : new int[] {1438, 12899, 1722, 1840, 1841, 1861}) {
-            assertThat(dialect.classify(ora(code, "22000"))).as("ORA-%s", code).isEqualTo(ErrorKind.DATA);
+            assertThat(dialect.classify(ora(code, "22000"))).as("ORA-%s", code).isEqualTo(ErrorKind.BAD_DATA);
         }
-        assertThat(dialect.classify(ora(942, "42000"))).isEqualTo(ErrorKind.OTHER);
+        assertThat(dialect.classify(ora(942, "42000"))).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(dialect.classify(ora(1031, "42000"))).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(dialect.classify(ora(600, "XX000"))).isEqualTo(ErrorKind.FATAL);
         // a batch failure carries the ORA error as its cause
         BatchUpdateException batch = new BatchUpdateException("batch failed", null, 0, new int[0], ora(60, "61000"));
         assertThat(dialect.classify(batch)).isEqualTo(ErrorKind.TRANSIENT);
@@ -42,12 +44,13 @@ class OracleDialectTest {
         // H2 puts its own numbers in the error code: never read them as ORA numbers
         assertThat(dialect.classify(new SQLException("Unique index violation", "23505", 23505))).isEqualTo(ErrorKind.CONSTRAINT);
         assertThat(dialect.classify(new SQLException("Referential integrity", "23506", 23506))).isEqualTo(ErrorKind.CONSTRAINT);
-        assertThat(dialect.classify(new SQLException("Value too long", "22001", 22001))).isEqualTo(ErrorKind.DATA);
-        assertThat(dialect.classify(new SQLException("Numeric value out of range", "22003", 22003))).isEqualTo(ErrorKind.DATA);
+        assertThat(dialect.classify(new SQLException("Value too long", "22001", 22001))).isEqualTo(ErrorKind.BAD_DATA);
+        assertThat(dialect.classify(new SQLException("Numeric value out of range", "22003", 22003))).isEqualTo(ErrorKind.BAD_DATA);
         assertThat(dialect.classify(new SQLException("Deadlock detected", "40001", 40001))).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(dialect.classify(new SQLException("Timeout trying to lock table", "HYT00", 50200))).isEqualTo(ErrorKind.TRANSIENT);
-        assertThat(dialect.classify(new SQLException("Table not found", "42S02", 42102))).isEqualTo(ErrorKind.OTHER);
-        assertThat(dialect.classify(new SQLException("no ORA prefix", "42000", 1))).isEqualTo(ErrorKind.OTHER);
+        assertThat(dialect.classify(new SQLException("Table not found", "42S02", 42102))).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(dialect.classify(new SQLException("no ORA prefix", "42000", 1))).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(dialect.classify(new SQLException("General error", "HY000", 50000))).isEqualTo(ErrorKind.FATAL);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.failback.dialect.postgres;
 
-import dev.failback.dialect.internal.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failback.dialect.internal.Json;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.ErrorKind;
 import java.io.IOException;
@@ -26,10 +26,13 @@ class PostgresDialectTest {
             assertThat(dialect.classify(new SQLException("x", s))).as(s).isEqualTo(ErrorKind.CONSTRAINT);
         }
         for (String s : List.of("22001", "22003", "22P02", "22007")) {
-            assertThat(dialect.classify(new SQLException("x", s))).as(s).isEqualTo(ErrorKind.DATA);
+            assertThat(dialect.classify(new SQLException("x", s))).as(s).isEqualTo(ErrorKind.BAD_DATA);
         }
-        for (String s : List.of("42P01", "42501", "21000", "57P04")) {
-            assertThat(dialect.classify(new SQLException("x", s))).as(s).isEqualTo(ErrorKind.OTHER);
+        for (String s : List.of("42P01", "42501", "42703", "28P01", "3D000", "3F000")) {
+            assertThat(dialect.classify(new SQLException("x", s))).as(s).isEqualTo(ErrorKind.CONFIGURATION);
+        }
+        for (String s : List.of("21000", "57P04", "XX000", "3B001")) {
+            assertThat(dialect.classify(new SQLException("x", s))).as(s).isEqualTo(ErrorKind.FATAL);
         }
     }
 
@@ -39,7 +42,7 @@ class PostgresDialectTest {
         assertThat(dialect.classify(new SQLException("This connection has been closed."))).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(dialect.classify(new SQLRecoverableException("gone"))).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(dialect.classify(new SQLException("io", new SocketException("reset")))).isEqualTo(ErrorKind.TRANSIENT);
-        assertThat(dialect.classify(new SQLException("something else"))).isEqualTo(ErrorKind.OTHER);
+        assertThat(dialect.classify(new SQLException("something else"))).isEqualTo(ErrorKind.FATAL);
     }
 
     @Test

@@ -154,8 +154,8 @@ class SchemaIT {
     void classifiesRealErrors() throws SQLException {
         db.exec("CREATE TABLE k (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO k VALUES (1, 1)");
         assertThat(dialect.classify(error("INSERT INTO k VALUES (1, 2)"))).isEqualTo(dev.failback.spi.ErrorKind.CONSTRAINT);
-        assertThat(dialect.classify(error("SELECT 'x'::int"))).isEqualTo(dev.failback.spi.ErrorKind.DATA);
-        assertThat(dialect.classify(error("SELECT * FROM no_such_table"))).isEqualTo(dev.failback.spi.ErrorKind.OTHER);
+        assertThat(dialect.classify(error("SELECT 'x'::int"))).isEqualTo(dev.failback.spi.ErrorKind.BAD_DATA);
+        assertThat(dialect.classify(error("SELECT * FROM no_such_table"))).isEqualTo(dev.failback.spi.ErrorKind.CONFIGURATION);
         db.connection.setAutoCommit(false);
         try (java.sql.Connection other = dev.failback.testing.TestDatabases.postgres();
                 java.sql.Statement s = other.createStatement()) {

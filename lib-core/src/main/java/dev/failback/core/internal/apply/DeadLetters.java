@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,7 @@ public final class DeadLetters {
             skip.add(p.mutation());
             pipeline.counters().deadLettered.increment();
             pipeline.metrics().deadLetter();
-            pipeline.metrics().error(p.kind().name().toLowerCase(Locale.ROOT));
+            pipeline.metrics().error(p.kind().label());
             LOG.warn("{} - dead-lettered in {} and skipped: {}", pipeline.name(), group.name, reason);
         }
         List<Mutation> next = new ArrayList<>(window.size());

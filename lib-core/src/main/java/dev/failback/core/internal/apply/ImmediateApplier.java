@@ -86,8 +86,7 @@ public final class ImmediateApplier {
         if (e instanceof StagingException || e instanceof SQLException) {
             return true;
         }
-        return e instanceof ApplyException && e.getCause() instanceof SQLException sql
-                && pipeline.applier().dialect().classify(sql) == dev.failback.spi.ErrorKind.TRANSIENT;
+        return e instanceof ApplyException a && a.kind() == dev.failback.spi.ErrorKind.TRANSIENT;
     }
 
     /** Applies mutations in one target transaction; the caller holds {@link Group#immediateLock}. */
@@ -192,8 +191,7 @@ public final class ImmediateApplier {
         try {
             return applier.apply(schema, ordered, null, guard);
         } catch (RuntimeException e) {
-            if (e instanceof ApplyException && e.getCause() instanceof SQLException sql
-                    && applier.dialect().classify(sql) == dev.failback.spi.ErrorKind.TRANSIENT) {
+            if (e instanceof ApplyException a && a.kind() == dev.failback.spi.ErrorKind.TRANSIENT) {
                 throw e;
             }
             List<Mutation> fitted = pipeline.schemaDrift(group, ordered, e); // throws when not ignored

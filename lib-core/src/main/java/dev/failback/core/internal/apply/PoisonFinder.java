@@ -43,7 +43,7 @@ public final class PoisonFinder {
                 b.append(", constraint ").append(constraint);
             }
             b.append(" [SQLState ").append(error.getSQLState()).append(", error ").append(error.getErrorCode())
-                    .append(", ").append(kind.name().toLowerCase(java.util.Locale.ROOT)).append("]: ")
+                    .append(", ").append(kind.label()).append("]: ")
                     .append(rootMessage(error));
             return b.toString();
         }

@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,7 +142,7 @@ public final class WindowApplier {
      * @param schema the target schema snapshot
      * @param window the mutations, in (updated, table, key) order
      * @return what changed
-     * @throws ApplyException when the window cannot be applied; {@link ApplyException#isRetryable()} says whether trying again may help
+     * @throws ApplyException when the window cannot be applied; {@link ApplyException#kind()} says what it means
      */
     public Result apply(TargetSchema schema, List<Mutation> window) {
         return apply(schema, window, null);
@@ -185,11 +184,10 @@ public final class WindowApplier {
             try {
                 return applyOnce(schema, window, folded, guard);
             } catch (ApplyException e) {
-                if (attempt >= MAX_ATTEMPTS || !(e.getCause() instanceof SQLException sql)
-                        || dialect.classify(sql) != ErrorKind.TRANSIENT) {
+                if (attempt >= MAX_ATTEMPTS || e.kind() != ErrorKind.TRANSIENT) {
                     throw e;
                 }
-                long pause = Backoff.withJitter(IN_PLACE.pause(attempt), ThreadLocalRandom.current().nextDouble());
+                long pause = IN_PLACE.jitteredPause(attempt);
                 LOG.debug("transient failure (attempt {} of {}), retrying in {} ms: {}", attempt, MAX_ATTEMPTS,
                         pause, e.getMessage());
                 retries.increment();
@@ -343,7 +341,8 @@ public final class WindowApplier {
             if (!tables.containsKey(key)) {
                 TableInfo info = schema.table(m.table());
                 if (info == null) {
-                    throw new ApplyException("table " + m.table() + " no longer exists in the target", null, true);
+                    throw new ApplyException("table " + m.table() + " no longer exists in the target", null,
+                            ErrorKind.CONFIGURATION);
                 }
                 tables.put(key, info);
             }
@@ -415,10 +414,11 @@ public final class WindowApplier {
         Hlc first = window.get(0).updated();
         Hlc last = window.get(window.size() - 1).updated();
         String msg = e.getMessage() + " [SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ", "
-                + kind.name().toLowerCase(java.util.Locale.ROOT) + "; " + window.size() + " mutations " + first
+                + kind.label() + "; " + window.size() + " mutations " + first
                 + ".." + last + "]";
-        // Only a value the column cannot hold will never apply; a constraint (a parent not yet there in
-        // immediate mode), a lost connection or a missing privilege may all heal, so they are retried.
-        return new ApplyException(msg, e, kind != ErrorKind.DATA);
+        // The dialect's verdict travels with the failure: only bad data (a value the column cannot hold) will
+        // never apply; a constraint (a parent not yet there in immediate mode), a lost connection or a missing
+        // privilege may all heal, so they are retried (ErrorKind#retryable).
+        return new ApplyException(msg, e, kind);
     }
 }

@@ -86,11 +86,11 @@ public final class WebhookService implements WebhookHandler {
             response = new WebhookResponse(404, e.getMessage());
         } catch (StagingException e) {
             pipeline.metrics().error(PipelineMetrics.STAGING);
-            response = new WebhookResponse(503, e.getMessage());
+            response = new WebhookResponse(e.kind().webhookStatus(), e.getMessage());
         } catch (ApplyException e) {
             pipeline.metrics().error(pipeline.errorKind(e, false));
-            response = new WebhookResponse(e.isRetryable() ? 503 : 400, "cannot apply: " + e.getMessage()
-                    + (e.isRetryable() ? "; the changefeed will retry" : ""));
+            response = new WebhookResponse(e.kind().webhookStatus(), "cannot apply: " + e.getMessage()
+                    + (e.kind().retryable() ? "; the changefeed will retry" : ""));
         } catch (SQLException e) {
             pipeline.metrics().error(pipeline.errorKind(e, false));
             response = new WebhookResponse(503, "database unavailable: " + e.getMessage() + " (SQLState "

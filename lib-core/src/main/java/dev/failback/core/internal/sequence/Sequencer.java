@@ -360,8 +360,7 @@ public final class Sequencer implements Runnable {
             } catch (LeaseLostException e) {
                 throw e;
             } catch (RuntimeException e) {
-                if (e instanceof ApplyException && e.getCause() instanceof SQLException sql
-                        && applier.dialect().classify(sql) == ErrorKind.TRANSIENT) {
+                if (e instanceof ApplyException a && a.kind() == ErrorKind.TRANSIENT) {
                     throw e;
                 }
                 if (!driftChecked) {
@@ -387,7 +386,8 @@ public final class Sequencer implements Runnable {
                 PoisonFinder.Poison first = poison.get(0);
                 if (!deadLetter || round >= MAX_DEAD_LETTER_ROUNDS || poison.stream().anyMatch(p -> !p.alone())) {
                     throw new ApplyException(first.describe() + (deadLetter ? "" : "; retried until the target"
-                            + " accepts it (fix the row or the constraint), or enable dead letters"), first.error(), false);
+                            + " accepts it (fix the row or the constraint), or enable dead letters"), first.error(),
+                            ErrorKind.BAD_DATA);
                 }
                 rest = DeadLetters.record(pipeline, pipeline.deadLetters(), group, poison, rest);
             }

@@ -10,10 +10,10 @@ import dev.failback.core.internal.ingress.WebhookException;
 import dev.failback.core.internal.ingress.WebhookService;
 import dev.failback.core.internal.telemetry.Counters;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
+import dev.failback.spi.ErrorKind;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +70,8 @@ public final class Stager {
         try {
             added = stageOnce(group, all);
         } catch (RuntimeException e) {
-            if (batch.size() == 1 || e instanceof StagingException) {
+            if (batch.size() == 1 || e instanceof StagingException s && s.kind().retryable()) {
+                // staging is unavailable: every request alike; else one of them is at fault
                 batch.forEach(t -> t.fail(e));
                 return;
             }
@@ -90,44 +91,28 @@ public final class Stager {
         batch.forEach(t -> t.complete(OK));
     }
 
-    /** Attempts of one staging transaction that a deadlock or serialization failure rolled back. */
-    static final int STAGE_ATTEMPTS = 4;
-
     /**
-     * Stages mutations in one staging transaction. A deadlock or serialization failure (SQLState class
-     * 40, for example against the retiring of applied rows) is retried at once: staging is idempotent.
+     * Stages mutations in one staging transaction (the store retries one that a conflict rolled back).
+     * A failure is a {@link StagingException} of the kind the store gives it.
      */
     private int stageOnce(Group group, List<Mutation> mutations) {
-        for (int attempt = 1;; attempt++) {
-            try {
-                return pipeline.staging().stage(group.name, mutations);
-            } catch (SQLException e) {
-                if (attempt < STAGE_ATTEMPTS && e.getSQLState() != null && e.getSQLState().startsWith("40")) {
-                    LOG.debug("{} - staging {} mutations for {} rolled back (attempt {} of {}), retrying: {}",
-                            pipeline.name(), mutations.size(), group.name, attempt, STAGE_ATTEMPTS, e.getMessage());
-                    try {
-                        Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * attempt));
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        throw unstaged(e);
-                    }
-                    continue;
-                }
-                throw unstaged(e);
-            }
+        try {
+            return pipeline.staging().stage(group.name, mutations);
+        } catch (SQLException e) {
+            throw unstaged(e, pipeline.staging().classify(e));
         }
     }
 
-    /** The answer to a staging failure: 400 when retrying cannot succeed, else 503. */
-    private static RuntimeException unstaged(SQLException e) {
-        if (e.getSQLState() != null && e.getSQLState().startsWith("54")) {
+    /** The failure of a staging attempt, of the kind the store decided: 400 when retrying cannot succeed, else 503. */
+    private static StagingException unstaged(SQLException e, ErrorKind kind) {
+        if (!kind.retryable()) {
             // program_limit_exceeded (a key too large for the staging index, ...): the same
             // request fails the same way every time, so a retry (503) would never end
-            return WebhookException.badRequest("cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
-                    + e.getSQLState() + "); nothing was staged, retrying cannot succeed");
+            return new StagingException("cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
+                    + e.getSQLState() + "); nothing was staged, retrying cannot succeed", e, kind);
         }
         return new StagingException("staging unavailable: " + e.getMessage() + " (SQLState "
-                + e.getSQLState() + "); nothing was staged, the changefeed will retry", e);
+                + e.getSQLState() + "); nothing was staged, the changefeed will retry", e, kind);
     }
 
     /** Counts staged mutations, after their commit. */

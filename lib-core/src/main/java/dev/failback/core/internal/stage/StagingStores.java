@@ -1,6 +1,7 @@
 package dev.failback.core.internal.stage;
 
 import dev.failback.FailbackConfigurationException;
+import dev.failback.core.internal.Backoff;
 import dev.failback.spi.CheckpointStore;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -94,6 +95,9 @@ public final class StagingStores {
         void run() throws SQLException;
     }
 
+    /** The pauses between tries of {@link #concurrently}: 20 ms doubling up to 80 ms. */
+    private static final Backoff CONCURRENT_DDL = new Backoff(20, 80);
+
     /**
      * Runs {@code CREATE ... IF NOT EXISTS} statements that several processes may run at the same moment:
      * PostgreSQL can then still fail one of them with a unique violation on its catalog (23505) or
@@ -115,7 +119,7 @@ public final class StagingStores {
                     throw e;
                 }
                 try {
-                    Thread.sleep(20L * attempt);
+                    Thread.sleep(CONCURRENT_DDL.pause(attempt));
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw e;
