@@ -110,119 +110,67 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
             return new Builder();
         }
 
-        /**
-         * Webhook requests handled.
-         *
-         * @return the count
-         */
+        /** @return webhook requests handled (a count) */
         public long requests() {
             return requests;
         }
 
-        /**
-         * Mutations received in accepted requests.
-         *
-         * @return the count
-         */
+        /** @return mutations received in accepted requests (a count) */
         public long received() {
             return received;
         }
 
-        /**
-         * Mutations newly staged.
-         *
-         * @return the count
-         */
+        /** @return mutations newly staged (a count) */
         public long staged() {
             return staged;
         }
 
-        /**
-         * Mutations already staged (HTTP retries, re-emissions).
-         *
-         * @return the count
-         */
+        /** @return mutations already staged (HTTP retries, re-emissions) (a count) */
         public long duplicates() {
             return duplicates;
         }
 
-        /**
-         * Mutations ignored because their timestamp was already applied.
-         *
-         * @return the count
-         */
+        /** @return mutations ignored because their timestamp was already applied (a count) */
         public long stale() {
             return stale;
         }
 
-        /**
-         * Rows upserted into the target.
-         *
-         * @return the count
-         */
+        /** @return rows upserted into the target (a count) */
         public long upserts() {
             return upserts;
         }
 
-        /**
-         * Rows deleted from the target.
-         *
-         * @return the count
-         */
+        /** @return rows deleted from the target (a count) */
         public long deletes() {
             return deletes;
         }
 
-        /**
-         * Target transactions committed.
-         *
-         * @return the count
-         */
+        /** @return target transactions committed (a count) */
         public long windows() {
             return windows;
         }
 
-        /**
-         * Resolved timestamps received (including repeats).
-         *
-         * @return the count
-         */
+        /** @return resolved timestamps received (including repeats) (a count) */
         public long resolvedReceived() {
             return resolvedReceived;
         }
 
-        /**
-         * Resolved timestamps that repeated or went backwards (logged, answered 200).
-         *
-         * @return the count
-         */
+        /** @return resolved timestamps that repeated or went backwards (logged, answered 200) (a count) */
         public long resolvedIgnored() {
             return resolvedIgnored;
         }
 
-        /**
-         * Requests answered 4xx.
-         *
-         * @return the count
-         */
+        /** @return requests answered 4xx (a count) */
         public long rejected() {
             return rejected;
         }
 
-        /**
-         * Requests answered 503.
-         *
-         * @return the count
-         */
+        /** @return requests answered 503 (a count) */
         public long unavailable() {
             return unavailable;
         }
 
-        /**
-         * Target transactions retried in place after a transient failure (deadlock, lock wait, lost connection).
-         *
-         * @return the count
-         */
+        /** @return target transactions retried in place after a transient failure (deadlock, lock wait, lost connection) (a count) */
         public long retries() {
             return retries;
         }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -28,16 +29,25 @@ public final class Groups {
 
     private final int max;
     private final Runnable added;
+    private final DataSource target;
+    private final Supplier<Dialect> dialect;
+    private final Factory factory;
     private final Map<String, Group> byName = new ConcurrentHashMap<>();
     private final Map<List<String>, Group> byPath = new ConcurrentHashMap<>();
 
     /**
      * @param max   the most groups created from requests
-     * @param added called after a group was created and registered (wakes the lease keeper)
+     * @param added   called after a group was created and registered (wakes the lease keeper)
+     * @param target  the target database, which resolves paths
+     * @param dialect the target's dialect, once known
+     * @param factory makes a group (and starts its sequencer)
      */
-    Groups(int max, Runnable added) {
+    Groups(int max, Runnable added, DataSource target, Supplier<Dialect> dialect, Factory factory) {
         this.max = max;
         this.added = added;
+        this.target = target;
+        this.dialect = dialect;
+        this.factory = factory;
     }
 
     /**
@@ -45,7 +55,7 @@ public final class Groups {
      *
      * @return the group, or null when the path is not known yet
      */
-    Group known(List<String> segments) {
+    public Group known(List<String> segments) {
         return byPath.get(segments);
     }
 
@@ -55,13 +65,13 @@ public final class Groups {
      *
      * @throws UnknownTargetException when the database or schema does not exist
      */
-    List<String> resolve(DataSource target, Dialect dialect, List<String> segments) throws SQLException {
+    public List<String> resolve(List<String> segments) throws SQLException {
         Group g = byPath.get(segments);
         if (g != null) {
             return g.segments;
         }
         try (Connection c = target.getConnection()) {
-            String schema = dialect.resolveSchema(c, segments);
+            String schema = dialect.get().resolveSchema(c, segments);
             List<String> canonical = new ArrayList<>(segments);
             canonical.set(canonical.size() - 1, schema);
             if (canonical.size() == 2) {
@@ -81,7 +91,7 @@ public final class Groups {
      * @param canonical the path as {@link #resolve} returned it
      * @param asSent    the path as the request spelled it
      */
-    Group group(List<String> canonical, List<String> asSent, Factory factory) throws SQLException {
+    public Group group(List<String> canonical, List<String> asSent) throws SQLException {
         String name = String.join(".", canonical);
         Group g = byName.get(name);
         if (g == null) {
@@ -92,7 +102,7 @@ public final class Groups {
                         throw new UnknownTargetException("target schema " + name + " would be group " + (byName.size() + 1)
                                 + " of this pipeline, more than maxGroups " + max + " (--maxGroups); nothing was created");
                     }
-                    g = add(name, canonical, factory);
+                    g = add(name, canonical);
                 }
             }
         }
@@ -103,15 +113,15 @@ public final class Groups {
     }
 
     /** Finds or creates a group found in staging at start, whatever the maximum says. */
-    Group resume(List<String> canonical, Factory factory) throws SQLException {
+    Group resume(List<String> canonical) throws SQLException {
         String name = String.join(".", canonical);
         synchronized (byName) {
             Group g = byName.get(name);
-            return g != null ? g : add(name, canonical, factory);
+            return g != null ? g : add(name, canonical);
         }
     }
 
-    private Group add(String name, List<String> canonical, Factory factory) throws SQLException {
+    private Group add(String name, List<String> canonical) throws SQLException {
         Group g = factory.create(name, canonical);
         byName.put(name, g);
         byPath.put(List.copyOf(canonical), g);

@@ -8,14 +8,9 @@ import dev.failback.Mode;
 import dev.failback.State;
 import dev.failback.Status;
 import dev.failback.WebhookHandler;
-import dev.failback.core.internal.apply.SchemaDrift;
-import dev.failback.core.internal.apply.TargetFence;
-import dev.failback.core.internal.apply.WindowApplier;
-import dev.failback.core.internal.ingress.SchemaGate;
 import dev.failback.core.internal.ingress.WebhookService;
 import dev.failback.core.internal.sequence.LeaseKeeper;
 import dev.failback.core.internal.sequence.Sequencer;
-import dev.failback.core.internal.stage.StagingStores;
 import dev.failback.core.internal.telemetry.AdminService;
 import dev.failback.core.internal.telemetry.Counters;
 import dev.failback.core.internal.telemetry.Events;
@@ -25,19 +20,13 @@ import dev.failback.core.internal.telemetry.PipelineMetrics;
 import dev.failback.core.internal.telemetry.Progress;
 import dev.failback.core.internal.telemetry.StatusView;
 import dev.failback.spi.Checkpoint;
-import dev.failback.spi.CheckpointStore;
-import dev.failback.spi.DeadLetterStore;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.Sink;
-import dev.failback.spi.StagingStore;
-import dev.failback.spi.Store;
-import dev.failback.spi.VersionStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -64,22 +53,10 @@ public final class Pipeline implements Failback {
     private final PipelineMetrics metrics;
     private final Listeners listeners;
     private final Events events;
-    private Dialect dialect;
-    private volatile SchemaGate gate;
-    private StagingStore staging;
-    /** Immediate mode's key versions; null in consistent mode when no store keeps them. */
-    private VersionStore versions;
-    /** Null when no store keeps dead letters: the builder refuses {@code deadLetter(true)} in consistent mode then. */
-    private DeadLetterStore deadLetters;
-    private CheckpointStore checkpoints;
-    private WindowApplier applier;
+    private final Backends backends;
     private WebhookService handler;
     private final List<Sink> startedSinks = new ArrayList<>();
     private AdminService admin;
-    private dev.failback.spi.LeaseStore leases;
-    private TargetFence fence;
-    private LeaseKeeper leaseKeeper;
-    private Thread leaseThread;
     private final Health health;
 
     private Pipeline(FailbackConfig config) {
@@ -91,14 +68,15 @@ public final class Pipeline implements Failback {
         this.metrics = PipelineMetrics.of(config.meterRegistry().orElse(null), config.name());
         this.listeners = new Listeners(config.name(), config.listeners());
         this.events = new Events(config.name(), counters, listeners, progress);
+        this.backends = new Backends(config, stagingDataSource, timeoutExecutor, metrics, listeners, this::groupsNow);
         this.groups = new Groups(config.maxSchemas(), () -> {
-            LeaseKeeper keeper = leaseKeeper;
+            LeaseKeeper keeper = backends.leaseKeeper();
             if (keeper != null) {
                 keeper.wake();
             }
-        });
+        }, config.target(), backends::dialect, this::create);
         this.progressLog = new Progress(config.name(), config.instanceId(), this::status, counters, groups,
-                () -> leaseKeeper != null);
+                () -> backends.leaseKeeper() != null);
         this.health = new Health(config.name(), stagingDataSource, config.target(), () -> startedSinks, timeoutExecutor);
         this.progressExecutor = Executors.newSingleThreadScheduledExecutor(
                 new NamedThreadFactory(config.name(), "progress", config.threadFactory().orElse(null)));
@@ -134,15 +112,15 @@ public final class Pipeline implements Failback {
         }
         metrics.instance(config.instanceId());
         LOG.info("{} - instance {}", config.name(), config.instanceId());
-        admin = new AdminService(this, config.meterRegistry().orElse(null));
-        handler = new WebhookService(this, admin);
+        admin = new AdminService(config.name(), this::healthProblem, config.meterRegistry().orElse(null));
+        handler = new WebhookService(config, backends, groups, counters, metrics, events, admin);
         try {
             prepareDatabases();
         } catch (FailbackConfigurationException e) {
             if (Databases.classify(e) != dev.failback.spi.ErrorKind.TRANSIENT) {
                 throw e;
             }
-            notReady = e.getMessage();
+            backends.notReady(e.getMessage());
             LOG.warn("{} - {}: accepting requests with 503 until the databases answer, checking every {} s",
                     config.name(), e.getMessage(), RETRY_DATABASES.maxMillis() / 1000);
             retryDatabasesLater();
@@ -167,15 +145,9 @@ public final class Pipeline implements Failback {
     static final Backoff RETRY_DATABASES = new Backoff(2_000, 2_000);
     /** The start's attempts that found a database unreachable; changed only before the next is scheduled. */
     private int databaseRetries;
-    /** Null once the databases are prepared; else why not yet. */
-    private volatile String notReady = "starting";
 
-    public boolean ready() {
-        return notReady == null;
-    }
-
-    public String notReady() {
-        return notReady;
+    private void prepareDatabases() {
+        backends.prepare(this::resume, () -> closing);
     }
 
     private void retryDatabases() {
@@ -200,14 +172,14 @@ public final class Pipeline implements Failback {
                         .newThread(this::shutdown).start();
                 return;
             }
-            notReady = e.getMessage();
+            backends.notReady(e.getMessage());
             LOG.debug("{} - still waiting for the databases: {}", config.name(), e.getMessage());
             retryDatabasesLater();
         } catch (RuntimeException e) {
             if (closing) {
                 return;
             }
-            notReady = e.toString();
+            backends.notReady(e.toString());
             LOG.warn("{} - preparing the databases failed, retrying: {}", config.name(), e.toString());
             retryDatabasesLater();
         }
@@ -220,146 +192,47 @@ public final class Pipeline implements Failback {
         progressExecutor.schedule(this::retryDatabases, RETRY_DATABASES.pause(databaseRetries), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Everything that needs the databases: the dialect, the staging, checkpoint and lease stores, the
-     * fence, the groups to resume, the lease keeper. Run again until it succeeds when a database did
-     * not answer at start.
-     */
-    private void prepareDatabases() {
-        if (dialect == null) {
-            dialect = config.dialect().orElseGet(() -> Dialects.detect(config.target()));
-            LOG.info("{} - target dialect: {}", config.name(), dialect.name());
-        }
-        if (gate == null) {
-            try {
-                gate = new SchemaGate(dialect, config.stagingSchema(), config.schemas());
-            } catch (IllegalArgumentException e) {
-                throw new FailbackConfigurationException(e.getMessage(), e);
-            }
-        }
-        StagingStores.Stores jdbc = config.stagingStore().isPresent() && config.checkpointStore().isPresent() ? null
-                : StagingStores.jdbc(stagingDataSource, config.stagingSchema(), config.createStagingSchema());
-        if (staging == null) {
-            staging = config.stagingStore().orElseGet(() -> jdbc.staging());
-            versions = config.versionStore().orElse(staging instanceof VersionStore v ? v : null);
-            deadLetters = config.deadLetterStore().orElse(staging instanceof DeadLetterStore d ? d : null);
-            checkpoints = config.checkpointStore().orElseGet(() -> jdbc.checkpoints());
-        }
-        try {
-            for (Store store : stores()) {
-                store.init();
-            }
-            checkpoints.init();
-        } catch (SQLException e) {
-            throw new FailbackConfigurationException("staging database unusable: " + e.getMessage(), e);
-        }
-        LOG.info("{} - staging database name: {} ({}, {})", config.name(), config.stagingSchema(), staging, checkpoints);
-        fence = Databases.openFence(config, dialect);
-        if (leases == null) {
-            leases = config.leaseStore().orElseGet(() -> jdbc != null ? jdbc.leases()
-                    : new dev.failback.core.memory.InMemoryLeaseStore());
-        }
-        try {
-            leases.init();
-        } catch (SQLException e) {
-            throw new FailbackConfigurationException("staging database unusable for leases: " + e.getMessage(), e);
-        }
-        owner = Databases.targetIdentity(config.target());
-        if (config.mode() == Mode.CONSISTENT && leaseKeeper == null) {
-            leaseKeeper = new LeaseKeeper(config.name(), config.instanceId(), leases, fence, checkpoints, staging,
-                    groups::all, config.leaseTtl(), config.leaseRenewal(), listeners,
-                    metrics);
-        }
-        applier = new WindowApplier(config.target(), dialect, config.applyTimeout(), timeoutExecutor, metrics);
-        try {
-            Map<String, String> owners = leases.owners();
-            for (Map.Entry<String, Checkpoint> e : checkpoints.loadAll().entrySet()) {
-                Checkpoint cp = e.getValue();
-                String other = owners.get(e.getKey());
-                if (other != null && !other.equals(owner)) {
-                    // another deployment's group in a shared staging schema: not ours to resume, lease or log
-                    LOG.debug("{} - group {} belongs to the deployment on {}; not resumed", config.name(), e.getKey(),
-                            other);
-                    continue;
-                }
-                try {
-                    resume(e.getKey(), cp);
-                } catch (RuntimeException | SQLException ex) {
-                    LOG.warn("{} - cannot resume {} (resolved {}, applied {}): {}", config.name(), e.getKey(),
-                            cp.resolved(), cp.applied(), ex.getMessage());
-                }
-            }
-        } catch (SQLException e) {
-            throw new FailbackConfigurationException("cannot read checkpoints: " + e.getMessage(), e);
-        }
-        if (leaseKeeper != null && leaseThread == null && !closing) {
-            leaseThread = new NamedThreadFactory(config.name(), "lease", config.threadFactory().orElse(null))
-                    .newThread(leaseKeeper);
-            leaseThread.start();
-        }
-        notReady = null;
-    }
-
     private void resume(String name, Checkpoint cp) throws SQLException {
         List<String> segments = Arrays.asList(name.split("\\."));
+        Dialect dialect = backends.dialect();
         if (segments.size() != dialect.schemaPathSegments()) {
             LOG.debug("{} - checkpoint {} is not a {} schema; skipped", config.name(), name, dialect.name());
             return;
         }
-        List<String> canonical = resolve(segments);
+        List<String> canonical = groups.resolve(segments);
         if (!String.join(".", canonical).equals(name)) {
             LOG.warn("{} - checkpoint {} was recorded under another spelling of target schema {}, which is now the"
                     + " group's name; it is not resumed (its staged rows stay in staging)", config.name(), name,
                     String.join(".", canonical));
             return;
         }
-        Group g = groups.resume(canonical, this::create); // resumed whatever maxGroups says
+        Group g = groups.resume(canonical); // resumed whatever maxGroups says
         LOG.info("{} - resuming {}: resolved {}, applied {}, {} staged", config.name(), g.name, cp.resolved(),
                 cp.applied(), g.backlog.get());
     }
 
-    /** This deployment's identity ({@link Databases#targetIdentity}). */
-    private String owner = "";
-
-    public LeaseKeeper leaseKeeper() {
-        return leaseKeeper;
-    }
-
-    public TargetFence fence() {
-        return fence;
-    }
-
-    /** Finds a known group without asking the target ({@link Groups#known}). */
-    public Group known(List<String> segments) {
-        return groups.known(segments);
-    }
-
-    /** Resolves a path as sent to the target's names ({@link Groups#resolve}). */
-    public List<String> resolve(List<String> segments) throws SQLException {
-        return groups.resolve(config.target(), dialect, segments);
-    }
-
-    /** Finds or creates the group of a resolved path ({@link Groups#group}). */
-    public Group group(List<String> canonical, List<String> asSent) throws SQLException {
-        return groups.group(canonical, asSent, this::create);
+    private java.util.Collection<Group> groupsNow() {
+        return groups.all();
     }
 
     /** Creates a group and starts its sequencer; called by {@link Groups} under its lock. */
     private Group create(String name, List<String> canonical) throws SQLException {
-        String belongs = leases.own(name, owner);
+        String owner = backends.owner();
+        String belongs = backends.leases().own(name, owner);
         if (!belongs.equals(owner)) {
             LOG.warn("{} - {} is also replicated by the deployment on {} in the same staging schema {}; give each"
                     + " deployment its own staging schema", config.name(), name, belongs, config.stagingSchema());
         }
-        String incarnation = leases.incarnation(name);
-        Checkpoint cp = checkpoints.load(name);
-        Group g = new Group(name, canonical, new SchemaCache(config.target(), dialect, canonical.get(canonical.size() - 1),
-                config.schemaRefresh()), cp, versions, config.versionGuardMemoryKeys());
+        String incarnation = backends.leases().incarnation(name);
+        Checkpoint cp = backends.checkpoints().load(name);
+        Group g = new Group(name, canonical, new SchemaCache(config.target(), backends.dialect(),
+                canonical.get(canonical.size() - 1), config.schemaRefresh()), cp, backends.versions(),
+                config.versionGuardMemoryKeys());
         g.incarnation = incarnation;
-        g.backlog.set(staging.countAfter(name, cp.applied()));
+        g.backlog.set(backends.staging().countAfter(name, cp.applied()));
         g.meters = metrics.register(g);
         if (config.mode() == Mode.CONSISTENT) {
-            Sequencer s = new Sequencer(this, g);
+            Sequencer s = new Sequencer(config, backends, counters, metrics, events, g);
             g.sequencer = s;
             Thread t = applyThreads.newThread(s);
             sequencerThreads.add(t);
@@ -369,112 +242,12 @@ public final class Pipeline implements Failback {
         return g;
     }
 
-    /** Which schemas the webhook may write. */
-    public SchemaGate gate() {
-        return gate;
-    }
-
-    public FailbackConfig config() {
-        return config;
-    }
-
-    public Counters counters() {
-        return counters;
-    }
-
-    public Dialect dialect() {
-        return dialect;
-    }
-
-    public PipelineMetrics metrics() {
-        return metrics;
-    }
-
-    /**
-     * The {@code kind} tag of {@code failback.errors} for a failure: staging, or the dialect's
-     * classification of the target's error.
-     *
-     * @param e            the failure
-     * @param sqlIsStaging whether a bare {@link SQLException} came from staging (else from the target)
-     */
-    public String errorKind(Throwable e, boolean sqlIsStaging) {
-        if (e instanceof dev.failback.StagingException || (sqlIsStaging && e instanceof SQLException)) {
-            return PipelineMetrics.STAGING;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && dialect != null) {
-                return dialect.classify(sql).label();
-            }
-        }
-        return PipelineMetrics.OTHER;
-    }
-
-    public StagingStore staging() {
-        return staging;
-    }
-
-    /** The dead-letter store; null when none keeps dead letters (then dead letters are off). */
-    public DeadLetterStore deadLetters() {
-        return deadLetters;
-    }
-
-    /** The staging, version and dead-letter stores, each object once (the built-in store is all three). */
-    private List<Store> stores() {
-        List<Store> stores = new ArrayList<>(3);
-        for (Store s : Arrays.asList(staging, versions, deadLetters)) {
-            if (s != null && stores.stream().noneMatch(known -> known == s)) {
-                stores.add(s);
-            }
-        }
-        return stores;
-    }
-
-    public CheckpointStore checkpoints() {
-        return checkpoints;
-    }
-
-    public WindowApplier applier() {
-        return applier;
-    }
-
-    /**
-     * Called after an apply failed with anything but a transient error: re-reads the target schema
-     * (rate-limited) and compares the window with it, so that a table or column dropped from the
-     * target since the mutations were received is reported as such instead of as the SQL error it
-     * causes.
-     *
-     * @param group   the group
-     * @param window  the window that failed
-     * @param failure the failure
-     * @return null when the window fits the schema (the failure is something else); else the window
-     *         without the unknown columns ({@code ignoreUnknownColumns}), to apply again
-     * @throws ApplyException ({@code BAD_DATA}: not retryable, a 400) naming the table and column, when the drift is not ignored
-     * @throws SQLException   when the schema cannot be read
-     */
-    public List<dev.failback.Mutation> schemaDrift(Group group, List<dev.failback.Mutation> window, RuntimeException failure)
-            throws SQLException {
-        SchemaDrift drift = SchemaDrift.find(group.schema.refreshOnMiss(), window);
-        if (drift.isEmpty()) {
-            return null;
-        }
-        if (drift.missingTable() != null || !config.ignoreUnknownColumns()) {
-            throw new dev.failback.ApplyException(drift.describe(), failure, dev.failback.spi.ErrorKind.BAD_DATA);
-        }
-        drift.unknown().forEach((table, columns) -> events.ignoredColumns(group.name, table, columns));
-        return drift.strip(window);
-    }
-
-    /** Counts and announces what the stages did ({@link Events}). */
-    public Events events() {
-        return events;
-    }
-
     /**
      * Checks readiness ({@link Health}).
      *
      * @return null when ready, else what is wrong, one line
      */
-    public String healthProblem() {
+    private String healthProblem() {
         return health.problem(state.get());
     }
 
@@ -502,7 +275,7 @@ public final class Pipeline implements Failback {
 
     @Override
     public Status status() {
-        return StatusView.of(state.get(), groups.all(), counters.snapshot(applier == null ? 0 : applier.retries()),
+        return StatusView.of(state.get(), groups.all(), counters.snapshot(backends.applier() == null ? 0 : backends.applier().retries()),
                 config.instanceId());
     }
 
@@ -629,10 +402,11 @@ public final class Pipeline implements Failback {
                 t.interrupt();
             }
         }
+        LeaseKeeper leaseKeeper = backends.leaseKeeper();
         if (leaseKeeper != null) {
             leaseKeeper.stop();
-            if (leaseThread != null) {
-                Stopping.join(leaseThread, deadline);
+            if (backends.leaseThread() != null) {
+                Stopping.join(backends.leaseThread(), deadline);
             }
             // a standby takes over at once, no TTL to wait for; bounded like the rest of the stop
             Thread release = new NamedThreadFactory(config.name(), "release", config.threadFactory().orElse(null))
@@ -645,15 +419,7 @@ public final class Pipeline implements Failback {
         }
         progressExecutor.shutdownNow();
         timeoutExecutor.shutdownNow();
-        for (Store store : stores()) {
-            store.close();
-        }
-        if (checkpoints != null) {
-            checkpoints.close();
-        }
-        if (leases != null) {
-            leases.close();
-        }
+        backends.close();
         metrics.close();
     }
 }

@@ -1,12 +1,17 @@
 package dev.failback.core.internal.apply;
 
+import dev.failback.FailbackConfig;
+
+import dev.failback.core.internal.telemetry.Events;
+
+import dev.failback.core.internal.Backends;
+
 import dev.failback.ApplyException;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.StagingException;
 import dev.failback.WebhookResponse;
 import dev.failback.core.internal.Group;
-import dev.failback.core.internal.Pipeline;
 import dev.failback.core.internal.ingress.WebhookService;
 import dev.failback.core.internal.stage.Stager;
 import dev.failback.core.internal.telemetry.Counters;
@@ -31,10 +36,22 @@ public final class ImmediateApplier {
     private static final Logger LOG = LoggerFactory.getLogger(ImmediateApplier.class);
     private static final WebhookResponse OK = WebhookService.OK;
 
-    private final Pipeline pipeline;
+    private final FailbackConfig config;
+    private final Backends backends;
+    private final Counters counters;
+    private final Events events;
 
-    public ImmediateApplier(Pipeline pipeline) {
-        this.pipeline = pipeline;
+    /**
+     * @param config   the configuration
+     * @param backends the applier and fence, once the databases answer
+     * @param counters the pipeline's running totals
+     * @param events   what the stages report
+     */
+    public ImmediateApplier(FailbackConfig config, Backends backends, Counters counters, Events events) {
+        this.config = config;
+        this.backends = backends;
+        this.counters = counters;
+        this.events = events;
     }
 
     /**
@@ -62,7 +79,7 @@ public final class ImmediateApplier {
                     batch.forEach(t -> t.fail(e));
                     return;
                 }
-                LOG.debug("{} - {} requests applied together failed ({}); applying them one by one", pipeline.name(),
+                LOG.debug("{} - {} requests applied together failed ({}); applying them one by one", config.name(),
                         batch.size(), e.getMessage());
                 r = null;
             }
@@ -91,7 +108,6 @@ public final class ImmediateApplier {
 
     /** Applies mutations in one target transaction; the caller holds {@link Group#immediateLock}. */
     private WebhookResponse immediate(Group group, List<Mutation> mutations) throws SQLException {
-        Counters counters = pipeline.counters();
         PipelineMetrics.GroupMeters gm = group.meters;
         // A resolved timestamp may have arrived (and its versions been retired) while this waited:
         // what it covers was applied before, so an older redelivery must not get past the guard.
@@ -136,7 +152,7 @@ public final class ImmediateApplier {
         long start = System.nanoTime();
         List<Mutation> ordered = sorted(apply);
         WindowApplier.Result r;
-        KeyVersions guard = pipeline.fence() == null ? null : new KeyVersions(pipeline.fence(), group.name, group.incarnation);
+        KeyVersions guard = backends.fence() == null ? null : new KeyVersions(backends.fence(), group.name, group.incarnation);
         try {
             r = applyImmediately(group, ordered, guard);
         } catch (RuntimeException e) {
@@ -172,21 +188,21 @@ public final class ImmediateApplier {
         try {
             group.versions.record(versions);
         } catch (SQLException e) {
-            LOG.warn("{} - applied a batch to {} but could not record its versions: {}", pipeline.name(),
+            LOG.warn("{} - applied a batch to {} but could not record its versions: {}", config.name(),
                     group.name, e.getMessage());
         }
         Hlc max = apply.get(0).updated();
         for (Mutation mu : apply) {
             max = Hlc.max(max, mu.updated());
         }
-        pipeline.events().immediateApplied(group.name, max, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
+        events.immediateApplied(group.name, max, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
         return OK;
     }
 
     /** Applies a batch; after a failure that is not transient, checks it against the schema read again. */
     private WindowApplier.Result applyImmediately(Group group, List<Mutation> ordered, KeyVersions guard)
             throws SQLException {
-        WindowApplier applier = pipeline.applier();
+        WindowApplier applier = backends.applier();
         TargetSchema schema = group.schema.get();
         try {
             return applier.apply(schema, ordered, null, guard);
@@ -194,7 +210,7 @@ public final class ImmediateApplier {
             if (e instanceof ApplyException a && a.kind() == dev.failback.spi.ErrorKind.TRANSIENT) {
                 throw e;
             }
-            List<Mutation> fitted = pipeline.schemaDrift(group, ordered, e); // throws when not ignored
+            List<Mutation> fitted = SchemaDrift.fit(group, ordered, e, config.ignoreUnknownColumns(), events); // throws when not ignored
             TargetSchema fresh = group.schema.get();
             if (fitted == null && fresh.equals(schema)) {
                 throw e;

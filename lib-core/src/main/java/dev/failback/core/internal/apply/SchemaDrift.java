@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.failback.ApplyException;
 import dev.failback.Mutation;
 import dev.failback.TableName;
+import dev.failback.core.internal.Group;
+import dev.failback.core.internal.telemetry.Events;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import java.io.IOException;
@@ -46,6 +49,35 @@ public record SchemaDrift(Mutation missingTable, Map<TableName, Set<String>> unk
      * @param window the mutations
      * @return what does not fit; {@link #isEmpty()} when everything does
      */
+    /**
+     * Called after an apply failed with anything but a transient error: re-reads the target schema
+     * (rate-limited) and compares the window with it, so that a table or column dropped from the
+     * target since the mutations were received is reported as such instead of as the SQL error it
+     * causes.
+     *
+     * @param group                the target schema
+     * @param window               the window that failed
+     * @param failure              the failure
+     * @param ignoreUnknownColumns whether columns the target lacks are dropped (else refused)
+     * @param events               hears of the dropped columns
+     * @return null when the window fits the schema (the failure is something else); else the window
+     *         without the unknown columns ({@code ignoreUnknownColumns}), to apply again
+     * @throws ApplyException ({@code BAD_DATA}: not retryable, a 400) naming the table and column, when the drift is not ignored
+     * @throws java.sql.SQLException when the schema cannot be read
+     */
+    public static List<Mutation> fit(Group group, List<Mutation> window, RuntimeException failure,
+            boolean ignoreUnknownColumns, Events events) throws java.sql.SQLException {
+        SchemaDrift drift = find(group.schema.refreshOnMiss(), window);
+        if (drift.isEmpty()) {
+            return null;
+        }
+        if (drift.missingTable() != null || !ignoreUnknownColumns) {
+            throw new ApplyException(drift.describe(), failure, dev.failback.spi.ErrorKind.BAD_DATA);
+        }
+        drift.unknown().forEach((table, columns) -> events.ignoredColumns(group.name, table, columns));
+        return drift.strip(window);
+    }
+
     public static SchemaDrift find(TargetSchema schema, List<Mutation> window) {
         Map<TableName, Set<String>> unknown = new LinkedHashMap<>();
         Map<TableName, Mutation> first = new LinkedHashMap<>();

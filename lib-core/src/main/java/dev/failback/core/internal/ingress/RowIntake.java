@@ -1,10 +1,15 @@
 package dev.failback.core.internal.ingress;
 
+import dev.failback.FailbackConfig;
+
+import dev.failback.core.internal.telemetry.Events;
+
+import dev.failback.core.internal.Backends;
+
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
 import dev.failback.core.internal.Group;
-import dev.failback.core.internal.Pipeline;
 import dev.failback.core.internal.apply.SchemaDrift;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
@@ -21,12 +26,16 @@ import java.util.Locale;
  * naming the message, table and column; nothing of the batch goes further. Thread-safe.
  */
 final class RowIntake {
-    private final Pipeline pipeline;
+    private final FailbackConfig config;
+    private final Backends backends;
+    private final Events events;
     private final TableFilter filter;
 
-    RowIntake(Pipeline pipeline) {
-        this.pipeline = pipeline;
-        this.filter = new TableFilter(pipeline.config().tables());
+    RowIntake(FailbackConfig config, Backends backends, Events events) {
+        this.config = config;
+        this.backends = backends;
+        this.events = events;
+        this.filter = new TableFilter(config.tables());
     }
 
     /** The mutations of a batch that are newer than the group's applied checkpoint, and how many were not. */
@@ -43,7 +52,7 @@ final class RowIntake {
         List<Mutation> mutations = new ArrayList<>(messages.size());
         Hlc applied = group.checkpoint().applied();
         int stale = 0;
-        java.time.Duration skew = pipeline.config().maxClockSkew();
+        java.time.Duration skew = config.maxClockSkew();
         long bound = bound(skew); // once per batch: the clock is read once, not per row
         for (RowMessage m : messages) {
             TableInfo table = table(group, m);
@@ -57,7 +66,7 @@ final class RowIntake {
             if (!unknown.isEmpty()) {
                 // a column added to the target (and the source) while running: re-read the schema, then decide
                 // (without waiting when unknown columns are ignored: then they may come in every request)
-                table = table(group, m, pipeline.config().ignoreUnknownColumns() ? group.schema.refreshIfDue()
+                table = table(group, m, config.ignoreUnknownColumns() ? group.schema.refreshIfDue()
                         : group.schema.refreshOnMiss());
                 unknown = SchemaDrift.unknownColumns(table, m.afterColumns());
                 if (!unknown.isEmpty()) {
@@ -67,7 +76,7 @@ final class RowIntake {
             if (after != null) {
                 String problem;
                 try {
-                    problem = pipeline.dialect().checkRow(table, after);
+                    problem = backends.dialect().checkRow(table, after);
                 } catch (RuntimeException e) {
                     // a value the checker cannot even read (e.g. a number beyond any exponent range) is bad input
                     problem = "a value cannot be read: " + e.getMessage();
@@ -185,13 +194,13 @@ final class RowIntake {
      * @return the row image to stage
      */
     private String unknownColumns(Group group, TableInfo table, RowMessage m, List<String> unknown) {
-        if (!pipeline.config().ignoreUnknownColumns()) {
+        if (!config.ignoreUnknownColumns()) {
             throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + " has no column"
                     + (unknown.size() > 1 ? "s " : " ") + SchemaDrift.quoted(unknown) + " (the changefeed sends a column"
                     + " the target lacks: add it to the target, or start Failback with ignoreUnknownColumns to drop"
                     + " such values); nothing was staged");
         }
-        pipeline.events().ignoredColumns(group.name, table.name(), unknown);
+        events.ignoredColumns(group.name, table.name(), unknown);
         return SchemaDrift.without(m.after(), new java.util.HashSet<>(unknown));
     }
 

@@ -9,7 +9,10 @@ import dev.failback.WebhookHandler;
 import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
 import dev.failback.core.internal.Group;
-import dev.failback.core.internal.Pipeline;
+import dev.failback.FailbackConfig;
+import dev.failback.core.internal.Backends;
+import dev.failback.core.internal.Groups;
+import dev.failback.core.internal.telemetry.Events;
 import dev.failback.core.internal.apply.ImmediateApplier;
 import dev.failback.core.internal.apply.TargetFence;
 import dev.failback.core.internal.sequence.Sequencer;
@@ -38,7 +41,12 @@ import org.slf4j.MDC;
 public final class WebhookService implements WebhookHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
 
-    private final Pipeline pipeline;
+    private final FailbackConfig config;
+    private final Backends backends;
+    private final Groups groups;
+    private final Counters counters;
+    private final PipelineMetrics metrics;
+    private final Events events;
     private final WebhookDecoder decoder;
     private final MemoryBudget budget;
     private final Semaphore inFlight;
@@ -51,16 +59,31 @@ public final class WebhookService implements WebhookHandler {
     private final Object idle = new Object();
     private volatile boolean stopping;
 
-    public WebhookService(Pipeline pipeline, AdminService admin) {
-        this.pipeline = pipeline;
+    /**
+     * @param config   the configuration
+     * @param backends the dialect and stores, once the databases answer
+     * @param groups   the target schemas, which resolve paths
+     * @param counters the pipeline's running totals
+     * @param metrics  the pipeline's metrics
+     * @param events   what the stages report
+     * @param admin    answers the admin paths
+     */
+    public WebhookService(FailbackConfig config, Backends backends, Groups groups, Counters counters,
+            PipelineMetrics metrics, Events events, AdminService admin) {
+        this.config = config;
+        this.backends = backends;
+        this.groups = groups;
+        this.counters = counters;
+        this.metrics = metrics;
+        this.events = events;
         this.admin = admin;
-        long maxString = Math.min(WebhookDecoder.MAX_TEXT_LENGTH, pipeline.config().maxBodyBytes());
-        this.decoder = new WebhookDecoder(pipeline.config().maxNestingDepth(), (int) maxString);
-        this.budget = new MemoryBudget(pipeline.config().maxBytesInFlight());
-        this.inFlight = new Semaphore(pipeline.config().maxInFlight());
-        this.intake = new RowIntake(pipeline);
-        this.stager = new Stager(pipeline);
-        this.immediate = new ImmediateApplier(pipeline);
+        long maxString = Math.min(WebhookDecoder.MAX_TEXT_LENGTH, config.maxBodyBytes());
+        this.decoder = new WebhookDecoder(config.maxNestingDepth(), (int) maxString);
+        this.budget = new MemoryBudget(config.maxBytesInFlight());
+        this.inFlight = new Semaphore(config.maxInFlight());
+        this.intake = new RowIntake(config, backends, events);
+        this.stager = new Stager(config.name(), backends, counters);
+        this.immediate = new ImmediateApplier(config, backends, counters, events);
     }
 
     @Override
@@ -68,36 +91,35 @@ public final class WebhookService implements WebhookHandler {
         if (AdminService.isAdminPath(request.path())) {
             return admin.handle(request); // probes and scrapes: not counted, not authenticated
         }
-        Counters counters = pipeline.counters();
         counters.requests.increment();
         active.incrementAndGet();
         WebhookResponse response;
         long startNanos = System.nanoTime();
         String previousName = MDC.get(MDC_NAME);
         String previousTable = MDC.get(MDC_TABLE);
-        MDC.put(MDC_NAME, pipeline.name());
+        MDC.put(MDC_NAME, config.name());
         RequestState state = new RequestState();
         try {
-            response = stopping ? new WebhookResponse(503, pipeline.name() + " is stopping; the changefeed will retry")
+            response = stopping ? new WebhookResponse(503, config.name() + " is stopping; the changefeed will retry")
                     : dispatch(request, state);
         } catch (WebhookException e) {
             response = new WebhookResponse(e.status(), e.getMessage());
         } catch (UnknownTargetException e) {
             response = new WebhookResponse(404, e.getMessage());
         } catch (StagingException e) {
-            pipeline.metrics().error(PipelineMetrics.STAGING);
+            metrics.error(PipelineMetrics.STAGING);
             response = new WebhookResponse(e.kind().webhookStatus(), e.getMessage());
         } catch (ApplyException e) {
-            pipeline.metrics().error(pipeline.errorKind(e, false));
+            metrics.error(PipelineMetrics.errorKind(e, false, backends.dialect()));
             response = new WebhookResponse(e.kind().webhookStatus(), "cannot apply: " + e.getMessage()
                     + (e.kind().retryable() ? "; the changefeed will retry" : ""));
         } catch (SQLException e) {
-            pipeline.metrics().error(pipeline.errorKind(e, false));
+            metrics.error(PipelineMetrics.errorKind(e, false, backends.dialect()));
             response = new WebhookResponse(503, "database unavailable: " + e.getMessage() + " (SQLState "
                     + e.getSQLState() + "); the changefeed will retry");
         } catch (RuntimeException e) {
-            pipeline.metrics().error(PipelineMetrics.OTHER);
-            LOG.error("{} - unexpected failure handling {} {}", pipeline.name(), request.method(), request.path(), e);
+            metrics.error(PipelineMetrics.OTHER);
+            LOG.error("{} - unexpected failure handling {} {}", config.name(), request.method(), request.path(), e);
             response = new WebhookResponse(500, "internal error: " + e);
         } finally {
             if (state.memory != null) {
@@ -111,7 +133,7 @@ public final class WebhookService implements WebhookHandler {
             }
         }
         try {
-            pipeline.metrics().http(response.status());
+            metrics.http(response.status());
             if (response.status() == 503) {
                 counters.unavailable.increment();
             } else if (response.status() >= 400) {
@@ -119,7 +141,7 @@ public final class WebhookService implements WebhookHandler {
             }
             if (LOG.isDebugEnabled()) {
                 // MOLT logs each request at debug ("httpRequest=…"); operators check for it after -v.
-                LOG.debug("{} - httpRequest {} {} -> {} {} in {} ms", pipeline.name(), request.method(), request.path(),
+                LOG.debug("{} - httpRequest {} {} -> {} {} in {} ms", config.name(), request.method(), request.path(),
                         response.status(), response.message(), (System.nanoTime() - startNanos) / 1_000_000);
             }
             return response;
@@ -174,28 +196,28 @@ public final class WebhookService implements WebhookHandler {
         if (!request.method().equals("POST")) {
             return new WebhookResponse(405, "method " + AdminService.abbreviate(request.method()) + " not allowed; the changefeed POSTs");
         }
-        if (!pipeline.ready()) {
+        if (!backends.ready()) {
             authenticate(request, segments);
-            return new WebhookResponse(503, pipeline.name() + " is waiting for its databases ("
-                    + pipeline.notReady() + "); the changefeed will retry");
+            return new WebhookResponse(503, config.name() + " is waiting for its databases ("
+                    + backends.notReady() + "); the changefeed will retry");
         }
-        int expected = pipeline.dialect().schemaPathSegments();
+        int expected = backends.dialect().schemaPathSegments();
         if (segments.size() != expected) {
-            throw WebhookException.notFound("unknown path " + AdminService.abbreviate(request.path()) + ": a " + pipeline.dialect().name()
+            throw WebhookException.notFound("unknown path " + AdminService.abbreviate(request.path()) + ": a " + backends.dialect().name()
                     + " target expects " + (expected == 2 ? "/database/schema" : "/SCHEMA")
                     + " (the target schema), as in webhook-https://host:port" + (expected == 2 ? "/database/schema" : "/SCHEMA"));
         }
         // Refused before anything else: Failback's own and the system's schemas, and what the allow-list leaves out.
-        String refused = pipeline.gate().refuseAsSent(segments);
+        String refused = backends.gate().refuseAsSent(segments);
         if (refused != null) {
             throw WebhookException.notFound(refused + "; nothing was read or written");
         }
-        Group known = pipeline.known(segments);
+        Group known = groups.known(segments);
         if (known == null) {
             authenticate(request, segments); // before the target is asked anything about the path
         }
-        List<String> canonical = known != null ? known.segments : pipeline.resolve(segments);
-        refused = pipeline.gate().refuseResolved(canonical);
+        List<String> canonical = known != null ? known.segments : groups.resolve(segments);
+        refused = backends.gate().refuseResolved(canonical);
         if (refused != null) {
             throw WebhookException.notFound(refused + "; nothing was read or written");
         }
@@ -205,14 +227,14 @@ public final class WebhookService implements WebhookHandler {
         state.memory = budget.open(); // held until answered: the rows live until staged or applied
         try {
             byte[] body = BodyReader.read(request.body(), request.contentLength(),
-                    request.header("Content-Encoding"), pipeline.config().maxBodyBytes(), state.memory);
+                    request.header("Content-Encoding"), config.maxBodyBytes(), state.memory);
             decoded = decoder.decode(body, state.memory);
         } catch (MemoryBudget.ExhaustedException e) {
             return new WebhookResponse(503, e.getMessage(), MemoryBudget.RETRY_AFTER);
         } catch (IOException e) {
             throw WebhookException.badRequest("could not read the request body: " + e.getMessage());
         }
-        Group group = known != null ? known : pipeline.group(canonical, segments);
+        Group group = known != null ? known : groups.group(canonical, segments);
         MDC.put(MDC_TABLE, group.name);
         try {
             if (decoded instanceof DecodedBody.ResolvedBody r) {
@@ -220,7 +242,7 @@ public final class WebhookService implements WebhookHandler {
             }
             return rows(group, ((DecodedBody.Rows) decoded).messages());
         } catch (StagingException | ApplyException e) {
-            pipeline.events().fireFailure(group.name, e);
+            events.fireFailure(group.name, e);
             throw e;
         }
     }
@@ -234,11 +256,11 @@ public final class WebhookService implements WebhookHandler {
     }
 
     private void authenticate(WebhookRequest request, List<String> segments) {
-        Authenticator authenticator = pipeline.config().authenticator().orElse(null);
+        Authenticator authenticator = config.authenticator().orElse(null);
         if (authenticator != null) {
             Authenticator.Decision decision = authenticator.authenticate(request, segments);
             if (!decision.allowed()) {
-                pipeline.counters().unauthorized.increment();
+                counters.unauthorized.increment();
                 throw WebhookException.unauthorized(decision.reason() == null ? "missing or invalid access token" : decision.reason());
             }
         }
@@ -246,27 +268,26 @@ public final class WebhookService implements WebhookHandler {
 
     /** Authenticates on the path as the target resolved it, comparing names by the target's rules. */
     private void authenticateResolved(WebhookRequest request, List<String> canonical) {
-        Authenticator authenticator = pipeline.config().authenticator().orElse(null);
+        Authenticator authenticator = config.authenticator().orElse(null);
         if (authenticator != null) {
             Authenticator.Decision decision = authenticator.authenticate(request, canonical,
-                    pipeline.dialect()::foldIdentifier);
+                    backends.dialect()::foldIdentifier);
             if (!decision.allowed()) {
-                pipeline.counters().unauthorized.increment();
+                counters.unauthorized.increment();
                 throw WebhookException.unauthorized(decision.reason() == null ? "missing or invalid access token" : decision.reason());
             }
         }
     }
 
     private WebhookResponse resolved(Group group, Hlc resolved) throws SQLException {
-        Counters counters = pipeline.counters();
         counters.resolvedReceived.increment();
-        String ahead = RowIntake.ahead(resolved, pipeline.config().maxClockSkew());
+        String ahead = RowIntake.ahead(resolved, config.maxClockSkew());
         if (ahead != null) {
             throw WebhookException.badRequest("\"resolved\" " + ahead + "; nothing was recorded for " + group.name);
         }
         boolean advanced;
         try {
-            advanced = pipeline.checkpoints().advanceResolved(group.name, resolved);
+            advanced = backends.checkpoints().advanceResolved(group.name, resolved);
         } catch (SQLException e) {
             throw new StagingException("staging unavailable while recording resolved " + resolved + ": "
                     + e.getMessage() + "; the changefeed will retry", e);
@@ -277,28 +298,28 @@ public final class WebhookService implements WebhookHandler {
         }
         if (!advanced) {
             counters.resolvedIgnored.increment();
-            LOG.info("{} - resolved {} for {} repeats or precedes the recorded {}; ignored", pipeline.name(),
+            LOG.info("{} - resolved {} for {} repeats or precedes the recorded {}; ignored", config.name(),
                     resolved, group.name, group.checkpoint().resolved());
             return new WebhookResponse(200, "OK (resolved " + resolved + " already recorded)");
         }
         group.resolved(resolved);
-        pipeline.events().fireResolved(group.name, resolved);
-        if (pipeline.config().mode() == Mode.IMMEDIATE) {
+        events.fireResolved(group.name, resolved);
+        if (config.mode() == Mode.IMMEDIATE) {
             // Every batch up to here was applied before it was acknowledged.
-            pipeline.checkpoints().markApplied(group.name, resolved);
+            backends.checkpoints().markApplied(group.name, resolved);
             group.applied(resolved);
             // under the lock that records versions: retiring them concurrently can deadlock the two
             group.immediateLock.lock();
             try {
                 group.versions.retire(resolved);
-                TargetFence fence = pipeline.fence();
+                TargetFence fence = backends.fence();
                 if (fence != null) {
                     fence.retire(group.name, resolved, group.incarnation);
                 }
             } finally {
                 group.immediateLock.unlock();
             }
-            pipeline.events().windowApplied(group.name, resolved, 0, 0, 0, 0);
+            events.windowApplied(group.name, resolved, 0, 0, 0, 0);
             if (m != null) {
                 m.resolvedApplied.increment();
             }
@@ -315,7 +336,6 @@ public final class WebhookService implements WebhookHandler {
         RowIntake.Accepted accepted = intake.accept(group, messages);
         List<Mutation> mutations = accepted.mutations();
         int stale = accepted.stale();
-        Counters counters = pipeline.counters();
         counters.received.add(messages.size());
         counters.stale.add(stale);
         PipelineMetrics.GroupMeters m = group.meters;
@@ -326,11 +346,11 @@ public final class WebhookService implements WebhookHandler {
             return new WebhookResponse(200, "OK (" + stale + " already applied)");
         }
         if (!inFlight.tryAcquire()) {
-            throw new StagingException("staging is saturated (" + pipeline.config().maxInFlight()
+            throw new StagingException("staging is saturated (" + config.maxInFlight()
                     + " requests in flight); the changefeed will retry", null);
         }
         try {
-            if (pipeline.config().mode() == Mode.IMMEDIATE) {
+            if (config.mode() == Mode.IMMEDIATE) {
                 return immediate.apply(group, mutations);
             }
             long start = System.nanoTime();

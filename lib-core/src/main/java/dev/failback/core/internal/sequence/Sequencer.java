@@ -1,20 +1,19 @@
 package dev.failback.core.internal.sequence;
 
-import dev.failback.ApplyException;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.core.internal.Backoff;
 import dev.failback.core.internal.Group;
 import dev.failback.core.internal.NamedThreadFactory;
-import dev.failback.core.internal.Pipeline;
-import dev.failback.core.internal.apply.DeadLetters;
+import dev.failback.FailbackConfig;
+import dev.failback.core.internal.Backends;
+import dev.failback.core.internal.telemetry.Counters;
+import dev.failback.core.internal.telemetry.Events;
 import dev.failback.core.internal.apply.LeaseLostException;
-import dev.failback.core.internal.apply.PoisonFinder;
+import dev.failback.core.internal.apply.PoisonHandling;
 import dev.failback.core.internal.apply.WindowApplier;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
 import dev.failback.spi.Checkpoint;
-import dev.failback.spi.ErrorKind;
-import dev.failback.spi.TargetSchema;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +52,12 @@ public final class Sequencer implements Runnable {
     /** With leases, how often the holder reads the resolved timestamp another instance may have recorded. */
     private static final long POLL_MILLIS = 200;
 
-    private final Pipeline pipeline;
+    private final FailbackConfig config;
+    private final Backends backends;
+    private final Counters counters;
+    private final PipelineMetrics metrics;
+    private final Events events;
+    private final PoisonHandling poison;
     private final Group group;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -79,9 +83,23 @@ public final class Sequencer implements Runnable {
     /** The lease epoch the current run of windows is applied under (0 without leases). */
     private long workingEpoch;
 
-    public Sequencer(Pipeline pipeline, Group group) {
-        this.pipeline = pipeline;
+    /**
+     * @param config   the configuration
+     * @param backends the stores, applier, fence and lease keeper (prepared before any group exists)
+     * @param counters the pipeline's running totals
+     * @param metrics  the pipeline's metrics
+     * @param events   what the stages report
+     * @param group    the target schema this sequencer applies
+     */
+    public Sequencer(FailbackConfig config, Backends backends, Counters counters, PipelineMetrics metrics, Events events,
+            Group group) {
+        this.config = config;
+        this.backends = backends;
+        this.counters = counters;
+        this.metrics = metrics;
+        this.events = events;
         this.group = group;
+        this.poison = new PoisonHandling(config, counters, metrics, events);
     }
 
     public void wake() {
@@ -103,17 +121,17 @@ public final class Sequencer implements Runnable {
     public void run() {
         String previousName = MDC.get("failback.name");
         String previousTable = MDC.get("failback.table");
-        MDC.put("failback.name", pipeline.name());
+        MDC.put("failback.name", config.name());
         MDC.put("failback.table", group.name);
         try {
             while (!stopping) {
                 LeaseKeeper.Held held = group.held;
-                LeaseKeeper keeper = pipeline.leaseKeeper();
+                LeaseKeeper keeper = backends.leaseKeeper();
                 if (keeper != null && (held == null || !held.valid())) {
                     if (held != null) {
                         keeper.lost(group, held.epoch(), "not renewed within the lease TTL");
                     }
-                    awaitWork(pipeline.config().leaseRenewal().toMillis());
+                    awaitWork(config.leaseRenewal().toMillis());
                     continue;
                 }
                 long epoch = held == null ? 0 : held.epoch();
@@ -128,18 +146,18 @@ public final class Sequencer implements Runnable {
                         failures = 0;
                     } else if (keeper != null) {
                         // another instance may have received the resolved timestamp
-                        group.resolved(pipeline.checkpoints().load(group.name).resolved());
+                        group.resolved(backends.checkpoints().load(group.name).resolved());
                     }
                     drain(epoch);
                     if (lastWarned != null) {
-                        LOG.info("{} - applying {} recovered", pipeline.name(), group.name);
+                        LOG.info("{} - applying {} recovered", config.name(), group.name);
                         lastWarned = null;
                     }
                     backoffMillis = 0;
                     failures = 0;
                     group.lastError = null;
-                    awaitWork(keeper == null ? pipeline.config().flushPeriod().toMillis()
-                            : Math.min(POLL_MILLIS, pipeline.config().flushPeriod().toMillis()));
+                    awaitWork(keeper == null ? config.flushPeriod().toMillis()
+                            : Math.min(POLL_MILLIS, config.flushPeriod().toMillis()));
                 } catch (LeaseLostException e) {
                     keeper.lost(group, epoch, e.getMessage());
                 } catch (SQLException | RuntimeException e) {
@@ -151,14 +169,14 @@ public final class Sequencer implements Runnable {
                     String problem = String.valueOf(e.getMessage());
                     if (!problem.equals(lastWarned)) {
                         lastWarned = problem;
-                        LOG.warn("{} - applying {} failed, retrying with backoff (up to {} s): {}", pipeline.name(),
+                        LOG.warn("{} - applying {} failed, retrying with backoff (up to {} s): {}", config.name(),
                                 group.name, RETRY.maxMillis() / 1000, e.getMessage());
                     } else {
-                        LOG.debug("{} - applying {} failed again, retrying in {} ms: {}", pipeline.name(), group.name,
+                        LOG.debug("{} - applying {} failed again, retrying in {} ms: {}", config.name(), group.name,
                                 backoffMillis, e.getMessage());
                     }
-                    pipeline.metrics().error(pipeline.errorKind(e, true));
-                    pipeline.events().fireFailure(group.name, e);
+                    metrics.error(PipelineMetrics.errorKind(e, true, backends.dialect()));
+                    events.fireFailure(group.name, e);
                     awaitWork(backoffMillis);
                 }
             }
@@ -172,7 +190,7 @@ public final class Sequencer implements Runnable {
                 retire(true);
             } catch (SQLException | RuntimeException e) {
                 LOG.debug("{} - could not retire the staged rows of {} applied last; the next start will: {}",
-                        pipeline.name(), group.name, e.getMessage());
+                        config.name(), group.name, e.getMessage());
             }
             restore("failback.name", previousName);
             restore("failback.table", previousTable);
@@ -213,8 +231,8 @@ public final class Sequencer implements Runnable {
             retire(true); // one deferred by a failure after its window's checkpoint
             return;
         }
-        int flushSize = pipeline.config().flushSize();
-        int scanSize = pipeline.config().scanSize();
+        int flushSize = config.flushSize();
+        int scanSize = config.scanSize();
         long started = System.nanoTime();
         readNanos = 0;
         applyNanos = 0;
@@ -224,7 +242,7 @@ public final class Sequencer implements Runnable {
         long rows = 0;
         List<Mutation> window = new ArrayList<>(Math.min(flushSize * 2, 100_000));
         long t = System.nanoTime();
-        List<Mutation> page = pipeline.staging().read(group.name, from, to, null, scanSize);
+        List<Mutation> page = backends.staging().read(group.name, from, to, null, scanSize);
         readNanos += System.nanoTime() - t;
         while (!stopping) {
             Future<List<Mutation>> next = page.size() < scanSize ? null
@@ -270,7 +288,7 @@ public final class Sequencer implements Runnable {
         if (LOG.isDebugEnabled()) {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             LOG.debug("{} - applied {} rows of {} in {} windows in {} ms ({} rows/s): waiting for staging reads {} ms,"
-                    + " applying {} ms, checkpoints {} ms, retiring {} ms", pipeline.name(), rows, group.name, windows, ms,
+                    + " applying {} ms, checkpoints {} ms, retiring {} ms", config.name(), rows, group.name, windows, ms,
                     ms == 0 ? rows : rows * 1000 / ms, TimeUnit.NANOSECONDS.toMillis(readNanos),
                     TimeUnit.NANOSECONDS.toMillis(applyNanos), TimeUnit.NANOSECONDS.toMillis(checkpointNanos),
                     TimeUnit.NANOSECONDS.toMillis(retireNanos));
@@ -280,10 +298,10 @@ public final class Sequencer implements Runnable {
     /** Reads the page after {@code last} on the reader thread. */
     private Future<List<Mutation>> readAhead(Hlc from, Hlc to, Mutation last, int scanSize) {
         if (reader == null) {
-            reader = Executors.newSingleThreadExecutor(new NamedThreadFactory(pipeline.name(), "read",
-                    pipeline.config().threadFactory().orElse(null)));
+            reader = Executors.newSingleThreadExecutor(new NamedThreadFactory(config.name(), "read",
+                    config.threadFactory().orElse(null)));
         }
-        return reader.submit(() -> pipeline.staging().read(group.name, from, to, last, scanSize));
+        return reader.submit(() -> backends.staging().read(group.name, from, to, last, scanSize));
     }
 
     private static List<Mutation> await(Future<List<Mutation>> next) throws SQLException {
@@ -324,82 +342,25 @@ public final class Sequencer implements Runnable {
             return;
         }
         boolean sweep = retiredTo == null || (now && start - lastSweepNanos >= SWEEP_PERIOD_NANOS);
-        long retired = sweep ? pipeline.staging().retire(group.name, upTo)
-                : pipeline.staging().retire(group.name, retiredTo, upTo);
+        long retired = sweep ? backends.staging().retire(group.name, upTo)
+                : backends.staging().retire(group.name, retiredTo, upTo);
         long end = System.nanoTime();
         retireNanos += end - start;
         lastRetireNanos = end;
         if (sweep) {
             lastSweepNanos = end;
         }
-        LOG.debug("{} - retired {} staged rows of {} after {} up to {} in {} ms", pipeline.name(), retired, group.name,
+        LOG.debug("{} - retired {} staged rows of {} after {} up to {} in {} ms", config.name(), retired, group.name,
                 sweep ? "the start" : retiredTo, upTo, TimeUnit.NANOSECONDS.toMillis(end - start));
         retiredTo = upTo;
     }
 
-    /** Rounds of dead-lettering in one window before giving up (each round removes every rejected row found). */
-    private static final int MAX_DEAD_LETTER_ROUNDS = 5;
-
-    /**
-     * Applies a window; when the target rejects it permanently, finds the poison rows and either reports
-     * them (an {@link ApplyException} naming the first, retried by the caller with backoff) or, with dead letters on,
-     * records them in the dead-letter table and applies the window without them. Before looking for
-     * poison rows, a failed window is compared with the target schema read again, so that a table or
-     * column dropped from the target since the window was staged is named as such
-     * ({@link Pipeline#schemaDrift}).
-     */
-    private WindowApplier.Result applyHandlingPoison(List<Mutation> window, WindowApplier.Guard guard)
-            throws SQLException {
-        WindowApplier applier = pipeline.applier();
-        TargetSchema schema = group.schema.get();
-        List<Mutation> rest = window;
-        boolean driftChecked = false;
-        for (int round = 0;; round++) {
-            try {
-                return applier.apply(schema, rest, e -> group.lastError = "retrying a window: " + e.getMessage(), guard);
-            } catch (LeaseLostException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                if (e instanceof ApplyException a && a.kind() == ErrorKind.TRANSIENT) {
-                    throw e;
-                }
-                if (!driftChecked) {
-                    // a table or column dropped from the target since these rows were received?
-                    driftChecked = true;
-                    List<Mutation> fitted = pipeline.schemaDrift(group, rest, e);
-                    TargetSchema fresh = group.schema.get();
-                    if (fitted != null || !fresh.equals(schema)) {
-                        // apply again without the ignored columns, or with the schema as it is now (a table created again)
-                        rest = fitted != null ? fitted : rest;
-                        schema = fresh;
-                        continue;
-                    }
-                }
-                if (!(e instanceof ApplyException) || !(e.getCause() instanceof SQLException)) {
-                    throw e;
-                }
-                boolean deadLetter = pipeline.config().deadLetter();
-                List<PoisonFinder.Poison> poison = applier.findPoison(schema, rest, deadLetter);
-                if (poison.isEmpty()) {
-                    throw e; // applies stepwise after all (the target changed meanwhile): the next retry will tell
-                }
-                PoisonFinder.Poison first = poison.get(0);
-                if (!deadLetter || round >= MAX_DEAD_LETTER_ROUNDS || poison.stream().anyMatch(p -> !p.alone())) {
-                    throw new ApplyException(first.describe() + (deadLetter ? "" : "; retried until the target"
-                            + " accepts it (fix the row or the constraint), or enable dead letters"), first.error(),
-                            ErrorKind.BAD_DATA);
-                }
-                rest = DeadLetters.record(pipeline, pipeline.deadLetters(), group, poison, rest);
-            }
-        }
-    }
-
     /** The guard of a window applied under a lease ({@link FencedWindow}); null without leases. */
     private WindowApplier.Guard fence(long epoch, Hlc upTo) {
-        if (pipeline.leaseKeeper() == null) {
+        if (backends.leaseKeeper() == null) {
             return null;
         }
-        return new FencedWindow(group, epoch, upTo, pipeline.fence());
+        return new FencedWindow(group, epoch, upTo, backends.fence());
     }
 
     /**
@@ -411,7 +372,7 @@ public final class Sequencer implements Runnable {
         long start = System.nanoTime();
         WindowApplier.Result r;
         try {
-            r = applyHandlingPoison(window, fence(epoch, upTo));
+            r = poison.apply(backends.applier(), backends.deadLetters(), group, window, fence(epoch, upTo));
         } catch (SQLException | RuntimeException e) {
             if (m != null) {
                 m.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -427,7 +388,7 @@ public final class Sequencer implements Runnable {
             m.ages(window);
         }
         try {
-            pipeline.checkpoints().markApplied(group.name, upTo);
+            backends.checkpoints().markApplied(group.name, upTo);
         } catch (SQLException | RuntimeException e) {
             if (m != null) {
                 m.checkpointFailure.record(System.nanoTime() - applied, TimeUnit.NANOSECONDS);
@@ -439,7 +400,7 @@ public final class Sequencer implements Runnable {
         if (m != null) {
             m.checkpointSuccess.record(checkpointed - applied, TimeUnit.NANOSECONDS);
         }
-        pipeline.events().countWindow(r.upserts(), r.deletes(), window.size());
+        events.countWindow(r.upserts(), r.deletes(), window.size());
         group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
         group.applied(upTo);
         // Rows kept by a retire offset are at or before the applied checkpoint; staging is only read after it.
@@ -447,13 +408,13 @@ public final class Sequencer implements Runnable {
         if (group.backlog.get() < 0) {
             group.backlog.set(0);
         }
-        long offset = pipeline.config().retireOffset().toNanos();
+        long offset = config.retireOffset().toNanos();
         if (offset == 0) {
             retirePending = upTo;
         } else if (upTo.wall() - offset > 0) {
             retirePending = new Hlc(upTo.wall() - offset, 0);
         }
         retire(last);
-        pipeline.events().windowApplied(group.name, upTo, r.upserts(), r.deletes(), window.size(), System.nanoTime() - start);
+        events.windowApplied(group.name, upTo, r.upserts(), r.deletes(), window.size(), System.nanoTime() - start);
     }
 }

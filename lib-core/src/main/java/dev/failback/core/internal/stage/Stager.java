@@ -1,12 +1,12 @@
 package dev.failback.core.internal.stage;
 
+import dev.failback.core.internal.Backends;
+
 import dev.failback.Mutation;
 import dev.failback.StagingException;
 import dev.failback.WebhookResponse;
 import dev.failback.core.internal.Group;
-import dev.failback.core.internal.Pipeline;
 import dev.failback.core.internal.apply.GroupCommit;
-import dev.failback.core.internal.ingress.WebhookException;
 import dev.failback.core.internal.ingress.WebhookService;
 import dev.failback.core.internal.telemetry.Counters;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
@@ -26,10 +26,19 @@ public final class Stager {
     private static final Logger LOG = LoggerFactory.getLogger(Stager.class);
     private static final WebhookResponse OK = WebhookService.OK;
 
-    private final Pipeline pipeline;
+    private final String name;
+    private final Backends backends;
+    private final Counters counters;
 
-    public Stager(Pipeline pipeline) {
-        this.pipeline = pipeline;
+    /**
+     * @param name     the pipeline's name, for the log
+     * @param backends the staging store, once the databases answer
+     * @param counters the pipeline's running totals
+     */
+    public Stager(String name, Backends backends, Counters counters) {
+        this.name = name;
+        this.backends = backends;
+        this.counters = counters;
     }
 
     /**
@@ -75,7 +84,7 @@ public final class Stager {
                 batch.forEach(t -> t.fail(e));
                 return;
             }
-            LOG.debug("{} - {} requests staged together failed ({}); staging them one by one", pipeline.name(),
+            LOG.debug("{} - {} requests staged together failed ({}); staging them one by one", name,
                     batch.size(), e.getMessage());
             for (GroupCommit.Ticket<List<Mutation>, WebhookResponse> t : batch) {
                 try {
@@ -97,9 +106,9 @@ public final class Stager {
      */
     private int stageOnce(Group group, List<Mutation> mutations) {
         try {
-            return pipeline.staging().stage(group.name, mutations);
+            return backends.staging().stage(group.name, mutations);
         } catch (SQLException e) {
-            throw unstaged(e, pipeline.staging().classify(e));
+            throw unstaged(e, backends.staging().classify(e));
         }
     }
 
@@ -117,7 +126,6 @@ public final class Stager {
 
     /** Counts staged mutations, after their commit. */
     private void staged(Group group, int size, int added, long start, int requests) {
-        Counters counters = pipeline.counters();
         counters.staged.add(added);
         counters.duplicates.add(size - added);
         group.backlog.addAndGet(added);
@@ -128,7 +136,7 @@ public final class Stager {
                 m.duplicate.increment(size - added);
             }
         }
-        LOG.debug("{} - staged {} for {} from {} requests in {} ms ({} duplicates)", pipeline.name(), added,
+        LOG.debug("{} - staged {} for {} from {} requests in {} ms ({} duplicates)", name, added,
                 group.name, requests, (System.nanoTime() - start) / 1_000_000, size - added);
     }
 

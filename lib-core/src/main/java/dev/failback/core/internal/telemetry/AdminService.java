@@ -3,7 +3,6 @@ package dev.failback.core.internal.telemetry;
 import dev.failback.WebhookHandler;
 import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
-import dev.failback.core.internal.Pipeline;
 import dev.failback.core.internal.ingress.WebhookService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -26,11 +25,18 @@ public final class AdminService implements WebhookHandler {
     /** The path prefix of every admin endpoint: {@value}. */
     static final String PREFIX = "/_/";
 
-    private final Pipeline pipeline;
+    private final String name;
+    private final Supplier<String> healthProblem;
     private final Supplier<String> scrape;
 
-    public AdminService(Pipeline pipeline, MeterRegistry meterRegistry) {
-        this.pipeline = pipeline;
+    /**
+     * @param name          the pipeline's name, for the log
+     * @param healthProblem null when ready, else what is wrong, one line
+     * @param meterRegistry the registry to scrape, or null
+     */
+    public AdminService(String name, Supplier<String> healthProblem, MeterRegistry meterRegistry) {
+        this.name = name;
+        this.healthProblem = healthProblem;
         this.scrape = PrometheusScrape.of(meterRegistry);
     }
 
@@ -50,7 +56,7 @@ public final class AdminService implements WebhookHandler {
         try {
             return answer(request);
         } catch (RuntimeException e) {
-            LOG.error("{} - unexpected failure handling {} {}", pipeline.name(), request.method(), request.path(), e);
+            LOG.error("{} - unexpected failure handling {} {}", name, request.method(), request.path(), e);
             return new WebhookResponse(500, "internal error: " + e.getClass().getSimpleName());
         } finally {
             close(request.body());
@@ -70,7 +76,7 @@ public final class AdminService implements WebhookHandler {
         }
         switch (what) {
             case "healthz" -> {
-                String problem = pipeline.healthProblem();
+                String problem = healthProblem.get();
                 return problem == null ? new WebhookResponse(200, "OK") : new WebhookResponse(503, problem);
             }
             case "livez" -> {

@@ -62,6 +62,26 @@ public final class PipelineMetrics implements AutoCloseable {
     }
 
     /**
+     * The {@code kind} tag of {@code failback.errors} for a failure: staging, or the dialect's
+     * classification of the target's error.
+     *
+     * @param e            the failure
+     * @param sqlIsStaging whether a bare {@link java.sql.SQLException} came from staging (else from the target)
+     * @param dialect      the target's dialect, or null before it is known
+     */
+    public static String errorKind(Throwable e, boolean sqlIsStaging, dev.failback.spi.Dialect dialect) {
+        if (e instanceof dev.failback.StagingException || (sqlIsStaging && e instanceof java.sql.SQLException)) {
+            return STAGING;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && dialect != null) {
+                return dialect.classify(sql).label();
+            }
+        }
+        return OTHER;
+    }
+
+    /**
      * Returns the metrics of a pipeline.
      *
      * @param registry the registry, or null for none
