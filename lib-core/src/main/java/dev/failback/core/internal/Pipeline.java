@@ -94,14 +94,14 @@ public final class Pipeline implements Failback {
             p.doStart();
             return p;
         } catch (RuntimeException e) {
-            p.transition(State.FAILED);
+            p.fail();
             p.shutdown();
             throw e;
         }
     }
 
     private void doStart() {
-        transition(State.STARTING);
+        transition(State.NEW, State.STARTING);
         LOG.info("{} - starting failback ({} mode)", config.name(), config.mode().name().toLowerCase());
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} - configuration: {}", config.name(), ConfigDump.describe(config));
@@ -133,7 +133,9 @@ public final class Pipeline implements Failback {
                 throw new FailbackConfigurationException("sink " + sink + " did not start: " + e.getMessage(), e);
             }
         }
-        transition(State.RUNNING);
+        if (!transition(State.STARTING, State.RUNNING)) {
+            return; // failed meanwhile (a database retry found a configuration error) and is stopping
+        }
         LOG.info("{} - started (instance {})", config.name(), config.instanceId());
         progressLog.restart();
         long every = config.progressInterval().toNanos();
@@ -166,7 +168,7 @@ public final class Pipeline implements Failback {
             }
             if (Databases.classify(e) != dev.failback.spi.ErrorKind.TRANSIENT) {
                 LOG.error("{} - cannot start: {}", config.name(), e.getMessage());
-                transition(State.FAILED);
+                fail();
                 // not on this executor's thread: shutdown() waits for it
                 new NamedThreadFactory(config.name(), "stop", config.threadFactory().orElse(null))
                         .newThread(this::shutdown).start();
@@ -251,15 +253,30 @@ public final class Pipeline implements Failback {
         return health.problem(state.get());
     }
 
-    private void transition(State to) {
-        State from = state.getAndSet(to);
-        if (from == to) {
-            return;
+    /**
+     * Moves the lifecycle from {@code from} to {@code to} by compare-and-set, logs the change at INFO and
+     * tells the listeners and those waiting.
+     *
+     * @return whether this call made the change (false: the state was no longer {@code from})
+     */
+    private boolean transition(State from, State to) {
+        if (!state.compareAndSet(from, to)) {
+            return false;
         }
-        LOG.debug("{} - state {} -> {}", config.name(), from, to);
+        LOG.info("{} - state {} -> {}", config.name(), from, to);
         listeners.onStateChange(from, to);
         synchronized (progress) {
             progress.notifyAll();
+        }
+        return true;
+    }
+
+    /** Fails the pipeline from the state it is in, unless it has already stopped or failed. */
+    private void fail() {
+        for (State s = state.get(); s != State.STOPPED && s != State.FAILED; s = state.get()) {
+            if (transition(s, State.FAILED)) {
+                return;
+            }
         }
     }
 
@@ -343,18 +360,13 @@ public final class Pipeline implements Failback {
         if (s == State.STOPPING || s == State.STOPPED || s == State.FAILED) {
             return;
         }
-        if (!state.compareAndSet(s, State.STOPPING)) {
+        if (!transition(s, State.STOPPING)) {
             return;
         }
-        transitionLogged(s, State.STOPPING);
         LOG.info("{} - stopping", config.name());
         shutdown();
-        transition(State.STOPPED);
+        transition(State.STOPPING, State.STOPPED);
         LOG.info("{} - stopped", config.name());
-    }
-
-    private void transitionLogged(State from, State to) {
-        listeners.onStateChange(from, to);
     }
 
     private NamedThreadFactory stopThreads() {
