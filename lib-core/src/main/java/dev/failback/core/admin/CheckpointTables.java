@@ -1,6 +1,7 @@
 package dev.failback.core.admin;
 
 import dev.failback.Hlc;
+import dev.failback.core.internal.HlcBounds;
 import dev.failback.spi.Checkpoint;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -112,15 +113,13 @@ final class CheckpointTables {
     }
 
     long deleteVersionsAfter(Connection c, String group, Hlc to) throws SQLException {
-        String where = mysql ? "ver > ?" : "(wall > ? OR (wall = ? AND logical > ?))";
+        String where = mysql ? "ver > ?" : HlcBounds.AFTER;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions + " WHERE grp = ? AND " + where)) {
             setGroup(ps, 1, group);
             if (mysql) {
                 ps.setBigDecimal(2, decimal(to));
             } else {
-                ps.setLong(2, to.wall());
-                ps.setLong(3, to.wall());
-                ps.setLong(4, to.logical());
+                HlcBounds.bind(ps, 2, to);
             }
             return ps.executeUpdate();
         }
@@ -128,11 +127,9 @@ final class CheckpointTables {
 
     long countAfter(Connection c, String group, Hlc after) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + mutations
-                + " WHERE grp = ? AND (wall > ? OR (wall = ? AND logical > ?))")) {
+                + " WHERE grp = ? AND " + HlcBounds.AFTER)) {
             setGroup(ps, 1, group);
-            ps.setLong(2, after.wall());
-            ps.setLong(3, after.wall());
-            ps.setLong(4, after.logical());
+            HlcBounds.bind(ps, 2, after);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

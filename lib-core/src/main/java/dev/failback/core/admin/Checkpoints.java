@@ -1,6 +1,7 @@
 package dev.failback.core.admin;
 
 import dev.failback.Hlc;
+import dev.failback.core.internal.Transactions;
 import dev.failback.spi.Checkpoint;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -221,7 +222,7 @@ public final class Checkpoints {
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
+                Transactions.rollbackQuietly(c, e);
                 throw e;
             } finally {
                 c.setAutoCommit(auto);
@@ -243,14 +244,6 @@ public final class Checkpoints {
 
     private static Hlc min(Hlc a, Hlc b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void rollbackQuietly(Connection c, Exception cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.failback.core.internal.telemetry.Listeners;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
 import dev.failback.core.internal.telemetry.Progress;
 import dev.failback.core.internal.telemetry.StatusView;
+import dev.failback.core.internal.telemetry.Telemetry;
 import dev.failback.spi.Checkpoint;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.Sink;
@@ -53,6 +54,7 @@ public final class Pipeline implements Failback {
     private final PipelineMetrics metrics;
     private final Listeners listeners;
     private final Events events;
+    private final Telemetry telemetry;
     private final Backends backends;
     private WebhookService handler;
     private final List<Sink> startedSinks = new ArrayList<>();
@@ -68,6 +70,7 @@ public final class Pipeline implements Failback {
         this.metrics = PipelineMetrics.of(config.meterRegistry().orElse(null), config.name());
         this.listeners = new Listeners(config.name(), config.listeners());
         this.events = new Events(config.name(), counters, listeners, progress);
+        this.telemetry = new Telemetry(counters, metrics, events);
         this.backends = new Backends(config, stagingDataSource, timeoutExecutor, metrics, listeners, this::groupsNow);
         this.groups = new Groups(config.maxSchemas(), () -> {
             LeaseKeeper keeper = backends.leaseKeeper();
@@ -113,7 +116,7 @@ public final class Pipeline implements Failback {
         metrics.instance(config.instanceId());
         LOG.info("{} - instance {}", config.name(), config.instanceId());
         admin = new AdminService(config.name(), this::healthProblem, config.meterRegistry().orElse(null));
-        handler = new WebhookService(config, backends, groups, counters, metrics, events, admin);
+        handler = new WebhookService(config, backends, groups, telemetry, admin);
         try {
             prepareDatabases();
         } catch (FailbackConfigurationException e) {
@@ -234,7 +237,7 @@ public final class Pipeline implements Failback {
         g.backlog.set(backends.staging().countAfter(name, cp.applied()));
         g.meters = metrics.register(g);
         if (config.mode() == Mode.CONSISTENT) {
-            Sequencer s = new Sequencer(config, backends, counters, metrics, events, g);
+            Sequencer s = new Sequencer(config, backends, telemetry, g);
             g.sequencer = s;
             Thread t = applyThreads.newThread(s);
             sequencerThreads.add(t);

@@ -1,12 +1,9 @@
 package dev.failback.core.internal.apply;
 
-import dev.failback.core.internal.telemetry.PipelineMetrics;
-
-import dev.failback.core.internal.telemetry.Counters;
-
 import dev.failback.Mutation;
 import dev.failback.core.internal.Group;
 import dev.failback.core.internal.sequence.Sequencer;
+import dev.failback.core.internal.telemetry.Telemetry;
 import dev.failback.spi.DeadLetterStore;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -27,8 +24,7 @@ public final class DeadLetters {
      * Records each poison row, counts and logs it, and returns the window without them.
      *
      * @param name     the pipeline's name, for the log
-     * @param counters the pipeline's running totals
-     * @param metrics  the pipeline's metrics
+     * @param telemetry where the stages report
      * @param store    the dead-letter store
      * @param group    the group of the window
      * @param poison   the poison rows found
@@ -36,16 +32,16 @@ public final class DeadLetters {
      * @return the window without the poison rows, in order
      * @throws SQLException when the dead-letter store fails
      */
-    public static List<Mutation> record(String name, Counters counters, PipelineMetrics metrics, DeadLetterStore store, Group group, List<PoisonFinder.Poison> poison,
+    public static List<Mutation> record(String name, Telemetry telemetry, DeadLetterStore store, Group group, List<PoisonFinder.Poison> poison,
             List<Mutation> window) throws SQLException {
         Set<Mutation> skip = new HashSet<>();
         for (PoisonFinder.Poison p : poison) {
             String reason = p.describe();
             store.deadLetter(group.name, p.mutation(), reason);
             skip.add(p.mutation());
-            counters.deadLettered.increment();
-            metrics.deadLetter();
-            metrics.error(p.kind().label());
+            telemetry.counters().deadLettered.increment();
+            telemetry.metrics().deadLetter();
+            telemetry.metrics().error(p.kind().label());
             LOG.warn("{} - dead-lettered in {} and skipped: {}", name, group.name, reason);
         }
         List<Mutation> next = new ArrayList<>(window.size());

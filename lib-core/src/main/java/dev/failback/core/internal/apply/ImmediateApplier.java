@@ -1,21 +1,17 @@
 package dev.failback.core.internal.apply;
 
-import dev.failback.FailbackConfig;
-
-import dev.failback.core.internal.telemetry.Events;
-
-import dev.failback.core.internal.Backends;
-
 import dev.failback.ApplyException;
+import dev.failback.FailbackConfig;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.StagingException;
 import dev.failback.WebhookResponse;
+import dev.failback.core.internal.Backends;
 import dev.failback.core.internal.Group;
 import dev.failback.core.internal.ingress.WebhookService;
 import dev.failback.core.internal.stage.Stager;
-import dev.failback.core.internal.telemetry.Counters;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
+import dev.failback.core.internal.telemetry.Telemetry;
 import dev.failback.spi.TargetSchema;
 import dev.failback.spi.VersionStore.RowKey;
 import java.sql.SQLException;
@@ -38,20 +34,17 @@ public final class ImmediateApplier {
 
     private final FailbackConfig config;
     private final Backends backends;
-    private final Counters counters;
-    private final Events events;
+    private final Telemetry telemetry;
 
     /**
      * @param config   the configuration
      * @param backends the applier and fence, once the databases answer
-     * @param counters the pipeline's running totals
-     * @param events   what the stages report
+     * @param telemetry where the stages report (counters, metrics, events)
      */
-    public ImmediateApplier(FailbackConfig config, Backends backends, Counters counters, Events events) {
+    public ImmediateApplier(FailbackConfig config, Backends backends, Telemetry telemetry) {
         this.config = config;
         this.backends = backends;
-        this.counters = counters;
-        this.events = events;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -120,7 +113,7 @@ public final class ImmediateApplier {
         }
         int stale = mutations.size() - fresh.size();
         if (stale > 0) {
-            counters.stale.add(stale);
+            telemetry.counters().stale.add(stale);
             if (gm != null) {
                 gm.stale.increment(stale);
             }
@@ -137,7 +130,7 @@ public final class ImmediateApplier {
         for (Map.Entry<RowKey, Mutation> e : latest.entrySet()) {
             Hlc have = known.get(e.getKey());
             if (have != null && !e.getValue().updated().isAfter(have)) {
-                counters.duplicates.increment();
+                telemetry.counters().duplicates.increment();
                 if (gm != null) {
                     gm.duplicate.increment();
                 }
@@ -165,7 +158,7 @@ public final class ImmediateApplier {
         if (guard != null && guard.applied != null && guard.applied.size() < apply.size()) {
             // another instance applied newer versions of some keys: only what this one applied is recorded
             skipped = apply.size() - guard.applied.size();
-            counters.duplicates.add(skipped);
+            telemetry.counters().duplicates.add(skipped);
             if (gm != null) {
                 gm.duplicate.increment(skipped);
             }
@@ -195,7 +188,7 @@ public final class ImmediateApplier {
         for (Mutation mu : apply) {
             max = Hlc.max(max, mu.updated());
         }
-        events.immediateApplied(group.name, max, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
+        telemetry.events().immediateApplied(group.name, max, r.upserts(), r.deletes(), apply.size(), System.nanoTime() - start);
         return OK;
     }
 
@@ -210,7 +203,7 @@ public final class ImmediateApplier {
             if (e instanceof ApplyException a && a.kind() == dev.failback.spi.ErrorKind.TRANSIENT) {
                 throw e;
             }
-            List<Mutation> fitted = SchemaDrift.fit(group, ordered, e, config.ignoreUnknownColumns(), events); // throws when not ignored
+            List<Mutation> fitted = SchemaDrift.fit(group, ordered, e, config.ignoreUnknownColumns(), telemetry.events()); // throws when not ignored
             TargetSchema fresh = group.schema.get();
             if (fitted == null && fresh.equals(schema)) {
                 throw e;

@@ -1,6 +1,5 @@
 package dev.failback.core.internal.apply;
 
-import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.ErrorKind;
@@ -97,11 +96,7 @@ public final class PoisonFinder {
             try {
                 int from = 0;
                 while (from < window.size()) {
-                    Hlc ts = window.get(from).updated();
-                    int to = from;
-                    while (to < window.size() && window.get(to).updated().equals(ts)) {
-                        to++;
-                    }
+                    int to = WindowApplier.stepEnd(window, from);
                     List<Mutation> step = new ArrayList<>(WindowApplier.fold(window.subList(from, to)).values());
                     from = to;
                     Savepoint sp = c.setSavepoint();

@@ -4,9 +4,7 @@ import dev.failback.ApplyException;
 import dev.failback.FailbackConfig;
 import dev.failback.Mutation;
 import dev.failback.core.internal.Group;
-import dev.failback.core.internal.telemetry.Counters;
-import dev.failback.core.internal.telemetry.Events;
-import dev.failback.core.internal.telemetry.PipelineMetrics;
+import dev.failback.core.internal.telemetry.Telemetry;
 import dev.failback.spi.DeadLetterStore;
 import dev.failback.spi.ErrorKind;
 import dev.failback.spi.TargetSchema;
@@ -20,21 +18,15 @@ import java.util.List;
  */
 public final class PoisonHandling {
     private final FailbackConfig config;
-    private final Counters counters;
-    private final PipelineMetrics metrics;
-    private final Events events;
+    private final Telemetry telemetry;
 
     /**
      * @param config   the configuration (dead letters, unknown columns)
-     * @param counters the pipeline's running totals
-     * @param metrics  the pipeline's metrics
-     * @param events   what the stages report
+     * @param telemetry where the stages report (counters, metrics, events)
      */
-    public PoisonHandling(FailbackConfig config, Counters counters, PipelineMetrics metrics, Events events) {
+    public PoisonHandling(FailbackConfig config, Telemetry telemetry) {
         this.config = config;
-        this.counters = counters;
-        this.metrics = metrics;
-        this.events = events;
+        this.telemetry = telemetry;
     }
 
     /** Rounds of dead-lettering in one window before giving up (each round removes every rejected row found). */
@@ -65,7 +57,7 @@ public final class PoisonHandling {
                 if (!driftChecked) {
                     // a table or column dropped from the target since these rows were received?
                     driftChecked = true;
-                    List<Mutation> fitted = SchemaDrift.fit(group, rest, e, config.ignoreUnknownColumns(), events);
+                    List<Mutation> fitted = SchemaDrift.fit(group, rest, e, config.ignoreUnknownColumns(), telemetry.events());
                     TargetSchema fresh = group.schema.get();
                     if (fitted != null || !fresh.equals(schema)) {
                         // apply again without the ignored columns, or with the schema as it is now (a table created again)
@@ -88,7 +80,7 @@ public final class PoisonHandling {
                             + " accepts it (fix the row or the constraint), or enable dead letters"), first.error(),
                             ErrorKind.BAD_DATA);
                 }
-                rest = DeadLetters.record(config.name(), counters, metrics, letters, group, poison, rest);
+                rest = DeadLetters.record(config.name(), telemetry, letters, group, poison, rest);
             }
         }
     }

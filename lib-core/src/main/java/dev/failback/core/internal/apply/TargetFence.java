@@ -1,6 +1,8 @@
 package dev.failback.core.internal.apply;
 
 import dev.failback.Hlc;
+import dev.failback.core.internal.HlcBounds;
+import dev.failback.core.internal.Transactions;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.VersionStore.RowKey;
 import java.nio.charset.StandardCharsets;
@@ -271,7 +273,7 @@ public final class TargetFence {
                 c.commit();
                 return before;
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
+                Transactions.rollbackQuietly(c, e);
                 throw e;
             } finally {
                 c.setAutoCommit(auto);
@@ -409,29 +411,19 @@ public final class TargetFence {
                 if (purge) {
                     purged.put(group, now);
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions
-                            + " WHERE grp = ? AND (wall < ? OR (wall = ? AND logical <= ?))")) {
+                            + " WHERE grp = ? AND " + HlcBounds.AT_OR_BEFORE)) {
                         setGroup(ps, 1, group);
-                        ps.setLong(2, upTo.wall());
-                        ps.setLong(3, upTo.wall());
-                        ps.setLong(4, upTo.logical());
+                        HlcBounds.bind(ps, 2, upTo);
                         ps.executeUpdate();
                     }
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
+                Transactions.rollbackQuietly(c, e);
                 throw e;
             } finally {
                 c.setAutoCommit(auto);
             }
-        }
-    }
-
-    private static void rollbackQuietly(Connection c, Exception e) {
-        try {
-            c.rollback();
-        } catch (SQLException re) {
-            e.addSuppressed(re);
         }
     }
 

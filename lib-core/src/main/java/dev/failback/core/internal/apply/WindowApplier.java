@@ -296,17 +296,28 @@ public final class WindowApplier {
         }
     }
 
+    /**
+     * Where the step that starts at {@code from} ends: the mutations of one timestamp, which are applied
+     * together when a window is applied step by step.
+     *
+     * @return the index after the step's last mutation
+     */
+    static int stepEnd(List<Mutation> window, int from) {
+        Hlc ts = window.get(from).updated();
+        int to = from;
+        while (to < window.size() && window.get(to).updated().equals(ts)) {
+            to++;
+        }
+        return to;
+    }
+
     private Result applyStepwise(Connection c, TargetSchema schema, List<Mutation> window) throws SQLException {
         int upserts = 0;
         int deletes = 0;
         Map<String, int[]> tables = new LinkedHashMap<>();
         int from = 0;
         while (from < window.size()) {
-            Hlc ts = window.get(from).updated();
-            int to = from;
-            while (to < window.size() && window.get(to).updated().equals(ts)) {
-                to++;
-            }
+            int to = stepEnd(window, from);
             Collection<Mutation> step = fold(window.subList(from, to)).values();
             Savepoint sp = c.setSavepoint();
             Result r;

@@ -1,6 +1,7 @@
 package dev.failback.core.internal.ingress;
 
 import dev.failback.ApplyException;
+import dev.failback.FailbackConfig;
 import dev.failback.Hlc;
 import dev.failback.Mode;
 import dev.failback.Mutation;
@@ -8,18 +9,16 @@ import dev.failback.StagingException;
 import dev.failback.WebhookHandler;
 import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
-import dev.failback.core.internal.Group;
-import dev.failback.FailbackConfig;
 import dev.failback.core.internal.Backends;
+import dev.failback.core.internal.Group;
 import dev.failback.core.internal.Groups;
-import dev.failback.core.internal.telemetry.Events;
 import dev.failback.core.internal.apply.ImmediateApplier;
 import dev.failback.core.internal.apply.TargetFence;
 import dev.failback.core.internal.sequence.Sequencer;
 import dev.failback.core.internal.stage.Stager;
 import dev.failback.core.internal.telemetry.AdminService;
-import dev.failback.core.internal.telemetry.Counters;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
+import dev.failback.core.internal.telemetry.Telemetry;
 import dev.failback.spi.Authenticator;
 import dev.failback.spi.UnknownTargetException;
 import java.io.IOException;
@@ -44,9 +43,7 @@ public final class WebhookService implements WebhookHandler {
     private final FailbackConfig config;
     private final Backends backends;
     private final Groups groups;
-    private final Counters counters;
-    private final PipelineMetrics metrics;
-    private final Events events;
+    private final Telemetry telemetry;
     private final WebhookDecoder decoder;
     private final MemoryBudget budget;
     private final Semaphore inFlight;
@@ -63,27 +60,22 @@ public final class WebhookService implements WebhookHandler {
      * @param config   the configuration
      * @param backends the dialect and stores, once the databases answer
      * @param groups   the target schemas, which resolve paths
-     * @param counters the pipeline's running totals
-     * @param metrics  the pipeline's metrics
-     * @param events   what the stages report
+     * @param telemetry where the stages report (counters, metrics, events)
      * @param admin    answers the admin paths
      */
-    public WebhookService(FailbackConfig config, Backends backends, Groups groups, Counters counters,
-            PipelineMetrics metrics, Events events, AdminService admin) {
+    public WebhookService(FailbackConfig config, Backends backends, Groups groups, Telemetry telemetry, AdminService admin) {
         this.config = config;
         this.backends = backends;
         this.groups = groups;
-        this.counters = counters;
-        this.metrics = metrics;
-        this.events = events;
+        this.telemetry = telemetry;
         this.admin = admin;
         long maxString = Math.min(WebhookDecoder.MAX_TEXT_LENGTH, config.maxBodyBytes());
         this.decoder = new WebhookDecoder(config.maxNestingDepth(), (int) maxString);
         this.budget = new MemoryBudget(config.maxBytesInFlight());
         this.inFlight = new Semaphore(config.maxInFlight());
-        this.intake = new RowIntake(config, backends, events);
-        this.stager = new Stager(config.name(), backends, counters);
-        this.immediate = new ImmediateApplier(config, backends, counters, events);
+        this.intake = new RowIntake(config, backends, telemetry.events());
+        this.stager = new Stager(config.name(), backends, telemetry.counters());
+        this.immediate = new ImmediateApplier(config, backends, telemetry);
     }
 
     @Override
@@ -91,7 +83,7 @@ public final class WebhookService implements WebhookHandler {
         if (AdminService.isAdminPath(request.path())) {
             return admin.handle(request); // probes and scrapes: not counted, not authenticated
         }
-        counters.requests.increment();
+        telemetry.counters().requests.increment();
         active.incrementAndGet();
         WebhookResponse response;
         long startNanos = System.nanoTime();
@@ -107,18 +99,18 @@ public final class WebhookService implements WebhookHandler {
         } catch (UnknownTargetException e) {
             response = new WebhookResponse(404, e.getMessage());
         } catch (StagingException e) {
-            metrics.error(PipelineMetrics.STAGING);
+            telemetry.metrics().error(PipelineMetrics.STAGING);
             response = new WebhookResponse(e.kind().webhookStatus(), e.getMessage());
         } catch (ApplyException e) {
-            metrics.error(PipelineMetrics.errorKind(e, false, backends.dialect()));
+            telemetry.metrics().error(PipelineMetrics.errorKind(e, false, backends.dialect()));
             response = new WebhookResponse(e.kind().webhookStatus(), "cannot apply: " + e.getMessage()
                     + (e.kind().retryable() ? "; the changefeed will retry" : ""));
         } catch (SQLException e) {
-            metrics.error(PipelineMetrics.errorKind(e, false, backends.dialect()));
+            telemetry.metrics().error(PipelineMetrics.errorKind(e, false, backends.dialect()));
             response = new WebhookResponse(503, "database unavailable: " + e.getMessage() + " (SQLState "
                     + e.getSQLState() + "); the changefeed will retry");
         } catch (RuntimeException e) {
-            metrics.error(PipelineMetrics.OTHER);
+            telemetry.metrics().error(PipelineMetrics.OTHER);
             LOG.error("{} - unexpected failure handling {} {}", config.name(), request.method(), request.path(), e);
             response = new WebhookResponse(500, "internal error: " + e);
         } finally {
@@ -133,11 +125,11 @@ public final class WebhookService implements WebhookHandler {
             }
         }
         try {
-            metrics.http(response.status());
+            telemetry.metrics().http(response.status());
             if (response.status() == 503) {
-                counters.unavailable.increment();
+                telemetry.counters().unavailable.increment();
             } else if (response.status() >= 400) {
-                counters.rejected.increment();
+                telemetry.counters().rejected.increment();
             }
             if (LOG.isDebugEnabled()) {
                 // MOLT logs each request at debug ("httpRequest=…"); operators check for it after -v.
@@ -242,7 +234,7 @@ public final class WebhookService implements WebhookHandler {
             }
             return rows(group, ((DecodedBody.Rows) decoded).messages());
         } catch (StagingException | ApplyException e) {
-            events.fireFailure(group.name, e);
+            telemetry.events().fireFailure(group.name, e);
             throw e;
         }
     }
@@ -260,7 +252,7 @@ public final class WebhookService implements WebhookHandler {
         if (authenticator != null) {
             Authenticator.Decision decision = authenticator.authenticate(request, segments);
             if (!decision.allowed()) {
-                counters.unauthorized.increment();
+                telemetry.counters().unauthorized.increment();
                 throw WebhookException.unauthorized(decision.reason() == null ? "missing or invalid access token" : decision.reason());
             }
         }
@@ -273,14 +265,14 @@ public final class WebhookService implements WebhookHandler {
             Authenticator.Decision decision = authenticator.authenticate(request, canonical,
                     backends.dialect()::foldIdentifier);
             if (!decision.allowed()) {
-                counters.unauthorized.increment();
+                telemetry.counters().unauthorized.increment();
                 throw WebhookException.unauthorized(decision.reason() == null ? "missing or invalid access token" : decision.reason());
             }
         }
     }
 
     private WebhookResponse resolved(Group group, Hlc resolved) throws SQLException {
-        counters.resolvedReceived.increment();
+        telemetry.counters().resolvedReceived.increment();
         String ahead = RowIntake.ahead(resolved, config.maxClockSkew());
         if (ahead != null) {
             throw WebhookException.badRequest("\"resolved\" " + ahead + "; nothing was recorded for " + group.name);
@@ -297,13 +289,13 @@ public final class WebhookService implements WebhookHandler {
             (advanced ? m.resolvedAdvanced : m.resolvedIgnored).increment();
         }
         if (!advanced) {
-            counters.resolvedIgnored.increment();
+            telemetry.counters().resolvedIgnored.increment();
             LOG.info("{} - resolved {} for {} repeats or precedes the recorded {}; ignored", config.name(),
                     resolved, group.name, group.checkpoint().resolved());
             return new WebhookResponse(200, "OK (resolved " + resolved + " already recorded)");
         }
         group.resolved(resolved);
-        events.fireResolved(group.name, resolved);
+        telemetry.events().fireResolved(group.name, resolved);
         if (config.mode() == Mode.IMMEDIATE) {
             // Every batch up to here was applied before it was acknowledged.
             backends.checkpoints().markApplied(group.name, resolved);
@@ -319,7 +311,7 @@ public final class WebhookService implements WebhookHandler {
             } finally {
                 group.immediateLock.unlock();
             }
-            events.windowApplied(group.name, resolved, 0, 0, 0, 0);
+            telemetry.events().windowApplied(group.name, resolved, 0, 0, 0, 0);
             if (m != null) {
                 m.resolvedApplied.increment();
             }
@@ -336,8 +328,8 @@ public final class WebhookService implements WebhookHandler {
         RowIntake.Accepted accepted = intake.accept(group, messages);
         List<Mutation> mutations = accepted.mutations();
         int stale = accepted.stale();
-        counters.received.add(messages.size());
-        counters.stale.add(stale);
+        telemetry.counters().received.add(messages.size());
+        telemetry.counters().stale.add(stale);
         PipelineMetrics.GroupMeters m = group.meters;
         if (m != null && stale > 0) {
             m.stale.increment(stale);

@@ -1,18 +1,17 @@
 package dev.failback.core.internal.sequence;
 
+import dev.failback.FailbackConfig;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
+import dev.failback.core.internal.Backends;
 import dev.failback.core.internal.Backoff;
 import dev.failback.core.internal.Group;
 import dev.failback.core.internal.NamedThreadFactory;
-import dev.failback.FailbackConfig;
-import dev.failback.core.internal.Backends;
-import dev.failback.core.internal.telemetry.Counters;
-import dev.failback.core.internal.telemetry.Events;
 import dev.failback.core.internal.apply.LeaseLostException;
 import dev.failback.core.internal.apply.PoisonHandling;
 import dev.failback.core.internal.apply.WindowApplier;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
+import dev.failback.core.internal.telemetry.Telemetry;
 import dev.failback.spi.Checkpoint;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -54,9 +53,7 @@ public final class Sequencer implements Runnable {
 
     private final FailbackConfig config;
     private final Backends backends;
-    private final Counters counters;
-    private final PipelineMetrics metrics;
-    private final Events events;
+    private final Telemetry telemetry;
     private final PoisonHandling poison;
     private final Group group;
     private final ReentrantLock lock = new ReentrantLock();
@@ -86,20 +83,16 @@ public final class Sequencer implements Runnable {
     /**
      * @param config   the configuration
      * @param backends the stores, applier, fence and lease keeper (prepared before any group exists)
-     * @param counters the pipeline's running totals
-     * @param metrics  the pipeline's metrics
-     * @param events   what the stages report
+     * @param telemetry where the stages report (counters, metrics, events)
      * @param group    the target schema this sequencer applies
      */
-    public Sequencer(FailbackConfig config, Backends backends, Counters counters, PipelineMetrics metrics, Events events,
+    public Sequencer(FailbackConfig config, Backends backends, Telemetry telemetry,
             Group group) {
         this.config = config;
         this.backends = backends;
-        this.counters = counters;
-        this.metrics = metrics;
-        this.events = events;
+        this.telemetry = telemetry;
         this.group = group;
-        this.poison = new PoisonHandling(config, counters, metrics, events);
+        this.poison = new PoisonHandling(config, telemetry);
     }
 
     public void wake() {
@@ -175,8 +168,8 @@ public final class Sequencer implements Runnable {
                         LOG.debug("{} - applying {} failed again, retrying in {} ms: {}", config.name(), group.name,
                                 backoffMillis, e.getMessage());
                     }
-                    metrics.error(PipelineMetrics.errorKind(e, true, backends.dialect()));
-                    events.fireFailure(group.name, e);
+                    telemetry.metrics().error(PipelineMetrics.errorKind(e, true, backends.dialect()));
+                    telemetry.events().fireFailure(group.name, e);
                     awaitWork(backoffMillis);
                 }
             }
@@ -400,7 +393,7 @@ public final class Sequencer implements Runnable {
         if (m != null) {
             m.checkpointSuccess.record(checkpointed - applied, TimeUnit.NANOSECONDS);
         }
-        events.countWindow(r.upserts(), r.deletes(), window.size());
+        telemetry.events().countWindow(r.upserts(), r.deletes(), window.size());
         group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
         group.applied(upTo);
         // Rows kept by a retire offset are at or before the applied checkpoint; staging is only read after it.
@@ -415,6 +408,6 @@ public final class Sequencer implements Runnable {
             retirePending = new Hlc(upTo.wall() - offset, 0);
         }
         retire(last);
-        events.windowApplied(group.name, upTo, r.upserts(), r.deletes(), window.size(), System.nanoTime() - start);
+        telemetry.events().windowApplied(group.name, upTo, r.upserts(), r.deletes(), window.size(), System.nanoTime() - start);
     }
 }

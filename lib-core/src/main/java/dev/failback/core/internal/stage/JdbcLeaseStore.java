@@ -1,5 +1,6 @@
 package dev.failback.core.internal.stage;
 
+import dev.failback.core.internal.Transactions;
 import dev.failback.spi.LeaseStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -3,6 +3,7 @@ package dev.failback.core.internal.stage;
 import dev.failback.FailbackConfigurationException;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
+import dev.failback.core.internal.Transactions;
 import dev.failback.spi.VersionStore.RowKey;
 import java.math.BigDecimal;
 import java.math.BigInteger;

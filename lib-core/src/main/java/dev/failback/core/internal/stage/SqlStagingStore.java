@@ -4,6 +4,8 @@ import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
 import dev.failback.core.internal.Backoff;
+import dev.failback.core.internal.HlcBounds;
+import dev.failback.core.internal.Transactions;
 import dev.failback.spi.DeadLetterStore;
 import dev.failback.spi.StagingStore;
 import dev.failback.spi.VersionStore;
@@ -167,7 +169,7 @@ public final class SqlStagingStore extends SqlStore implements StagingStore, Ver
 
     @Override
     public long countAfter(String group, Hlc after) throws SQLException {
-        return queryLong("SELECT count(*) FROM " + mutations + " WHERE grp = ? AND (wall > ? OR (wall = ? AND logical > ?))",
+        return queryLong("SELECT count(*) FROM " + mutations + " WHERE grp = ? AND " + HlcBounds.AFTER,
                 group, after.wall(), after.wall(), after.logical());
     }
 

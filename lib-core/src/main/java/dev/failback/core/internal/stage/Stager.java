@@ -1,10 +1,9 @@
 package dev.failback.core.internal.stage;
 
-import dev.failback.core.internal.Backends;
-
 import dev.failback.Mutation;
 import dev.failback.StagingException;
 import dev.failback.WebhookResponse;
+import dev.failback.core.internal.Backends;
 import dev.failback.core.internal.Group;
 import dev.failback.core.internal.apply.GroupCommit;
 import dev.failback.core.internal.ingress.WebhookService;

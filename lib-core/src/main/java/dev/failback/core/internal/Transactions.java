@@ -1,4 +1,4 @@
-package dev.failback.core.internal.stage;
+package dev.failback.core.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Runs work in one transaction on a borrowed connection and leaves its auto-commit as it was. */
-final class Transactions {
+public final class Transactions {
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
 
     private Transactions() {
@@ -14,7 +14,7 @@ final class Transactions {
 
     /** Work on the connection; may throw. */
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run() throws SQLException;
     }
 
@@ -27,7 +27,7 @@ final class Transactions {
      * @return the work's result
      * @throws SQLException when the work or the commit fails
      */
-    static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+    public static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -42,6 +42,20 @@ final class Transactions {
         }
     }
 
+    /**
+     * Rolls back after a failure; a rollback that fails too is added to the failure as suppressed.
+     *
+     * @param c     the connection
+     * @param cause the failure that ends the transaction
+     */
+    public static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     static void rollbackQuietly(Connection c) {
         try {
             c.rollback();
@@ -50,7 +64,7 @@ final class Transactions {
         }
     }
 
-    static void restoreAutoCommit(Connection c, boolean auto) {
+    public static void restoreAutoCommit(Connection c, boolean auto) {
         try {
             if (!c.isClosed()) {
                 c.setAutoCommit(auto);
