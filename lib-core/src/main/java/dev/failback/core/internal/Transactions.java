@@ -35,7 +35,7 @@ public final class Transactions {
             c.commit();
             return result;
         } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(c);
+            rollbackQuietly(c, e);
             throw e;
         } finally {
             restoreAutoCommit(c, auto);

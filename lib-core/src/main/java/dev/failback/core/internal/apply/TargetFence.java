@@ -393,8 +393,7 @@ public final class TargetFence {
      */
     public void retire(String group, Hlc upTo, String incarnation) throws SQLException {
         try (Connection c = target.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            try {
+            Transactions.inTransaction(c, () -> {
                 Hlc applied = lockForBatch(c, group, incarnation);
                 long now = System.nanoTime();
                 Long last = purged.get(group);
@@ -417,13 +416,8 @@ public final class TargetFence {
                         ps.executeUpdate();
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                Transactions.rollbackQuietly(c, e);
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
+                return null;
+            });
         }
     }
 

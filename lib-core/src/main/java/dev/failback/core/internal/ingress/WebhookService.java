@@ -74,7 +74,7 @@ public final class WebhookService implements WebhookHandler {
         this.budget = new MemoryBudget(config.maxBytesInFlight());
         this.inFlight = new Semaphore(config.maxInFlight());
         this.intake = new RowIntake(config, backends, telemetry.events());
-        this.stager = new Stager(config.name(), backends, telemetry.counters());
+        this.stager = new Stager(backends, telemetry);
         this.immediate = new ImmediateApplier(config, backends, telemetry);
     }
 

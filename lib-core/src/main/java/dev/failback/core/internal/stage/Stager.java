@@ -7,7 +7,7 @@ import dev.failback.core.internal.Backends;
 import dev.failback.core.internal.Group;
 import dev.failback.core.internal.apply.GroupCommit;
 import dev.failback.core.internal.ingress.WebhookService;
-import dev.failback.core.internal.telemetry.Counters;
+import dev.failback.core.internal.telemetry.Telemetry;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
 import dev.failback.spi.ErrorKind;
 import java.sql.SQLException;
@@ -25,19 +25,16 @@ public final class Stager {
     private static final Logger LOG = LoggerFactory.getLogger(Stager.class);
     private static final WebhookResponse OK = WebhookService.OK;
 
-    private final String name;
     private final Backends backends;
-    private final Counters counters;
+    private final Telemetry telemetry;
 
     /**
-     * @param name     the pipeline's name, for the log
-     * @param backends the staging store, once the databases answer
-     * @param counters the pipeline's running totals
+     * @param backends  the staging store, once the databases answer
+     * @param telemetry where the stages report
      */
-    public Stager(String name, Backends backends, Counters counters) {
-        this.name = name;
+    public Stager(Backends backends, Telemetry telemetry) {
         this.backends = backends;
-        this.counters = counters;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -83,7 +80,7 @@ public final class Stager {
                 batch.forEach(t -> t.fail(e));
                 return;
             }
-            LOG.debug("{} - {} requests staged together failed ({}); staging them one by one", name,
+            LOG.debug("{} - {} requests staged together failed ({}); staging them one by one", telemetry.name(),
                     batch.size(), e.getMessage());
             for (GroupCommit.Ticket<List<Mutation>, WebhookResponse> t : batch) {
                 try {
@@ -125,8 +122,8 @@ public final class Stager {
 
     /** Counts staged mutations, after their commit. */
     private void staged(Group group, int size, int added, long start, int requests) {
-        counters.staged.add(added);
-        counters.duplicates.add(size - added);
+        telemetry.counters().staged.add(added);
+        telemetry.counters().duplicates.add(size - added);
         group.backlog.addAndGet(added);
         PipelineMetrics.GroupMeters m = group.meters;
         if (m != null) {
@@ -135,7 +132,7 @@ public final class Stager {
                 m.duplicate.increment(size - added);
             }
         }
-        LOG.debug("{} - staged {} for {} from {} requests in {} ms ({} duplicates)", name, added,
+        LOG.debug("{} - staged {} for {} from {} requests in {} ms ({} duplicates)", telemetry.name(), added,
                 group.name, requests, (System.nanoTime() - start) / 1_000_000, size - added);
     }
 

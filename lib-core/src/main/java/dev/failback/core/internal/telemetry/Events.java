@@ -26,6 +26,11 @@ public final class Events {
         this.progress = progress;
     }
 
+    /** The pipeline's name, which starts every log line. */
+    public String name() {
+        return name;
+    }
+
     /** "group table.column" of the unknown columns already logged, so each is logged once. */
     private final java.util.Set<String> ignoredLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 

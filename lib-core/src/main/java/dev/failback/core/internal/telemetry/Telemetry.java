@@ -9,4 +9,8 @@ package dev.failback.core.internal.telemetry;
  * @param events   what the stages report
  */
 public record Telemetry(Counters counters, PipelineMetrics metrics, Events events) {
+    /** The pipeline's name, which starts every log line. */
+    public String name() {
+        return events.name();
+    }
 }
