@@ -9,7 +9,9 @@ import java.util.List;
 
 /**
  * A uniquely named database on the test MariaDB/MySQL server ({@link TestDatabases#mysql()}), with a
- * connection whose default database it is. Dropped, with its staging database, on close.
+ * connection whose default database it is. Dropped, with its staging database, on close. Its connection and
+ * its {@link #dataSource() pool} have the session time zone UTC, so TIMESTAMP values read the same on every
+ * server.
  */
 public final class MariaDbDatabase extends TestSchema {
 
@@ -31,6 +33,7 @@ public final class MariaDbDatabase extends TestSchema {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE `" + name + "`");
             s.execute("USE `" + name + "`");
+            s.execute("SET time_zone = '+00:00'");
             return new MariaDbDatabase(c, name);
         } catch (SQLException | RuntimeException e) {
             c.close();

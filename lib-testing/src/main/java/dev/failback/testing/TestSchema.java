@@ -39,7 +39,7 @@ public abstract sealed class TestSchema implements AutoCloseable permits Postgre
          * Creates a schema (PostgreSQL) or database (MariaDB/MySQL) of this kind and runs the scripts on it.
          *
          * @param prefix  a lower-case SQL identifier
-         * @param scripts classpath resources to run, as {@link #runScripts} does
+         * @param scripts classpath resources to run, as {@link TestSchema#runScripts} does
          * @return the new schema; close it to drop it
          * @throws SQLException when it cannot be created or a script fails
          */

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
 
-class OrderWorkloadTest {
+class OrderWorkloadIT {
 
     /** Runs a workload the way the simulator does: each transaction applied to the model before the next. */
     private static List<List<RowChange>> run(OrderWorkload workload, SourceModel model, long seed, int transactions,

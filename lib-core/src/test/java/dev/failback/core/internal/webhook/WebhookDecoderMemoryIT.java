@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * measures what {@link BodyReader} allocates per body byte (chunks and the joined copy), which must
  * stay under its {@link BodyReader#COST_PER_BYTE}. Prints the figures.
  */
-class WebhookDecoderMemoryTest {
+class WebhookDecoderMemoryIT {
     private static final int MIB = 1 << 20;
     private static final String UPDATED = "1759246931287415902.0000000000";
 

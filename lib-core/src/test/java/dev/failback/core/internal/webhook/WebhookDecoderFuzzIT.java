@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * <p>{@code -Dfailback.fuzz.seed=N} replays a run; {@code -Dfailback.fuzz.seconds=S} (default 20) and
  * {@code -Dfailback.fuzz.maxInputs=N} (default 200000) bound it. A failure prints the seed and the input.
  */
-class WebhookDecoderFuzzTest {
+class WebhookDecoderFuzzIT {
 
     private static final long MAX_BODY = 1 << 20;
     private static final long PER_INPUT_TIMEOUT_MS = 5_000;
@@ -38,9 +38,9 @@ class WebhookDecoderFuzzTest {
         long seed = Long.getLong("failback.fuzz.seed", System.nanoTime());
         long seconds = Long.getLong("failback.fuzz.seconds", 20);
         long maxInputs = Long.getLong("failback.fuzz.maxInputs", 200_000);
-        System.out.println("WebhookDecoderFuzzTest: seed " + seed + " (replay with -Dfailback.fuzz.seed=" + seed
+        System.out.println("WebhookDecoderFuzzIT: seed " + seed + " (replay with -Dfailback.fuzz.seed=" + seed
                 + "), " + seconds + " s or " + maxInputs + " inputs");
-        FuzzInputs inputs = new FuzzInputs(seed, WebhookDecoderFuzzTest.class);
+        FuzzInputs inputs = new FuzzInputs(seed, WebhookDecoderFuzzIT.class);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long executions = 0;
         long accepted = 0;
@@ -76,7 +76,7 @@ class WebhookDecoderFuzzTest {
         } finally {
             worker.shutdownNow();
         }
-        System.out.println("WebhookDecoderFuzzTest: " + executions + " executions, " + accepted + " accepted, "
+        System.out.println("WebhookDecoderFuzzIT: " + executions + " executions, " + accepted + " accepted, "
                 + statuses[400] + " x 400, " + statuses[413] + " x 413, " + statuses[415] + " x 415 (seed " + seed + ")");
         assertThat(executions).isPositive();
         assertThat(accepted).as("some inputs are accepted").isPositive();
@@ -137,8 +137,8 @@ class WebhookDecoderFuzzTest {
 
     @Test
     void theGeneratorIsDeterministicForASeed() {
-        FuzzInputs a = new FuzzInputs(42, WebhookDecoderFuzzTest.class);
-        FuzzInputs b = new FuzzInputs(42, WebhookDecoderFuzzTest.class);
+        FuzzInputs a = new FuzzInputs(42, WebhookDecoderFuzzIT.class);
+        FuzzInputs b = new FuzzInputs(42, WebhookDecoderFuzzIT.class);
         for (int i = 0; i < 200; i++) {
             FuzzInputs.Input x = a.next();
             FuzzInputs.Input y = b.next();

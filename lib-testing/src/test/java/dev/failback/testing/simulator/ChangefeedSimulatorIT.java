@@ -35,7 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class ChangefeedSimulatorTest {
+class ChangefeedSimulatorIT {
     private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern RESOLVED = Pattern.compile("\\{\"resolved\":\"(\\d+\\.\\d{10})\"}");
 
