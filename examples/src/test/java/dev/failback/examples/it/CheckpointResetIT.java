@@ -11,7 +11,6 @@ import dev.failback.Hlc;
 import dev.failback.core.it.Http;
 import dev.failback.examples.cli.FailbackCli;
 import dev.failback.jetty.JettySink;
-import dev.failback.testing.TestDatabases;
 import dev.failback.testing.TestSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -42,7 +41,7 @@ class CheckpointResetIT {
     void resetMovesAFarFutureCheckpointBackOnceTheInstancesStopped(TestSchema.Kind kind) throws Exception {
         try (TestSchema db = kind.create("cpreset")) {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v varchar(20) NOT NULL)");
-            String url = kind == TestSchema.Kind.POSTGRESQL ? TestDatabases.postgresUrl() : TestDatabases.mysqlUrl();
+            String url = kind.jdbcUrl();
             String group = db.path().substring(1).replace('/', '.');
             List<String> staging = List.of("--stagingConn", url, "--stagingSchema", db.stagingSchema());
             long now = System.currentTimeMillis() * 1_000_000L;
