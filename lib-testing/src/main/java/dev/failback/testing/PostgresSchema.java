@@ -3,6 +3,7 @@ package dev.failback.testing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * A uniquely named schema in the test PostgreSQL database ({@link TestDatabases#postgres()}), with a
@@ -45,6 +46,19 @@ public final class PostgresSchema extends TestSchema {
     }
 
     /**
+     * Creates a schema as {@link #create(String)} does and runs SQL scripts from the classpath on it
+     * ({@link #runScripts}); drops it again when a script fails.
+     *
+     * @param prefix  a lower-case SQL identifier
+     * @param scripts classpath resources, such as {@code hr.sql}
+     * @return the new schema; close it to drop it
+     * @throws SQLException when the schema cannot be created or a script fails
+     */
+    public static PostgresSchema create(String prefix, String... scripts) throws SQLException {
+        return withScripts(create(prefix), scripts);
+    }
+
+    /**
      * Returns the database holding the schema.
      *
      * @return the database (catalog) name
@@ -66,6 +80,11 @@ public final class PostgresSchema extends TestSchema {
     @Override
     public String quotedName() {
         return name();
+    }
+
+    @Override
+    List<String> scriptStatements(String script) {
+        return List.of(script);
     }
 
     @Override

@@ -1,8 +1,9 @@
 package dev.failback.examples.it;
 
-import static dev.failback.examples.it.Bodies.batch;
-import static dev.failback.examples.it.Bodies.hlc;
-import static dev.failback.examples.it.Bodies.upsert;
+import static dev.failback.core.it.Bodies.batch;
+import static dev.failback.core.it.Bodies.hlc;
+import static dev.failback.core.it.Bodies.upsert;
+import static dev.failback.core.it.Keys.ec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.Failback;
@@ -14,6 +15,8 @@ import dev.failback.core.auth.Jwts;
 import dev.failback.core.auth.PemKeys;
 import dev.failback.examples.cli.FailbackCli;
 import dev.failback.jetty.JettySink;
+import dev.failback.testing.MariaDbDatabase;
+import dev.failback.testing.PostgresSchema;
 import dev.failback.testing.TestDatabases;
 import java.io.BufferedReader;
 import java.io.File;
@@ -30,8 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -58,7 +59,7 @@ class AuthIT {
     private final String token2 = "tok2-" + UUID.randomUUID();
     @TempDir
     Path dir;
-    private PgSchema db;
+    private PostgresSchema db;
     private String staging;
     private Failback failback;
     private JwtAuthenticator jwt;
@@ -69,25 +70,19 @@ class AuthIT {
     record Answer(int status, String body) {
     }
 
-    static KeyPair ec() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
-    }
-
     @BeforeEach
     void start() throws Exception {
-        db = new PgSchema("auth");
+        db = PostgresSchema.create("auth");
         db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
-        staging = db.name + "_staging";
+        staging = db.name() + "_staging";
         trusted = ec();
     }
 
     private void startPipeline() throws Exception {
         jwt = JwtAuthenticator.builder().publicKey(trusted.getPublic())
-                .keyStore(JdbcJwtKeyStore.of(db.dataSource, staging, true)).refreshInterval(Duration.ZERO).build();
+                .keyStore(JdbcJwtKeyStore.of(db.dataSource(), staging, true)).refreshInterval(Duration.ZERO).build();
         JettySink sink = JettySink.bind("127.0.0.1", 0);
-        failback = Failback.builder().name("auth").target(db.dataSource).stagingSchema(staging).createStagingSchema(true)
+        failback = Failback.builder().name("auth").target(db.dataSource()).stagingSchema(staging).createStagingSchema(true)
                 .authenticator(Authenticators.anyOf(BearerTokenAuthenticator.of(token1, token2), jwt)).sink(sink).start();
         jwt.refresh(); // creates jwt_public_keys and jwt_revoked_ids in the staging schema
         base = "http://127.0.0.1:" + sink.port();
@@ -142,7 +137,7 @@ class AuthIT {
     @Test
     void everyBadCredentialIsA401AndStagesNothing() throws Exception {
         startPipeline();
-        List<List<String>> here = List.of(List.of(db.database, db.name));
+        List<List<String>> here = List.of(List.of(db.database(), db.name()));
         String revokedJwt = Jwts.mint(trusted.getPrivate(), here, Duration.ofHours(1));
         String revokedId = jwt.verify(revokedJwt).id();
         db.execute("INSERT INTO " + staging + ".jwt_revoked_ids (id) VALUES ('" + revokedId + "')");
@@ -158,7 +153,7 @@ class AuthIT {
         refused(post("Bearer eyJhbGciOiJFUzI1NiJ9.e30"));
         refused(post("Bearer " + Jwts.mint(ec().getPrivate(), here, null))); // an unknown key
         refused(post("Bearer " + revokedJwt));
-        refused(post("Bearer " + Jwts.mint(trusted.getPrivate(), List.of(List.of(db.database, "other")), null)));
+        refused(post("Bearer " + Jwts.mint(trusted.getPrivate(), List.of(List.of(db.database(), "other")), null)));
         refused(post("Bearer " + Jwts.mint(trusted.getPrivate(), List.of(List.of("*")), null))); // part counts differ
         String[] p = Jwts.mint(trusted.getPrivate(), here, null).split("\\.");
         String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
@@ -177,7 +172,7 @@ class AuthIT {
         assertThat(post("Bearer " + token2).status()).isEqualTo(200); // the rotated-in token
         assertThat(post(token1).status()).isEqualTo(200); // webhook_auth_header without "Bearer "
         assertThat(send("POST", db.path(), null, "access_token=" + token2).status()).isEqualTo(200);
-        String moltJwt = Jwts.mint(trusted.getPrivate(), List.of(List.of(db.database, db.name)), null);
+        String moltJwt = Jwts.mint(trusted.getPrivate(), List.of(List.of(db.database(), db.name())), null);
         assertThat(post("Bearer " + moltJwt).status()).isEqualTo(200);
         assertThat(send("POST", db.path(), null, "access_token=" + URLEncoder.encode(moltJwt, StandardCharsets.UTF_8))
                 .status()).isEqualTo(200);
@@ -185,7 +180,7 @@ class AuthIT {
                 .status()).isEqualTo(200);
         // A key trusted through MOLT's table, as `INSERT INTO jwt_public_keys (public_key) VALUES (...)`.
         KeyPair fromTable = ec();
-        String tableJwt = Jwts.mint(fromTable.getPrivate(), List.of(List.of(db.database, "*")), null);
+        String tableJwt = Jwts.mint(fromTable.getPrivate(), List.of(List.of(db.database(), "*")), null);
         refused(post("Bearer " + tableJwt));
         db.execute("INSERT INTO " + staging + ".jwt_public_keys (public_key) VALUES ('" + PemKeys.pem(fromTable.getPublic()) + "')");
         jwt.refresh();
@@ -206,7 +201,7 @@ class AuthIT {
     /** MOLT's JWT tables in MySQL's flavour: created when asked, keys and revocations read. */
     @Test
     void jwtTablesOnMariaDb() throws Exception {
-        try (MariaDb my = new MariaDb("authjwt")) {
+        try (MariaDbDatabase my = MariaDbDatabase.create("authjwt")) {
             KeyPair kp = ec();
             try (JwtAuthenticator auth = JwtAuthenticator.builder()
                     .keyStore(JdbcJwtKeyStore.of(my.dataSource(), my.name(), true)).refreshInterval(Duration.ZERO).build()) {
@@ -266,9 +261,9 @@ class AuthIT {
             assertThat(output.toString()).contains("accepting 2 bearer tokens or JWT (1 public key file and keys in "
                     + staging + ".jwt_public_keys)");
             base = "http://127.0.0.1:" + port;
-            List<List<String>> here = List.of(List.of(db.database, db.name));
+            List<List<String>> here = List.of(List.of(db.database(), db.name()));
             String good = Jwts.mint(cliKey.getPrivate(), here, Duration.ofHours(1));
-            String otherSchema = Jwts.mint(cliKey.getPrivate(), List.of(List.of(db.database, "other")), null);
+            String otherSchema = Jwts.mint(cliKey.getPrivate(), List.of(List.of(db.database(), "other")), null);
             String unknownKey = Jwts.mint(ec().getPrivate(), here, null);
             String wrong = "wrong-" + UUID.randomUUID();
             String wrongQuery = "wrongq-" + UUID.randomUUID();
@@ -287,7 +282,7 @@ class AuthIT {
             refused(post("Bearer " + otherSchema));
             refused(post("Bearer " + unknownKey));
             refused(send("POST", db.path(), null, "access_token=" + wrongQuery));
-            refused(send("POST", "/" + db.database + "/nosuchschema", "Bearer " + wrong, null));
+            refused(send("POST", "/" + db.database() + "/nosuchschema", "Bearer " + wrong, null));
         } finally {
             // SIGTERM through the handle: Process.destroy() would also close our end of its output,
             // losing what the graceful shutdown logs.

@@ -1,16 +1,17 @@
 package dev.failback.examples.it;
 
-import static dev.failback.examples.it.Bodies.batch;
-import static dev.failback.examples.it.Bodies.hlc;
-import static dev.failback.examples.it.Bodies.resolved;
-import static dev.failback.examples.it.Bodies.upsert;
+import static dev.failback.core.it.Bodies.batch;
+import static dev.failback.core.it.Bodies.hlc;
+import static dev.failback.core.it.Bodies.resolved;
+import static dev.failback.core.it.Bodies.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.Failback;
 import dev.failback.Hlc;
+import dev.failback.core.it.Http;
 import dev.failback.examples.cli.FailbackCli;
 import dev.failback.jetty.JettySink;
-import dev.failback.testing.TestDatabases;
+import dev.failback.testing.TestSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -36,11 +37,11 @@ class CheckpointResetIT {
     }
 
     @ParameterizedTest
-    @EnumSource(TargetDb.Kind.class)
-    void resetMovesAFarFutureCheckpointBackOnceTheInstancesStopped(TargetDb.Kind kind) throws Exception {
-        try (TargetDb db = kind.create("cpreset")) {
+    @EnumSource(TestSchema.Kind.class)
+    void resetMovesAFarFutureCheckpointBackOnceTheInstancesStopped(TestSchema.Kind kind) throws Exception {
+        try (TestSchema db = kind.create("cpreset")) {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v varchar(20) NOT NULL)");
-            String url = kind == TargetDb.Kind.POSTGRESQL ? TestDatabases.postgresUrl() : TestDatabases.mysqlUrl();
+            String url = kind.jdbcUrl();
             String group = db.path().substring(1).replace('/', '.');
             List<String> staging = List.of("--stagingConn", url, "--stagingSchema", db.stagingSchema());
             long now = System.currentTimeMillis() * 1_000_000L;
@@ -98,7 +99,7 @@ class CheckpointResetIT {
         }
     }
 
-    private static Failback.Builder builder(TargetDb db) {
+    private static Failback.Builder builder(TestSchema db) {
         return Failback.builder().disableAuthentication().name("cpreset").target(db.dataSource())
                 .stagingSchema(db.stagingSchema()).createStagingSchema(true);
     }

@@ -2,7 +2,9 @@ package dev.failback.examples.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failback.core.it.Bodies;
 import dev.failback.examples.cli.FailbackCli;
+import dev.failback.testing.PostgresSchema;
 import dev.failback.testing.TestDatabases;
 import java.io.BufferedReader;
 import java.io.File;
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class CliMetricsIT {
     private static final String RESOLVED_1 = "{\"resolved\":\"1759246920563173411.0000000000\"}";
-    private PgSchema db;
+    private PostgresSchema db;
     private Process child;
     private Thread reader;
     private final StringBuffer output = new StringBuffer();
@@ -92,7 +94,7 @@ class CliMetricsIT {
 
     @Test
     void varzCountsWhatTheChangefeedSent() throws Exception {
-        db = new PgSchema("climetrics", "hr.sql");
+        db = PostgresSchema.create("climetrics", "hr.sql");
         int port = freePort();
         int metricsPort = freePort();
         String token = "t-" + UUID.randomUUID();
@@ -105,7 +107,7 @@ class CliMetricsIT {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FailbackCli.class.getName()));
         }
         cmd.addAll(List.of("start", "--targetConn", TestDatabases.postgresUrl(), "--stagingCreateSchema",
-                "--stagingSchema", db.name + "_staging", "--bindAddr", "127.0.0.1:" + port,
+                "--stagingSchema", db.name() + "_staging", "--bindAddr", "127.0.0.1:" + port,
                 "--metricsAddr", "127.0.0.1:" + metricsPort, "--tlsSelfSigned", "--authToken", token));
         child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CountDownLatch ready = new CountDownLatch(1);
@@ -134,7 +136,7 @@ class CliMetricsIT {
         int duplicates = 0;
         List<String> seen = new ArrayList<>();
         for (String f : fixtures) {
-            byte[] body = f.startsWith("{") ? f.getBytes(StandardCharsets.UTF_8) : PgSchema.fixture(f);
+            byte[] body = f.startsWith("{") ? f.getBytes(StandardCharsets.UTF_8) : Bodies.fixture(f);
             if (!f.startsWith("{") && !f.contains("resolved")) {
                 int n = payloadLength(body);
                 if (seen.contains(f)) {

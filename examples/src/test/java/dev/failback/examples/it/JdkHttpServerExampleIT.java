@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.failback.Failback;
 import dev.failback.Hlc;
+import dev.failback.core.it.Bodies;
 import dev.failback.examples.embed.JdkHttpServerExample;
+import dev.failback.testing.PostgresSchema;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +25,7 @@ class JdkHttpServerExampleIT {
 
     @Test
     void fixturesLandThroughTheJdkHttpServer() throws Exception {
-        try (PgSchema db = new PgSchema("embed", "hr.sql")) {
+        try (PostgresSchema db = PostgresSchema.create("embed", "hr.sql")) {
             Failback failback = Failback.builder().authenticator(JdkHttpServerExample.bearer("s3cret"))
                     .name("embed").target(db.dataSource()).stagingSchema(db.stagingSchema())
                     .createStagingSchema(true).start();
@@ -61,7 +63,7 @@ class JdkHttpServerExampleIT {
     private static HttpResponse<String> post(String url, String fixture, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(PgSchema.fixture(fixture)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Bodies.fixture(fixture)));
         if (authorization != null) {
             b.header("Authorization", authorization);
         }

@@ -1,12 +1,13 @@
 package dev.failback.examples.it;
 
-import static dev.failback.examples.it.Bodies.batch;
-import static dev.failback.examples.it.Bodies.hlc;
-import static dev.failback.examples.it.Bodies.resolved;
-import static dev.failback.examples.it.Bodies.upsert;
+import static dev.failback.core.it.Bodies.batch;
+import static dev.failback.core.it.Bodies.hlc;
+import static dev.failback.core.it.Bodies.resolved;
+import static dev.failback.core.it.Bodies.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.examples.cli.FailbackCli;
+import dev.failback.testing.PostgresSchema;
 import dev.failback.testing.TestDatabases;
 import java.io.BufferedReader;
 import java.io.File;
@@ -35,7 +36,7 @@ class LoggingIT {
 
     @Test
     void lifecycleProgressAndConfigurationWithoutSecrets() throws Exception {
-        try (PgSchema db = new PgSchema("logs")) {
+        try (PostgresSchema db = PostgresSchema.create("logs")) {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
             String token = "tok-" + UUID.randomUUID();
             int port;
@@ -44,10 +45,10 @@ class LoggingIT {
             }
             String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
             // trust authentication ignores the password; it must not reach the log all the same
-            String targetConn = "postgres://postgres:" + PASSWORD + "@127.0.0.1:5432/" + db.database;
+            String targetConn = "postgres://postgres:" + PASSWORD + "@127.0.0.1:5432/" + db.database();
             Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                     FailbackCli.class.getName(), "start", "--targetConn", targetConn,
-                    "--stagingSchema", db.name + "_staging", "--stagingCreateSchema", "--bindAddr", "127.0.0.1:" + port,
+                    "--stagingSchema", db.name() + "_staging", "--stagingCreateSchema", "--bindAddr", "127.0.0.1:" + port,
                     "--authToken", token, "--progressInterval", "500ms", "--retireOffset", "0", "-v")
                     .redirectErrorStream(true).start();
             StringBuffer output = new StringBuffer();
@@ -91,7 +92,7 @@ class LoggingIT {
             assertThat(log).as("leaks the password").doesNotContain(PASSWORD);
             assertThat(log).as("leaks the token").doesNotContain(token);
             List<String> lifecycle = List.of("failback - starting failback (consistent mode)",
-                    "failback - target dialect: ", "failback - staging database name: " + db.name + "_staging",
+                    "failback - target dialect: ", "failback - staging database name: " + db.name() + "_staging",
                     "failback - listening on http://127.0.0.1:" + port, "failback - started",
                     "waiting for changefeed requests", "received shutdown signal", "failback - stopping",
                     "failback - stopped");

@@ -3,7 +3,10 @@ package dev.failback.examples.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.failback.core.it.Bodies;
+import dev.failback.core.it.Http;
 import dev.failback.examples.cli.FailbackCli;
+import dev.failback.testing.PostgresSchema;
 import dev.failback.testing.TestDatabases;
 import java.io.BufferedReader;
 import java.io.File;
@@ -32,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretsOffCommandLineIT {
     @TempDir
     Path dir;
-    private PgSchema db;
+    private PostgresSchema db;
     private Process child;
     private Thread reader;
     private final StringBuffer output = new StringBuffer();
@@ -48,25 +51,25 @@ class SecretsOffCommandLineIT {
     @Test
     void environmentDefaultsKeepTokenAndPasswordOutOfTheProcessList() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "no /proc on this system");
-        db = new PgSchema("secrets", "hr.sql");
+        db = PostgresSchema.create("secrets", "hr.sql");
         String password = "pw-" + UUID.randomUUID();
         String token = "tok-" + UUID.randomUUID();
         int port = freePort();
         start(Map.of("FAILBACK_TARGET_CONN", withPassword(password), "FAILBACK_AUTH_TOKEN", token),
-                "start", "--stagingCreateSchema", "--stagingSchema", db.name + "_staging", "--bindAddr", "127.0.0.1:" + port);
+                "start", "--stagingCreateSchema", "--stagingSchema", db.name() + "_staging", "--bindAddr", "127.0.0.1:" + port);
         checkRunning(port, token, password);
     }
 
     @Test
     void envFileAndArgumentFileFormsKeepTokenAndPasswordOutOfTheProcessList() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "no /proc on this system");
-        db = new PgSchema("secrets", "hr.sql");
+        db = PostgresSchema.create("secrets", "hr.sql");
         String password = "pw-" + UUID.randomUUID();
         String token = "tok-" + UUID.randomUUID();
         int port = freePort();
         Path tokenFile = Files.writeString(dir.resolve("token"), "# the changefeed's token\n" + token + "\n");
         Path args = Files.writeString(dir.resolve("args"), "# staging\n--stagingConn \"" + withPassword(password)
-                + "\"\n--stagingSchema " + db.name + "_staging\n--stagingCreateSchema\n");
+                + "\"\n--stagingSchema " + db.name() + "_staging\n--stagingCreateSchema\n");
         start(Map.of("PG_URL", withPassword(password)), "start", "--targetConn", "env:PG_URL", "@" + args,
                 "--authToken", "file:" + tokenFile, "--bindAddr", "127.0.0.1:" + port);
         checkRunning(port, token, password);
@@ -82,7 +85,7 @@ class SecretsOffCommandLineIT {
         assertThat(http.post(db.path() + "?access_token=" + token, body).status()).as(output.toString()).isEqualTo(200);
         assertThat(output.toString()).contains("accepting 1 bearer token").doesNotContain("visible to every local user")
                 .doesNotContain(token).doesNotContain(password);
-        assertThat(db.one("SELECT count(*) FROM " + db.name + "_staging.checkpoints")).isEqualTo("1");
+        assertThat(db.one("SELECT count(*) FROM " + db.name() + "_staging.checkpoints")).isEqualTo("1");
         stopChild();
     }
 

@@ -295,7 +295,7 @@ class WebhookDecoderTest {
         assertThat(messages.get(1).index()).isEqualTo(1);
     }
 
-    /** Found by WebhookDecoderFuzzTest: Jackson does not check UTF-8 in field names or skipped strings. */
+    /** Found by WebhookDecoderFuzzIT: Jackson does not check UTF-8 in field names or skipped strings. */
     @Test
     void fuzzRegressionInvalidUtf8InsideRowValuesIsRejectedNotReplaced() {
         String t = "\"topic\": \"t\", " + updated();

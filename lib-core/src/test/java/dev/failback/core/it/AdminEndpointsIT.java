@@ -1,0 +1,221 @@
+package dev.failback.core.it;
+
+import static dev.failback.core.it.Bodies.batch;
+import static dev.failback.core.it.Bodies.hlc;
+import static dev.failback.core.it.Bodies.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.failback.Failback;
+import dev.failback.jetty.JettyAdminServer;
+import dev.failback.jetty.JettySink;
+import dev.failback.spi.Authenticator;
+import dev.failback.testing.PostgresSchema;
+import dev.failback.testing.TestDatabases;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /_/healthz}, {@code /_/livez} and {@code /_/varz} over real HTTP, on the data port and on a
+ * separate metrics port ({@link JettyAdminServer}), with a token authenticator that none of them
+ * needs; and the header limit of the data port.
+ */
+class AdminEndpointsIT {
+    private static final long T = 1_759_246_900_000_000_000L;
+    /** Accepts only {@code Authorization: Bearer secret}; the real token authenticator lives elsewhere. */
+    private static final Authenticator SECRET = (request, schema) -> "Bearer secret".equals(request.header("Authorization"))
+            ? Authenticator.Decision.allow() : Authenticator.Decision.deny("missing or invalid access token");
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private PostgresSchema db;
+    private HikariDataSource staging;
+    private PrometheusMeterRegistry registry;
+    private Failback failback;
+    private JettySink sink;
+    private JettyAdminServer admin;
+
+    record Answer(int status, String contentType, String body) {
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        db = PostgresSchema.create("admin");
+        db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(TestDatabases.postgresUrl());
+        cfg.setMaximumPoolSize(4);
+        cfg.setConnectionTimeout(2000);
+        cfg.setPoolName("admin-it-staging");
+        staging = new HikariDataSource(cfg);
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+    }
+
+    private void startPipeline(boolean metricsPort, MeterRegistry meterRegistry) throws Exception {
+        sink = JettySink.builder().host("127.0.0.1").port(0).varz(!metricsPort).requestHeaderSize(8192).build();
+        Failback.Builder b = Failback.builder().name("admin-it").authenticator(SECRET).target(db.dataSource())
+                .staging(staging).stagingSchema(db.name() + "_staging").createStagingSchema(true).sink(sink);
+        if (meterRegistry != null) {
+            b.meterRegistry(meterRegistry);
+        }
+        failback = b.start();
+        if (metricsPort) {
+            admin = JettyAdminServer.bind("127.0.0.1", 0);
+            admin.start(failback.name(), failback.adminHandler());
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+        if (failback != null) {
+            failback.close();
+        }
+        if (staging != null) {
+            staging.close();
+        }
+        registry.close();
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private Answer send(String method, URI base, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        try {
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Answer get(URI base, String path) {
+        return send("GET", base, path, null);
+    }
+
+    private String staged() throws Exception {
+        return db.one("SELECT count(*) FROM " + db.name() + "_staging.mutations");
+    }
+
+    @Test
+    void healthLivenessAndMetricsNeedNoTokenOnEitherPort() throws Exception {
+        startPipeline(true, registry);
+        String body = batch(upsert("kv", 1, "a", hlc(T + 1)));
+        // the token authenticator is really on: the changefeed path needs the token
+        assertThat(send("POST", sink.uri(), db.path(), body).status()).isEqualTo(401);
+        assertThat(send("POST", sink.uri(), db.path(), body, "Authorization", "Bearer wrong").status()).isEqualTo(401);
+        Answer ok = send("POST", sink.uri(), db.path(), body, "Authorization", "Bearer secret");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(staged()).isEqualTo("1");
+
+        for (URI base : new URI[] {sink.uri(), admin.uri()}) {
+            Answer health = get(base, "/_/healthz");
+            assertThat(health.status()).as(base + " " + health.body()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("OK\n");
+            assertThat(health.contentType()).isEqualTo("text/plain; charset=utf-8");
+            assertThat(get(base, "/_/livez")).isEqualTo(new Answer(200, "text/plain; charset=utf-8", "OK\n"));
+            assertThat(send("HEAD", base, "/_/livez", null).status()).isEqualTo(200);
+            // a wrong token changes nothing either
+            assertThat(send("GET", base, "/_/healthz", null, "Authorization", "Bearer wrong").status()).isEqualTo(200);
+            assertThat(get(base, "/_/nosuch").status()).isEqualTo(404);
+        }
+
+        Answer varz = get(admin.uri(), "/_/varz");
+        assertThat(varz.status()).isEqualTo(200);
+        assertThat(varz.contentType()).startsWith("text/plain");
+        assertThat(varz.body()).contains("# TYPE jvm_memory_used_bytes gauge").contains("jvm_memory_used_bytes{")
+                .endsWith("\n").doesNotEndWith("\n\n");
+        Answer dataVarz = get(sink.uri(), "/_/varz");
+        assertThat(dataVarz.status()).isEqualTo(404);
+        assertThat(dataVarz.body()).doesNotContain("jvm_memory");
+
+        // the metrics port only reads: no changefeed writes through it, with or without the token
+        assertThat(send("POST", admin.uri(), db.path(), body, "Authorization", "Bearer secret").status()).isEqualTo(405);
+        assertThat(send("POST", admin.uri(), "/_/healthz", "{}").status()).isEqualTo(405);
+        assertThat(send("POST", sink.uri(), "/_/healthz", "{}").status()).isEqualTo(405);
+        assertThat(staged()).isEqualTo("1");
+        // probes are not counted as changefeed requests
+        assertThat(failback.status().counters().requests()).isEqualTo(3);
+    }
+
+    @Test
+    void healthzIs503NamingStagingWhenTheStagingPoolIsClosed() throws Exception {
+        startPipeline(true, registry);
+        assertThat(get(admin.uri(), "/_/healthz").status()).isEqualTo(200);
+        staging.close();
+        Thread.sleep(1100); // past the one-second cache of the last answer
+        for (URI base : new URI[] {sink.uri(), admin.uri()}) {
+            Answer health = get(base, "/_/healthz");
+            assertThat(health.status()).as(base.toString()).isEqualTo(503);
+            assertThat(health.body()).startsWith("staging database unreachable")
+                    .doesNotContain("target")
+                    .doesNotContain("jdbc:").doesNotContain("password").doesNotContain(TestDatabases.postgresUrl());
+            assertThat(get(base, "/_/livez").status()).isEqualTo(200); // alive, not ready
+        }
+        failback.close();
+        Answer stopped = get(admin.uri(), "/_/healthz");
+        assertThat(stopped.status()).isEqualTo(503);
+        assertThat(stopped.body()).isEqualTo("failback is stopped\n");
+        assertThat(get(admin.uri(), "/_/livez").status()).isEqualTo(200);
+    }
+
+    @Test
+    void withoutMetricsPortTheDataPortServesVarz() throws Exception {
+        startPipeline(false, registry);
+        Answer varz = get(sink.uri(), "/_/varz");
+        assertThat(varz.status()).isEqualTo(200);
+        assertThat(varz.body()).contains("jvm_memory_used_bytes");
+        assertThat(admin).isNull();
+    }
+
+    @Test
+    void withoutPrometheusRegistryVarzSaysMetricsAreOff() throws Exception {
+        startPipeline(true, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        Answer varz = get(admin.uri(), "/_/varz");
+        assertThat(varz.status()).isEqualTo(404);
+        assertThat(varz.body()).startsWith("metrics are off");
+        assertThat(get(admin.uri(), "/_/healthz").status()).isEqualTo(200);
+    }
+
+    @Test
+    void headersOverTheLimitAre431AndNothingIsStaged() throws Exception {
+        startPipeline(false, null);
+        String body = batch(upsert("kv", 1, "a", hlc(T + 1)));
+        Answer big = send("POST", sink.uri(), db.path(), body, "Authorization", "Bearer secret",
+                "X-Padding", "p".repeat(9000));
+        assertThat(big.status()).isEqualTo(431);
+        assertThat(staged()).isEqualTo("0");
+        assertThat(failback.status().counters().requests()).isZero(); // never reached the pipeline
+        assertThat(send("GET", sink.uri(), "/_/healthz", null, "X-Padding", "p".repeat(9000)).status()).isEqualTo(431);
+        Answer fits = send("POST", sink.uri(), db.path(), body, "Authorization", "Bearer secret",
+                "X-Padding", "p".repeat(6000));
+        assertThat(fits.status()).as(fits.body()).isEqualTo(200);
+        assertThat(staged()).isEqualTo("1");
+    }
+}
