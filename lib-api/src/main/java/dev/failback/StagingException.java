@@ -1,7 +1,6 @@
 package dev.failback;
 
 import dev.failback.spi.ErrorKind;
-import java.util.Objects;
 
 /**
  * Thrown when the staging or checkpoint store cannot be read or written. {@link #kind()} is what the
@@ -9,10 +8,8 @@ import java.util.Objects;
  * webhook request that meets one is answered {@link ErrorKind#webhookStatus()}, 503 (the changefeed sends it
  * again) unless the request can never be staged as sent (400).
  */
-public final class StagingException extends FailbackException {
+public final class StagingException extends ClassifiedException {
     private static final long serialVersionUID = 1L;
-
-    private final ErrorKind kind;
 
     /**
      * Creates an exception for a store that is unavailable ({@link ErrorKind#TRANSIENT}).
@@ -32,25 +29,6 @@ public final class StagingException extends FailbackException {
      * @param kind    what the failure means
      */
     public StagingException(String message, Throwable cause, ErrorKind kind) {
-        super(message, cause);
-        this.kind = Objects.requireNonNull(kind, "kind");
-    }
-
-    /**
-     * Returns what the failure means.
-     *
-     * @return the kind, never null
-     */
-    public ErrorKind kind() {
-        return kind;
-    }
-
-    /**
-     * Returns whether trying again later may succeed: {@code kind().retryable()}.
-     *
-     * @return false when the request can never be staged as sent
-     */
-    public boolean isRetryable() {
-        return kind.retryable();
+        super(message, cause, kind);
     }
 }

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -96,32 +95,13 @@ public final class JettyAdminServer implements AutoCloseable {
             if (server != null) {
                 throw new IllegalStateException("JettyAdminServer was already started");
             }
-            QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
-            threads.setName("failback-" + pipelineName + "-admin");
-            threads.setDaemon(true);
-            Server s = new Server(threads);
-            s.setStopAtShutdown(false);
-            s.setStopTimeout(STOP_TIMEOUT.toMillis());
-            HttpConfiguration http = new HttpConfiguration();
-            http.setSendServerVersion(false);
-            http.setSendXPoweredBy(false);
-            http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
-            ServerConnector connector = new ServerConnector(s, 1, 1, new HttpConnectionFactory(http));
-            connector.setHost(host.isEmpty() ? null : host);
-            connector.setPort(port);
-            connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+            Server s = Servers.server(new QueuedThreadPool(MAX_THREADS, 2), "failback-" + pipelineName + "-admin",
+                    STOP_TIMEOUT);
+            ServerConnector connector = Servers.listen(new ServerConnector(s, 1, 1,
+                    new HttpConnectionFactory(Servers.http(REQUEST_HEADER_SIZE))), host, port, IDLE_TIMEOUT);
             s.addConnector(connector);
             s.setHandler(new JettySinkHandler(readOnly(adminHandler)));
-            try {
-                s.start();
-            } catch (Exception e) {
-                try {
-                    s.stop();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            Servers.start(s);
             server = s;
             boundPort = connector.getLocalPort();
             LOG.info("{} - serving /_/healthz, /_/livez and /_/varz on {}", pipelineName, uri());

@@ -51,11 +51,7 @@ final class SinkServer {
     static SinkServer start(SinkSettings settings, String pipelineName, WebhookHandler handler) throws Exception {
         TlsReloader tls = settings.tls() == null ? null : new TlsReloader(settings.tls(), pipelineName);
         QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), Math.min(8, settings.maxThreads()));
-        threads.setName("failback-" + pipelineName + "-http");
-        threads.setDaemon(true);
-        Server s = new Server(threads);
-        s.setStopAtShutdown(false);
-        s.setStopTimeout(settings.stopTimeout().toMillis());
+        Server s = Servers.server(threads, "failback-" + pipelineName + "-http", settings.stopTimeout());
         ConnectionGuard g = new ConnectionGuard(pipelineName,
                 new JettySinkHandler(settings.varz() ? handler : AdminPaths.withoutVarz(handler)),
                 settings.headerTimeout(), settings.bodyTimeout(), settings.minRequestDataRate(),
@@ -64,16 +60,7 @@ final class SinkServer {
         // The guard evicts at maxConnections; this hard limit only bounds file descriptors should closing lag.
         s.addBean(new NetworkConnectionLimit((int) Math.min(Integer.MAX_VALUE, 2L * settings.maxConnections()), s));
         s.setHandler(new GracefulHandler(g));
-        try {
-            s.start();
-        } catch (Exception e) {
-            try {
-                s.stop();
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        Servers.start(s);
         return new SinkServer(s, threads, g, tls);
     }
 
@@ -83,10 +70,7 @@ final class SinkServer {
      */
     private static ServerConnector connector(Server server, SinkSettings settings, TlsReloader tls,
             ConnectionGuard guard) {
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        http.setRequestHeaderSize(settings.requestHeaderSize());
+        HttpConfiguration http = Servers.http(settings.requestHeaderSize());
         ServerConnector connector;
         if (tls == null) {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -101,9 +85,7 @@ final class SinkServer {
             connector = new ServerConnector(server, new SslConnectionFactory(tls.sslContextFactory(), alpn.getProtocol()),
                     alpn, h2, http11);
         }
-        connector.setHost(settings.host().isEmpty() ? null : settings.host());
-        connector.setPort(settings.port());
-        connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        Servers.listen(connector, settings.host(), settings.port(), settings.idleTimeout());
         connector.addEventListener(guard.listener());
         return connector;
     }

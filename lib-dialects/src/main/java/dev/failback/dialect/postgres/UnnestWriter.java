@@ -1,7 +1,5 @@
 package dev.failback.dialect.postgres;
 
-import dev.failback.dialect.internal.Shape;
-import dev.failback.Mutation;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.TableInfo;
 import java.sql.Array;
@@ -15,30 +13,26 @@ import java.util.List;
  * {@link ApplyTechnique#UNNEST}: one {@code text[]} parameter per column, expanded by {@code unnest}
  * and cast to the column types; the SQL text is the same for every row count.
  */
-final class UnnestWriter extends Writer {
+final class UnnestWriter extends TextWriter {
 
     UnnestWriter(UpsertSyntax syntax, Limits limits) {
         super(syntax, limits);
     }
 
     @Override
-    public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        for (TextValues.Group group : TextValues.groups(table, rows)) {
-            List<ColumnInfo> columns = group.shape().columns();
-            StringBuilder sql = new StringBuilder(syntax.head(table, columns)).append("SELECT ");
-            for (int i = 0; i < columns.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append(Sql.convert("u.c" + i, columns.get(i)));
-            }
-            sql.append(" FROM ").append(unnest(columns.size(), syntax)).append(syntax.tail(table, columns));
-            run(connection, sql.toString(), group.texts(), columns.size());
+    void upsert(Connection connection, TableInfo table, List<ColumnInfo> columns, List<String[]> texts)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder(syntax.head(table, columns)).append("SELECT ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(Sql.convert("u.c" + i, columns.get(i)));
         }
+        sql.append(" FROM ").append(unnest(columns.size(), syntax)).append(syntax.tail(table, columns));
+        run(connection, sql.toString(), texts, columns.size());
     }
 
     @Override
-    public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        List<ColumnInfo> pk = Shape.keyColumns(table);
-        List<String[]> texts = TextValues.keys(table, pk, rows);
-        run(connection, deleteSql(table, pk, syntax), texts, pk.size());
+    void delete(Connection connection, TableInfo table, List<ColumnInfo> pk, List<String[]> keys) throws SQLException {
+        run(connection, deleteSql(table, pk, syntax), keys, pk.size());
     }
 
     /** The delete statement: {@code DELETE ... USING} on PostgreSQL, {@code WHERE (pk) IN (SELECT ...)} with UPSERT INTO. */
@@ -89,19 +83,7 @@ final class UnnestWriter extends Writer {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int from = 0;
             while (from < rows.size()) {
-                long chars = 0;
-                int n = 0;
-                while (from + n < rows.size() && n < limits.maxRows()) {
-                    long size = 0;
-                    for (String s : rows.get(from + n)) {
-                        size += s == null ? 0 : s.length();
-                    }
-                    if (n > 0 && chars + size > limits.maxChars()) {
-                        break;
-                    }
-                    chars += size;
-                    n++;
-                }
+                int n = chunk(rows, from, limits.maxRows());
                 List<Array> arrays = new ArrayList<>(width);
                 try {
                     for (int c = 0; c < width; c++) {

@@ -1,7 +1,5 @@
 package dev.failback.dialect.postgres;
 
-import dev.failback.dialect.internal.Shape;
-import dev.failback.Mutation;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.TableInfo;
 import java.sql.Connection;
@@ -13,32 +11,28 @@ import java.util.List;
  * {@link ApplyTechnique#VALUES}: multi-row {@code VALUES (?::type, ...), ...} with every value bound as
  * text, at most {@value Writer#MAX_BIND_PARAMETERS} parameters per statement.
  */
-final class ValuesWriter extends Writer {
+final class ValuesWriter extends TextWriter {
 
     ValuesWriter(UpsertSyntax syntax, Limits limits) {
         super(syntax, limits);
     }
 
     @Override
-    public void upsert(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        for (TextValues.Group group : TextValues.groups(table, rows)) {
-            List<ColumnInfo> columns = group.shape().columns();
-            String head = syntax.head(table, columns);
-            String tail = syntax.tail(table, columns);
-            String tuple = tuple(columns);
-            run(connection, group.texts(), columns.size(), n -> head + "VALUES " + repeat(tuple, n) + tail);
-        }
+    void upsert(Connection connection, TableInfo table, List<ColumnInfo> columns, List<String[]> texts)
+            throws SQLException {
+        String head = syntax.head(table, columns);
+        String tail = syntax.tail(table, columns);
+        String tuple = tuple(columns);
+        run(connection, texts, columns.size(), n -> head + "VALUES " + repeat(tuple, n) + tail);
     }
 
     @Override
-    public void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException {
-        List<ColumnInfo> pk = Shape.keyColumns(table);
-        List<String[]> texts = TextValues.keys(table, pk, rows);
+    void delete(Connection connection, TableInfo table, List<ColumnInfo> pk, List<String[]> keys) throws SQLException {
         StringBuilder head = new StringBuilder("DELETE FROM ").append(Sql.table(table.name())).append(" WHERE (");
         UpsertSyntax.appendNames(head, pk);
         head.append(") IN (");
         String tuple = tuple(pk);
-        run(connection, texts, pk.size(), n -> head + repeat(tuple, n) + ")");
+        run(connection, keys, pk.size(), n -> head + repeat(tuple, n) + ")");
     }
 
     private void run(Connection connection, List<String[]> rows, int width, java.util.function.IntFunction<String> sql)
@@ -68,24 +62,6 @@ final class ValuesWriter extends Writer {
                 full.close();
             }
         }
-    }
-
-    /** Rows from {@code from} that fit one statement: at most {@code max} and about {@code maxChars} of text. */
-    private int chunk(List<String[]> rows, int from, int max) {
-        long chars = 0;
-        int n = 0;
-        while (from + n < rows.size() && n < max) {
-            long size = 0;
-            for (String s : rows.get(from + n)) {
-                size += s == null ? 0 : s.length();
-            }
-            if (n > 0 && chars + size > limits.maxChars()) {
-                break;
-            }
-            chars += size;
-            n++;
-        }
-        return n;
     }
 
     private static void bindAndRun(PreparedStatement ps, List<String[]> rows, int from, int n) throws SQLException {

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.SortedMap;
@@ -29,7 +28,7 @@ import java.util.UUID;
  * backslashes, control characters and non-ASCII text. Not thread-safe (the simulator calls it from
  * one thread).
  */
-public final class HrWorkload implements Workload {
+public final class HrWorkload implements ForeignKeyWorkload {
     /** The tables, parents first. */
     public static final List<String> TABLES = List.of("employees", "orders", "payments");
 
@@ -68,20 +67,8 @@ public final class HrWorkload implements Workload {
     }
 
     @Override
-    public String postgresDdl(String schema) {
-        return postgresDdl(schema, true);
-    }
-
-    /**
-     * Returns the PostgreSQL DDL, optionally without foreign keys (for immediate mode, which may
-     * apply a child before its parent).
-     *
-     * @param schema      a plain SQL identifier
-     * @param foreignKeys whether to declare the foreign keys
-     * @return the DDL, statements separated by {@code ;\n}
-     */
     public String postgresDdl(String schema, boolean foreignKeys) {
-        String s = quote(schema);
+        String s = Ddl.postgresSchema(schema);
         return "CREATE TYPE " + s + ".order_status AS ENUM ('pending', 'paid', 'shipped', 'cancelled');\n"
                 + "CREATE TABLE " + s + ".employees (id BIGINT PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE, "
                 + "department TEXT, salary NUMERIC(12,2), hired_at TIMESTAMPTZ DEFAULT now(), active BOOLEAN DEFAULT true, "
@@ -96,21 +83,12 @@ public final class HrWorkload implements Workload {
                 + "PRIMARY KEY (order_id, seq))";
     }
 
-    @Override
-    public String mysqlDdl(String database) {
-        return mysqlDdl(database, true);
-    }
-
     /**
-     * Returns the MySQL/MariaDB DDL, optionally without foreign keys. UUIDs are CHAR(36), timestamps
-     * with a zone DATETIME(6) in UTC, the enum a MySQL ENUM.
-     *
-     * @param database    a plain SQL identifier
-     * @param foreignKeys whether to declare the foreign keys
-     * @return the DDL, statements separated by {@code ;\n}
+     * {@inheritDoc} UUIDs are CHAR(36), timestamps with a zone DATETIME(6) in UTC, the enum a MySQL ENUM.
      */
+    @Override
     public String mysqlDdl(String database, boolean foreignKeys) {
-        String d = "`" + database.replace("`", "``") + "`";
+        String d = Ddl.mysqlDatabase(database);
         return "CREATE TABLE " + d + ".employees (id BIGINT PRIMARY KEY, name TEXT NOT NULL, email VARCHAR(255) UNIQUE, "
                 + "department TEXT, salary DECIMAL(12,2), hired_at DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), "
                 + "active BOOLEAN DEFAULT true, manager_id BIGINT"
@@ -341,14 +319,6 @@ public final class HrWorkload implements Workload {
      */
     public static String paymentKey(String order, int seq) {
         return CrdbJson.array(CrdbJson.string(order), CrdbJson.number(seq));
-    }
-
-    static String quote(String identifier) {
-        Objects.requireNonNull(identifier, "schema");
-        if (!identifier.matches("[A-Za-z_][A-Za-z0-9_$]*")) {
-            throw new IllegalArgumentException("schema must be a plain SQL identifier, but was " + identifier);
-        }
-        return "\"" + identifier + "\"";
     }
 
     private static Long parseLong(String json) {

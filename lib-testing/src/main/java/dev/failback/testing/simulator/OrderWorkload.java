@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * line). The number of orders stays between a few and {@code maxOrders}. Not thread-safe (the
  * simulator calls it from one thread).
  */
-public final class OrderWorkload implements Workload {
+public final class OrderWorkload implements ForeignKeyWorkload {
     /** The parent table. */
     public static final String ORDERS = "orders";
     /** The child table. */
@@ -71,40 +71,18 @@ public final class OrderWorkload implements Workload {
     }
 
     @Override
-    public String postgresDdl(String schema) {
-        return postgresDdl(schema, true);
-    }
-
-    /**
-     * Returns the PostgreSQL DDL, optionally without the foreign key (for immediate mode, which may
-     * apply a line before its order).
-     *
-     * @param schema      a plain SQL identifier
-     * @param foreignKeys whether to declare the foreign key
-     * @return the DDL, statements separated by {@code ;\n}
-     */
     public String postgresDdl(String schema, boolean foreignKeys) {
-        String s = HrWorkload.quote(schema);
+        String s = Ddl.postgresSchema(schema);
         return "CREATE TABLE " + s + ".orders (id BIGINT PRIMARY KEY, line_count INT NOT NULL, total BIGINT NOT NULL);\n"
                 + "CREATE TABLE " + s + ".order_lines (order_id BIGINT NOT NULL"
                 + (foreignKeys ? " REFERENCES " + s + ".orders (id)" : "")
                 + ", line_no INT NOT NULL, amount BIGINT NOT NULL, PRIMARY KEY (order_id, line_no))";
     }
 
+    /** {@inheritDoc} The tables are InnoDB. */
     @Override
-    public String mysqlDdl(String database) {
-        return mysqlDdl(database, true);
-    }
-
-    /**
-     * Returns the MySQL/MariaDB DDL (InnoDB), optionally without the foreign key.
-     *
-     * @param database    a plain SQL identifier
-     * @param foreignKeys whether to declare the foreign key
-     * @return the DDL, statements separated by {@code ;\n}
-     */
     public String mysqlDdl(String database, boolean foreignKeys) {
-        String d = "`" + database.replace("`", "``") + "`";
+        String d = Ddl.mysqlDatabase(database);
         return "CREATE TABLE " + d + ".orders (id BIGINT PRIMARY KEY, line_count INT NOT NULL, total BIGINT NOT NULL)"
                 + " ENGINE=InnoDB;\n"
                 + "CREATE TABLE " + d + ".order_lines (order_id BIGINT NOT NULL, line_no INT NOT NULL, "

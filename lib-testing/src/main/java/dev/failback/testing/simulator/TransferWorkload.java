@@ -65,12 +65,12 @@ public final class TransferWorkload implements Workload {
 
     @Override
     public String postgresDdl(String schema) {
-        return "CREATE TABLE " + HrWorkload.quote(schema) + ".accounts (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL)";
+        return "CREATE TABLE " + Ddl.postgresSchema(schema) + ".accounts (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL)";
     }
 
     @Override
     public String mysqlDdl(String database) {
-        return "CREATE TABLE `" + database.replace("`", "``") + "`.accounts (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL)";
+        return "CREATE TABLE " + Ddl.mysqlDatabase(database) + ".accounts (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL)";
     }
 
     @Override
