@@ -67,7 +67,7 @@ public final class WebhookDecoder {
     /**
      * Heap bytes per body byte that decoding a body may hold at once besides the body itself: the
      * strings of the rows (kept until the request is answered) and, while one is made, its transient
-     * copies. Worst measured shapes ({@code WebhookDecoderMemoryTest}): a row string that is UTF-16
+     * copies. Worst measured shapes ({@code WebhookDecoderMemoryIT}): a row string that is UTF-16
      * (one character beyond Latin-1) holds 4 bytes per body byte while {@link String} builds it, a bare
      * envelope row one more for its joined columns. {@link BodyReader} reserves it per byte read.
      */
