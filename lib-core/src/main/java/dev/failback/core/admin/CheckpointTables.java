@@ -46,6 +46,11 @@ final class CheckpointTables {
         this.now = mysql ? "UTC_TIMESTAMP(6)" : "now()";
     }
 
+    /** The staging schema (a database on MySQL). */
+    String schema() {
+        return schema;
+    }
+
     /** Reads every group's checkpoint (and lease, {@code withLeases}), ordered by group. */
     List<Checkpoints.GroupCheckpoint> readAll(Connection c, boolean withLeases) throws SQLException {
         List<Checkpoints.GroupCheckpoint> out = new ArrayList<>();

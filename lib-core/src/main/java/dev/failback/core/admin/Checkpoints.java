@@ -32,13 +32,11 @@ import javax.sql.DataSource;
  */
 public final class Checkpoints {
     private final DataSource dataSource;
-    private final String schema;
     private final CheckpointTables tables;
 
-    private Checkpoints(DataSource dataSource, String schema, boolean mysql) {
+    private Checkpoints(DataSource dataSource, CheckpointTables tables) {
         this.dataSource = dataSource;
-        this.schema = schema;
-        this.tables = new CheckpointTables(schema, mysql);
+        this.tables = tables;
     }
 
     /**
@@ -58,10 +56,10 @@ public final class Checkpoints {
             product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
         }
         if (product.contains("mysql") || product.contains("mariadb")) {
-            return new Checkpoints(staging, schema, true);
+            return new Checkpoints(staging, new CheckpointTables(schema, true));
         }
         if (product.contains("postgres") || product.contains("cockroach")) {
-            return new Checkpoints(staging, schema, false);
+            return new Checkpoints(staging, new CheckpointTables(schema, false));
         }
         throw new IllegalArgumentException("staging on " + product + " is not supported: Failback stages in"
                 + " PostgreSQL, CockroachDB, MySQL or MariaDB");
@@ -202,7 +200,7 @@ public final class Checkpoints {
                 before = tables.lockCheckpoint(c, group);
                 if (before == null) {
                     c.rollback();
-                    throw new IllegalStateException("the staging schema " + schema + " has no checkpoint for group "
+                    throw new IllegalStateException("the staging schema " + tables.schema() + " has no checkpoint for group "
                             + group + "; its groups: " + tables.groupNames(c));
                 }
                 if (withLeases) {
@@ -248,6 +246,6 @@ public final class Checkpoints {
 
     @Override
     public String toString() {
-        return "Checkpoints[" + schema + "]";
+        return "Checkpoints[" + tables.schema() + "]";
     }
 }
