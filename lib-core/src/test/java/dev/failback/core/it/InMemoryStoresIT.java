@@ -74,9 +74,6 @@ class InMemoryStoresIT {
 
     @Test
     void immediateModeKeepsItsKeyVersionsInTheVersionStoreGiven() throws Exception {
-        String keys = "failback.versionGuard.memoryKeys";
-        String before = System.getProperty(keys);
-        System.setProperty(keys, "0"); // every version goes to the store
         CountedVersions versions = new CountedVersions();
         try (PostgresSchema db = PostgresSchema.create("inmemory_versions")) {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
@@ -84,7 +81,8 @@ class InMemoryStoresIT {
             JettySink sink = JettySink.bind("127.0.0.1", 0);
             try (Failback f = Failback.builder().disableAuthentication().name("inmemory-versions").target(db.dataSource())
                     .stagingStore(new StagingOnly()).checkpointStore(new InMemoryCheckpointStore())
-                    .versionStore(versions).mode(Mode.IMMEDIATE).sink(sink).start()) {
+                    .versionStore(versions).versionGuardMemoryKeys(0) // every version goes to the store
+                    .mode(Mode.IMMEDIATE).sink(sink).start()) {
                 assertThat(versions.inits.get()).isEqualTo(1);
                 Http http = new Http("http://127.0.0.1:" + sink.port());
                 assertThat(http.post(db.path(), batch(upsert("kv", 1, "new", hlc(T + 2)))).status()).isEqualTo(200);
@@ -94,12 +92,6 @@ class InMemoryStoresIT {
                 assertThat(f.status().counters().duplicates()).isEqualTo(1);
             }
             assertThat(versions.closes.get()).isEqualTo(1);
-        } finally {
-            if (before == null) {
-                System.clearProperty(keys);
-            } else {
-                System.setProperty(keys, before);
-            }
         }
     }
 
