@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 
@@ -88,6 +89,70 @@ abstract class BenchDb {
         return last;
     }
 
+    /** Writes the rows of table {@code t} (an index into {@link BenchWorkload#TABLES}) into {@code table}. */
+    interface Load {
+        void load(Connection c, String table, Mutations rows, int t) throws SQLException;
+    }
+
+    /** Writes the folded last states of one table's keys in a slice of the stream. */
+    interface FoldedWrite {
+        void write(Connection c, String schema, Mutations m, Map<Long, Integer> last, int t) throws SQLException;
+    }
+
+    /** Loads the final rows, parents before children, in one transaction. */
+    static void loadFinal(Connection c, String s, Mutations finalRows, Load load) throws SQLException {
+        load.load(c, s + ".parent", finalRows, PARENT);
+        load.load(c, s + ".child", finalRows, CHILD);
+        c.commit();
+    }
+
+    /**
+     * Applies the stream {@link #LIMIT_TXN} mutations a transaction, each slice folded to the last state per key:
+     * upserts parents before children, deletes children before parents.
+     */
+    static void applyFolded(Connection c, String s, Mutations stream, FoldedWrite upsert, FoldedWrite delete)
+            throws SQLException {
+        for (int from = 0; from < stream.size; from += LIMIT_TXN) {
+            List<Map<Long, Integer>> last = fold(stream, from, Math.min(stream.size, from + LIMIT_TXN));
+            upsert.write(c, s, stream, last.get(PARENT), PARENT);
+            upsert.write(c, s, stream, last.get(CHILD), CHILD);
+            delete.write(c, s, stream, last.get(CHILD), CHILD);
+            delete.write(c, s, stream, last.get(PARENT), PARENT);
+            c.commit();
+        }
+    }
+
+    /** The positions of the last states that are rows (not deletes), in key order of first appearance. */
+    static List<Integer> upserted(Mutations m, Map<Long, Integer> last) {
+        List<Integer> rows = new ArrayList<>(last.size());
+        for (int i : last.values()) {
+            if (!m.isDelete(i)) {
+                rows.add(i);
+            }
+        }
+        return rows;
+    }
+
+    /** The keys whose last state is a delete. */
+    static List<Long> deleted(Mutations m, Map<Long, Integer> last) {
+        List<Long> ids = new ArrayList<>();
+        for (int i : last.values()) {
+            if (m.isDelete(i)) {
+                ids.add(m.id[i]);
+            }
+        }
+        return ids;
+    }
+
+    /** A pool of {@code size} connections to {@code url}, named {@code name}. */
+    static HikariConfig poolConfig(String url, int size, String name) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(url);
+        cfg.setMaximumPoolSize(size);
+        cfg.setPoolName(name);
+        return cfg;
+    }
+
     // ====================================================================================
     static final class Postgres extends BenchDb {
         private final String url;
@@ -132,11 +197,7 @@ abstract class BenchDb {
 
         @Override
         HikariDataSource pool(String schema, int size, String name) {
-            HikariConfig cfg = new HikariConfig();
-            cfg.setJdbcUrl(url);
-            cfg.setMaximumPoolSize(size);
-            cfg.setPoolName(name);
-            return new HikariDataSource(cfg);
+            return new HikariDataSource(poolConfig(url, size, name));
         }
 
         @Override
@@ -187,21 +248,12 @@ abstract class BenchDb {
                 long start = System.nanoTime();
                 switch (technique) {
                     case "copy (final rows)" -> {
-                        copy(c, s + ".parent", finalRows, PARENT);
-                        copy(c, s + ".child", finalRows, CHILD);
-                        c.commit();
+                        loadFinal(c, s, finalRows, Postgres::copy);
                         return new Limit(technique, false, finalRows.size, System.nanoTime() - start,
                                 "COPY text format of the final rows, one transaction; insert-only ceiling");
                     }
                     case "upsert unnest+delete" -> {
-                        for (int from = 0; from < stream.size; from += LIMIT_TXN) {
-                            List<Map<Long, Integer>> last = fold(stream, from, Math.min(stream.size, from + LIMIT_TXN));
-                            unnestUpsert(c, s, stream, last.get(PARENT), PARENT);
-                            unnestUpsert(c, s, stream, last.get(CHILD), CHILD);
-                            delete(c, s + ".child", stream, last.get(CHILD));
-                            delete(c, s + ".parent", stream, last.get(PARENT));
-                            c.commit();
-                        }
+                        applyFolded(c, s, stream, Postgres::unnestUpsert, Postgres::delete);
                         return new Limit(technique, true, stream.size, System.nanoTime() - start,
                                 "INSERT..SELECT unnest(arrays) ON CONFLICT DO UPDATE + DELETE ..= ANY(array), "
                                         + LIMIT_TXN + " mutations/txn");
@@ -211,14 +263,7 @@ abstract class BenchDb {
                         exec(c, "CREATE TEMP TABLE bench_child (LIKE " + s + ".child) ON COMMIT DELETE ROWS");
                         c.commit();
                         start = System.nanoTime();
-                        for (int from = 0; from < stream.size; from += LIMIT_TXN) {
-                            List<Map<Long, Integer>> last = fold(stream, from, Math.min(stream.size, from + LIMIT_TXN));
-                            copyUpsert(c, s, "parent", stream, last.get(PARENT), PARENT);
-                            copyUpsert(c, s, "child", stream, last.get(CHILD), CHILD);
-                            delete(c, s + ".child", stream, last.get(CHILD));
-                            delete(c, s + ".parent", stream, last.get(PARENT));
-                            c.commit();
-                        }
+                        applyFolded(c, s, stream, Postgres::copyUpsert, Postgres::delete);
                         return new Limit(technique, true, stream.size, System.nanoTime() - start,
                                 "COPY into a temp table, INSERT..SELECT ON CONFLICT DO UPDATE, DELETE ..= ANY(array), "
                                         + LIMIT_TXN + " mutations/txn");
@@ -229,9 +274,6 @@ abstract class BenchDb {
                 }
             }
         }
-
-        private static final String[] PARENT_COLS = {"id", "name", "email", "status", "balance", "updated_at", "note"};
-        private static final String[] CHILD_COLS = {"id", "parent_id", "sku", "qty", "price", "created_at", "note"};
 
         private static void copy(Connection c, String table, Mutations rows, int t) throws SQLException {
             StringBuilder sb = new StringBuilder(rows.size * 200);
@@ -277,33 +319,26 @@ abstract class BenchDb {
             return sb.toString();
         }
 
-        private static void copyUpsert(Connection c, String s, String table, Mutations m, Map<Long, Integer> last, int t)
+        private static void copyUpsert(Connection c, String s, Mutations m, Map<Long, Integer> last, int t)
                 throws SQLException {
-            StringBuilder sb = new StringBuilder(last.size() * 200);
-            int n = 0;
-            for (int i : last.values()) {
-                if (!m.isDelete(i)) {
-                    copyLine(sb, m, i);
-                    n++;
-                }
-            }
-            if (n == 0) {
+            List<Integer> rows = upserted(m, last);
+            if (rows.isEmpty()) {
                 return;
+            }
+            String table = BenchWorkload.TABLES[t];
+            StringBuilder sb = new StringBuilder(last.size() * 200);
+            for (int i : rows) {
+                copyLine(sb, m, i);
             }
             copyIn(c, "COPY bench_" + table + " FROM STDIN", sb);
             exec(c, "INSERT INTO " + s + "." + table + " SELECT * FROM bench_" + table
-                    + conflict(t == PARENT ? PARENT_COLS : CHILD_COLS));
+                    + conflict(BenchWorkload.COLUMNS[t]));
             exec(c, "TRUNCATE bench_" + table);
         }
 
         private static void unnestUpsert(Connection c, String s, Mutations m, Map<Long, Integer> last, int t)
                 throws SQLException {
-            List<Integer> rows = new ArrayList<>(last.size());
-            for (int i : last.values()) {
-                if (!m.isDelete(i)) {
-                    rows.add(i);
-                }
-            }
+            List<Integer> rows = upserted(m, last);
             if (rows.isEmpty()) {
                 return;
             }
@@ -334,10 +369,10 @@ abstract class BenchDb {
             String sql = t == PARENT
                     ? "INSERT INTO " + s + ".parent SELECT u.a, u.b, u.c, u.d, u.e::numeric, u.f::timestamptz, u.g FROM"
                             + " unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-                            + " AS u(a, b, c, d, e, f, g)" + conflict(PARENT_COLS)
+                            + " AS u(a, b, c, d, e, f, g)" + conflict(BenchWorkload.COLUMNS[PARENT])
                     : "INSERT INTO " + s + ".child SELECT u.a, u.b::int8, u.c, u.d::int4, u.e::numeric, u.f::timestamptz, u.g"
                             + " FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-                            + " AS u(a, b, c, d, e, f, g)" + conflict(CHILD_COLS);
+                            + " AS u(a, b, c, d, e, f, g)" + conflict(BenchWorkload.COLUMNS[CHILD]);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, c.createArrayOf("int8", id));
                 for (int k = 0; k < 6; k++) {
@@ -347,16 +382,13 @@ abstract class BenchDb {
             }
         }
 
-        private static void delete(Connection c, String table, Mutations m, Map<Long, Integer> last) throws SQLException {
-            List<Long> ids = new ArrayList<>();
-            for (int i : last.values()) {
-                if (m.isDelete(i)) {
-                    ids.add(m.id[i]);
-                }
-            }
+        private static void delete(Connection c, String s, Mutations m, Map<Long, Integer> last, int t)
+                throws SQLException {
+            List<Long> ids = deleted(m, last);
             if (ids.isEmpty()) {
                 return;
             }
+            String table = s + "." + BenchWorkload.TABLES[t];
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id = ANY (?::int8[])")) {
                 ps.setArray(1, c.createArrayOf("int8", ids.toArray(Long[]::new)));
                 ps.executeUpdate();
@@ -409,10 +441,7 @@ abstract class BenchDb {
 
         @Override
         HikariDataSource pool(String schema, int size, String name) {
-            HikariConfig cfg = new HikariConfig();
-            cfg.setJdbcUrl(url);
-            cfg.setMaximumPoolSize(size);
-            cfg.setPoolName(name);
+            HikariConfig cfg = poolConfig(url, size, name);
             cfg.addDataSourceProperty("rewriteBatchedStatements", "true");
             cfg.addDataSourceProperty("sessionVariables", "time_zone='+00:00'");
             return new HikariDataSource(cfg);
@@ -471,21 +500,12 @@ abstract class BenchDb {
                         if (!"1".equals(allowed)) {
                             return new Limit(technique, false, 0, 0, "not allowed (local_infile=" + allowed + ")");
                         }
-                        load(c, s + ".parent", finalRows, PARENT);
-                        load(c, s + ".child", finalRows, CHILD);
-                        c.commit();
+                        loadFinal(c, s, finalRows, MariaDb::load);
                         return new Limit(technique, false, finalRows.size, System.nanoTime() - start,
                                 "LOAD DATA LOCAL INFILE of the final rows (stream, no file), one transaction; insert-only ceiling");
                     }
                     case "multi-row upsert+delete" -> {
-                        for (int from = 0; from < stream.size; from += LIMIT_TXN) {
-                            List<Map<Long, Integer>> last = fold(stream, from, Math.min(stream.size, from + LIMIT_TXN));
-                            upsert(c, s, stream, last.get(PARENT), PARENT);
-                            upsert(c, s, stream, last.get(CHILD), CHILD);
-                            delete(c, s + ".child", stream, last.get(CHILD));
-                            delete(c, s + ".parent", stream, last.get(PARENT));
-                            c.commit();
-                        }
+                        applyFolded(c, s, stream, MariaDb::upsert, MariaDb::delete);
                         return new Limit(technique, true, stream.size, System.nanoTime() - start,
                                 "INSERT .. VALUES (..) x1000 ON DUPLICATE KEY UPDATE + DELETE .. IN (..), "
                                         + LIMIT_TXN + " mutations/txn");
@@ -532,13 +552,8 @@ abstract class BenchDb {
 
         private static void upsert(Connection c, String s, Mutations m, Map<Long, Integer> last, int t)
                 throws SQLException {
-            List<Integer> rows = new ArrayList<>(last.size());
-            for (int i : last.values()) {
-                if (!m.isDelete(i)) {
-                    rows.add(i);
-                }
-            }
-            String[] cols = t == PARENT ? Postgres.PARENT_COLS : Postgres.CHILD_COLS;
+            List<Integer> rows = upserted(m, last);
+            String[] cols = BenchWorkload.COLUMNS[t];
             for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
                 int n = Math.min(ROWS_PER_STATEMENT, rows.size() - from);
                 StringBuilder sql = new StringBuilder("INSERT INTO ").append(s).append('.').append(BenchWorkload.TABLES[t])
@@ -563,15 +578,12 @@ abstract class BenchDb {
             }
         }
 
-        private static void delete(Connection c, String table, Mutations m, Map<Long, Integer> last) throws SQLException {
-            StringBuilder in = new StringBuilder();
-            for (int i : last.values()) {
-                if (m.isDelete(i)) {
-                    in.append(in.length() == 0 ? "" : ",").append(m.id[i]);
-                }
-            }
-            if (in.length() > 0) {
-                exec(c, "DELETE FROM " + table + " WHERE id IN (" + in + ")");
+        private static void delete(Connection c, String s, Mutations m, Map<Long, Integer> last, int t)
+                throws SQLException {
+            List<Long> ids = deleted(m, last);
+            if (!ids.isEmpty()) {
+                exec(c, "DELETE FROM " + s + "." + BenchWorkload.TABLES[t] + " WHERE id IN ("
+                        + ids.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")");
             }
         }
 

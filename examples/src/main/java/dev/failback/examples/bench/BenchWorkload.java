@@ -25,6 +25,10 @@ final class BenchWorkload {
     static final int PARENT = 0;
     static final int CHILD = 1;
     static final String[] TABLES = {"parent", "child"};
+    /** Each table's columns in order, the key {@code id} first. */
+    static final String[][] COLUMNS = {
+        {"id", "name", "email", "status", "balance", "updated_at", "note"},
+        {"id", "parent_id", "sku", "qty", "price", "created_at", "note"}};
     /** Version of a delete. */
     static final int DELETE = -1;
     private static final long BASE_MILLIS = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();

@@ -28,28 +28,19 @@ final class DebeziumSinkRun {
     /** Debezium's {@code io.debezium.time.ZonedTimestamp}: ISO-8601 text (what its PostgreSQL source emits for TIMESTAMPTZ). */
     private static final Schema ZONED = SchemaBuilder.string().name("io.debezium.time.ZonedTimestamp").version(1).build();
     private static final Schema KEY = SchemaBuilder.struct().name("bench.Key").field("id", Schema.INT64_SCHEMA).build();
-    private static Schema parentRow(Schema time) {
-        return SchemaBuilder.struct().name("bench.parent.Value")
-            .field("id", Schema.INT64_SCHEMA)
-            .field("name", Schema.STRING_SCHEMA)
-            .field("email", Schema.STRING_SCHEMA)
-            .field("status", Schema.STRING_SCHEMA)
-            .field("balance", Decimal.schema(2))
-            .field("updated_at", time)
-            .field("note", Schema.OPTIONAL_STRING_SCHEMA)
-            .build();
-    }
 
-    private static Schema childRow(Schema time) {
-        return SchemaBuilder.struct().name("bench.child.Value")
-            .field("id", Schema.INT64_SCHEMA)
-            .field("parent_id", Schema.INT64_SCHEMA)
-            .field("sku", Schema.STRING_SCHEMA)
-            .field("qty", Schema.INT32_SCHEMA)
-            .field("price", Decimal.schema(2))
-            .field("created_at", time)
-            .field("note", Schema.OPTIONAL_STRING_SCHEMA)
-            .build();
+    /** The value schema of table {@code t}: its {@link BenchWorkload#COLUMNS} with these types, timestamps as {@code time}. */
+    private static Schema row(int t, Schema time) {
+        Schema[] types = t == PARENT
+                ? new Schema[] {Schema.INT64_SCHEMA, Schema.STRING_SCHEMA, Schema.STRING_SCHEMA, Schema.STRING_SCHEMA,
+                    Decimal.schema(2), time, Schema.OPTIONAL_STRING_SCHEMA}
+                : new Schema[] {Schema.INT64_SCHEMA, Schema.INT64_SCHEMA, Schema.STRING_SCHEMA, Schema.INT32_SCHEMA,
+                    Decimal.schema(2), time, Schema.OPTIONAL_STRING_SCHEMA};
+        SchemaBuilder row = SchemaBuilder.struct().name("bench." + BenchWorkload.TABLES[t] + ".Value");
+        for (int k = 0; k < types.length; k++) {
+            row.field(BenchWorkload.COLUMNS[t][k], types[k]);
+        }
+        return row.build();
     }
 
     /** Outcome: nanoseconds spent inside {@code put()} (record building excluded), and the settings used. */
@@ -82,7 +73,7 @@ final class DebeziumSinkRun {
      */
     static Result run(Mutations stream, Map<String, String> connection, int batch, boolean zoned) {
         Schema time = zoned ? ZONED : MICROS;
-        Schema[] rows = {parentRow(time), childRow(time)};
+        Schema[] rows = {row(PARENT, time), row(BenchWorkload.CHILD, time)};
         Map<String, String> cfg = new HashMap<>(connection);
         cfg.put("name", "failback-bench-" + System.nanoTime());
         cfg.put("insert.mode", "upsert");

@@ -1,79 +1,44 @@
 package dev.failback.examples.bench;
 
-import dev.failback.Mutation;
-import dev.failback.TableName;
-import dev.failback.spi.TableInfo;
 import dev.failback.dialect.mysql.MySqlApplyTechnique;
 import dev.failback.dialect.mysql.MySqlDialect;
+import dev.failback.spi.Dialect;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import java.sql.SQLException;
 
 /**
  * Measures upsert and delete throughput of every {@link MySqlApplyTechnique} against the local MariaDB or MySQL
  * (JDBC URL from {@code $FAILBACK_BENCH_MYSQL_URL}, default the local server, without
  * {@code rewriteBatchedStatements}: the dialect switches it on itself), on a table shaped like the fixtures'
- * {@code employees}. A program, not a test: {@code java ... MySqlMySqlApplyTechniqueBenchmark [rows] [rowsPerCall] [repeats]}.
+ * {@code employees}. A program, not a test: {@code java ... MySqlApplyTechniqueBenchmark [rows] [rowsPerCall] [repeats]}.
  *
  * <p>Each call applies {@code rowsPerCall} rows in its own transaction. Per technique: a warm-up, then
  * {@code repeats} rounds of insert all rows / update all rows / delete all rows; the best round is printed.
  */
-public final class MySqlApplyTechniqueBenchmark {
+public final class MySqlApplyTechniqueBenchmark extends TechniqueBenchmark<MySqlApplyTechnique> {
 
     private MySqlApplyTechniqueBenchmark() {
+        super(MySqlApplyTechnique.values(), url("FAILBACK_BENCH_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/test?user=root&password="),
+                "failback_mybench_");
     }
 
     public static void main(String[] args) throws Exception {
-        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int perCall = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-        int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        String schema = "failback_mybench_" + Long.toString(System.nanoTime() & 0xffffff, 36);
-        TableName name = new TableName(schema, "employees");
-        List<Mutation> inserts = BenchSupport.generate(name, rows, 0);
-        List<Mutation> updates = BenchSupport.generate(name, rows, 1);
-        List<Mutation> deletes = new ArrayList<>(rows);
-        for (Mutation m : inserts) {
-            deletes.add(new Mutation(name, m.key(), m.updated(), null, null));
-        }
-        try (Connection c = DriverManager.getConnection(url())) {
-            BenchSupport.exec(c, "CREATE DATABASE " + schema);
-            try {
-                BenchSupport.exec(c, "CREATE TABLE " + schema + ".employees (id bigint PRIMARY KEY, name varchar(100) NOT NULL,"
-                        + " email varchar(100), department varchar(50), salary decimal(12,2), hired_at datetime(6),"
-                        + " active tinyint(1), manager_id bigint)");
-                TableInfo table = MySqlDialect.detect(c, MySqlDialect.DEFAULT_TECHNIQUE).readSchema(c, schema).table("employees");
-                System.out.printf(Locale.ROOT, "%s, %d rows, %d rows per call (one transaction each), best of %d%n",
-                        c.getMetaData().getDatabaseProductVersion(), rows, perCall, repeats);
-                System.out.printf(Locale.ROOT, "%-16s %14s %14s %14s%n", "technique", "insert rows/s", "update rows/s", "delete rows/s");
-                for (MySqlApplyTechnique technique : MySqlApplyTechnique.values()) {
-                    MySqlDialect dialect = MySqlDialect.detect(c, technique);
-                    dialect.readSchema(c, schema);
-                    BenchSupport.exec(c, "TRUNCATE " + schema + ".employees");
-                    int warm = Math.min(rows, 20_000);
-                    BenchSupport.run(c, perCall, inserts.subList(0, warm), batch -> dialect.upsert(c, table, batch));
-                    BenchSupport.run(c, perCall, updates.subList(0, warm), batch -> dialect.upsert(c, table, batch));
-                    BenchSupport.run(c, perCall, deletes.subList(0, warm), batch -> dialect.delete(c, table, batch));
-                    double ins = 0;
-                    double upd = 0;
-                    double del = 0;
-                    for (int r = 0; r < repeats; r++) {
-                        BenchSupport.exec(c, "TRUNCATE " + schema + ".employees");
-                        ins = Math.max(ins, BenchSupport.run(c, perCall, inserts, batch -> dialect.upsert(c, table, batch)));
-                        upd = Math.max(upd, BenchSupport.run(c, perCall, updates, batch -> dialect.upsert(c, table, batch)));
-                        del = Math.max(del, BenchSupport.run(c, perCall, deletes, batch -> dialect.delete(c, table, batch)));
-                    }
-                    System.out.printf(Locale.ROOT, "%-16s %,14.0f %,14.0f %,14.0f%n", technique, ins, upd, del);
-                }
-            } finally {
-                BenchSupport.exec(c, "DROP DATABASE " + schema);
-            }
-        }
+        new MySqlApplyTechniqueBenchmark().run(args);
     }
 
-    private static String url() {
-        String url = System.getenv("FAILBACK_BENCH_MYSQL_URL");
-        return url == null || url.isBlank() ? "jdbc:mysql://127.0.0.1:3306/test?user=root&password=" : url;
+    @Override
+    String server(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductVersion();
+    }
+
+    @Override
+    String employeesColumns() {
+        return "id bigint PRIMARY KEY, name varchar(100) NOT NULL, email varchar(100), department varchar(50),"
+                + " salary decimal(12,2), hired_at datetime(6), active tinyint(1), manager_id bigint";
+    }
+
+    @Override
+    Dialect dialect(Connection c, MySqlApplyTechnique technique) throws SQLException {
+        return MySqlDialect.detect(c, technique);
     }
 }
