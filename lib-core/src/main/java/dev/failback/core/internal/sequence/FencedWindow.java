@@ -15,26 +15,13 @@ import java.util.List;
  * carries this holder's epoch ({@link TargetFence#commitWindow}), which also records the window as
  * applied there; without a fence (a dialect it does not know), at least the lease is still valid
  * locally. Immutable.
+ *
+ * @param group the group the window belongs to
+ * @param epoch the lease epoch the window is applied under
+ * @param upTo  the resolved timestamp the window ends at
+ * @param fence the fence in the target, or null when there is none
  */
-final class FencedWindow implements WindowApplier.Guard {
-    private final Group group;
-    private final long epoch;
-    private final Hlc upTo;
-    private final TargetFence fence;
-
-    /**
-     * @param group the group the window belongs to
-     * @param epoch the lease epoch the window is applied under
-     * @param upTo  the resolved timestamp the window ends at
-     * @param fence the fence in the target, or null when there is none
-     */
-    FencedWindow(Group group, long epoch, Hlc upTo, TargetFence fence) {
-        this.group = group;
-        this.epoch = epoch;
-        this.upTo = upTo;
-        this.fence = fence;
-    }
-
+record FencedWindow(Group group, long epoch, Hlc upTo, TargetFence fence) implements WindowApplier.Guard {
     @Override
     public List<Mutation> begin(Connection c, List<Mutation> window) {
         if (fence != null) {
