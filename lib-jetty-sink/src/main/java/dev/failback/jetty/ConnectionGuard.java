@@ -267,9 +267,10 @@ final class ConnectionGuard extends Handler.Wrapper {
                     continue;
                 }
                 long idle = now - p.idleSinceNanos;
+                long inHeaders = p.authenticated ? p.inHeadersFor(now) : 0;
                 if (p.closeAfterAnswer && idle > LINGER.toNanos()) {
                     close(p, "answered with Connection: close " + LINGER.toMillis() + " ms ago");
-                } else if (idle > headerTimeout.toNanos() && (!p.authenticated || p.inHeaders())) {
+                } else if (idle > headerTimeout.toNanos() && (!p.authenticated || inHeaders > headerTimeout.toNanos())) {
                     headerTimeouts.incrementAndGet();
                     close(p, "no complete request within the header timeout of " + headerTimeout.toMillis() + " ms");
                 }

@@ -18,6 +18,8 @@ final class Peer {
     volatile boolean closeAfterAnswer;
     volatile HttpConnection http1;
     private volatile long bytesInAtAnswer;
+    /** When a sweep first saw bytes of a request not yet being handled (0: none seen). */
+    private volatile long headersSeenNanos;
 
     Peer(EndPoint endPoint, InetAddress address) {
         this.endPoint = endPoint;
@@ -25,13 +27,28 @@ final class Peer {
     }
 
     /**
-     * Whether an HTTP/1.1 connection has received bytes since its last answer (or since it opened) while
-     * no request on it is being handled: part of a request's headers. Judged by the bytes the connection
-     * read, not by its parser's state, which Jetty changes on its own thread without publishing it.
+     * How long an HTTP/1.1 connection has been in the middle of a request's headers, as the sweeps see
+     * it: since the first sweep that found bytes read after the last answer (or since it opened) while no
+     * request on it is being handled; 0 when it is not. Judged by the bytes the connection read, not by its
+     * parser's state, which Jetty changes on its own thread without publishing it; and timed from when the
+     * bytes were first seen, so a request that arrived after a long idle pause, and is being parsed, is
+     * not taken for one stuck in its headers. Called by the one sweeper thread.
+     *
+     * @param now the sweep's time
+     * @return nanoseconds in the headers, or 0
      */
-    boolean inHeaders() {
+    long inHeadersFor(long now) {
         HttpConnection http = http1;
-        return http != null && http.getBytesIn() > bytesInAtAnswer;
+        if (http == null || http.getBytesIn() <= bytesInAtAnswer) {
+            headersSeenNanos = 0;
+            return 0;
+        }
+        long since = headersSeenNanos;
+        if (since == 0) {
+            headersSeenNanos = now == 0 ? 1 : now;
+            return 0;
+        }
+        return now - since;
     }
 
     /** Remembers how many bytes the connection had read when its last request was answered. */
@@ -40,5 +57,6 @@ final class Peer {
         if (http != null) {
             bytesInAtAnswer = http.getBytesIn();
         }
+        headersSeenNanos = 0;
     }
 }
