@@ -12,38 +12,36 @@ public enum ErrorKind {
      * with backoff, then with the pipeline's slower backoff; a webhook request that meets it gets 503. At
      * start, a database that does not answer yet: the start is retried.
      */
-    TRANSIENT(true, 503, "transient"),
+    TRANSIENT(true, "transient"),
     /**
      * Bad data that may depend on row order: a constraint (foreign key, unique, not null, check) rejected
      * the change. A window is applied again in other orders (upserts first, one source transaction at a
      * time) before its rows are judged poison; retried with backoff (a parent may arrive later), 503.
      */
-    CONSTRAINT(true, 503, "constraint"),
+    CONSTRAINT(true, "constraint"),
     /**
      * This data can never be applied or staged as sent: a value out of range, too long or in a bad
      * format, a key too large for the staging index, a row naming a table or column the target lacks, a
      * poison row. Not retryable: a webhook request that meets it gets 400.
      */
-    BAD_DATA(false, 400, "data"),
+    BAD_DATA(false, "data"),
     /**
      * An operator must act: a missing table, column, schema or database, a missing privilege, wrong
      * credentials (SQLState classes {@code 42}, {@code 28}, {@code 3D}, and {@code 3F000}). Fails a start;
      * while running, retried with the pipeline's slow backoff until fixed, and a webhook request gets 503.
      */
-    CONFIGURATION(true, 503, "other"),
+    CONFIGURATION(true, "other"),
     /**
      * Anything else, including a bug: handled as {@link #CONFIGURATION} (fails a start; while running,
      * retried with the slow backoff, 503), so that nothing the changefeed sent is lost.
      */
-    FATAL(true, 503, "other");
+    FATAL(true, "other");
 
     private final boolean retryable;
-    private final int webhookStatus;
     private final String label;
 
-    ErrorKind(boolean retryable, int webhookStatus, String label) {
+    ErrorKind(boolean retryable, String label) {
         this.retryable = retryable;
-        this.webhookStatus = webhookStatus;
         this.label = label;
     }
 
@@ -59,12 +57,13 @@ public enum ErrorKind {
 
     /**
      * The HTTP status of a webhook request that failed with this kind: 400 (the changefeed must not send
-     * it again) for {@link #BAD_DATA}, else 503 (the changefeed retries).
+     * it again) when it is not {@linkplain #retryable() retryable} ({@link #BAD_DATA}), else 503 (the
+     * changefeed retries).
      *
      * @return 400 or 503
      */
     public int webhookStatus() {
-        return webhookStatus;
+        return retryable ? 503 : 400;
     }
 
     /**
