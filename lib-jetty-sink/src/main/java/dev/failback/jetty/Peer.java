@@ -2,6 +2,7 @@ package dev.failback.jetty;
 
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.internal.HttpConnection;
 
@@ -39,7 +40,7 @@ final class Peer {
      */
     long inHeadersFor(long now) {
         HttpConnection http = http1;
-        if (http == null || http.getBytesIn() <= bytesInAtAnswer) {
+        if (http == null || http.getBytesIn() <= bytesInAtAnswer && !midHeaders(http.getParser().getState())) {
             headersSeenNanos = 0;
             return 0;
         }
@@ -49,6 +50,16 @@ final class Peer {
             return 0;
         }
         return now - since;
+    }
+
+    /**
+     * Whether a parser state is inside a request's headers. A second signal beside the bytes: the next
+     * request's first bytes may have been read with the previous body, before its answer. Read from
+     * another thread, it may be stale: that delays a close, since a connection is closed only when it is
+     * seen in its headers for longer than the header timeout.
+     */
+    private static boolean midHeaders(HttpParser.State state) {
+        return state.ordinal() > HttpParser.State.START.ordinal() && state.ordinal() <= HttpParser.State.HEADER.ordinal();
     }
 
     /** Remembers how many bytes the connection had read when its last request was answered. */

@@ -57,7 +57,7 @@ public final class Pipeline implements Failback {
     private final Telemetry telemetry;
     private final Backends backends;
     private WebhookService handler;
-    private final List<Sink> startedSinks = new ArrayList<>();
+    private final List<Sink> startedSinks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private AdminService admin;
     private final Health health;
 
@@ -137,7 +137,8 @@ public final class Pipeline implements Failback {
             }
         }
         if (!transition(State.STARTING, State.RUNNING)) {
-            return; // failed meanwhile (a database retry found a configuration error) and is stopping
+            // failed meanwhile: a database retry found a configuration error (logged) and is stopping
+            throw new FailbackConfigurationException(List.of(config.name() + " failed while starting: " + backends.notReady()));
         }
         LOG.info("{} - started (instance {})", config.name(), config.instanceId());
         progressLog.restart();
@@ -171,6 +172,7 @@ public final class Pipeline implements Failback {
             }
             if (Databases.classify(e) != dev.failback.spi.ErrorKind.TRANSIENT) {
                 LOG.error("{} - cannot start: {}", config.name(), e.getMessage());
+                backends.notReady(e.getMessage());
                 fail();
                 // not on this executor's thread: shutdown() waits for it
                 new NamedThreadFactory(config.name(), "stop", config.threadFactory().orElse(null))
@@ -379,8 +381,14 @@ public final class Pipeline implements Failback {
     /** Set first thing by {@link #shutdown()}: a start still waiting for its databases gives up. */
     private volatile boolean closing;
 
+    /** Set by the first {@link #shutdown()}; a second one (a start failing while a stop runs) does nothing. */
+    private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
+
     private void shutdown() {
         closing = true;
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
+        }
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         if (handler != null) {
             handler.stopAccepting();

@@ -3,7 +3,6 @@ package dev.failback.core.internal.stage;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
-import dev.failback.core.internal.Backoff;
 import dev.failback.core.internal.HlcBounds;
 import dev.failback.core.internal.Transactions;
 import dev.failback.spi.DeadLetterStore;
@@ -19,8 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Staging over JDBC. One table holds every group's mutations, keyed by (group, updated, table, key),
@@ -31,8 +28,6 @@ import org.slf4j.LoggerFactory;
  * staging schema is a database). Thread-safe.
  */
 public final class SqlStagingStore extends SqlStore implements StagingStore, VersionStore, DeadLetterStore {
-    private static final Logger LOG = LoggerFactory.getLogger(SqlStagingStore.class);
-
     private final String mutations;
     private final String versions;
     private final String deadLetters;
@@ -74,40 +69,13 @@ public final class SqlStagingStore extends SqlStore implements StagingStore, Ver
         }
     }
 
-    /** Attempts of one staging transaction that a deadlock or serialization failure rolled back. */
-    static final int STAGE_ATTEMPTS = 4;
-    /** The pauses between them: 5 ms doubling up to 20 ms, plus jitter. */
-    static final Backoff STAGE_CONFLICT = new Backoff(5, 20);
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>A transaction that a deadlock or serialization failure rolled back (SQLState class 40, for
-     * example against the retiring of applied rows) is tried again at once, {@value #STAGE_ATTEMPTS}
-     * attempts in all: staging is idempotent. Other failures, a database that does not answer among them,
-     * are thrown at once, so that a request is not held for several connection timeouts.
-     */
     @Override
     public int stage(String group, List<Mutation> batch) throws SQLException {
         if (batch.isEmpty()) {
             return 0;
         }
-        for (int attempt = 1;; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                return Transactions.inTransaction(c, () -> sql.insert(c, mutations, group, batch));
-            } catch (SQLException e) {
-                if (attempt >= STAGE_ATTEMPTS || e.getSQLState() == null || !e.getSQLState().startsWith("40")) {
-                    throw e;
-                }
-                LOG.debug("staging {} mutations for {} rolled back (attempt {} of {}), retrying: {}", batch.size(),
-                        group, attempt, STAGE_ATTEMPTS, e.getMessage());
-                try {
-                    Thread.sleep(STAGE_CONFLICT.jitteredPause(attempt));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return Transactions.inTransaction(c, () -> sql.insert(c, mutations, group, batch));
         }
     }
 

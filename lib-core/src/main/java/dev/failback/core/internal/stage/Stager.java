@@ -4,8 +4,10 @@ import dev.failback.Mutation;
 import dev.failback.StagingException;
 import dev.failback.WebhookResponse;
 import dev.failback.core.internal.Backends;
+import dev.failback.core.internal.Backoff;
 import dev.failback.core.internal.Group;
 import dev.failback.core.internal.apply.GroupCommit;
+import dev.failback.core.internal.ingress.WebhookException;
 import dev.failback.core.internal.ingress.WebhookService;
 import dev.failback.core.internal.telemetry.Telemetry;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
@@ -96,25 +98,50 @@ public final class Stager {
         batch.forEach(t -> t.complete(OK));
     }
 
+    /** Attempts at a staging transaction that a conflict rolled back (SQLState class 40). */
+    static final int STAGE_ATTEMPTS = 4;
+    /** The pauses between those attempts: 5 ms doubling up to 20 ms, with jitter. */
+    static final Backoff STAGE_CONFLICT = new Backoff(5, 20);
+
     /**
-     * Stages mutations in one staging transaction (the store retries one that a conflict rolled back).
-     * A failure is a {@link StagingException} of the kind the store gives it.
+     * Stages mutations in one staging transaction. A transaction that a deadlock or serialization failure
+     * rolled back (SQLState class 40, for example against the retiring of applied rows) is tried again at
+     * once, {@value #STAGE_ATTEMPTS} attempts in all, whatever the store: staging is idempotent. Other
+     * failures, a database that does not answer among them, end at once, so that a request is not held
+     * for several connection timeouts: as the kind the store gives them.
      */
     private int stageOnce(Group group, List<Mutation> mutations) {
-        try {
-            return backends.staging().stage(group.name, mutations);
-        } catch (SQLException e) {
-            throw unstaged(e, backends.staging().classify(e));
+        for (int attempt = 1;; attempt++) {
+            try {
+                return backends.staging().stage(group.name, mutations);
+            } catch (SQLException e) {
+                if (attempt < STAGE_ATTEMPTS && e.getSQLState() != null && e.getSQLState().startsWith("40")) {
+                    LOG.debug("{} - staging {} mutations for {} rolled back (attempt {} of {}), retrying: {}",
+                            telemetry.name(), mutations.size(), group.name, attempt, STAGE_ATTEMPTS, e.getMessage());
+                    try {
+                        Thread.sleep(STAGE_CONFLICT.jitteredPause(attempt));
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw unstaged(e, backends.staging().classify(e));
+                    }
+                    continue;
+                }
+                throw unstaged(e, backends.staging().classify(e));
+            }
         }
     }
 
-    /** The failure of a staging attempt, of the kind the store decided: 400 when retrying cannot succeed, else 503. */
-    private static StagingException unstaged(SQLException e, ErrorKind kind) {
+    /**
+     * The failure of a staging attempt, of the kind the store decided: a 400 ({@link WebhookException},
+     * not a staging failure: nothing is wrong with staging) when retrying cannot succeed, else a
+     * {@link StagingException} (503).
+     */
+    private static RuntimeException unstaged(SQLException e, ErrorKind kind) {
         if (!kind.retryable()) {
             // program_limit_exceeded (a key too large for the staging index, ...): the same
             // request fails the same way every time, so a retry (503) would never end
-            return new StagingException("cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
-                    + e.getSQLState() + "); nothing was staged, retrying cannot succeed", e, kind);
+            return WebhookException.badRequest("cannot stage: " + firstLine(e.getMessage()) + " (SQLState "
+                    + e.getSQLState() + "); nothing was staged, retrying cannot succeed");
         }
         return new StagingException("staging unavailable: " + e.getMessage() + " (SQLState "
                 + e.getSQLState() + "); nothing was staged, the changefeed will retry", e, kind);
