@@ -3,6 +3,7 @@ package dev.failback.dialect.mysql;
 import dev.failback.dialect.internal.Json;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -48,6 +49,24 @@ final class Values {
     }
 
     /**
+     * A decimal as the column stores it: rounded half away from zero to the column's scale, as the server
+     * rounds on insert, so that a key is compared (delete, version check) in the form its upsert stored; a
+     * value beyond the column's range keeps its magnitude, so as a key it matches nothing (the server's own
+     * conversion would clamp it onto the largest value). Null when the text is not a number (NaN, Infinity:
+     * the row check refuses those).
+     */
+    static BigDecimal decimal(String text, MyType type) {
+        BigDecimal d;
+        try {
+            d = new BigDecimal(text.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        int scale = Math.max(0, type.scale()); // decimal and decimal(p) have scale 0
+        return d.scale() > scale ? d.setScale(scale, RoundingMode.HALF_UP) : d;
+    }
+
+    /**
      * Binds one value.
      *
      * @throws IllegalArgumentException when the value cannot be converted at all (checkRow reports
@@ -74,8 +93,10 @@ final class Values {
                 }
                 return;
             case DECIMAL:
-                if (value.kind() == Json.Kind.NUMBER) {
-                    ps.setBigDecimal(index, new BigDecimal(text));
+                BigDecimal decimal = value.kind() == Json.Kind.NUMBER || value.kind() == Json.Kind.STRING
+                        ? decimal(text, type) : null;
+                if (decimal != null) {
+                    ps.setBigDecimal(index, decimal);
                 } else if (value.kind() == Json.Kind.BOOLEAN) {
                     ps.setInt(index, text.equals("true") ? 1 : 0);
                 } else {

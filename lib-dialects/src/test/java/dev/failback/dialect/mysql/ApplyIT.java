@@ -127,6 +127,27 @@ class ApplyIT {
 
     @ParameterizedTest
     @EnumSource(MySqlApplyTechnique.class)
+    void aKeyTheColumnRoundsIsDeletedByTheSameSourceKey(MySqlApplyTechnique technique) throws SQLException {
+        db.exec("CREATE TABLE prices (val decimal(6,2) PRIMARY KEY, note varchar(10))");
+        MySqlDialect dialect = db.dialect(technique);
+        TableInfo t = db.table(dialect, "prices");
+        db.upsert(dialect, t,
+                db.upsert("prices", "[498.765]", "{\"val\": 498.765, \"note\": \"number\"}"),
+                db.upsert("prices", "[\"12.005\"]", "{\"val\": \"12.005\", \"note\": \"string\"}"),
+                db.upsert("prices", "[-1.115]", "{\"val\": -1.115, \"note\": \"negative\"}"),
+                db.upsert("prices", "[9999.99]", "{\"val\": 9999.99, \"note\": \"largest\"}"));
+        assertThat(db.query("SELECT val, note FROM prices ORDER BY val")).containsExactly(List.of("-1.12", "negative"),
+                List.of("12.01", "string"), List.of("498.77", "number"), List.of("9999.99", "largest"));
+        // the same source keys delete the rows their upserts wrote (the column rounds half away from zero)
+        db.delete(dialect, t, db.delete("prices", "[498.765]"), db.delete("prices", "[\"12.005\"]"),
+                db.delete("prices", "[-1.115]"));
+        // a key beyond the column's range matches nothing (it is not clamped onto the largest value)
+        db.delete(dialect, t, db.delete("prices", "[12345.678]"));
+        assertThat(db.query("SELECT val FROM prices")).containsExactly(List.of("9999.99"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(MySqlApplyTechnique.class)
     void manyRowsSpanSeveralStatements(MySqlApplyTechnique technique) throws SQLException {
         MySqlDialect dialect = new MySqlDialect(db.dialect(technique).flavor(), technique,
                 db.dialect(technique).flavor() == MySqlDialect.Flavor.MARIADB ? Writer.OdkuForm.VALUES_FUNCTION
