@@ -74,6 +74,34 @@ public interface Dialect {
     TargetSchema readSchema(Connection connection, String schema) throws SQLException;
 
     /**
+     * Finds the primary-key columns of a table that can store two keys CockroachDB keeps apart as one
+     * row: a collation that ignores case, accents or trailing spaces, a type that rounds. Reported
+     * at start, with the fix. The default, for a target that compares keys as CockroachDB does, finds none.
+     *
+     * @param table the table
+     * @return the hazards, in key order; empty when every key column keeps keys apart
+     */
+    default List<KeyHazard> keyHazards(TableInfo table) {
+        return List.of();
+    }
+
+    /**
+     * Finds, among distinct source keys of one table, those the target would store as one row, as the
+     * target itself compares them (its collation, its rounding). Called for tables with
+     * {@link #keyHazards} only, inside the apply transaction, before the writes. The default finds none.
+     *
+     * @param connection a target connection
+     * @param table      the table
+     * @param keys       distinct source keys, each a JSON array text in primary-key order, in first-seen order
+     * @return one collision per key that would merge with an earlier one, the earlier one as {@code kept}; empty when none
+     * @throws SQLException when the target fails
+     */
+    default List<KeyCollision> keyCollisions(Connection connection, TableInfo table, List<String> keys)
+            throws SQLException {
+        return List.of();
+    }
+
+    /**
      * Upserts rows set-wise (a few statements per call, not one per row). Every mutation has a
      * non-null {@code after} object; keys are distinct. A column absent from {@code after} keeps its
      * current value (update) or gets its default (insert). Runs inside the caller's transaction.

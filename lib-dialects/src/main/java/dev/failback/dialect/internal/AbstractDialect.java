@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.failback.Mutation;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.ErrorKind;
+import dev.failback.spi.KeyCollision;
+import dev.failback.spi.KeyHazard;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import java.sql.Connection;
@@ -103,6 +105,41 @@ public abstract class AbstractDialect<T extends Enum<T>> implements Dialect {
         ErrorKind classify(SQLException e);
     }
 
+    /** How a dialect's target compares primary keys: see {@link Dialect#keyHazards} and {@link Dialect#keyCollisions}. */
+    public interface KeyRules {
+        /** A target that compares keys as CockroachDB does. */
+        KeyRules NONE = new KeyRules() {
+            @Override
+            public List<KeyHazard> hazards(TableInfo table) {
+                return List.of();
+            }
+
+            @Override
+            public List<KeyCollision> collisions(Connection connection, TableInfo table, List<String> keys) {
+                return List.of();
+            }
+        };
+
+        /**
+         * Finds the key columns that can merge keys.
+         *
+         * @param table the table
+         * @return the hazards
+         */
+        List<KeyHazard> hazards(TableInfo table);
+
+        /**
+         * Finds the keys the target would merge.
+         *
+         * @param connection a target connection
+         * @param table      a table with hazards
+         * @param keys       distinct source keys
+         * @return the collisions
+         * @throws SQLException when the target fails
+         */
+        List<KeyCollision> collisions(Connection connection, TableInfo table, List<String> keys) throws SQLException;
+    }
+
     /**
      * What names a dialect's database.
      *
@@ -128,8 +165,22 @@ public abstract class AbstractDialect<T extends Enum<T>> implements Dialect {
      * @param checker    its {@code RowChecker}
      * @param writer     its {@code Writer}
      * @param classifier its {@code ErrorClassifier}
+     * @param keys       its {@code KeyRules}
      */
-    public record Parts(Resolver resolver, Reader reader, Checker checker, RowWriter writer, Classifier classifier) {
+    public record Parts(Resolver resolver, Reader reader, Checker checker, RowWriter writer, Classifier classifier,
+            KeyRules keys) {
+        /**
+         * The parts of a dialect whose target compares keys as CockroachDB does.
+         *
+         * @param resolver   its {@code SchemaReader}'s path resolution
+         * @param reader     its {@code SchemaReader}
+         * @param checker    its {@code RowChecker}
+         * @param writer     its {@code Writer}
+         * @param classifier its {@code ErrorClassifier}
+         */
+        public Parts(Resolver resolver, Reader reader, Checker checker, RowWriter writer, Classifier classifier) {
+            this(resolver, reader, checker, writer, classifier, KeyRules.NONE);
+        }
     }
 
     private final Logger log = LoggerFactory.getLogger(getClass());
@@ -231,6 +282,19 @@ public abstract class AbstractDialect<T extends Enum<T>> implements Dialect {
         requireNonNull(e, "e");
         ErrorKind kind = parts.classifier().classify(e);
         return kind != null ? kind : Dialect.super.classify(e);
+    }
+
+    @Override
+    public final List<KeyHazard> keyHazards(TableInfo table) {
+        return parts.keys().hazards(requireNonNull(table, "table"));
+    }
+
+    @Override
+    public final List<KeyCollision> keyCollisions(Connection connection, TableInfo table, List<String> keys)
+            throws SQLException {
+        requireNonNull(connection, "connection");
+        requireNonNull(table, "table");
+        return keys.size() < 2 ? List.of() : parts.keys().collisions(connection, table, keys);
     }
 
     @Override
