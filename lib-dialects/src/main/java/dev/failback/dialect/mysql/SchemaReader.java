@@ -24,7 +24,7 @@ final class SchemaReader {
 
     /** Every column of every base table (no views). */
     private static final String COLUMNS = "SELECT c.table_name, c.column_name, c.column_type, c.data_type,"
-            + " c.is_nullable = 'YES', c.column_default, c.extra"
+            + " c.is_nullable = 'YES', c.column_default, c.extra, c.collation_name"
             + " FROM information_schema.columns c JOIN information_schema.tables t"
             + "  ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
             + " WHERE c.table_schema = ? AND t.table_type = 'BASE TABLE'"
@@ -93,7 +93,8 @@ final class SchemaReader {
                     || extra.contains("AUTO_INCREMENT") || generated;
             String kind = kind(dataType, jsonColumns.contains(List.of(table, name)));
             columns.computeIfAbsent(table, k -> new ArrayList<>())
-                    .add(new ColumnInfo(name, type, kind, rs.getBoolean(5), hasDefault, generated));
+                    .add(new ColumnInfo(name, type, kind, rs.getBoolean(5), hasDefault, generated,
+                            rs.getString(8) == null ? "" : rs.getString(8)));
         });
         Map<String, List<String>> keys = new HashMap<>();
         Map<String, Map<String, List<String>>> unique = new HashMap<>();
