@@ -205,6 +205,7 @@ public interface Failback extends AutoCloseable {
         Duration retireOffset = DEFAULT_RETIRE_OFFSET;
         boolean deadLetter;
         boolean ignoreUnknownColumns;
+        boolean refuseFoldingKeys;
         final List<FailbackListener> listeners = new ArrayList<>();
         ThreadFactory threadFactory;
         MeterRegistry meterRegistry;
@@ -506,6 +507,23 @@ public interface Failback extends AutoCloseable {
          */
         public Builder ignoreUnknownColumns(boolean ignoreUnknownColumns) {
             this.ignoreUnknownColumns = ignoreUnknownColumns;
+            return this;
+        }
+
+        /**
+         * Whether to refuse a target schema with primary-key columns that can store two keys CockroachDB
+         * keeps apart as one row: a collation that ignores case, accents or trailing spaces (MySQL's and
+         * MariaDB's default {@code utf8mb4_general_ci}), or a type that rounds ({@code DECIMAL(p,s)},
+         * {@code DATETIME(0)}). Default false: each such column is logged at WARN once, with the statement
+         * that fixes it, and the keys of a window that the target would merge are refused as poison rows
+         * (never merged). True: the schema is not served until fixed (its requests get 503 naming the
+         * columns and the fix; a checkpoint of it fails the start).
+         *
+         * @param refuseFoldingKeys whether to refuse such schemas instead of warning
+         * @return this builder
+         */
+        public Builder refuseFoldingKeys(boolean refuseFoldingKeys) {
+            this.refuseFoldingKeys = refuseFoldingKeys;
             return this;
         }
 

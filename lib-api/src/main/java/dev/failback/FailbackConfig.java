@@ -47,6 +47,7 @@ public final class FailbackConfig {
     private final String instanceId;
     private final boolean deadLetter;
     private final boolean ignoreUnknownColumns;
+    private final boolean refuseFoldingKeys;
     private final List<FailbackListener> listeners;
     private final ThreadFactory threadFactory;
     private final MeterRegistry meterRegistry;
@@ -88,6 +89,7 @@ public final class FailbackConfig {
         this.instanceId = b.instanceId != null ? b.instanceId : defaultInstanceId();
         this.deadLetter = b.deadLetter;
         this.ignoreUnknownColumns = b.ignoreUnknownColumns;
+        this.refuseFoldingKeys = b.refuseFoldingKeys;
         this.listeners = List.copyOf(b.listeners);
         this.threadFactory = b.threadFactory;
         this.meterRegistry = b.meterRegistry;
@@ -288,6 +290,14 @@ public final class FailbackConfig {
      */
     public boolean ignoreUnknownColumns() {
         return ignoreUnknownColumns;
+    }
+
+    /**
+     * @return whether a target schema whose key columns can merge keys is refused (true) or served with a
+     *         warning (false); see {@link Failback.Builder#refuseFoldingKeys(boolean)}
+     */
+    public boolean refuseFoldingKeys() {
+        return refuseFoldingKeys;
     }
 
     /** @return the listeners */

@@ -225,6 +225,12 @@ final class StartCommand implements Callable<Integer> {
             "and stopping on staged rows that carry a column dropped from the target."})
     boolean ignoreUnknownColumns;
 
+    @Option(names = "--refuseFoldingKeys", description = {"Refuse a target schema whose primary-key columns can store two",
+            "keys CockroachDB keeps apart as one row (a case- or accent-insensitive collation such as",
+            "utf8mb4_general_ci, trailing spaces, DECIMAL(p,s), DATETIME(0)) instead of warning at start;",
+            "either way, keys of one window that would merge are refused as poison rows, never merged."})
+    boolean refuseFoldingKeys;
+
     @Option(names = "--progressInterval", paramLabel = "DURATION", defaultValue = "30s", converter = GoDuration.class,
             description = "How often to log a progress line (rows/s applied, lags, backlog) while replicating.")
     Duration progressInterval;
@@ -310,6 +316,7 @@ final class StartCommand implements Callable<Integer> {
                     .leaseRenewal(leaseRenewal)
                     .deadLetter(deadLetter)
                     .ignoreUnknownColumns(ignoreUnknownColumns)
+                    .refuseFoldingKeys(refuseFoldingKeys)
                     .progressInterval(progressInterval)
                     .maxBodyBytes(maxBodyBytes)
                     .maxNestingDepth(maxNestingDepth)

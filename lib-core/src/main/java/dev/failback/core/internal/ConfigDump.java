@@ -47,6 +47,7 @@ final class ConfigDump {
                 + ", applyTimeout=" + c.applyTimeout()
                 + ", schemaRefresh=" + c.schemaRefresh()
                 + ", ignoreUnknownColumns=" + c.ignoreUnknownColumns()
+                + ", refuseFoldingKeys=" + c.refuseFoldingKeys()
                 + ", retireOffset=" + c.retireOffset()
                 + ", deadLetter=" + c.deadLetter()
                 + ", progressInterval=" + c.progressInterval()

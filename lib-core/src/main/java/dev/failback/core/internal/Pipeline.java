@@ -233,7 +233,7 @@ public final class Pipeline implements Failback {
         String incarnation = backends.leases().incarnation(name);
         Checkpoint cp = backends.checkpoints().load(name);
         Group g = new Group(name, canonical, new SchemaCache(config.target(), backends.dialect(),
-                canonical.get(canonical.size() - 1), config.schemaRefresh()), cp, backends.versions(),
+                canonical.get(canonical.size() - 1), config.schemaRefresh(), config.refuseFoldingKeys()), cp, backends.versions(),
                 config.versionGuardMemoryKeys());
         g.incarnation = incarnation;
         g.backlog.set(backends.staging().countAfter(name, cp.applied()));

@@ -1,12 +1,22 @@
 package dev.failback.core.internal;
 
+import dev.failback.ApplyException;
 import dev.failback.spi.Dialect;
+import dev.failback.spi.ErrorKind;
+import dev.failback.spi.KeyHazard;
+import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The target schema of one group, read through the dialect, kept for {@code schemaRefresh}, and
@@ -18,6 +28,7 @@ import javax.sql.DataSource;
  * stream of bad rows costs a few schema queries a second, never one per row. Thread-safe.
  */
 public final class SchemaCache {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaCache.class);
     /** The least time between two reads of the schema on a miss. */
     static final long MIN_REFRESH_MILLIS = 250;
     private static final long MIN_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(MIN_REFRESH_MILLIS);
@@ -30,12 +41,24 @@ public final class SchemaCache {
     /** When the read that produced {@link #current} began ({@link System#nanoTime()}). */
     private volatile long loadedAt;
     private volatile long reads;
+    private final boolean refuseFoldingKeys;
+    /** The key columns already warned about, as {@code table.column}; guarded by this. */
+    private final Set<String> warned = new HashSet<>();
 
     SchemaCache(DataSource target, Dialect dialect, String schema, Duration maxAge) {
+        this(target, dialect, schema, maxAge, false);
+    }
+
+    /**
+     * @param refuseFoldingKeys whether a schema with key columns that merge keys is refused rather than
+     *                          served with a warning ({@link dev.failback.FailbackConfig#refuseFoldingKeys()})
+     */
+    SchemaCache(DataSource target, Dialect dialect, String schema, Duration maxAge, boolean refuseFoldingKeys) {
         this.target = target;
         this.dialect = dialect;
         this.schema = schema;
         this.maxAgeNanos = maxAge.toNanos();
+        this.refuseFoldingKeys = refuseFoldingKeys;
     }
 
     String schema() {
@@ -116,11 +139,44 @@ public final class SchemaCache {
         return reads;
     }
 
+    /**
+     * Reports the key columns that can store two keys CockroachDB keeps apart as one row, each once, at
+     * WARN with its fix; or, with {@code refuseFoldingKeys}, refuses the snapshot (its requests get 503
+     * and its windows wait until the columns are fixed and the schema is read again).
+     *
+     * @throws ApplyException of kind {@link ErrorKind#CONFIGURATION} when refused
+     */
+    private void checkKeys(TargetSchema s) {
+        List<KeyHazard> hazards = new ArrayList<>();
+        for (TableInfo t : s.tables().values()) {
+            hazards.addAll(dialect.keyHazards(t));
+        }
+        if (hazards.isEmpty()) {
+            return;
+        }
+        if (refuseFoldingKeys) {
+            StringBuilder b = new StringBuilder("target schema ").append(schema).append(" is not served"
+                    + " (refuseFoldingKeys): ");
+            for (int i = 0; i < hazards.size(); i++) {
+                b.append(i == 0 ? "" : "; ").append(hazards.get(i).describe());
+            }
+            throw new ApplyException(b.toString(), null, ErrorKind.CONFIGURATION);
+        }
+        for (KeyHazard h : hazards) {
+            if (warned.add(h.table() + "." + h.column())) {
+                LOG.warn("{}; keys of one window that the column would merge are refused as poison rows, never"
+                        + " merged; keys in different windows overwrite each other's row (see README, \"Keys the"
+                        + " target compares differently\")", h.describe());
+            }
+        }
+    }
+
     private TargetSchema load() throws SQLException {
         assert Thread.holdsLock(this);
         long start = System.nanoTime();
         try (Connection c = target.getConnection()) {
             TargetSchema s = dialect.readSchema(c, schema);
+            checkKeys(s);
             current = s;
             loadedAt = start;
             reads++;

@@ -54,6 +54,16 @@ public final class PoisonHandling {
                 if (e instanceof ApplyException a && a.kind() == ErrorKind.TRANSIENT) {
                     throw e;
                 }
+                if (e.getCause() instanceof KeyCollisionError collision) {
+                    // two source rows the target would store as one: never merged; set aside like poison rows
+                    if (!config.deadLetter() || round >= MAX_DEAD_LETTER_ROUNDS) {
+                        throw new ApplyException(e.getMessage() + (config.deadLetter() ? "" : "; retried until the"
+                                + " column keeps the keys apart (fix above), or enable dead letters to set the later"
+                                + " keys aside"), collision, ErrorKind.BAD_DATA);
+                    }
+                    rest = DeadLetters.record(config.name(), telemetry, letters, group, collision.poison(rest), rest);
+                    continue;
+                }
                 if (!driftChecked) {
                     // a table or column dropped from the target since these rows were received?
                     driftChecked = true;

@@ -8,6 +8,7 @@ import dev.failback.core.internal.Backoff;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.ErrorKind;
+import dev.failback.spi.KeyCollision;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
 import dev.failback.spi.VersionStore.RowKey;
@@ -17,6 +18,9 @@ import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +55,7 @@ public final class WindowApplier {
     private final int networkTimeoutMillis;
     private final Executor timeoutExecutor;
     private final PipelineMetrics metrics;
+    private volatile Hazards hazards;
 
     public WindowApplier(DataSource target, Dialect dialect, Duration applyTimeout, Executor timeoutExecutor) {
         this(target, dialect, applyTimeout, timeoutExecutor, PipelineMetrics.of(null, ""));
@@ -235,6 +240,7 @@ public final class WindowApplier {
                     folded = window == all ? allFolded : fold(window);
                     begun = guard.locks() ? c.setSavepoint() : null;
                 }
+                refuseCollisions(c, schema, folded.values());
                 Result r;
                 if (window.isEmpty()) {
                     r = new Result(0, 0);
@@ -276,6 +282,54 @@ public final class WindowApplier {
         } catch (SQLException e) {
             throw wrap(e, all);
         }
+    }
+
+    /**
+     * Refuses a window in which distinct source keys of a table would become one target row (a collation
+     * that ignores case, a column that rounds): asks the target, for the tables whose key columns can
+     * merge keys ({@link Dialect#keyHazards}), which of the window's keys it would merge.
+     *
+     * @throws KeyCollisionError naming the table, both keys and why
+     */
+    private void refuseCollisions(Connection c, TargetSchema schema, Collection<Mutation> rows) throws SQLException {
+        Set<TableName> hazardous = hazardous(schema);
+        if (hazardous.isEmpty()) {
+            return;
+        }
+        Map<TableName, Set<String>> keys = new LinkedHashMap<>();
+        for (Mutation m : rows) {
+            TableName table = m.table().folded();
+            if (hazardous.contains(table)) {
+                keys.computeIfAbsent(table, t -> new LinkedHashSet<>()).add(m.key());
+            }
+        }
+        for (Map.Entry<TableName, Set<String>> e : keys.entrySet()) {
+            TableInfo info = schema.table(e.getKey());
+            List<KeyCollision> found = dialect.keyCollisions(c, info, List.copyOf(e.getValue()));
+            if (!found.isEmpty()) {
+                throw new KeyCollisionError(info, found, dialect.keyHazards(info));
+            }
+        }
+    }
+
+    /** The tables of a schema whose key columns can merge keys, by folded name; computed once per snapshot. */
+    private Set<TableName> hazardous(TargetSchema schema) {
+        Hazards known = hazards;
+        if (known != null && known.schema == schema) {
+            return known.tables;
+        }
+        Set<TableName> tables = new HashSet<>();
+        for (TableInfo t : schema.tables().values()) {
+            if (!dialect.keyHazards(t).isEmpty()) {
+                tables.add(t.name().folded());
+            }
+        }
+        hazards = new Hazards(schema, tables);
+        return tables;
+    }
+
+    /** The hazardous tables of the last schema snapshot seen (snapshots are immutable and replaced whole). */
+    private record Hazards(TargetSchema schema, Set<TableName> tables) {
     }
 
     /** Rolls back to a savepoint when there is one, else the whole transaction. */
@@ -421,7 +475,8 @@ public final class WindowApplier {
     }
 
     private ApplyException wrap(SQLException e, List<Mutation> window) {
-        ErrorKind kind = dialect.classify(e);
+        // keys the target would merge never apply as they are, whatever the dialect makes of SQLState 23000
+        ErrorKind kind = e instanceof KeyCollisionError ? ErrorKind.BAD_DATA : dialect.classify(e);
         Hlc first = window.get(0).updated();
         Hlc last = window.get(window.size() - 1).updated();
         String msg = e.getMessage() + " [SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ", "
