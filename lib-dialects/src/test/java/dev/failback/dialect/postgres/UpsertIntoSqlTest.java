@@ -38,10 +38,12 @@ class UpsertIntoSqlTest {
 
     @Test
     void cockroachDeletesByKeyTuplesInASubquery() {
-        assertThat(UnnestWriter.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.UPSERT_INTO))
+        assertThat(UnnestWriter.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.UPSERT_INTO,
+                Writer.KeyCast.VALUE_TYPE))
                 .isEqualTo("DELETE FROM \"public\".\"t\" WHERE (\"id\", \"region\") IN (SELECT u.c0::bigint,"
                         + " u.c1::text COLLATE \"de\" FROM (SELECT unnest(?::text[]) AS c0, unnest(?::text[]) AS c1) AS u)");
-        assertThat(UnnestWriter.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.INSERT_ON_CONFLICT))
+        assertThat(UnnestWriter.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.INSERT_ON_CONFLICT,
+                Writer.KeyCast.COLUMN_COMPARISON))
                 .startsWith("DELETE FROM \"public\".\"t\" AS t USING unnest(");
     }
 
