@@ -48,6 +48,19 @@ class UpsertIntoSqlTest {
     }
 
     @Test
+    void onlyPostgresDeletesCompareCharacterKeysAsBpchar() {
+        ColumnInfo code = new ColumnInfo("code", "character(5)", "", false, false, false);
+        TableInfo codes = new TableInfo(new TableName("public", "codes"), List.of(code), List.of("code"), Set.of());
+        assertThat(UnnestWriter.deleteSql(codes, List.of(code), UpsertSyntax.INSERT_ON_CONFLICT,
+                Writer.KeyCast.COLUMN_COMPARISON)).endsWith("WHERE t.\"code\" = u.c0::bpchar");
+        assertThat(UnnestWriter.deleteSql(codes, List.of(code), UpsertSyntax.UPSERT_INTO, Writer.KeyCast.VALUE_TYPE))
+                .contains("SELECT u.c0::text FROM").doesNotContain("bpchar");
+        assertThat(Writer.KeyCast.VALUE_TYPE.type(code)).isEqualTo("text");
+        assertThat(Writer.KeyCast.COLUMN_COMPARISON.type(code)).isEqualTo("bpchar");
+        assertThat(Writer.KeyCast.COLUMN_COMPARISON.type(REGION)).isEqualTo("text COLLATE \"de\"");
+    }
+
+    @Test
     void collatedLengthLimitedTypesCastToCollatedText() {
         assertThat(Sql.castType(REGION)).isEqualTo("text COLLATE \"de\"");
         assertThat(Sql.castType(new ColumnInfo("c", "character(3)", "", true, false, false))).isEqualTo("text");
