@@ -147,6 +147,21 @@ class KeyCollisionIT {
     }
 
     @Test
+    void citextKeysAreAHazardAndCollideIgnoringCase() throws SQLException {
+        db.exec("CREATE EXTENSION IF NOT EXISTS citext SCHEMA " + db.name);
+        String schema = db.one("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'citext'");
+        db.exec("CREATE TABLE tags (tag " + schema + ".citext PRIMARY KEY)");
+        PostgresDialect dialect = new PostgresDialect();
+        TableInfo t = dialect.readSchema(db.connection, db.name).table("tags");
+        assertThat(dialect.keyHazards(t)).singleElement().satisfies(h -> {
+            assertThat(h.folds()).contains("case-insensitively");
+            assertThat(h.fix()).endsWith("ALTER COLUMN \"tag\" TYPE text");
+        });
+        assertThat(collisions(dialect, t, "[\"Go\"]", "[\"go\"]", "[\"GO \"]")).containsExactly(new KeyCollision(
+                "[\"Go\"]", "[\"go\"]", "column tag " + t.column("tag").sqlType() + " compares them as equal"));
+    }
+
+    @Test
     void keyCollisionsFindNumbersTheScaleRoundsToOneValue() throws SQLException {
         db.exec("CREATE TABLE prices (price numeric(6,2) PRIMARY KEY)");
         PostgresDialect dialect = new PostgresDialect();
