@@ -26,7 +26,15 @@ import dev.failback.spi.Identifiers;
  * {@code information_schema}, {@code pg_toast} and the temporary schemas
  * {@code pg_temp_N}/{@code pg_toast_temp_N}.
  *
- * <p>Thread-safe and stateless: every method works on the connection it is given.
+ * <p>{@link #keyHazards} reports the key columns PostgreSQL compares differently from CockroachDB
+ * ({@code character(n)}, nondeterministic collations, {@code citext}, {@code numeric(p,s)}, time types with
+ * fewer than 6 fractional digits, {@code real}); nondeterministic collations are known for the tables this
+ * instance read with {@link #readSchema}. {@link #keyCollisions} asks the server which keys of a window
+ * it would store as one row. A delete casts a {@code character(n)} key to {@code bpchar}, so that it
+ * removes the row the upsert of the same source key wrote, trailing spaces or not.
+ *
+ * <p>Thread-safe: every method works on the connection it is given; the only state is what
+ * {@link #readSchema} learnt about collations.
  */
 public final class PostgresDialect extends AbstractDialect<ApplyTechnique> {
     /** The technique used by {@link #PostgresDialect()}: the fastest one measured. */
@@ -82,12 +90,29 @@ public final class PostgresDialect extends AbstractDialect<ApplyTechnique> {
         return new PostgresDialect(name, technique, UpsertSyntax.UPSERT_INTO, Writer.Limits.DEFAULT);
     }
 
-    /** The seam for PostgreSQL-compatible dialects: another name, upsert syntax or statement size. */
+    /**
+     * The seam for PostgreSQL-compatible dialects: another name, upsert syntax or statement size. With
+     * {@link UpsertSyntax#INSERT_ON_CONFLICT} the target is PostgreSQL: deletes cast keys as the columns compare
+     * them ({@link Writer.KeyCast#COLUMN_COMPARISON}) and its {@code KeyRules} find the keys it would merge. With
+     * {@link UpsertSyntax#UPSERT_INTO} (CockroachDB, which compares keys as the source does) keys are cast as
+     * values and none merge.
+     */
     PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax, Writer.Limits limits) {
-        super(new Profile(name, "PostgreSQL", "/database/schema", SystemSchemas.postgres(), Identifiers::lowerAscii),
-                technique, new Parts((c, path) -> SchemaReader.resolve(c, path.get(0), path.get(1)), SchemaReader::read,
-                        RowChecker::check, Writer.of(requireNonNull(technique, "technique"), requireNonNull(syntax, "syntax"),
-                                requireNonNull(limits, "limits")), ErrorClassifier::classify));
+        this(name, technique, syntax, limits, new dev.failback.dialect.postgres.KeyRules());
     }
 
+    private PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax, Writer.Limits limits,
+            dev.failback.dialect.postgres.KeyRules keys) {
+        super(new Profile(name, "PostgreSQL", "/database/schema", SystemSchemas.postgres(), Identifiers::lowerAscii),
+                technique, new Parts((c, path) -> SchemaReader.resolve(c, path.get(0), path.get(1)),
+                        (c, schema) -> SchemaReader.read(c, schema, keys), RowChecker::check,
+                        Writer.of(requireNonNull(technique, "technique"), requireNonNull(syntax, "syntax"),
+                                requireNonNull(limits, "limits"), postgres(syntax) ? Writer.KeyCast.COLUMN_COMPARISON
+                                        : Writer.KeyCast.VALUE_TYPE), ErrorClassifier::classify,
+                        postgres(syntax) ? keys : KeyRules.NONE));
+    }
+
+    private static boolean postgres(UpsertSyntax syntax) {
+        return syntax == UpsertSyntax.INSERT_ON_CONFLICT;
+    }
 }

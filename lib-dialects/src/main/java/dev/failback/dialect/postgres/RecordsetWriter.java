@@ -21,8 +21,8 @@ import java.util.Map;
  */
 final class RecordsetWriter extends Writer {
 
-    RecordsetWriter(UpsertSyntax syntax, Limits limits) {
-        super(syntax, limits);
+    RecordsetWriter(UpsertSyntax syntax, Limits limits, KeyCast keyCast) {
+        super(syntax, limits, keyCast);
     }
 
     @Override
@@ -57,7 +57,7 @@ final class RecordsetWriter extends Writer {
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(Sql.table(table.name()))
                 .append(" AS t USING jsonb_to_recordset(?::jsonb) AS x(");
         for (int i = 0; i < pk.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("k").append(i).append(' ').append(declaredType(pk.get(i)));
+            sql.append(i == 0 ? "" : ", ").append("k").append(i).append(' ').append(keyType(pk.get(i)));
         }
         sql.append(") WHERE ");
         for (int i = 0; i < pk.size(); i++) {
@@ -100,6 +100,10 @@ final class RecordsetWriter extends Writer {
 
     private static String declaredType(ColumnInfo column) {
         return Sql.isGeo(column) ? "jsonb" : Sql.castType(column);
+    }
+
+    private String keyType(ColumnInfo column) {
+        return Sql.isGeo(column) ? "jsonb" : keyCast.type(column);
     }
 
     private static String value(String field, ColumnInfo column) {

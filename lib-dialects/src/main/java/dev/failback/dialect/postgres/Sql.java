@@ -11,6 +11,7 @@ final class Sql {
     /** Types whose explicit cast would silently truncate: cast to the unconstrained type instead. */
     private static final Pattern TRUNCATING = Pattern.compile(
             "^(character varying|character|bit varying|bit)\\(\\d+\\)((?:\\[\\])*)( COLLATE .+)?$");
+    private static final Pattern BLANK_PADDED = Pattern.compile("^(character(\\(\\d+\\))?|bpchar)$");
     private static final Pattern GEO = Pattern.compile("^(.*?)(geometry|geography)(?:\\((\\w+)(?:,(-?\\d+))?\\))?$");
 
     private Sql() {
@@ -40,6 +41,11 @@ final class Sql {
         }
         String base = m.group(1).startsWith("bit") ? "bit varying" : "text";
         return base + m.group(2) + (m.group(3) == null ? "" : m.group(3));
+    }
+
+    /** Whether the column is a PostgreSQL {@code character(n)} ({@code bpchar}), which ignores trailing spaces. */
+    static boolean isBlankPadded(ColumnInfo column) {
+        return BLANK_PADDED.matcher(column.sqlType()).matches();
     }
 
     /** Whether the column holds PostGIS data written from GeoJSON. */

@@ -16,8 +16,8 @@ import java.util.List;
  */
 abstract class TextWriter extends Writer {
 
-    TextWriter(UpsertSyntax syntax, Limits limits) {
-        super(syntax, limits);
+    TextWriter(UpsertSyntax syntax, Limits limits, KeyCast keyCast) {
+        super(syntax, limits, keyCast);
     }
 
     @Override

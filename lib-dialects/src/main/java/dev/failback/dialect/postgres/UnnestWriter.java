@@ -15,8 +15,8 @@ import java.util.List;
  */
 final class UnnestWriter extends TextWriter {
 
-    UnnestWriter(UpsertSyntax syntax, Limits limits) {
-        super(syntax, limits);
+    UnnestWriter(UpsertSyntax syntax, Limits limits, KeyCast keyCast) {
+        super(syntax, limits, keyCast);
     }
 
     @Override
@@ -32,25 +32,25 @@ final class UnnestWriter extends TextWriter {
 
     @Override
     void delete(Connection connection, TableInfo table, List<ColumnInfo> pk, List<String[]> keys) throws SQLException {
-        run(connection, deleteSql(table, pk, syntax), keys, pk.size());
+        run(connection, deleteSql(table, pk, syntax, keyCast), keys, pk.size());
     }
 
     /** The delete statement: {@code DELETE ... USING} on PostgreSQL, {@code WHERE (pk) IN (SELECT ...)} with UPSERT INTO. */
-    static String deleteSql(TableInfo table, List<ColumnInfo> pk, UpsertSyntax syntax) {
+    static String deleteSql(TableInfo table, List<ColumnInfo> pk, UpsertSyntax syntax, KeyCast keyCast) {
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(Sql.table(table.name()));
         if (syntax == UpsertSyntax.UPSERT_INTO) {
             sql.append(" WHERE (");
             UpsertSyntax.appendNames(sql, pk);
             sql.append(") IN (SELECT ");
             for (int i = 0; i < pk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append(Sql.convert("u.c" + i, pk.get(i)));
+                sql.append(i == 0 ? "" : ", ").append(keyCast.convert("u.c" + i, pk.get(i)));
             }
             return sql.append(" FROM ").append(unnest(pk.size(), syntax)).append(')').toString();
         }
         sql.append(" AS t USING ").append(unnest(pk.size(), syntax)).append(" WHERE ");
         for (int i = 0; i < pk.size(); i++) {
             sql.append(i == 0 ? "" : " AND ").append("t.").append(Sql.quote(pk.get(i).name())).append(" = ")
-                    .append(Sql.convert("u.c" + i, pk.get(i)));
+                    .append(keyCast.convert("u.c" + i, pk.get(i)));
         }
         return sql.toString();
     }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * {@link ApplyTechnique#VALUES}: multi-row {@code VALUES (?::type, ...), ...} with every value bound as
@@ -13,8 +14,8 @@ import java.util.List;
  */
 final class ValuesWriter extends TextWriter {
 
-    ValuesWriter(UpsertSyntax syntax, Limits limits) {
-        super(syntax, limits);
+    ValuesWriter(UpsertSyntax syntax, Limits limits, KeyCast keyCast) {
+        super(syntax, limits, keyCast);
     }
 
     @Override
@@ -22,7 +23,7 @@ final class ValuesWriter extends TextWriter {
             throws SQLException {
         String head = syntax.head(table, columns);
         String tail = syntax.tail(table, columns);
-        String tuple = tuple(columns);
+        String tuple = tuple(columns, Sql::convert);
         run(connection, texts, columns.size(), n -> head + "VALUES " + repeat(tuple, n) + tail);
     }
 
@@ -31,7 +32,7 @@ final class ValuesWriter extends TextWriter {
         StringBuilder head = new StringBuilder("DELETE FROM ").append(Sql.table(table.name())).append(" WHERE (");
         UpsertSyntax.appendNames(head, pk);
         head.append(") IN (");
-        String tuple = tuple(pk);
+        String tuple = tuple(pk, keyCast::convert);
         run(connection, keys, pk.size(), n -> head + repeat(tuple, n) + ")");
     }
 
@@ -74,10 +75,10 @@ final class ValuesWriter extends TextWriter {
         ps.executeUpdate();
     }
 
-    private static String tuple(List<ColumnInfo> columns) {
+    private static String tuple(List<ColumnInfo> columns, BiFunction<String, ColumnInfo, String> convert) {
         StringBuilder b = new StringBuilder("(");
         for (int i = 0; i < columns.size(); i++) {
-            b.append(i == 0 ? "" : ", ").append(Sql.convert("?", columns.get(i)));
+            b.append(i == 0 ? "" : ", ").append(convert.apply("?", columns.get(i)));
         }
         return b.append(')').toString();
     }

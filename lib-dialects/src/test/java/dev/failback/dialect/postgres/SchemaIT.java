@@ -81,6 +81,8 @@ class SchemaIT {
         assertThat(child.column("g")).isEqualTo(new ColumnInfo("g", "public.geometry(Point,4326)", "geometry", true, false, false));
         assertThat(child.column("gg")).isEqualTo(new ColumnInfo("gg", "public.geography", "geography", true, false, false));
         assertThat(child.column("c").sqlType()).isEqualTo("character(3)");
+        assertThat(child.column("c").collation()).isEqualTo("default");
+        assertThat(child.column("pb").collation()).isEqualTo("default");
 
         assertThat(schema.table("nokey").primaryKey()).isEmpty();
         assertThat(schema.table("events").primaryKey()).containsExactly("id", "at");

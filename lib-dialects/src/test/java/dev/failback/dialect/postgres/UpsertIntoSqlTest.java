@@ -38,11 +38,26 @@ class UpsertIntoSqlTest {
 
     @Test
     void cockroachDeletesByKeyTuplesInASubquery() {
-        assertThat(UnnestWriter.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.UPSERT_INTO))
+        assertThat(UnnestWriter.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.UPSERT_INTO,
+                Writer.KeyCast.VALUE_TYPE))
                 .isEqualTo("DELETE FROM \"public\".\"t\" WHERE (\"id\", \"region\") IN (SELECT u.c0::bigint,"
                         + " u.c1::text COLLATE \"de\" FROM (SELECT unnest(?::text[]) AS c0, unnest(?::text[]) AS c1) AS u)");
-        assertThat(UnnestWriter.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.INSERT_ON_CONFLICT))
+        assertThat(UnnestWriter.deleteSql(TABLE, Shape.keyColumns(TABLE), UpsertSyntax.INSERT_ON_CONFLICT,
+                Writer.KeyCast.COLUMN_COMPARISON))
                 .startsWith("DELETE FROM \"public\".\"t\" AS t USING unnest(");
+    }
+
+    @Test
+    void onlyPostgresDeletesCompareCharacterKeysAsBpchar() {
+        ColumnInfo code = new ColumnInfo("code", "character(5)", "", false, false, false);
+        TableInfo codes = new TableInfo(new TableName("public", "codes"), List.of(code), List.of("code"), Set.of());
+        assertThat(UnnestWriter.deleteSql(codes, List.of(code), UpsertSyntax.INSERT_ON_CONFLICT,
+                Writer.KeyCast.COLUMN_COMPARISON)).endsWith("WHERE t.\"code\" = u.c0::bpchar");
+        assertThat(UnnestWriter.deleteSql(codes, List.of(code), UpsertSyntax.UPSERT_INTO, Writer.KeyCast.VALUE_TYPE))
+                .contains("SELECT u.c0::text FROM").doesNotContain("bpchar");
+        assertThat(Writer.KeyCast.VALUE_TYPE.type(code)).isEqualTo("text");
+        assertThat(Writer.KeyCast.COLUMN_COMPARISON.type(code)).isEqualTo("bpchar");
+        assertThat(Writer.KeyCast.COLUMN_COMPARISON.type(REGION)).isEqualTo("text COLLATE \"de\"");
     }
 
     @Test
