@@ -20,12 +20,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keys the target compares differently from CockroachDB, through the whole pipeline on MariaDB: two
+ * Keys the target compares differently from CockroachDB, through the whole pipeline, on MariaDB: two
  * source rows whose keys the target would store as one ({@code 'a'} and {@code 'A'} under the server's
  * default {@code utf8mb4_general_ci}; {@code 498.765} and {@code 498.774} in a {@code DECIMAL(6,2)} key)
  * are refused as a poison row naming the table, both keys and the collation, never merged; the group
  * resumes once the column is fixed; with dead letters the later key is set aside; with
- * {@code refuseFoldingKeys} the schema is not served at all.
+ * {@code refuseFoldingKeys} the schema is not served at all. The same on PostgreSQL, with a
+ * nondeterministic (case-insensitive ICU) collation and a {@code character(n)} key.
  */
 class KeyCollisionIT {
     private static final long T = 1_759_246_900_000_000_000L;
@@ -166,6 +167,42 @@ class KeyCollisionIT {
             ok(f, db.path(), resolved(hlc(T + 1)));
             assertThat(f.awaitApplied(new Hlc(T + 1, 0), Duration.ofSeconds(20))).isTrue();
             assertThat(db.one("SELECT label FROM $S.codes")).isEqualTo("lower");
+        }
+    }
+
+    @Test
+    void onPostgresqlKeysANondeterministicCollationMergesStopTheGroupAndTrailingSpaceKeysAreDeleted() throws Exception {
+        try (TestSchema db = TestSchema.Kind.POSTGRESQL.create("keys_pg")) {
+            db.execute("CREATE COLLATION $S.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                    "CREATE TABLE $S.codes (code text COLLATE $S.ci PRIMARY KEY, label text NOT NULL)",
+                    "CREATE TABLE $S.fixed (code character(5) PRIMARY KEY, label text NOT NULL)");
+            try (Failback f = builder(db, "keys-pg").start()) {
+                ok(f, db.path(), batch(code("a", "lower", T + 1), code("A", "upper", T + 2)));
+                ok(f, db.path(), resolved(hlc(T + 2)));
+                assertThat(f.awaitApplied(new Hlc(T + 2, 0), Duration.ofSeconds(3))).isFalse();
+                assertThat(f.status().lastError()).contains("key collision in", "codes", "[\"a\"]", "[\"A\"]",
+                        "collation", "ci", "ALTER TABLE");
+                assertThat(db.one("SELECT count(*) FROM $S.codes")).isEqualTo("0");
+            }
+        }
+    }
+
+    @Test
+    void onPostgresqlACharacterKeyWithTrailingSpacesIsDeletedByTheSameSourceKey() throws Exception {
+        try (TestSchema db = TestSchema.Kind.POSTGRESQL.create("keys_pg_char")) {
+            db.execute("CREATE TABLE $S.codes (code character(5) PRIMARY KEY, label text NOT NULL)");
+            try (Failback f = builder(db, "keys-pg-char").start()) {
+                ok(f, db.path(), batch(code("a  ", "padded", T + 1)));
+                ok(f, db.path(), resolved(hlc(T + 1)));
+                assertThat(f.awaitApplied(new Hlc(T + 1, 0), Duration.ofSeconds(20))).isTrue();
+                assertThat(db.one("SELECT count(*) FROM $S.codes")).isEqualTo("1");
+                ok(f, db.path(), batch("{\"after\": null, \"key\": [\"a  \"], \"topic\": \"codes\", \"updated\": \""
+                        + hlc(T + 2) + "\"}"));
+                ok(f, db.path(), resolved(hlc(T + 2)));
+                assertThat(f.awaitApplied(new Hlc(T + 2, 0), Duration.ofSeconds(20))).isTrue();
+                assertThat(db.one("SELECT count(*) FROM $S.codes")).as("the delete found the row its upsert wrote")
+                        .isEqualTo("0");
+            }
         }
     }
 }
