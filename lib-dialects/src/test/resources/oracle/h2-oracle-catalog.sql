@@ -2,8 +2,9 @@
 -- OracleSchemaReader runs, so the same SQL is exercised in CI without an Oracle server.
 -- Views named like Oracle's public synonyms (ALL_USERS, ALL_TABLES, ALL_TAB_COLS, ALL_CONSTRAINTS,
 -- ALL_CONS_COLUMNS) are created in PUBLIC, the connection's default schema, over INFORMATION_SCHEMA,
--- exposing the Oracle column names and spellings the reader uses. Plus Oracle's TO_CLOB/TO_NCLOB/TO_BLOB,
--- which H2 lacks, as Java functions. Statements are separated by a line ending in ';'.
+-- exposing the Oracle column names and spellings the reader uses. Plus Oracle's TO_CLOB/TO_NCLOB/TO_BLOB and
+-- NLSSORT (BINARY, BINARY_CI, BINARY_AI only), which H2 lacks, as Java functions. ALL_TAB_COLS has no
+-- COLLATION column, like Oracle before 12.2 (OracleKeyIT adds one). Statements are separated by a line ending in ';'.
 --
 -- Type mapping (H2 in Oracle mode stores Oracle types as these H2 types):
 --   NUMERIC(p,s) -> NUMBER p,s   DECFLOAT (NUMBER) -> NUMBER null,null   INTEGER/BIGINT/... -> NUMBER null,0
@@ -17,6 +18,7 @@
 CREATE ALIAS TO_CLOB FOR 'dev.failback.dialect.oracle.H2OracleFunctions.toClob';
 CREATE ALIAS TO_NCLOB FOR 'dev.failback.dialect.oracle.H2OracleFunctions.toClob';
 CREATE ALIAS TO_BLOB FOR 'dev.failback.dialect.oracle.H2OracleFunctions.toBlob';
+CREATE ALIAS NLSSORT FOR 'dev.failback.dialect.oracle.H2OracleFunctions.nlssort';
 
 CREATE VIEW PUBLIC.ALL_USERS AS
 SELECT SCHEMA_NAME AS USERNAME FROM INFORMATION_SCHEMA.SCHEMATA;

@@ -37,6 +37,12 @@ import dev.failback.spi.Identifiers;
  * <li>RAW, BLOB: {@code \x} hex; a UUID string gives its 16 bytes (RAW(16)).</li>
  * </ul>
  *
+ * <p>Keys: a delete binds each key value through the same conversion as the {@code MERGE}, so it addresses
+ * the row the upsert of the same source key wrote. Key columns that store two CockroachDB keys as one row
+ * (a {@code NUMBER(p,s)}, {@code FLOAT}, {@code BINARY_FLOAT}/{@code BINARY_DOUBLE}, {@code TIMESTAMP(s)} with
+ * {@code s < 6}, {@code DATE}, {@code CHAR}/{@code NCHAR}, a collation other than {@code BINARY}) are
+ * {@link #keyHazards}, and {@link #keyCollisions} finds the keys of a window they would merge ({@code KeyRules}).
+ *
  * <p>Detected for targets that report {@code Oracle}, and for H2 running in Oracle mode, which the
  * tests use in place of Oracle (H2 needs compatibility views of the dictionary and the functions
  * {@code TO_CLOB}/{@code TO_BLOB}; see the test resource {@code oracle/h2-oracle-catalog.sql}).
@@ -64,7 +70,6 @@ public final class OracleDialect extends AbstractDialect<OracleApplyTechnique> {
      *
      * @param technique how rows are shipped, never null
      */
-
     public OracleDialect(OracleApplyTechnique technique) {
         this(technique, DEFAULT_MAX_UNION_ROWS);
     }
@@ -73,7 +78,8 @@ public final class OracleDialect extends AbstractDialect<OracleApplyTechnique> {
     OracleDialect(OracleApplyTechnique technique, int maxUnionRows) {
         super(new Profile("oracle", "Oracle", "/SCHEMA", SystemSchemas.oracle(), Identifiers::upperAscii), technique,
                 new Parts((c, path) -> SchemaReader.resolve(c, path.get(0)), SchemaReader::read, RowChecker::check,
-                        new Writer(requireNonNull(technique, "technique"), maxUnionRows, 256), ErrorClassifier::classify));
+                        new Writer(requireNonNull(technique, "technique"), maxUnionRows, 256), ErrorClassifier::classify,
+                        new dev.failback.dialect.oracle.KeyRules())); // qualified: AbstractDialect.KeyRules shadows it
     }
 
 }

@@ -43,6 +43,17 @@ final class RowChecker {
         return null;
     }
 
+    /**
+     * Why a value can never be stored in a column, or null when it can (or cannot be judged here).
+     *
+     * @param c the column
+     * @param v the value
+     * @return the problem, or null
+     */
+    static String problem(ColumnInfo c, Json.Value v) {
+        return value(c, OracleType.parse(c.sqlType()), v);
+    }
+
     private static String value(ColumnInfo c, OracleType type, Json.Value v) {
         if (v.kind() == Json.Kind.NULL) {
             return c.nullable() ? null : "is NOT NULL in the target, but the value is null";

@@ -6,7 +6,9 @@ import dev.failback.spi.TargetSchema;
 import dev.failback.spi.UnknownTargetException;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,9 @@ import java.util.Map;
  * Reads an owner's tables from the Oracle data dictionary ({@code ALL_USERS}, {@code ALL_TABLES},
  * {@code ALL_TAB_COLS}, {@code ALL_CONSTRAINTS}, {@code ALL_CONS_COLUMNS}), unqualified as through
  * Oracle's public synonyms. Tests run the same SQL on H2 over compatibility views of the same names
- * (test resource {@code oracle/h2-oracle-catalog.sql}). Stateless.
+ * (test resource {@code oracle/h2-oracle-catalog.sql}). A column's collation ({@code ALL_TAB_COLS.COLLATION},
+ * {@code BINARY_CI}, {@code USING_NLS_COMP}) is read where the dictionary has it, Oracle 12.2 and later, and is
+ * empty otherwise and for columns that are not text. Stateless.
  */
 final class SchemaReader {
 
@@ -26,9 +30,12 @@ final class SchemaReader {
     private static final String TABLE_FILTER = " AND t.NESTED = 'NO' AND t.SECONDARY = 'N' AND t.DROPPED = 'NO'"
             + " AND (t.IOT_TYPE IS NULL OR t.IOT_TYPE = 'IOT')";
 
-    /** Visible columns; {@code DATA_DEFAULT} is a LONG, so it comes last and is only fetched. */
+    /**
+     * Visible columns; {@code %s} is {@code c.COLLATION} where the dictionary has it (Oracle 12.2 and later),
+     * else {@code NULL}. {@code DATA_DEFAULT} is a LONG, so it comes last and is only fetched.
+     */
     private static final String COLUMNS = "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.DATA_LENGTH,"
-            + " c.DATA_PRECISION, c.DATA_SCALE, c.CHAR_LENGTH, c.CHAR_USED, c.NULLABLE, c.VIRTUAL_COLUMN, c.DATA_DEFAULT"
+            + " c.DATA_PRECISION, c.DATA_SCALE, c.CHAR_LENGTH, c.CHAR_USED, c.NULLABLE, c.VIRTUAL_COLUMN, %s, c.DATA_DEFAULT"
             + " FROM ALL_TAB_COLS c JOIN ALL_TABLES t ON t.OWNER = c.OWNER AND t.TABLE_NAME = c.TABLE_NAME"
             + " WHERE c.OWNER = ? AND c.HIDDEN_COLUMN = 'NO'" + TABLE_FILTER
             + " ORDER BY c.TABLE_NAME, c.COLUMN_ID";
@@ -74,21 +81,38 @@ final class SchemaReader {
 
     static TargetSchema read(Connection connection, String owner) throws SQLException {
         Map<String, List<ColumnInfo>> columns = new LinkedHashMap<>();
-        Catalog.query(connection, COLUMNS, owner, rs -> {
+        String collation = hasCollation(connection) ? "c.COLLATION" : "NULL";
+        Catalog.query(connection, String.format(COLUMNS, collation), owner, rs -> {
             String table = rs.getString(1);
             String column = rs.getString(2);
             String sqlType = format(rs.getString(3), intOrNull(rs, 4), intOrNull(rs, 5), intOrNull(rs, 6),
                     intOrNull(rs, 7), rs.getString(8));
             boolean nullable = !"N".equals(rs.getString(9));
             boolean virtual = "YES".equals(rs.getString(10));
-            String dataDefault = rs.getString(11);
+            String columnCollation = rs.getString(11);
+            String dataDefault = rs.getString(12);
             boolean hasDefault = !virtual && dataDefault != null && !dataDefault.isBlank()
                     && !dataDefault.trim().equalsIgnoreCase("NULL");
             columns.computeIfAbsent(table, k -> new ArrayList<>()).add(new ColumnInfo(column, sqlType,
-                    OracleType.parse(sqlType).kind().label, nullable, hasDefault, virtual));
+                    OracleType.parse(sqlType).kind().label, nullable, hasDefault, virtual,
+                    columnCollation == null ? "" : columnCollation));
         });
         return Catalog.schema(owner, columns, Catalog.primaryKeys(connection, PRIMARY_KEYS, owner),
                 Catalog.ForeignKeys.read(connection, FOREIGN_KEYS, owner, true));
+    }
+
+    /** Whether {@code ALL_TAB_COLS} has {@code COLLATION} (Oracle 12.2 and later; not H2's emulation). */
+    private static boolean hasCollation(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT * FROM ALL_TAB_COLS WHERE 1 = 0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                if ("COLLATION".equalsIgnoreCase(md.getColumnLabel(i))) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**

@@ -90,7 +90,12 @@ final class Writer implements AbstractDialect.RowWriter {
                 throw new IllegalArgumentException("table " + table.name() + ": key " + m.key() + " has "
                         + key.size() + " value(s) but the primary key " + table.primaryKey() + " has " + keyColumns.size());
             }
-            keys.add(key);
+            if (storable(keyColumns, key)) {
+                keys.add(key);
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
         }
         Binder.Flavor flavor = Binder.Flavor.of(connection);
         if (technique == OracleApplyTechnique.BATCH) {
@@ -100,6 +105,20 @@ final class Writer implements AbstractDialect.RowWriter {
             int max = Math.max(1, Math.min(Math.min(maxDeleteKeys, 1000), MAX_BINDS / keyColumns.size()));
             setWise(connection, flavor, n -> deleteSql(table.name(), keyColumns, n), types, keys, max);
         }
+    }
+
+    /**
+     * Whether every value of a key could be stored in its column. A key the upsert would refuse (the
+     * empty string, which Oracle stores as NULL; a number beyond {@code NUMBER(p,s)}) addresses no row, and
+     * converting it for the delete would fail the whole statement.
+     */
+    private static boolean storable(List<ColumnInfo> keyColumns, List<Json.Value> key) {
+        for (int i = 0; i < keyColumns.size(); i++) {
+            if (RowChecker.problem(keyColumns.get(i), key.get(i)) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void batched(Connection connection, Binder.Flavor flavor, String sql, List<OracleType> types,
@@ -192,35 +211,43 @@ final class Writer implements AbstractDialect.RowWriter {
     }
 
     /**
-     * {@code DELETE FROM "S"."T" WHERE "A" = ? AND "B" = ?} for {@code keys == 0}, else
-     * {@code DELETE FROM "S"."T" WHERE ("A","B") IN ((?,?), ...)} ({@code "A" IN (?, ...)} for one column).
+     * {@code DELETE FROM "S"."T" WHERE "A" = CAST(? AS type) AND ...} for {@code keys == 0}, else
+     * {@code DELETE FROM "S"."T" WHERE ("A","B") IN ((CAST(? AS type), ...), ...)} ({@code "A" IN (...)} for
+     * one column). Each key value goes through its column's {@link OracleType#bindExpression()}, the
+     * conversion the {@code MERGE} applies to the same value, so a key the column rounds (a {@code NUMBER(p,s)},
+     * a {@code TIMESTAMP(s)}) addresses the row its upsert wrote.
      */
     static String deleteSql(TableName table, List<ColumnInfo> keyColumns, int keys) {
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(Sql.table(table)).append(" WHERE ");
         if (keys == 0) {
             for (int i = 0; i < keyColumns.size(); i++) {
-                sql.append(i == 0 ? "" : " AND ").append(Sql.quote(keyColumns.get(i).name())).append(" = ?");
+                sql.append(i == 0 ? "" : " AND ").append(Sql.quote(keyColumns.get(i).name())).append(" = ")
+                        .append(bindExpression(keyColumns.get(i)));
             }
             return sql.toString();
         }
         boolean single = keyColumns.size() == 1;
-        StringBuilder tuple = new StringBuilder(single ? "?" : "(");
+        StringBuilder tuple = new StringBuilder(single ? "" : "(");
         if (!single) {
             sql.append('(');
-            for (int i = 0; i < keyColumns.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append(Sql.quote(keyColumns.get(i).name()));
-                tuple.append(i == 0 ? "?" : ", ?");
-            }
+        }
+        for (int i = 0; i < keyColumns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(Sql.quote(keyColumns.get(i).name()));
+            tuple.append(i == 0 ? "" : ", ").append(bindExpression(keyColumns.get(i)));
+        }
+        if (!single) {
             sql.append(')');
             tuple.append(')');
-        } else {
-            sql.append(Sql.quote(keyColumns.get(0).name()));
         }
         sql.append(" IN (");
         for (int k = 0; k < keys; k++) {
             sql.append(k == 0 ? "" : ", ").append(tuple);
         }
         return sql.append(')').toString();
+    }
+
+    private static String bindExpression(ColumnInfo column) {
+        return OracleType.parse(column.sqlType()).bindExpression();
     }
 
     private static void requireKey(TableInfo table) {

@@ -92,11 +92,12 @@ class OracleDialectTest {
         assertThat(Writer.mergeSql(table.name(), Writer.Shape.of(table, List.of("a", "b")), 1))
                 .doesNotContain("WHEN MATCHED").contains("WHEN NOT MATCHED THEN INSERT (\"A\", \"B\")");
         assertThat(Writer.deleteSql(table.name(), table.columns().subList(0, 2), 2))
-                .isEqualTo("DELETE FROM \"APP\".\"T\" WHERE (\"A\", \"B\") IN ((?, ?), (?, ?))");
+                .isEqualTo("DELETE FROM \"APP\".\"T\" WHERE (\"A\", \"B\") IN ((CAST(? AS VARCHAR2(11 CHAR)), CAST(? AS NUMBER(10))),"
+                        + " (CAST(? AS VARCHAR2(11 CHAR)), CAST(? AS NUMBER(10))))");
         assertThat(Writer.deleteSql(table.name(), table.columns().subList(0, 2), 0))
-                .isEqualTo("DELETE FROM \"APP\".\"T\" WHERE \"A\" = ? AND \"B\" = ?");
+                .isEqualTo("DELETE FROM \"APP\".\"T\" WHERE \"A\" = CAST(? AS VARCHAR2(11 CHAR)) AND \"B\" = CAST(? AS NUMBER(10))");
         assertThat(Writer.deleteSql(table.name(), table.columns().subList(1, 2), 3))
-                .isEqualTo("DELETE FROM \"APP\".\"T\" WHERE \"B\" IN (?, ?, ?)");
+                .isEqualTo("DELETE FROM \"APP\".\"T\" WHERE \"B\" IN (CAST(? AS NUMBER(10)), CAST(? AS NUMBER(10)), CAST(? AS NUMBER(10)))");
         assertThat(Writer.bucket(100, 64)).isEqualTo(64);
         assertThat(Writer.bucket(37, 64)).isEqualTo(32);
         assertThat(Writer.bucket(1, 64)).isEqualTo(1);

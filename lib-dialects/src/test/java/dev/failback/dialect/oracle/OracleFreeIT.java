@@ -15,7 +15,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.oracle.OracleContainer;
 
 /**
- * The type matrix and the dictionary read against real Oracle (Oracle Database Free 23ai in
+ * The type matrix, the dictionary read and rounded keys against real Oracle (Oracle Database Free 23ai in
  * Testcontainers). Skipped, never passed or failed, when no Docker engine is available.
  */
 class OracleFreeIT {
@@ -76,6 +76,29 @@ class OracleFreeIT {
                     "NAME VARCHAR2(255 CHAR)", "AT_TZ TIMESTAMP(3) WITH TIME ZONE", "WHOLE NUMBER(38)", "DOUBLED NUMBER");
             assertThat(children.column("NAME").hasDefault()).isTrue();
             assertThat(children.column("DOUBLED").generated()).isTrue();
+        }
+    }
+
+    @Test
+    void keysTheColumnsRoundAreDeletedByTheSameSourceKeyAndTheirCollisionsFound() throws SQLException {
+        try (OracleDb db = connect()) {
+            db.exec("CREATE TABLE ROUNDED_KEYS (PRICE NUMBER(6,2), AT TIMESTAMP(0), CODE CHAR(3 CHAR), NOTE VARCHAR2(5),"
+                    + " PRIMARY KEY (PRICE, AT, CODE))");
+            TableInfo table = db.table("ROUNDED_KEYS");
+            String key = "[498.765, \"2025-09-30T14:30:15.5\", \"a\"]";
+            String after = "{\"at\": \"2025-09-30T14:30:15.5\", \"code\": \"a\", \"note\": \"n\", \"price\": 498.765}";
+            for (OracleApplyTechnique technique : OracleApplyTechnique.values()) {
+                OracleDialect dialect = new OracleDialect(technique);
+                db.upsert(dialect, table, db.upsert("ROUNDED_KEYS", key, after));
+                assertThat(db.one("SELECT TO_CHAR(PRICE) || ' ' || TO_CHAR(AT, 'HH24:MI:SS') FROM ROUNDED_KEYS"))
+                        .isEqualTo("498.77 14:30:16");
+                db.delete(dialect, table, db.delete("ROUNDED_KEYS", key));
+                assertThat(db.one("SELECT COUNT(*) FROM ROUNDED_KEYS")).as("%s", technique).isEqualTo("0");
+            }
+            assertThat(new OracleDialect().keyHazards(table)).extracting(h -> h.column()).containsExactly("PRICE", "AT", "CODE");
+            assertThat(new OracleDialect().keyCollisions(db.connection, table,
+                    List.of(key, "[498.774, \"2025-09-30T14:30:15.9\", \"a \"]", "[498.774, \"2025-09-30T14:30:16.5\", \"a\"]")))
+                    .extracting(c -> c.merged()).containsExactly("[498.774, \"2025-09-30T14:30:15.9\", \"a \"]");
         }
     }
 }
