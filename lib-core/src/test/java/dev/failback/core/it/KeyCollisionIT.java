@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * are refused as a poison row naming the table, both keys and the collation, never merged; the group
  * resumes once the column is fixed; with dead letters the later key is set aside; with
  * {@code refuseFoldingKeys} the schema is not served at all. The same on PostgreSQL, with a
- * nondeterministic (case-insensitive ICU) collation and a {@code character(n)} key.
+ * nondeterministic (case-insensitive ICU) collation and a {@code character(n)} key, and on Oracle
+ * (H2 in Oracle mode) with a {@code NUMBER(6,2)} key.
  */
 class KeyCollisionIT {
     private static final long T = 1_759_246_900_000_000_000L;
@@ -202,6 +203,34 @@ class KeyCollisionIT {
                 assertThat(f.awaitApplied(new Hlc(T + 2, 0), Duration.ofSeconds(20))).isTrue();
                 assertThat(db.one("SELECT count(*) FROM $S.codes")).as("the delete found the row its upsert wrote")
                         .isEqualTo("0");
+            }
+        }
+    }
+
+    @Test
+    void onOracleNumberKeysTheColumnRoundsToOneValueAreRefusedAndARoundedKeyIsDeleted() throws Exception {
+        try (H2Oracle db = new H2Oracle("keys_ora")) {
+            db.execute("CREATE TABLE $S.PRICES (PRICE NUMBER(6,2) PRIMARY KEY, LABEL VARCHAR2(100) NOT NULL)");
+            try (Failback f = Failback.builder().disableAuthentication().name("keys-ora").target(db.dataSource())
+                    .staging(db.stagingDataSource()).stagingSchema(db.stagingSchema()).createStagingSchema(true)
+                    .schemaRefresh(Duration.ofSeconds(1)).start()) {
+                ok(f, db.path(), batch(price("498.765", "first", T + 1)));
+                ok(f, db.path(), resolved(hlc(T + 1)));
+                assertThat(f.awaitApplied(new Hlc(T + 1, 0), Duration.ofSeconds(20))).isTrue();
+                assertThat(db.one("SELECT PRICE FROM $S.PRICES")).isEqualTo("498.77");
+                ok(f, db.path(), batch("{\"after\": null, \"key\": [498.765], \"topic\": \"prices\", \"updated\": \""
+                        + hlc(T + 2) + "\"}"));
+                ok(f, db.path(), resolved(hlc(T + 2)));
+                assertThat(f.awaitApplied(new Hlc(T + 2, 0), Duration.ofSeconds(20))).isTrue();
+                assertThat(db.one("SELECT count(*) FROM $S.PRICES")).as("the delete found the row its upsert wrote")
+                        .isEqualTo("0");
+
+                ok(f, db.path(), batch(price("498.765", "first", T + 3), price("498.774", "second", T + 3)));
+                ok(f, db.path(), resolved(hlc(T + 3)));
+                assertThat(f.awaitApplied(new Hlc(T + 3, 0), Duration.ofSeconds(3))).isFalse();
+                assertThat(f.status().lastError()).contains("key collision in", "PRICES", "[498.765]", "[498.774]",
+                        "NUMBER(6,2)", "498.77", "ALTER TABLE");
+                assertThat(db.one("SELECT count(*) FROM $S.PRICES")).isEqualTo("0");
             }
         }
     }
