@@ -46,7 +46,8 @@ final class BatchWriter extends Writer {
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(Sql.table(table.name())).append(" WHERE ");
         for (int i = 0; i < types.length; i++) {
             types[i] = MyType.of(pk.get(i));
-            sql.append(i == 0 ? "" : " AND ").append(Sql.quote(pk.get(i).name())).append(" = ?");
+            sql.append(i == 0 ? "" : " AND ").append(Sql.quote(pk.get(i).name())).append(" = ")
+                    .append(Values.keyPlaceholder(types[i]));
         }
         try (ConnectorJ.Rewrite ignored = ConnectorJ.rewriteBatches(c);
                 PreparedStatement ps = c.prepareStatement(sql.toString())) {

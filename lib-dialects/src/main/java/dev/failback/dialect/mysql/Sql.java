@@ -30,31 +30,31 @@ final class Sql {
 
     /**
      * A key predicate for {@code n} keys: {@code `id` IN (?, ?)} for a one-column key,
-     * {@code (`a`, `b`) IN ((?, ?), (?, ?))} otherwise.
+     * {@code (`a`, `b`) IN ((?, ?), (?, ?))} otherwise; each placeholder converts the key as its column
+     * stores values ({@link Values#keyPlaceholder}).
      */
     static String keyIn(List<ColumnInfo> key, int n) {
+        String[] placeholders = new String[key.size()];
+        for (int i = 0; i < placeholders.length; i++) {
+            placeholders[i] = Values.keyPlaceholder(MyType.of(key.get(i)));
+        }
         StringBuilder b = new StringBuilder(key.size() * 16 + n * (key.size() * 3 + 4));
         if (key.size() == 1) {
             b.append(quote(key.get(0).name())).append(" IN (");
             for (int i = 0; i < n; i++) {
-                b.append(i == 0 ? "?" : ", ?");
+                b.append(i == 0 ? "" : ", ").append(placeholders[0]);
             }
             return b.append(')').toString();
         }
         b.append('(');
         names(b, key).append(") IN (");
-        String tuple = tuple(key.size());
+        StringBuilder t = new StringBuilder("(");
+        for (int i = 0; i < placeholders.length; i++) {
+            t.append(i == 0 ? "" : ", ").append(placeholders[i]);
+        }
+        String tuple = t.append(')').toString();
         for (int i = 0; i < n; i++) {
             b.append(i == 0 ? "" : ", ").append(tuple);
-        }
-        return b.append(')').toString();
-    }
-
-    /** {@code (?, ?, ?)} with {@code width} placeholders. */
-    static String tuple(int width) {
-        StringBuilder b = new StringBuilder(width * 3 + 2).append('(');
-        for (int i = 0; i < width; i++) {
-            b.append(i == 0 ? "?" : ", ?");
         }
         return b.append(')').toString();
     }

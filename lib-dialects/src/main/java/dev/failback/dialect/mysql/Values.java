@@ -49,6 +49,31 @@ final class Values {
     }
 
     /**
+     * The placeholder of a key column in a key predicate ({@code DELETE ... WHERE}, the guard's count):
+     * {@code ?}, or the server's own conversion to the column's type, so that a key more precise than
+     * its column addresses the row its upsert stored: {@code CAST(? AS DATETIME(f))} for DATETIME and
+     * TIMESTAMP, {@code CAST(? AS TIME(f))} for TIME (MariaDB truncates fractional seconds beyond
+     * {@code f}, MySQL 8 rounds them, each the same way on insert and in the cast), {@code CAST(? AS FLOAT)}
+     * for a single-precision FLOAT (a key bound as a double would never equal its rounded float). DECIMAL
+     * keys are rounded in Java instead ({@link #decimal}), because the server's cast clamps a value beyond
+     * the range onto the largest one.
+     */
+    static String keyPlaceholder(MyType type) {
+        int fsp = Math.max(0, type.length());
+        switch (type.category()) {
+            case DATETIME:
+            case TIMESTAMP:
+                return "CAST(? AS DATETIME(" + fsp + "))";
+            case TIME:
+                return "CAST(? AS TIME(" + fsp + "))";
+            case FLOAT:
+                return type.name().equals("float") && type.length() <= 24 ? "CAST(? AS FLOAT)" : "?";
+            default:
+                return "?";
+        }
+    }
+
+    /**
      * A decimal as the column stores it: rounded half away from zero to the column's scale, as the server
      * rounds on insert, so that a key is compared (delete, version check) in the form its upsert stored; a
      * value beyond the column's range keeps its magnitude, so as a key it matches nothing (the server's own

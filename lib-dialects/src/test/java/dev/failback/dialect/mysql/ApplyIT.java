@@ -148,6 +148,25 @@ class ApplyIT {
 
     @ParameterizedTest
     @EnumSource(MySqlApplyTechnique.class)
+    void aKeyMorePreciseThanItsTemporalOrFloatColumnIsDeletedByTheSameSourceKey(MySqlApplyTechnique technique)
+            throws SQLException {
+        db.exec("CREATE TABLE moments (at datetime(0), t time(0), f float, note varchar(10), PRIMARY KEY (at, t, f))");
+        MySqlDialect dialect = db.dialect(technique);
+        TableInfo t = db.table(dialect, "moments");
+        db.upsert(dialect, t,
+                db.upsert("moments", "[\"2025-09-30T14:30:15.9\", \"14:30:15.9\", 1.1]",
+                        "{\"at\": \"2025-09-30T14:30:15.9\", \"t\": \"14:30:15.9\", \"f\": 1.1, \"note\": \"a\"}"),
+                db.upsert("moments", "[\"2025-09-30T14:30:17Z\", \"00:00:00\", 4.321E+10]",
+                        "{\"at\": \"2025-09-30T14:30:17Z\", \"t\": \"00:00:00\", \"f\": 4.321E+10, \"note\": \"b\"}"));
+        assertThat(db.one("SELECT count(*) FROM moments")).isEqualTo("2");
+        // the same source keys delete the rows their upserts wrote (the columns dropped fraction and precision)
+        db.delete(dialect, t, db.delete("moments", "[\"2025-09-30T14:30:15.9\", \"14:30:15.9\", 1.1]"),
+                db.delete("moments", "[\"2025-09-30T14:30:17Z\", \"00:00:00\", 4.321E+10]"));
+        assertThat(db.one("SELECT count(*) FROM moments")).isEqualTo("0");
+    }
+
+    @ParameterizedTest
+    @EnumSource(MySqlApplyTechnique.class)
     void manyRowsSpanSeveralStatements(MySqlApplyTechnique technique) throws SQLException {
         MySqlDialect dialect = new MySqlDialect(db.dialect(technique).flavor(), technique,
                 db.dialect(technique).flavor() == MySqlDialect.Flavor.MARIADB ? Writer.OdkuForm.VALUES_FUNCTION

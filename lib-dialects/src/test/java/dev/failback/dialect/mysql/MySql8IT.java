@@ -31,6 +31,16 @@ class MySql8IT {
         }
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> keyCases() {
+        java.util.List<org.junit.jupiter.params.provider.Arguments> out = new java.util.ArrayList<>();
+        for (MySqlApplyTechnique technique : MySqlApplyTechnique.values()) {
+            for (dev.failback.dialect.KeyMatrix.Case c : KeyMatrixIT.cases("utf8mb4_0900_bin", true)) {
+                out.add(org.junit.jupiter.params.provider.Arguments.of(technique, c));
+            }
+        }
+        return out.stream();
+    }
+
     @AfterAll
     static void stopMySql() {
         if (mysql != null) {
@@ -46,6 +56,16 @@ class MySql8IT {
             MySqlDialect dialect = db.dialect(technique);
             assertThat(dialect.flavor()).isEqualTo(MySqlDialect.Flavor.MYSQL);
             TypeZoo.run(db, technique);
+        }
+    }
+
+    /** The key matrix ({@link KeyMatrixIT}) with MySQL 8's results: fractional seconds beyond a column's precision round. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @org.junit.jupiter.params.provider.MethodSource("keyCases")
+    void keyUpsertsUpdatesAndDeletes(MySqlApplyTechnique technique, dev.failback.dialect.KeyMatrix.Case c) throws Exception {
+        Connection connection = DriverManager.getConnection(mysql.getJdbcUrl(), "root", "test");
+        try (MyDatabase db = MyDatabase.create(connection)) {
+            dev.failback.dialect.KeyMatrix.run(KeyMatrixIT.target(db, db.dialect(technique)), c, technique.name().toLowerCase());
         }
     }
 }
