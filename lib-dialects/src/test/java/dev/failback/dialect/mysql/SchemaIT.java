@@ -64,14 +64,15 @@ class SchemaIT {
         assertThat(child.column("total").generated()).isTrue();
         assertThat(child.column("v").generated()).isTrue();
         // MariaDB: JSON is LONGTEXT with a json_valid check constraint
-        assertThat(child.column("doc")).isEqualTo(new ColumnInfo("doc", "longtext", "json", true, false, false));
-        assertThat(child.column("m")).isEqualTo(new ColumnInfo("m", "enum('a','b')", "enum", true, false, false));
+        assertThat(child.column("doc")).isEqualTo(new ColumnInfo("doc", "longtext", "json", true, false, false, "utf8mb4_bin"));
+        assertThat(child.column("m")).isEqualTo(new ColumnInfo("m", "enum('a','b')", "enum", true, false, false, "utf8mb4_bin"));
         assertThat(child.column("s").typeKind()).isEqualTo("set");
         assertThat(child.column("flag")).isEqualTo(new ColumnInfo("flag", "bit(4)", "bit", true, false, false));
         assertThat(child.column("raw")).isEqualTo(new ColumnInfo("raw", "varbinary(16)", "binary", true, false, false));
         assertThat(child.column("u").sqlType()).isEqualTo("binary(16)");
         assertThat(child.column("g").typeKind()).isEqualTo("geometry");
         assertThat(child.column("c").sqlType()).isEqualTo("char(3)");
+        assertThat(child.column("c").collation()).as("the database's default collation").isEqualTo("utf8mb4_bin");
         assertThat(child.column("ok").sqlType()).isEqualTo("tinyint(1)");
         assertThat(child.column("big").sqlType()).isEqualTo("bigint(20) unsigned");
 

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -152,7 +151,6 @@ class KeyMatrixIT {
         return out.stream();
     }
 
-    @Disabled("fixed in #15 h-ora branch: a NUMBER(p,s) key is not rounded to the column's scale in the delete")
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("pending")
     void roundedKeyUpsertsUpdatesAndDeletes(OracleApplyTechnique technique, KeyMatrix.Case c) throws SQLException {

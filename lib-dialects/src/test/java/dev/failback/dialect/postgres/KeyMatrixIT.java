@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -177,8 +176,6 @@ class KeyMatrixIT {
         return out.stream();
     }
 
-    @Disabled("fixed in #15 h-pg branch: a character(n) key with trailing spaces is not deleted by the same source key"
-            + " (JSONB_RECORDSET, UNNEST)")
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("padded")
     void paddedKeyUpsertsUpdatesAndDeletes(ApplyTechnique technique, KeyMatrix.Case c) throws SQLException {
