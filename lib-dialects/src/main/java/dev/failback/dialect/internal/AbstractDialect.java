@@ -106,9 +106,9 @@ public abstract class AbstractDialect<T extends Enum<T>> implements Dialect {
     }
 
     /** How a dialect's target compares primary keys: see {@link Dialect#keyHazards} and {@link Dialect#keyCollisions}. */
-    public interface KeyRules {
+    public interface KeyComparer {
         /** A target that compares keys as CockroachDB does. */
-        KeyRules NONE = new KeyRules() {
+        KeyComparer NONE = new KeyComparer() {
             @Override
             public List<KeyHazard> hazards(TableInfo table) {
                 return List.of();
@@ -168,7 +168,7 @@ public abstract class AbstractDialect<T extends Enum<T>> implements Dialect {
      * @param keys       its {@code KeyRules}
      */
     public record Parts(Resolver resolver, Reader reader, Checker checker, RowWriter writer, Classifier classifier,
-            KeyRules keys) {
+            KeyComparer keys) {
         /**
          * The parts of a dialect whose target compares keys as CockroachDB does.
          *
@@ -179,7 +179,7 @@ public abstract class AbstractDialect<T extends Enum<T>> implements Dialect {
          * @param classifier its {@code ErrorClassifier}
          */
         public Parts(Resolver resolver, Reader reader, Checker checker, RowWriter writer, Classifier classifier) {
-            this(resolver, reader, checker, writer, classifier, KeyRules.NONE);
+            this(resolver, reader, checker, writer, classifier, KeyComparer.NONE);
         }
     }
 

@@ -29,7 +29,7 @@ import java.util.Locale;
  * grouped by each hazardous column as the column compares it ({@code COLLATE}, {@code CAST}) and by the
  * other key columns byte by byte. Stateless.
  */
-final class KeyRules implements AbstractDialect.KeyRules {
+final class KeyRules implements AbstractDialect.KeyComparer {
     private final MySqlDialect.Flavor flavor;
 
     KeyRules(MySqlDialect.Flavor flavor) {

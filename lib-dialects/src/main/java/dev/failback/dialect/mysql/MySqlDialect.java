@@ -127,7 +127,7 @@ public final class MySqlDialect extends AbstractDialect<MySqlApplyTechnique> {
         super(new Profile(flavor == Flavor.MARIADB ? "mariadb" : "mysql", "MySQL", "/database", SystemSchemas.mysql(),
                 UnaryOperator.identity()), technique, new Parts((c, path) -> SchemaReader.resolve(c, path.get(0)),
                         (c, schema) -> writer.guard(SchemaReader.read(c, schema, flavor)), RowChecker::check, writer,
-                        ErrorClassifier::classify, new dev.failback.dialect.mysql.KeyRules(flavor)));
+                        ErrorClassifier::classify, new KeyRules(flavor)));
         this.flavor = flavor;
     }
 

@@ -55,7 +55,7 @@ import java.util.regex.Pattern;
  * collations to read, and neither has H2, whose tests emulate the dictionary column and {@code NLSSORT}
  * (the pseudo-collations are not exercised there). Stateless, thread-safe.
  */
-final class KeyRules implements AbstractDialect.KeyRules {
+final class KeyRules implements AbstractDialect.KeyComparer {
 
     /** Collations that compare keys as CockroachDB does; the empty string is a column without one. */
     private static final Set<String> BINARY_COLLATIONS = Set.of("", "BINARY", "USING_NLS_COMP");

@@ -79,7 +79,7 @@ public final class OracleDialect extends AbstractDialect<OracleApplyTechnique> {
         super(new Profile("oracle", "Oracle", "/SCHEMA", SystemSchemas.oracle(), Identifiers::upperAscii), technique,
                 new Parts((c, path) -> SchemaReader.resolve(c, path.get(0)), SchemaReader::read, RowChecker::check,
                         new Writer(requireNonNull(technique, "technique"), maxUnionRows, 256), ErrorClassifier::classify,
-                        new dev.failback.dialect.oracle.KeyRules())); // qualified: AbstractDialect.KeyRules shadows it
+                        new KeyRules()));
     }
 
 }

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * here for the tables it reads, so hazards from nondeterministic collations are found for tables this
  * dialect instance read. Thread-safe.
  */
-final class KeyRules implements AbstractDialect.KeyRules {
+final class KeyRules implements AbstractDialect.KeyComparer {
 
     private static final Pattern NUMERIC = Pattern.compile("^numeric\\((\\d+),(-?\\d+)\\)$");
     private static final Pattern TIME = Pattern.compile("^(timestamp|time)\\((\\d)\\)( with(?:out)? time zone)$");

@@ -98,7 +98,7 @@ public final class PostgresDialect extends AbstractDialect<ApplyTechnique> {
      * values and none merge.
      */
     PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax, Writer.Limits limits) {
-        this(name, technique, syntax, limits, new dev.failback.dialect.postgres.KeyRules());
+        this(name, technique, syntax, limits, new KeyRules());
     }
 
     private PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax, Writer.Limits limits,
@@ -109,7 +109,7 @@ public final class PostgresDialect extends AbstractDialect<ApplyTechnique> {
                         Writer.of(requireNonNull(technique, "technique"), requireNonNull(syntax, "syntax"),
                                 requireNonNull(limits, "limits"), postgres(syntax) ? Writer.KeyCast.COLUMN_COMPARISON
                                         : Writer.KeyCast.VALUE_TYPE), ErrorClassifier::classify,
-                        postgres(syntax) ? keys : KeyRules.NONE));
+                        postgres(syntax) ? keys : KeyComparer.NONE));
     }
 
     private static boolean postgres(UpsertSyntax syntax) {
