@@ -59,6 +59,17 @@ class MySql8IT {
         }
     }
 
+    /** The zoo's NULL side ({@link TypeZoo#runNulls}): every column to NULL, to its value, and back. */
+    @ParameterizedTest
+    @EnumSource(MySqlApplyTechnique.class)
+    void everyColumnGoesToAndFromNull(MySqlApplyTechnique technique) throws Exception {
+        Connection c = DriverManager.getConnection(mysql.getJdbcUrl(), "root", "test");
+        try (MyDatabase db = MyDatabase.create(c)) {
+            assertThat(db.dialect(technique).flavor()).isEqualTo(MySqlDialect.Flavor.MYSQL);
+            TypeZoo.runNulls(db, technique);
+        }
+    }
+
     /** The key matrix ({@link KeyMatrixIT}) with MySQL 8's results: fractional seconds beyond a column's precision round. */
     @ParameterizedTest(name = "{0}: {1}")
     @org.junit.jupiter.params.provider.MethodSource("keyCases")

@@ -1,5 +1,6 @@
 package dev.failback.dialect.mysql;
 
+import dev.failback.dialect.NullRows;
 import dev.failback.dialect.internal.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +47,63 @@ final class TypeZoo {
         assertThat(db.one("SELECT count(*) FROM type_zoo")).isEqualTo("1");
         // the session time zone set for TIMESTAMP columns is restored
         assertThat(db.one("SELECT @@session.time_zone")).isEqualTo("+05:00");
+    }
+
+    /**
+     * Every nullable column (from the catalog) goes NULL, then to the zoo's value, then back to NULL: the
+     * all-null row as CockroachDB sends it inserted, the fixture upserted over it (with values for its two
+     * null columns too, so that every column changes), the all-null row again (an update of every typed
+     * column to NULL); then both rows in one batch, in either order.
+     */
+    static void runNulls(MyDatabase db, MySqlApplyTechnique technique) throws Exception {
+        db.exec(resource("/mysql/type-zoo-mysql.sql"));
+        db.exec("SET time_zone = '+05:00'");
+        MySqlDialect dialect = db.dialect(technique);
+        TableInfo table = db.table(dialect, "type_zoo");
+        List<String> columns = NullRows.nullableColumns(table);
+        assertThat(columns).as("every zoo column is nullable").hasSize(table.columns().size() - 1);
+        String nulls1 = NullRows.allNull(table, Map.of("id", "1"));
+        String nulls2 = NullRows.allNull(table, Map.of("id", "2"));
+        assertThat(nulls1).contains("\"c_geometry\": null").contains("\"c_enum_array\": null");
+        assertThat(dialect.checkRow(table, nulls1)).isNull();
+        String full1 = fullAfter(1);
+        String full2 = fullAfter(2);
+        assertThat(dialect.checkRow(table, full1)).isNull();
+        Map<String, String> full = fullExpected(dialect.flavor());
+
+        db.upsert(dialect, table, db.upsert("type_zoo", "[1]", nulls1));
+        assertAllNull(db, 1, columns, "insert");
+        db.upsert(dialect, table, db.upsert("type_zoo", "[1]", full1));
+        assertRow(db, dialect, full, table, 1);
+        db.upsert(dialect, table, db.upsert("type_zoo", "[1]", nulls1));
+        assertAllNull(db, 1, columns, "update to NULL");
+
+        // one statement with a NULL and a value in every column, either way round
+        db.upsert(dialect, table, db.upsert("type_zoo", "[1]", full1), db.upsert("type_zoo", "[2]", nulls2));
+        assertRow(db, dialect, full, table, 1);
+        assertAllNull(db, 2, columns, "batch, insert");
+        db.upsert(dialect, table, db.upsert("type_zoo", "[1]", nulls1), db.upsert("type_zoo", "[2]", full2));
+        assertAllNull(db, 1, columns, "batch, update to NULL");
+        assertRow(db, dialect, full, table, 2);
+        assertThat(db.one("SELECT count(*) FROM type_zoo")).isEqualTo("2");
+        assertThat(db.one("SELECT @@session.time_zone")).isEqualTo("+05:00");
+    }
+
+    /** The fixture with a value in its two null columns too. */
+    static String fullAfter(int id) throws IOException {
+        return NullRows.with(fixtureAfter(), Map.of("id", String.valueOf(id), "c_null", "\"x\"",
+                "c_jsonb_null", "{\"k\": null}"));
+    }
+
+    static Map<String, String> fullExpected(MySqlDialect.Flavor flavor) {
+        Map<String, String> c = expected(flavor);
+        c.put("c_null", "c_null = 'x'");
+        c.put("c_jsonb_null", json(flavor, "c_jsonb_null", "{\"k\": null}"));
+        return c;
+    }
+
+    private static void assertAllNull(MyDatabase db, int id, List<String> columns, String step) throws SQLException {
+        assertThat(NullRows.notNull(db.connection, "type_zoo", "id = " + id, columns)).as("%s: row %s", step, id).isEmpty();
     }
 
     /** Column to a predicate that holds when the stored value is right. */
@@ -125,16 +183,21 @@ final class TypeZoo {
 
     static void assertRow(MyDatabase db, MySqlDialect dialect, Map<String, String> checks, TableInfo table)
             throws SQLException {
+        assertRow(db, dialect, checks, table, 1);
+    }
+
+    static void assertRow(MyDatabase db, MySqlDialect dialect, Map<String, String> checks, TableInfo table, int id)
+            throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (Map.Entry<String, String> e : checks.entrySet()) {
             sql.append("coalesce((").append(e.getValue()).append("), false), ");
             sql.append(e.getKey().equals("c_geography") || e.getKey().equals("c_geometry")
                     ? "ST_AsText(" + e.getKey() + ")" : "CAST(" + e.getKey() + " AS CHAR)").append(", ");
         }
-        sql.append("1 FROM type_zoo WHERE id = 1");
+        sql.append("1 FROM type_zoo WHERE id = ").append(id);
         List<String> failures = new ArrayList<>();
         try (Statement s = db.connection.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
-            assertThat(rs.next()).as("row 1 exists").isTrue();
+            assertThat(rs.next()).as("row %s exists", id).isTrue();
             int i = 1;
             for (Map.Entry<String, String> e : checks.entrySet()) {
                 if (!rs.getBoolean(i)) {
@@ -143,7 +206,7 @@ final class TypeZoo {
                 i += 2;
             }
         }
-        assertThat(failures).as(dialect.toString()).isEmpty();
+        assertThat(failures).as("%s, row %s", dialect, id).isEmpty();
         assertThat(checks.keySet()).hasSize(table.columns().size() - 1);
     }
 

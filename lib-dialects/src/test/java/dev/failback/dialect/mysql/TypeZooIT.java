@@ -31,6 +31,12 @@ class TypeZooIT {
 
     @ParameterizedTest
     @EnumSource(MySqlApplyTechnique.class)
+    void everyColumnGoesToAndFromNull(MySqlApplyTechnique technique) throws Exception {
+        TypeZoo.runNulls(db, technique);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MySqlApplyTechnique.class)
     void edgeValuesLand(MySqlApplyTechnique technique) throws Exception {
         MySqlDialect dialect = db.dialect(technique);
         db.exec("CREATE TABLE edge (id bigint unsigned PRIMARY KEY, u char(36), t time(6), ts datetime(6),"

@@ -49,11 +49,24 @@ class OracleFreeIT {
     @Test
     void typeMatrixLandsExactlyWithEveryTechnique() throws SQLException {
         try (OracleDb db = connect()) {
-            db.exec(String.format(TypeMatrix.DDL, db.owner));
+            db.exec("DROP TABLE IF EXISTS " + db.owner + ".TYPE_MATRIX PURGE", String.format(TypeMatrix.DDL, db.owner));
             TableInfo table = db.table("TYPE_MATRIX");
             for (OracleApplyTechnique technique : OracleApplyTechnique.values()) {
                 db.exec("DELETE FROM " + db.owner + ".TYPE_MATRIX");
                 OracleTypeMatrixIT.run(db, table, new OracleDialect(technique));
+            }
+        }
+    }
+
+    @Test
+    void everyColumnGoesToAndFromNullWithEveryTechnique() throws SQLException {
+        try (OracleDb db = connect()) {
+            // the container (and schema) is shared with typeMatrixLandsExactlyWithEveryTechnique (23ai has IF EXISTS)
+            db.exec("DROP TABLE IF EXISTS " + db.owner + ".TYPE_MATRIX PURGE", String.format(TypeMatrix.DDL, db.owner));
+            TableInfo table = db.table("TYPE_MATRIX");
+            for (OracleApplyTechnique technique : OracleApplyTechnique.values()) {
+                db.exec("DELETE FROM " + db.owner + ".TYPE_MATRIX");
+                OracleTypeMatrixIT.runNulls(db, table, new OracleDialect(technique));
             }
         }
     }

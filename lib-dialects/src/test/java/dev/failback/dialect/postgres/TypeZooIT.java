@@ -1,5 +1,6 @@
 package dev.failback.dialect.postgres;
 
+import dev.failback.dialect.NullRows;
 import dev.failback.dialect.internal.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,7 +89,66 @@ class TypeZooIT {
         assertChecks(2, checks);
     }
 
+    /**
+     * Every nullable column (from the catalog) goes NULL, then to the zoo's value, then back to NULL: the
+     * all-null row as CockroachDB sends it (every field JSON null) inserted, the fixture upserted over it
+     * (with values for its two null columns too, so that every column changes), the all-null row again
+     * (an update of every typed column to NULL); then both rows in one batch, in either order.
+     */
+    @ParameterizedTest
+    @EnumSource(ApplyTechnique.class)
+    void everyColumnGoesToAndFromNull(ApplyTechnique technique) throws Exception {
+        PostgresDialect dialect = new PostgresDialect(technique);
+        List<String> columns = NullRows.nullableColumns(table);
+        assertThat(columns).as("every zoo column is nullable").hasSize(table.columns().size() - 1);
+        String nulls1 = NullRows.allNull(table, Map.of("id", "1"));
+        String nulls2 = NullRows.allNull(table, Map.of("id", "2"));
+        assertThat(nulls1).contains("\"c_geometry\": null").contains("\"c_enum_array\": null");
+        assertThat(dialect.checkRow(table, nulls1)).isNull();
+        String full1 = fullAfter(1);
+        String full2 = fullAfter(2);
+
+        db.upsert(dialect, table, db.upsert("type_zoo", "[1]", nulls1));
+        assertAllNull(1, columns, "insert");
+        db.upsert(dialect, table, db.upsert("type_zoo", "[1]", full1));
+        assertChecks(1, fullChecks());
+        db.upsert(dialect, table, db.upsert("type_zoo", "[1]", nulls1));
+        assertAllNull(1, columns, "update to NULL");
+
+        // one statement with a NULL and a value in every column, either way round
+        db.upsert(dialect, table, db.upsert("type_zoo", "[1]", full1), db.upsert("type_zoo", "[2]", nulls2));
+        assertChecks(1, fullChecks());
+        assertAllNull(2, columns, "batch, insert");
+        db.upsert(dialect, table, db.upsert("type_zoo", "[1]", nulls1), db.upsert("type_zoo", "[2]", full2));
+        assertAllNull(1, columns, "batch, update to NULL");
+        assertChecks(2, fullChecks());
+        assertThat(db.one("SELECT count(*) FROM type_zoo")).isEqualTo("2");
+    }
+
+    /** The fixture with a value in its two null columns too. */
+    private static String fullAfter(int id) throws IOException {
+        return NullRows.with(fixtureAfter(), Map.of("id", String.valueOf(id), "c_null", "\"x\"",
+                "c_jsonb_null", "{\"k\": null}"));
+    }
+
+    private static Map<String, String> fullChecks() {
+        Map<String, String> checks = fixtureChecks();
+        checks.put("c_null", "c_null = 'x'");
+        checks.put("c_jsonb_null", "c_jsonb_null = '{\"k\": null}'::jsonb");
+        return checks;
+    }
+
+    private void assertAllNull(int id, List<String> columns, String step) throws SQLException {
+        assertThat(NullRows.notNull(db.connection, "type_zoo", "id = " + id, columns)).as("%s: row %s", step, id).isEmpty();
+    }
+
     private void assertFixtureRow() throws SQLException {
+        Map<String, String> checks = fixtureChecks();
+        assertChecks(1, checks);
+        assertThat(checks.keySet()).hasSize(table.columns().size() - 1);
+    }
+
+    private static Map<String, String> fixtureChecks() {
         Map<String, String> checks = new LinkedHashMap<>();
         checks.put("c_int2", "c_int2 = 32767");
         checks.put("c_int4", "c_int4 = -2147483648");
@@ -148,8 +208,7 @@ class TypeZooIT {
         checks.put("c_geometry", "ST_AsText(c_geometry) = 'POINT(-73.9857 40.7484)'");
         checks.put("c_geography", "ST_AsText(c_geography) = 'LINESTRING(0 0,1.5 2.25)' AND ST_SRID(c_geography) = 4326");
         checks.put("c_null", "c_null IS NULL");
-        assertChecks(1, checks);
-        assertThat(checks.keySet()).hasSize(table.columns().size() - 1);
+        return checks;
     }
 
     private void assertChecks(int id, Map<String, String> checks) throws SQLException {
@@ -169,7 +228,7 @@ class TypeZooIT {
                 i += 2;
             }
         }
-        assertThat(failures).isEmpty();
+        assertThat(failures).as("row %s", id).isEmpty();
     }
 
     static String resource(String name) throws IOException {
