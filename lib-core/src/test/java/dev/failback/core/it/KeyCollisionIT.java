@@ -13,6 +13,8 @@ import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
 import dev.failback.testing.TestSchema;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -149,6 +151,33 @@ class KeyCollisionIT {
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.message()).contains("key collision", "[\"a\"]", "[\"A\"]", "utf8mb4_general_ci");
             assertThat(db.one("SELECT count(*) FROM $S.codes")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void eachKeyColumnThatCanMergeKeysIsLoggedAtWarnOnceWithItsFixBeforeTheFirstRowIsStaged() throws Exception {
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(new Tee(originalErr, captured), true, StandardCharsets.UTF_8));
+        try (TestSchema db = schema("keys_warn");
+                Failback f = builder(db, "keys-warn").start()) {
+            String codes = "WARN dev.failback.core.internal.SchemaCache - key column " + db.name() + ".codes.code"
+                    + " (varchar(20)): collation utf8mb4_general_ci compares 'a' = 'A', 'e' = 'é', 'a' = 'a ', so two"
+                    + " source rows can become one target row; fix: ALTER TABLE `" + db.name() + "`.`codes` MODIFY"
+                    + " `code` varchar(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL";
+            ok(f, db.path(), batch(code("a", "lower", T + 1)));
+            System.err.flush();
+            assertThat(captured.toString(StandardCharsets.UTF_8)).as("logged by the time the first row is staged")
+                    .contains(codes, "key column " + db.name() + ".prices.price (decimal(6,2)): rounds to 2 decimal"
+                            + " places");
+            Thread.sleep(1_500); // schemaRefresh is 1 s: the next request reads the schema again
+            ok(f, db.path(), batch(code("b", "other", T + 2)));
+            System.err.flush();
+            assertThat(captured.toString(StandardCharsets.UTF_8).split(java.util.regex.Pattern.quote(codes), -1))
+                    .as("once, not at every read").hasSize(2);
+        } finally {
+            System.err.flush();
+            System.setErr(originalErr);
         }
     }
 
