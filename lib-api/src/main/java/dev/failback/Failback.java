@@ -206,6 +206,7 @@ public interface Failback extends AutoCloseable {
         boolean deadLetter;
         boolean ignoreUnknownColumns;
         boolean refuseFoldingKeys;
+        dev.failback.transform.Transforms transforms = dev.failback.transform.Transforms.NONE;
         final List<FailbackListener> listeners = new ArrayList<>();
         ThreadFactory threadFactory;
         MeterRegistry meterRegistry;
@@ -524,6 +525,20 @@ public interface Failback extends AutoCloseable {
          */
         public Builder refuseFoldingKeys(boolean refuseFoldingKeys) {
             this.refuseFoldingKeys = refuseFoldingKeys;
+            return this;
+        }
+
+        /**
+         * Transforms rows between the changefeed and the target: before staging per target schema
+         * (filter, reroute, fan out, drop tables the target lacks) and at apply per table (map, soft
+         * delete, write yourself). See {@link dev.failback.transform}. Closed with the pipeline.
+         * Default: none, rows pass as sent.
+         *
+         * @param transforms the transforms
+         * @return this builder
+         */
+        public Builder transforms(dev.failback.transform.Transforms transforms) {
+            this.transforms = Objects.requireNonNull(transforms, "transforms");
             return this;
         }
 

@@ -48,6 +48,7 @@ public final class FailbackConfig {
     private final boolean deadLetter;
     private final boolean ignoreUnknownColumns;
     private final boolean refuseFoldingKeys;
+    private final dev.failback.transform.Transforms transforms;
     private final List<FailbackListener> listeners;
     private final ThreadFactory threadFactory;
     private final MeterRegistry meterRegistry;
@@ -90,6 +91,7 @@ public final class FailbackConfig {
         this.deadLetter = b.deadLetter;
         this.ignoreUnknownColumns = b.ignoreUnknownColumns;
         this.refuseFoldingKeys = b.refuseFoldingKeys;
+        this.transforms = b.transforms;
         this.listeners = List.copyOf(b.listeners);
         this.threadFactory = b.threadFactory;
         this.meterRegistry = b.meterRegistry;
@@ -298,6 +300,14 @@ public final class FailbackConfig {
      */
     public boolean refuseFoldingKeys() {
         return refuseFoldingKeys;
+    }
+
+    /**
+     * @return the transforms, {@link dev.failback.transform.Transforms#NONE} when none; see
+     *         {@link Failback.Builder#transforms}
+     */
+    public dev.failback.transform.Transforms transforms() {
+        return transforms;
     }
 
     /** @return the listeners */
