@@ -83,6 +83,7 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
         private final long unavailable;
         private final long retries;
         private final long deadLettered;
+        private final long filtered;
 
         private Counters(Builder b) {
             this.requests = b.requests;
@@ -99,6 +100,7 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
             this.unavailable = b.unavailable;
             this.retries = b.retries;
             this.deadLettered = b.deadLettered;
+            this.filtered = b.filtered;
         }
 
         /**
@@ -185,6 +187,15 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
             return deadLettered;
         }
 
+        /**
+         * Rows a transform skipped before staging ({@link dev.failback.transform.Route#skip()}).
+         *
+         * @return the count
+         */
+        public long filtered() {
+            return filtered;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Counters c
@@ -193,13 +204,13 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
                     && deletes == c.deletes && windows == c.windows
                     && resolvedReceived == c.resolvedReceived && resolvedIgnored == c.resolvedIgnored
                     && rejected == c.rejected && unavailable == c.unavailable
-                    && retries == c.retries && deadLettered == c.deadLettered;
+                    && retries == c.retries && deadLettered == c.deadLettered && filtered == c.filtered;
         }
 
         @Override
         public int hashCode() {
             return Arrays.hashCode(new long[] {requests, received, staged, duplicates, stale, upserts, deletes,
-                    windows, resolvedReceived, resolvedIgnored, rejected, unavailable, retries, deadLettered});
+                    windows, resolvedReceived, resolvedIgnored, rejected, unavailable, retries, deadLettered, filtered});
         }
 
         @Override
@@ -208,7 +219,8 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
                     + ", duplicates=" + duplicates + ", stale=" + stale + ", upserts=" + upserts
                     + ", deletes=" + deletes + ", windows=" + windows + ", resolvedReceived=" + resolvedReceived
                     + ", resolvedIgnored=" + resolvedIgnored + ", rejected=" + rejected
-                    + ", unavailable=" + unavailable + ", retries=" + retries + ", deadLettered=" + deadLettered + "]";
+                    + ", unavailable=" + unavailable + ", retries=" + retries + ", deadLettered=" + deadLettered
+                    + ", filtered=" + filtered + "]";
         }
 
         /** Sets the counters of a {@link Counters} by name; a counter not set is 0. Not thread-safe. */
@@ -227,6 +239,7 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
             private long unavailable;
             private long retries;
             private long deadLettered;
+            private long filtered;
 
             private Builder() {
             }
@@ -383,6 +396,17 @@ public record Status(State state, Hlc lastResolvedReceived, Hlc lastResolvedAppl
              */
             public Builder deadLettered(long deadLettered) {
                 this.deadLettered = deadLettered;
+                return this;
+            }
+
+            /**
+             * Rows a transform skipped before staging.
+             *
+             * @param filtered the count
+             * @return this builder
+             */
+            public Builder filtered(long filtered) {
+                this.filtered = filtered;
                 return this;
             }
 

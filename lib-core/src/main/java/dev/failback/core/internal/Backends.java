@@ -148,6 +148,7 @@ public final class Backends {
                     groups, config.leaseTtl(), config.leaseRenewal(), listeners, metrics);
         }
         applier = new WindowApplier(config.target(), dialect, config.applyTimeout(), timeoutExecutor, metrics);
+        applier.transforms(config.transforms(), schema -> groupOf(groups, schema));
         resumeAll(resumer);
         if (leaseKeeper != null && leaseThread == null && !closing.getAsBoolean()) {
             leaseThread = new NamedThreadFactory(config.name(), "lease", config.threadFactory().orElse(null))
@@ -271,5 +272,15 @@ public final class Backends {
             }
         }
         return stores;
+    }
+
+    /** The name of the group serving a target schema (as the target spells it); the schema itself when none does yet. */
+    private static String groupOf(java.util.function.Supplier<java.util.Collection<Group>> groups, String schema) {
+        for (Group g : groups.get()) {
+            if (g.segments.get(g.segments.size() - 1).equals(schema)) {
+                return g.name;
+            }
+        }
+        return schema;
     }
 }

@@ -444,5 +444,10 @@ public final class Pipeline implements Failback {
         timeoutExecutor.shutdownNow();
         backends.close();
         metrics.close();
+        try {
+            config.transforms().close();
+        } catch (RuntimeException e) {
+            LOG.warn("{} - closing the transforms failed: {}", config.name(), e.toString());
+        }
     }
 }

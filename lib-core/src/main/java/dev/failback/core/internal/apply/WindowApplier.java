@@ -56,6 +56,7 @@ public final class WindowApplier {
     private final Executor timeoutExecutor;
     private final PipelineMetrics metrics;
     private volatile Hazards hazards;
+    private volatile TableTransforms tableTransforms;
 
     public WindowApplier(DataSource target, Dialect dialect, Duration applyTimeout, Executor timeoutExecutor) {
         this(target, dialect, applyTimeout, timeoutExecutor, PipelineMetrics.of(null, ""));
@@ -68,6 +69,17 @@ public final class WindowApplier {
         this.dialect = dialect;
         this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, applyTimeout.toMillis());
         this.timeoutExecutor = timeoutExecutor;
+    }
+
+    /**
+     * Maps each table's rows through the pipeline's {@link dev.failback.transform.TableTransform}s at apply.
+     *
+     * @param transforms the transforms
+     * @param groupOf    the name transforms know a target schema by (the group's), from the schema as the target spells it
+     */
+    public void transforms(dev.failback.transform.Transforms transforms, java.util.function.UnaryOperator<String> groupOf) {
+        this.tableTransforms = transforms == dev.failback.transform.Transforms.NONE ? null
+                : new TableTransforms(transforms, groupOf);
     }
 
     DataSource target() {
@@ -414,14 +426,15 @@ public final class WindowApplier {
             (m.isDelete() ? deletes : upserts).computeIfAbsent(key, k -> new ArrayList<>()).add(m);
         }
         List<TableInfo> order = TableOrder.parentsFirst(tables.values());
+        Map<TableName, TableTransforms.Bound> writers = transform(tables, upserts, deletes);
         int nUpserts = 0;
         int nDeletes = 0;
         if (deletesFirst) {
-            nDeletes = deletes(c, order, deletes);
-            nUpserts = upserts(c, order, upserts);
+            nDeletes = deletes(c, order, deletes, writers);
+            nUpserts = upserts(c, order, upserts, deletes, writers);
         } else {
-            nUpserts = upserts(c, order, upserts);
-            nDeletes = deletes(c, order, deletes);
+            nUpserts = upserts(c, order, upserts, deletes, writers);
+            nDeletes = deletes(c, order, deletes, writers);
         }
         Map<String, int[]> perTable = new LinkedHashMap<>();
         for (Map.Entry<TableName, List<Mutation>> e : upserts.entrySet()) {
@@ -433,13 +446,38 @@ public final class WindowApplier {
         return new Result(nUpserts, nDeletes, perTable);
     }
 
-    private int deletes(Connection c, List<TableInfo> order, Map<TableName, List<Mutation>> deletes)
-            throws SQLException {
+    /**
+     * Maps the rows of the tables that have a {@link dev.failback.transform.TableTransform}, in place.
+     *
+     * @return the tables whose transform writes its rows itself, by folded name
+     */
+    private Map<TableName, TableTransforms.Bound> transform(Map<TableName, TableInfo> tables,
+            Map<TableName, List<Mutation>> upserts, Map<TableName, List<Mutation>> deletes) {
+        if (tableTransforms == null) {
+            return Map.of();
+        }
+        Map<TableName, TableTransforms.Bound> writers = new LinkedHashMap<>();
+        for (Map.Entry<TableName, TableInfo> e : tables.entrySet()) {
+            TableTransforms.Bound bound = tableTransforms.of(e.getValue());
+            if (bound == null) {
+                continue;
+            }
+            upserts.computeIfPresent(e.getKey(), (k, rows) -> bound.upserts(rows));
+            deletes.computeIfPresent(e.getKey(), (k, rows) -> bound.deletes(rows));
+            if (bound.writes()) {
+                writers.put(e.getKey(), bound);
+            }
+        }
+        return writers;
+    }
+
+    private int deletes(Connection c, List<TableInfo> order, Map<TableName, List<Mutation>> deletes,
+            Map<TableName, TableTransforms.Bound> writers) throws SQLException {
         int n = 0;
         for (int i = order.size() - 1; i >= 0; i--) {
             TableInfo t = order.get(i);
-            List<Mutation> rows = deletes.get(t.name().folded());
-            if (rows != null) {
+            List<Mutation> rows = writers.containsKey(t.name().folded()) ? null : deletes.get(t.name().folded());
+            if (rows != null && !rows.isEmpty()) {
                 try {
                     dialect.delete(c, t, rows);
                 } catch (SQLException e) {
@@ -451,12 +489,27 @@ public final class WindowApplier {
         return n;
     }
 
-    private int upserts(Connection c, List<TableInfo> order, Map<TableName, List<Mutation>> upserts)
-            throws SQLException {
+    private int upserts(Connection c, List<TableInfo> order, Map<TableName, List<Mutation>> upserts,
+            Map<TableName, List<Mutation>> deletes, Map<TableName, TableTransforms.Bound> writers) throws SQLException {
         int n = 0;
         for (TableInfo t : order) {
             List<Mutation> rows = upserts.get(t.name().folded());
-            if (rows != null) {
+            TableTransforms.Bound writer = writers.get(t.name().folded());
+            if (writer != null) {
+                List<Mutation> gone = deletes.getOrDefault(t.name().folded(), List.of());
+                List<Mutation> put = rows == null ? List.of() : SelfReferenceOrder.parentsFirst(t, rows);
+                if (!gone.isEmpty() || !put.isEmpty()) {
+                    try {
+                        writer.write(c, dialect, gone, put);
+                    } catch (SQLException e) {
+                        throw annotate(e, "writing " + (gone.size() + put.size()) + " rows of " + t.name()
+                                + " through the transform's onWrite");
+                    }
+                }
+                n += put.size();
+                continue;
+            }
+            if (rows != null && !rows.isEmpty()) {
                 rows = SelfReferenceOrder.parentsFirst(t, rows);
                 try {
                     dialect.upsert(c, t, rows);

@@ -13,6 +13,7 @@ import dev.failback.core.internal.Group;
 import dev.failback.core.internal.apply.SchemaDrift;
 import dev.failback.spi.TableInfo;
 import dev.failback.spi.TargetSchema;
+import dev.failback.transform.SchemaTransform;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,11 @@ final class RowIntake {
         this.filter = new TableFilter(config.tables());
     }
 
-    /** The mutations of a batch that are newer than the group's applied checkpoint, and how many were not. */
-    record Accepted(List<Mutation> mutations, int stale) {
+    /**
+     * The mutations of a batch that are newer than the group's applied checkpoint, how many were not, and
+     * how many rows a transform skipped.
+     */
+    record Accepted(List<Mutation> mutations, int stale, int filtered) {
     }
 
     /**
@@ -54,50 +58,75 @@ final class RowIntake {
         int stale = 0;
         java.time.Duration skew = config.maxClockSkew();
         long bound = bound(skew); // once per batch: the clock is read once, not per row
-        for (RowMessage m : messages) {
-            TableInfo table = table(group, m);
-            String ahead = m.updated().wall() <= bound ? null : ahead(m.updated(), skew);
-            if (ahead != null) {
-                throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": \"updated\" "
-                        + ahead + "; nothing was staged");
+        SchemaTransform transform = config.transforms().schema(group.name);
+        int filtered = 0;
+        for (RowMessage sent : messages) {
+            List<RowMessage> routed = transform == null ? List.of(sent)
+                    : SchemaRouting.route(transform, group.name, sent, name -> find(group, name));
+            if (routed.isEmpty()) {
+                filtered++;
             }
-            String after = m.after();
-            List<String> unknown = SchemaDrift.unknownColumns(table, m.afterColumns());
-            if (!unknown.isEmpty()) {
-                // a column added to the target (and the source) while running: re-read the schema, then decide
-                // (without waiting when unknown columns are ignored: then they may come in every request)
-                table = table(group, m, config.ignoreUnknownColumns() ? group.schema.refreshIfDue()
-                        : group.schema.refreshOnMiss());
-                unknown = SchemaDrift.unknownColumns(table, m.afterColumns());
-                if (!unknown.isEmpty()) {
-                    after = unknownColumns(group, table, m, unknown);
-                }
+            for (RowMessage m : routed) {
+                stale += accept(group, m, applied, bound, skew, mutations);
             }
-            if (after != null) {
-                String problem;
-                try {
-                    problem = backends.dialect().checkRow(table, after);
-                } catch (RuntimeException e) {
-                    // a value the checker cannot even read (e.g. a number beyond any exponent range) is bad input
-                    problem = "a value cannot be read: " + e.getMessage();
-                }
-                if (problem != null) {
-                    throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": " + problem);
-                }
-            }
-            // after the type checks, whose messages say more about a value that is wrong in itself
-            String invalid = RowChecks.check(table, m);
-            if (invalid != null) {
-                throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": " + invalid
-                        + "; nothing was staged");
-            }
-            if (!m.updated().isAfter(applied)) {
-                stale++;
-                continue;
-            }
-            mutations.add(new Mutation(table.name(), m.key(), m.updated(), after, m.before()));
         }
-        return new Accepted(mutations, stale);
+        return new Accepted(mutations, stale, filtered);
+    }
+
+    /**
+     * Checks one message and adds its mutation.
+     *
+     * @return 1 when the message is already applied (not added), else 0
+     */
+    private int accept(Group group, RowMessage m, Hlc applied, long bound, java.time.Duration skew,
+            List<Mutation> mutations) throws SQLException {
+        TableInfo table = table(group, m);
+        String ahead = m.updated().wall() <= bound ? null : ahead(m.updated(), skew);
+        if (ahead != null) {
+            throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": \"updated\" "
+                    + ahead + "; nothing was staged");
+        }
+        String after = m.after();
+        List<String> unknown = SchemaDrift.unknownColumns(table, m.afterColumns());
+        if (!unknown.isEmpty()) {
+            // a column added to the target (and the source) while running: re-read the schema, then decide
+            // (without waiting when unknown columns are ignored: then they may come in every request)
+            table = table(group, m, config.ignoreUnknownColumns() ? group.schema.refreshIfDue()
+                    : group.schema.refreshOnMiss());
+            unknown = SchemaDrift.unknownColumns(table, m.afterColumns());
+            if (!unknown.isEmpty()) {
+                after = unknownColumns(group, table, m, unknown);
+            }
+        }
+        if (after != null) {
+            String problem;
+            try {
+                problem = backends.dialect().checkRow(table, after);
+            } catch (RuntimeException e) {
+                // a value the checker cannot even read (e.g. a number beyond any exponent range) is bad input
+                problem = "a value cannot be read: " + e.getMessage();
+            }
+            if (problem != null) {
+                throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": " + problem);
+            }
+        }
+        // after the type checks, whose messages say more about a value that is wrong in itself
+        String invalid = RowChecks.check(table, m);
+        if (invalid != null) {
+            throw WebhookException.badRequest("payload[" + m.index() + "]: table " + table.name() + ": " + invalid
+                    + "; nothing was staged");
+        }
+        if (!m.updated().isAfter(applied)) {
+            return 1;
+        }
+        mutations.add(new Mutation(table.name(), m.key(), m.updated(), after, m.before()));
+        return 0;
+    }
+
+    /** A table of the group's target schema by name, reading the schema again once on a miss; null when absent. */
+    private static TableInfo find(Group group, String name) throws SQLException {
+        TableInfo t = lookup(group.schema.get(), name);
+        return t != null ? t : lookup(group.schema.refreshOnMiss(), name);
     }
 
     /**

@@ -330,12 +330,14 @@ public final class WebhookService implements WebhookHandler {
         int stale = accepted.stale();
         telemetry.counters().received.add(messages.size());
         telemetry.counters().stale.add(stale);
+        telemetry.counters().filtered.add(accepted.filtered());
         PipelineMetrics.GroupMeters m = group.meters;
         if (m != null && stale > 0) {
             m.stale.increment(stale);
         }
         if (mutations.isEmpty()) {
-            return new WebhookResponse(200, "OK (" + stale + " already applied)");
+            return new WebhookResponse(200, accepted.filtered() > 0 && stale == 0
+                    ? "OK (" + accepted.filtered() + " skipped by the transform)" : "OK (" + stale + " already applied)");
         }
         if (!inFlight.tryAcquire()) {
             throw new StagingException("staging is saturated (" + config.maxInFlight()

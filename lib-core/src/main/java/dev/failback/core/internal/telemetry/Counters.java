@@ -19,12 +19,13 @@ public final class Counters {
     public final LongAdder unavailable = new LongAdder();
     public final LongAdder unauthorized = new LongAdder();
     public final LongAdder deadLettered = new LongAdder();
+    public final LongAdder filtered = new LongAdder();
 
     public Status.Counters snapshot(long retries) {
         return Status.Counters.builder().requests(requests.sum()).received(received.sum()).staged(staged.sum())
                 .duplicates(duplicates.sum()).stale(stale.sum()).upserts(upserts.sum()).deletes(deletes.sum())
                 .windows(windows.sum()).resolvedReceived(resolvedReceived.sum()).resolvedIgnored(resolvedIgnored.sum())
                 .rejected(rejected.sum()).unavailable(unavailable.sum()).retries(retries)
-                .deadLettered(deadLettered.sum()).build();
+                .deadLettered(deadLettered.sum()).filtered(filtered.sum()).build();
     }
 }
