@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each intent of MOLT's userscript cookbook through the Java transform API, on PostgreSQL and MariaDB, in
  * consistent and immediate modes: filter a table the target lacks, filter rows, route a table by key
  * range, fan a row out to two tables, rename, drop, add and compute columns, mask a column, soft delete
- * (a delete turned into an update at apply), and the loop-prevention filter on a marker column.
+ * (a delete turned into an update at apply), the loop-prevention filter on a marker column, and at apply
+ * a mapped column and deletes skipped for protected keys.
  */
 class TransformIT {
     private static final long T = 1_759_246_900_000_000_000L;
@@ -104,7 +105,19 @@ class TransformIT {
                 writer.write(upserts);
             }
         };
-        return Transforms.builder().schema(schema, routing).table("accounts", softDelete).build();
+        TableTransform kv = new TableTransform() { // at apply: map a column, protect keys from deletes
+            @Override
+            public Map<String, Object> onRowUpsert(Map<String, Object> row, RowMeta meta) {
+                row.put("v", ((String) row.get("v")).toUpperCase(java.util.Locale.ROOT));
+                return row;
+            }
+
+            @Override
+            public List<Object> onRowDelete(List<Object> key, RowMeta meta) {
+                return ((BigDecimal) key.get(0)).compareTo(BigDecimal.valueOf(100)) < 0 ? null : key;
+            }
+        };
+        return Transforms.builder().schema(schema, routing).table("accounts", softDelete).table("kv", kv).build();
     }
 
     private static Route route(Map<String, Object> row, RowMeta meta, boolean delete) {
@@ -211,18 +224,20 @@ class TransformIT {
             assertThat(db.query("SELECT id, name, email, total FROM $S.employees"))
                     .containsExactly(List.of("5", "Ada", "***@example.com", "59.97"));
             assertThat(db.query("SELECT id, owner, is_deleted FROM $S.accounts")).containsExactly(List.of("1", "Bo", "0"));
-            assertThat(db.query("SELECT id, v FROM $S.kv")).containsExactly(List.of("1", "from source"));
+            assertThat(db.query("SELECT id, v FROM $S.kv")).containsExactly(List.of("1", "FROM SOURCE"));
 
             apply(f, db, mode, T + 2,
                     delete("products", "700", T + 2),
                     delete("emp", "5", T + 2),
                     delete("accounts", "1", T + 2),
                     delete("notes", "1", T + 2),
+                    delete("kv", "1", T + 2),
                     delete("audit_log", "1", T + 2));
             assertThat(db.query("SELECT id FROM $S.products_b")).isEmpty();
             assertThat(db.query("SELECT id FROM $S.products_a")).containsExactly(List.of("7"));
             assertThat(db.query("SELECT id FROM $S.employees")).isEmpty();
             assertThat(db.query("SELECT id FROM $S.notes")).isEmpty();
+            assertThat(db.query("SELECT id FROM $S.kv")).as("ids below 100 are protected").containsExactly(List.of("1"));
             assertThat(db.query("SELECT id, owner, is_deleted FROM $S.accounts")).as("soft-deleted")
                     .containsExactly(List.of("1", "Bo", "1"));
         }
