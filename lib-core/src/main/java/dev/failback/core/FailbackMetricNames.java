@@ -49,6 +49,8 @@ public final class FailbackMetricNames {
     public static final String ERRORS = PREFIX + "errors";
     /** Counter: poison rows written to the dead-letter table and skipped ({@code deadLetter(true)}). Tag: name. */
     public static final String DEAD_LETTERS = PREFIX + "dead.letters";
+    /** Counter: rows a transform skipped before staging. */
+    public static final String ROWS_FILTERED = PREFIX + "rows.filtered";
     /** Counter: changefeed requests answered (admin paths excluded); {@code status}. */
     public static final String HTTP_REQUESTS = PREFIX + "http.requests";
 

@@ -331,6 +331,7 @@ public final class WebhookService implements WebhookHandler {
         telemetry.counters().received.add(messages.size());
         telemetry.counters().stale.add(stale);
         telemetry.counters().filtered.add(accepted.filtered());
+        telemetry.metrics().filtered(accepted.filtered());
         PipelineMetrics.GroupMeters m = group.meters;
         if (m != null && stale > 0) {
             m.stale.increment(stale);

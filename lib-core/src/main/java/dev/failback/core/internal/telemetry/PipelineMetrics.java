@@ -43,6 +43,7 @@ public final class PipelineMetrics implements AutoCloseable {
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
     private final Counter retries;
     private final Counter deadLetters;
+    private final Counter filtered;
     private volatile boolean closed;
     /** The instance tag of the lease gauge. */
     private volatile String instance = "";
@@ -54,6 +55,8 @@ public final class PipelineMetrics implements AutoCloseable {
                 .description("Transient target failures retried in place").tag(TAG_NAME, name).register(registry));
         this.deadLetters = registry == null ? null : add(Counter.builder(DEAD_LETTERS)
                 .description("Poison rows dead-lettered and skipped").tag(TAG_NAME, name).register(registry));
+        this.filtered = registry == null ? null : add(Counter.builder(ROWS_FILTERED)
+                .description("Rows a transform skipped before staging").tag(TAG_NAME, name).register(registry));
         if (registry != null) {
             for (String kind : List.of(TRANSIENT, CONSTRAINT, DATA, OTHER, STAGING)) {
                 error(kind, 0); // every kind from the start, so that rate() and alerts see a series
@@ -275,6 +278,13 @@ public final class PipelineMetrics implements AutoCloseable {
     public void deadLetter() {
         if (registry != null) {
             deadLetters.increment();
+        }
+    }
+
+    /** Rows a transform skipped before staging. */
+    public void filtered(int rows) {
+        if (registry != null && rows > 0) {
+            filtered.increment(rows);
         }
     }
 
