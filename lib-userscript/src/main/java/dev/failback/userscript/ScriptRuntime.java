@@ -139,7 +139,7 @@ final class ScriptRuntime implements AutoCloseable {
         Transpiler.Output out = Transpiler.transpile(file, display, code);
         sources.put(display, out);
         Source source = Source.newBuilder("js",
-                "(function (exports, require, module, __filename, __dirname) {" + out.code() + "\n})", display)
+                "(function (exports, require, module, __filename, __dirname, __fb) {" + out.code() + "\n})", display)
                 .buildLiteral();
         Value fn = context.eval(source);
         Path dir = file.getParent();
@@ -151,7 +151,7 @@ final class ScriptRuntime implements AutoCloseable {
             }
             return require(resolve(display, dir, spec));
         };
-        fn.execute(module.getMember("exports"), req, module, file.toString(), dir.toString());
+        fn.execute(module.getMember("exports"), req, module, file.toString(), dir.toString(), rt.getMember("helpers"));
         return module.getMember("exports");
     }
 

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -78,7 +79,110 @@ final class Transpiler {
             throw new UserscriptException(displayName + syntaxLine(e.getMessage()) + ": syntax error: "
                     + clean(e.getMessage()), e);
         }
-        return new Output(out.getCode(), lineMap(out.getSourceMap()));
+        return new Output(toCommonJs(out.getCode()), lineMap(out.getSourceMap()));
+    }
+
+    private static final String ID = "[A-Za-z_$][\\w$]*";
+    private static final String MOD = "(\"[^\"]*\"|'[^']*')";
+    private static final Pattern IMPORT = Pattern.compile("^import\\s+(.+?)\\s+from\\s*" + MOD + "\\s*;?\\s*$");
+    private static final Pattern IMPORT_BARE = Pattern.compile("^import\\s*" + MOD + "\\s*;?\\s*$");
+    private static final Pattern EXPORT_DECL = Pattern.compile(
+            "^export\\s+((?:const|let|var|class|function\\*?|async\\s+function\\*?)\\s*(" + ID + ").*)$");
+    private static final Pattern EXPORT_DEFAULT = Pattern.compile("^export\\s+default\\s+(.*)$");
+    private static final Pattern EXPORT_LIST_FROM = Pattern.compile("^export\\s*\\{([^}]*)\\}\\s*from\\s*" + MOD + "\\s*;?\\s*$");
+    private static final Pattern EXPORT_STAR = Pattern.compile("^export\\s*\\*\\s*from\\s*" + MOD + "\\s*;?\\s*$");
+    private static final Pattern EXPORT_STAR_AS = Pattern.compile("^export\\s*\\*\\s*as\\s+(" + ID + ")\\s+from\\s*" + MOD + "\\s*;?\\s*$");
+    private static final Pattern EXPORT_LIST = Pattern.compile("^export\\s*\\{([^}]*)\\}\\s*;?\\s*$");
+
+    /**
+     * Rewrites the ES module statements of SWC's output (one top-level statement per line, at column 0) to
+     * CommonJS, line for line. Named exports become getters (live bindings), defined before the module runs.
+     * The module function receives {@code __fb}, the runtime's helpers {@code def} and {@code star}.
+     */
+    static String toCommonJs(String code) {
+        String[] lines = code.split("\n", -1);
+        StringBuilder getters = new StringBuilder("Object.defineProperty(exports, \"__esModule\", {value: true});");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (!line.startsWith("import") && !line.startsWith("export")) {
+                continue;
+            }
+            Matcher m;
+            if ((m = IMPORT_BARE.matcher(line)).matches()) {
+                lines[i] = "require(" + m.group(1) + ");";
+            } else if ((m = IMPORT.matcher(line)).matches()) {
+                lines[i] = importClause(m.group(1).trim(), "require(" + m.group(2) + ")", i);
+            } else if ((m = EXPORT_DEFAULT.matcher(line)).matches()) {
+                lines[i] = "exports.default = " + m.group(1);
+            } else if ((m = EXPORT_DECL.matcher(line)).matches()) {
+                lines[i] = m.group(1);
+                getter(getters, m.group(2), m.group(2));
+            } else if ((m = EXPORT_STAR_AS.matcher(line)).matches()) {
+                lines[i] = "exports." + m.group(1) + " = require(" + m.group(2) + ");";
+            } else if ((m = EXPORT_STAR.matcher(line)).matches()) {
+                lines[i] = "__fb.star(exports, require(" + m.group(1) + "));";
+            } else if ((m = EXPORT_LIST_FROM.matcher(line)).matches()) {
+                StringBuilder b = new StringBuilder("(function (__m) {");
+                for (String[] spec : specs(m.group(1))) {
+                    b.append("Object.defineProperty(exports, \"").append(spec[1])
+                            .append("\", {enumerable: true, get: () => __m.").append(spec[0]).append("});");
+                }
+                lines[i] = b.append("})(require(").append(m.group(2)).append("));").toString();
+            } else if ((m = EXPORT_LIST.matcher(line)).matches()) {
+                for (String[] spec : specs(m.group(1))) {
+                    getter(getters, spec[1], spec[0]);
+                }
+                lines[i] = "";
+            }
+        }
+        lines[0] = getters + lines[0];
+        return String.join("\n", lines);
+    }
+
+    private static void getter(StringBuilder b, String exported, String local) {
+        b.append("Object.defineProperty(exports, \"").append(exported)
+                .append("\", {enumerable: true, get: () => ").append(local).append("});");
+    }
+
+    /** {@code a, b as c} → [[a, a], [b, c]]. */
+    private static java.util.List<String[]> specs(String list) {
+        java.util.List<String[]> out = new java.util.ArrayList<>();
+        for (String part : list.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty() || p.startsWith("type ")) {
+                continue;
+            }
+            String[] ab = p.split("\\s+as\\s+");
+            out.add(new String[] {ab[0].trim(), (ab.length > 1 ? ab[1] : ab[0]).trim()});
+        }
+        return out;
+    }
+
+    private static String importClause(String clause, String req, int line) {
+        String tmp = "__fb_import" + line;
+        String def = null;
+        String rest = clause;
+        if (!clause.startsWith("{") && !clause.startsWith("*")) {
+            int comma = clause.indexOf(',');
+            def = (comma < 0 ? clause : clause.substring(0, comma)).trim();
+            rest = comma < 0 ? "" : clause.substring(comma + 1).trim();
+        }
+        StringBuilder b = new StringBuilder("const ").append(tmp).append(" = ").append(req).append(";");
+        if (def != null) {
+            b.append(" const ").append(def).append(" = __fb.def(").append(tmp).append(");");
+        }
+        if (rest.startsWith("*")) {
+            b.append(" const ").append(rest.replaceFirst("^\\*\\s*as\\s+", "").trim()).append(" = ").append(tmp).append(";");
+        } else if (rest.startsWith("{")) {
+            StringBuilder d = new StringBuilder();
+            for (String[] spec : specs(rest.substring(1, rest.lastIndexOf('}')))) {
+                d.append(d.length() == 0 ? "" : ", ").append(spec[0]).append(spec[0].equals(spec[1]) ? "" : ": " + spec[1]);
+            }
+            if (d.length() > 0) {
+                b.append(" const { ").append(d).append(" } = ").append(tmp).append(";");
+            }
+        }
+        return b.toString();
     }
 
     private static java.net.URL toUrl(Path file) {

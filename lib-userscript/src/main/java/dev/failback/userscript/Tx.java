@@ -76,7 +76,7 @@ final class Tx {
                     }
                 } else if (pkCols != null) {
                     for (String c : pkCols) {
-                        g.writeString(Json.keyText(op.data().get(c)));
+                        g.writeString(Json.keyText(column(op.data(), c)));
                     }
                 }
                 g.writeEndArray();
@@ -84,6 +84,19 @@ final class Tx {
             }
             g.writeEndArray();
         });
+    }
+
+    private static Object column(Map<String, Object> data, String name) {
+        Object v = data.get(name);
+        if (v != null || data.containsKey(name)) {
+            return v;
+        }
+        for (Map.Entry<String, Object> e : data.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     ProxyObject proxy() {
@@ -111,7 +124,7 @@ final class Tx {
         } catch (SQLException e) {
             failure = e;
             String state = e.getSQLState();
-            return "!" + e.getMessage() + (state != null && !String.valueOf(e.getMessage()).contains(state)
+            return "!" + e.getMessage() + (state != null && !String.valueOf(e.getMessage()).contains("SQLSTATE " + state)
                     ? " (SQLSTATE " + state + ")" : "");
         } catch (Exception e) {
             failure = e;

@@ -244,5 +244,13 @@
       !!t.onRowUpsert, !!t.onRowDelete, !!t.onWrite]));
   }
 
-  return { builtins, console: consoleObj, schemaCall, tableUpsert, tableDelete, tableWrite, hasSchema, listSchemas, listTables };
+  const helpers = Object.freeze({
+    def: (m) => (m && m.__esModule ? m.default : m),
+    star: (exports, m) => {
+      for (const k of Object.keys(m)) if (k !== "default" && !(k in exports))
+        Object.defineProperty(exports, k, { enumerable: true, get: () => m[k] });
+    },
+  });
+
+  return { helpers, builtins, console: consoleObj, schemaCall, tableUpsert, tableDelete, tableWrite, hasSchema, listSchemas, listTables };
 })
