@@ -49,8 +49,6 @@ final class MoltFlags {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("--bestEffortOnly", "Failback has no best-effort mode; it applies whole source transactions in"
                 + " order (default) or each batch as it arrives (--immediate)");
-        m.put("--userscript", "Failback runs no JavaScript userscripts; embed the library and transform in Java"
-                + " instead");
         m.put("--dlqTableName", "the dead-letter table's name is fixed (dead_letters in the staging schema):"
                 + " use --deadLetter to turn it on");
         m.put("--discard", "throughput-testing mode of MOLT; not supported");
@@ -107,8 +105,6 @@ final class MoltFlags {
 
     @Option(names = "--bestEffortOnly", description = "Not supported (refused): Failback has no best-effort mode.")
     boolean bestEffortOnly;
-    @Option(names = "--userscript", paramLabel = "FILE", description = "Not supported (refused): no JavaScript runtime.")
-    String userscript;
     @Option(names = "--dlqTableName", paramLabel = "NAME", defaultValue = "replicator_dlq",
             description = "Not supported (refused): use --deadLetter (table dead_letters in the staging schema).")
     String dlqTableName;

@@ -246,6 +246,11 @@ final class StartCommand implements Callable<Integer> {
     @Mixin
     MoltFlags molt = new MoltFlags();
 
+    @Option(names = "--userscript", paramLabel = "PATH",
+            description = {"A MOLT userscript (replicator@v2 or v1, .ts or .js) transforming rows before staging",
+                "(configureTargetSchema) and at apply (configureTargetTables)."})
+    java.nio.file.Path userscript;
+
     @Option(names = {"-v", "--verbose"}, description = "Log more: -v debug, -vv trace.",
             showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
     boolean[] verbose = new boolean[0];
@@ -260,6 +265,7 @@ final class StartCommand implements Callable<Integer> {
     private volatile Metrics metrics;
     private volatile JettyAdminServer admin;
     private volatile JwtAuthenticator jwt;
+    private volatile dev.failback.transform.Transforms transforms;
 
     @Override
     public Integer call() throws Exception {
@@ -276,6 +282,13 @@ final class StartCommand implements Callable<Integer> {
         auth.validate(spec.commandLine(), disableAuthentication);
         validate();
         java.util.List<String> warnings = MoltFlags.check(spec.commandLine());
+        if (userscript != null) {
+            try {
+                transforms = dev.failback.userscript.Userscript.load(userscript);
+            } catch (dev.failback.userscript.UserscriptException e) {
+                throw new ParameterException(spec.commandLine(), "--userscript " + userscript + ": " + e.getMessage());
+            }
+        }
         Logger log = LoggerFactory.getLogger(StartCommand.class);
         warnings.addAll(exposedSecrets());
         for (String w : warnings) {
@@ -331,6 +344,9 @@ final class StartCommand implements Callable<Integer> {
             if (staging != null) {
                 builder.staging(staging);
             }
+            if (transforms != null) {
+                builder.transforms(transforms);
+            }
             if (!schemas.isEmpty()) {
                 builder.schemas(schemas.toArray(String[]::new));
             }
@@ -372,6 +388,9 @@ final class StartCommand implements Callable<Integer> {
             return 1;
         } finally {
             shutdown(log);
+            if (transforms != null) {
+                transforms.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

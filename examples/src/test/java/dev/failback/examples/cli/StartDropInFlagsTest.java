@@ -63,13 +63,25 @@ class StartDropInFlagsTest {
 
     @Test
     void unsupportedMoltFlagsAreRefusedWithTheReason() {
-        for (String[] flag : List.of(new String[] {"--bestEffortOnly"}, new String[] {"--userscript", "s.ts"},
+        for (String[] flag : List.of(new String[] {"--bestEffortOnly"},
                 new String[] {"--dlqTableName", "dlq"}, new String[] {"--discard"}, new String[] {"--discardDelay", "1s"})) {
             err.getBuffer().setLength(0);
             assertThat(run(flag)).as(flag[0]).isEqualTo(2);
             assertThat(err.toString()).contains(flag[0] + " is not supported: " + MoltFlags.REFUSED.get(flag[0]))
                     .contains("Usage: failback start");
         }
+    }
+
+    @Test
+    void anUnloadableUserscriptIsAUsageErrorNamingFileAndLine() throws Exception {
+        assertThat(run("--userscript", "/nonexistent/script.ts")).isEqualTo(2);
+        assertThat(err.toString()).contains("--userscript /nonexistent/script.ts").contains("no such userscript file")
+                .contains("Usage: failback start");
+        err.getBuffer().setLength(0);
+        java.nio.file.Path bad = java.nio.file.Files.createTempDirectory("us").resolve("bad.ts");
+        java.nio.file.Files.writeString(bad, "import * as api from \"replicator@v2\";\n\nconst x: number = ;\n");
+        assertThat(run("--userscript", bad.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("bad.ts:3").contains("syntax error");
     }
 
     @Test

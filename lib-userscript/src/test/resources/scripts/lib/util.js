@@ -1,0 +1,3 @@
+export function double(n) {
+  return String(Number(n) * 2);
+}
