@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each intent of MOLT's userscript cookbook through the Java transform API, on PostgreSQL and MariaDB, in
- * consistent and immediate modes: filter a table the target lacks, filter rows, route a table by key
+ * Each intent of MOLT's userscript cookbook, once through the Java transform API and once through a
+ * TypeScript userscript ({@code userscripts/cookbook.ts}, as a MOLT user writes it), on PostgreSQL and
+ * MariaDB, in consistent and immediate modes: filter a table the target lacks, filter rows, route a table by key
  * range, fan a row out to two tables, rename, drop, add and compute columns, mask a column, soft delete
  * (a delete turned into an update at apply), the loop-prevention filter on a marker column, and at apply
  * a mapped column and deletes skipped for protected keys.
@@ -247,5 +248,26 @@ class TransformIT {
     @MethodSource("cases")
     void everyCookbookIntentThroughTheJavaApi(TestSchema.Kind kind, Mode mode) throws Exception {
         runCookbook(kind, mode, db -> javaTransforms(moltName(db)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void everyCookbookIntentThroughATypeScriptUserscript(TestSchema.Kind kind, Mode mode) throws Exception {
+        runCookbook(kind, mode, db -> userscript("userscripts/cookbook.ts", moltName(db)));
+    }
+
+    /**
+     * Loads a userscript of the test resources with {@code __SCHEMA__} replaced by the test's schema, as a
+     * MOLT user writes the schema's name into the script.
+     */
+    static Transforms userscript(String resource, String schema) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("userscript");
+            java.nio.file.Path script = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+            java.nio.file.Files.writeString(script, TestSchema.resource(resource).replace("__SCHEMA__", schema));
+            return dev.failback.userscript.Userscript.load(script);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
