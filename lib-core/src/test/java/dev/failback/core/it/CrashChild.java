@@ -28,7 +28,8 @@ public final class CrashChild {
     /**
      * Runs the pipeline.
      *
-     * @param args JDBC URL, staging schema, port, mode (CONSISTENT or IMMEDIATE), flush size
+     * @param args JDBC URL, staging schema, port, mode (CONSISTENT or IMMEDIATE), flush size, and optionally
+     *             the path of a userscript to load
      * @throws Exception when it cannot start
      */
     public static void main(String[] args) throws Exception {
@@ -36,9 +37,13 @@ public final class CrashChild {
         cfg.setJdbcUrl(args[0]);
         cfg.setMaximumPoolSize(8);
         HikariDataSource ds = new HikariDataSource(cfg);
-        Failback failback = Failback.builder().disableAuthentication().name("crash-child").target(ds).stagingSchema(args[1])
-                .createStagingSchema(true).mode(Mode.valueOf(args[3])).flushSize(Integer.parseInt(args[4]))
-                .sink(JettySink.bind("127.0.0.1", Integer.parseInt(args[2]))).start();
+        Failback.Builder builder = Failback.builder().disableAuthentication().name("crash-child").target(ds)
+                .stagingSchema(args[1]).createStagingSchema(true).mode(Mode.valueOf(args[3]))
+                .flushSize(Integer.parseInt(args[4])).sink(JettySink.bind("127.0.0.1", Integer.parseInt(args[2])));
+        if (args.length > 5) {
+            builder.transforms(dev.failback.userscript.Userscript.load(java.nio.file.Path.of(args[5])));
+        }
+        Failback failback = builder.start();
         System.out.println("READY");
         System.out.flush();
         failback.awaitTermination(java.time.Duration.ofDays(1));
@@ -59,6 +64,15 @@ public final class CrashChild {
      */
     static Process launch(TestSchema.Kind kind, String stagingSchema, int port, Mode mode, int flushSize,
             String... jvmOptions) throws IOException {
+        return launch(kind, stagingSchema, port, mode, flushSize, List.of(), jvmOptions);
+    }
+
+    /**
+     * Like {@link #launch(TestSchema.Kind, String, int, Mode, int, String...)}, with more arguments for
+     * {@link #main} (a userscript's path).
+     */
+    static Process launch(TestSchema.Kind kind, String stagingSchema, int port, Mode mode, int flushSize,
+            List<String> moreArgs, String... jvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         command.add("-Xmx256m");
@@ -67,6 +81,7 @@ public final class CrashChild {
                 kind == TestSchema.Kind.POSTGRESQL ? TestDatabases.postgresUrl()
                         : TestDatabases.mysqlUrl() + "&rewriteBatchedStatements=true&sessionVariables=time_zone='%2B00:00'",
                 stagingSchema, Integer.toString(port), mode.name(), Integer.toString(flushSize)));
+        command.addAll(moreArgs);
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder log = new StringBuilder();
