@@ -10,13 +10,14 @@ class StatusCountersTest {
     void eachCounterIsSetByNameAndReadByTheSameName() {
         Status.Counters c = Status.Counters.builder().requests(1).received(2).staged(3).duplicates(4).stale(5)
                 .upserts(6).deletes(7).windows(8).resolvedReceived(9).resolvedIgnored(10).rejected(11)
-                .unavailable(12).retries(13).deadLettered(14).build();
+                .unavailable(12).retries(13).deadLettered(14).filtered(15).build();
         assertThat(new long[] {c.requests(), c.received(), c.staged(), c.duplicates(), c.stale(), c.upserts(),
             c.deletes(), c.windows(), c.resolvedReceived(), c.resolvedIgnored(), c.rejected(), c.unavailable(),
-            c.retries(), c.deadLettered()}).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+            c.retries(), c.deadLettered(), c.filtered()}).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                15);
         assertThat(c).hasToString("Counters[requests=1, received=2, staged=3, duplicates=4, stale=5, upserts=6,"
                 + " deletes=7, windows=8, resolvedReceived=9, resolvedIgnored=10, rejected=11, unavailable=12,"
-                + " retries=13, deadLettered=14]");
+                + " retries=13, deadLettered=14, filtered=15]");
     }
 
     @Test
@@ -25,6 +26,7 @@ class StatusCountersTest {
         assertThat(c.upserts()).isEqualTo(3);
         assertThat(c.requests()).isZero();
         assertThat(c.deadLettered()).isZero();
+        assertThat(c.filtered()).isZero();
     }
 
     @Test

@@ -38,8 +38,16 @@ final class Json {
         return w.toString();
     }
 
-    /** Writes a Java value the way a script sees it: numbers as decimal strings. */
+    /**
+     * Writes a Java value the way a script sees it: a row's column values that are numbers as decimal
+     * strings (MOLT's rule: no loss past 2^53); numbers nested deeper (inside a JSON column's object or an
+     * array) as JS numbers when a double holds them exactly, so a JSON document keeps its numbers.
+     */
     static void value(JsonGenerator g, Object v) throws IOException {
+        value(g, v, 0);
+    }
+
+    private static void value(JsonGenerator g, Object v, int depth) throws IOException {
         if (v == null) {
             g.writeNull();
         } else if (v instanceof String s) {
@@ -47,7 +55,11 @@ final class Json {
         } else if (v instanceof Boolean b) {
             g.writeBoolean(b);
         } else if (v instanceof BigDecimal d) {
-            g.writeString(d.toPlainString());
+            if (depth >= 2 && exactDouble(d)) {
+                g.writeNumber(d);
+            } else {
+                g.writeString(plain(d));
+            }
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             g.writeString(Double.isFinite(d) ? new BigDecimal(v.toString()).toPlainString() : v.toString());
@@ -57,20 +69,34 @@ final class Json {
             g.writeStartObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 g.writeFieldName(String.valueOf(e.getKey()));
-                value(g, e.getValue());
+                value(g, e.getValue(), depth + 1);
             }
             g.writeEndObject();
         } else if (v instanceof Collection<?> c) {
             g.writeStartArray();
             for (Object o : c) {
-                value(g, o);
+                value(g, o, depth + 1);
             }
             g.writeEndArray();
         } else if (v instanceof Object[] a) {
-            value(g, List.of(a));
+            value(g, List.of(a), depth);
         } else {
             g.writeString(v.toString());
         }
+    }
+
+    /** Whether a double (and so a JS number) holds a decimal exactly, printing back as the same value. */
+    private static boolean exactDouble(BigDecimal d) {
+        double x = d.doubleValue();
+        return Double.isFinite(x) && new BigDecimal(Double.toString(x)).compareTo(d) == 0;
+    }
+
+    /**
+     * A decimal's digits without an exponent, unless that would be absurdly long ({@code 1e999999999} is
+     * valid JSON): then with one.
+     */
+    static String plain(BigDecimal d) {
+        return d.scale() < -100 || d.scale() > 1_000 ? d.toString() : d.toPlainString();
     }
 
     /** A value as a script sees a key value: a string (null stays null). */
@@ -79,7 +105,7 @@ final class Json {
             return null;
         }
         if (v instanceof BigDecimal d) {
-            return d.toPlainString();
+            return plain(d);
         }
         return v.toString();
     }

@@ -127,7 +127,7 @@ class UserscriptTest {
                 "users_profile", List.of(row("user_id", "9007199254740993", "bio", null))));
         // untouched
         assertThat(up("other", row("id", new BigDecimal(1), "j", row("a", List.of(new BigDecimal(1), "x")))).row())
-                .isEqualTo(row("id", "1", "j", row("a", List.of("1", "x"))));
+                .isEqualTo(row("id", "1", "j", row("a", List.of(new BigDecimal(1), "x")))); // a JSON document keeps its numbers
     }
 
     @Test
@@ -138,6 +138,25 @@ class UserscriptTest {
                     "big", new BigDecimal("1152921504606847000"), "i", new BigDecimal(5),
                     "arr", java.util.Arrays.asList(new BigDecimal(1), "x", null), "obj", row("a", true)));
             assertThat(r.row()).doesNotContainKey("u");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPassThroughScriptKeepsTheNumbersOfJsonDocumentsAndArrays() throws Exception {
+        try (Transforms t = load("noop.ts")) {
+            Map<String, Object> doc = row("n", new BigDecimal("1"), "x", new BigDecimal("0.1"),
+                    "a", List.of(new BigDecimal("1"), new BigDecimal("2.50")), "big", new BigDecimal("12345678901234567890"));
+            Route r = t.schema("defaultdb.public").onRowUpsert(row("id", new BigDecimal("7"), "doc", doc,
+                    "ints", List.of(new BigDecimal("3"), new BigDecimal("4"))), meta("t"));
+            assertThat(r.row().get("id")).as("a column value reaches the script as a string").isEqualTo("7");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> back = (Map<String, Object>) r.row().get("doc");
+            assertThat(back.get("n")).isEqualTo(new BigDecimal("1"));
+            assertThat(back.get("x")).isEqualTo(new BigDecimal("0.1"));
+            assertThat((List<Object>) back.get("a")).containsExactly(new BigDecimal("1"), new BigDecimal("2.5"));
+            assertThat(back.get("big")).as("beyond a double: kept exact, as a string").isEqualTo("12345678901234567890");
+            assertThat((List<Object>) r.row().get("ints")).containsExactly(new BigDecimal("3"), new BigDecimal("4"));
         }
     }
 
