@@ -199,7 +199,7 @@ public final class RowJson {
             g.writeNull();
         } else if (v instanceof String s) {
             if (numeric && isNumber(s)) {
-                g.writeNumber(s.trim());
+                g.writeNumber(new BigDecimal(s.trim()).toString()); // "007", "+1", ".5" as JSON numbers
             } else {
                 g.writeString(s);
             }

@@ -96,7 +96,7 @@ class KeyCollisionIT {
     }
 
     @Test
-    void keysTheColumnRoundsToOneValueAreRefusedAndADeleteAfterAnUpsertOfOneKeyIsToo() throws Exception {
+    void keysTheColumnRoundsToOneValueAreRefused() throws Exception {
         try (TestSchema db = schema("keys_round");
                 Failback f = builder(db, "keys-round").start()) {
             ok(f, db.path(), batch(price("498.765", "first", T + 1), price("498.774", "second", T + 1)));
@@ -105,6 +105,22 @@ class KeyCollisionIT {
             assertThat(f.status().lastError()).contains("prices", "[498.765]", "[498.774]", "decimal(6,2)",
                     "rounds to 2 decimal places");
             assertThat(db.one("SELECT count(*) FROM $S.prices")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void aKeyUpdatedToAnotherCaseInOneWindowIsAppliedNotRefused() throws Exception {
+        try (TestSchema db = schema("keys_case");
+                Failback f = builder(db, "keys-case").start()) {
+            ok(f, db.path(), batch(code("Bob", "first", T + 1)));
+            ok(f, db.path(), resolved(hlc(T + 1)));
+            assertThat(f.awaitApplied(new Hlc(T + 1, 0), Duration.ofSeconds(20))).isTrue();
+            // UPDATE codes SET code = 'bob' WHERE code = 'Bob' in CockroachDB: a delete and an upsert, one timestamp
+            ok(f, db.path(), batch("{\"after\": null, \"key\": [\"Bob\"], \"topic\": \"codes\", \"updated\": \""
+                    + hlc(T + 2) + "\"}", code("bob", "renamed", T + 2)));
+            ok(f, db.path(), resolved(hlc(T + 2)));
+            assertThat(f.awaitApplied(new Hlc(T + 2, 0), Duration.ofSeconds(20))).isTrue();
+            assertThat(db.query("SELECT code, label FROM $S.codes")).containsExactly(List.of("bob", "renamed"));
         }
     }
 

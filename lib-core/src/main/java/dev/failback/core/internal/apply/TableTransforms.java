@@ -125,6 +125,13 @@ final class TableTransforms {
             } catch (ApplyException e) {
                 throw e;
             } catch (Exception e) {
+                // a statement the target refused inside onWrite (a deadlock, a lost connection, a constraint),
+                // wrapped by a script engine: the target's error decides, as for Failback's own writes
+                for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                    if (t instanceof SQLException sql) {
+                        throw sql;
+                    }
+                }
                 throw failed("onWrite", first, e);
             }
         }

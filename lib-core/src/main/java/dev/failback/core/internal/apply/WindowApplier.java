@@ -299,7 +299,7 @@ public final class WindowApplier {
     /**
      * Refuses a window in which distinct source keys of a table would become one target row (a collation
      * that ignores case, a column that rounds): asks the target, for the tables whose key columns can
-     * merge keys ({@link Dialect#keyHazards}), which of the window's keys it would merge.
+     * merge keys ({@link Dialect#keyHazards}), which of the keys the window upserts it would merge.
      *
      * @throws KeyCollisionError naming the table, both keys and why
      */
@@ -311,7 +311,9 @@ public final class WindowApplier {
         Map<TableName, Set<String>> keys = new LinkedHashMap<>();
         for (Mutation m : rows) {
             TableName table = m.table().folded();
-            if (hazardous.contains(table)) {
+            // only rows the window ends with can be merged: a delete of 'Bob' and an upsert of 'bob' (an UPDATE
+            // of the key in CockroachDB) apply right, deletes first
+            if (!m.isDelete() && hazardous.contains(table)) {
                 keys.computeIfAbsent(table, t -> new LinkedHashSet<>()).add(m.key());
             }
         }

@@ -62,7 +62,7 @@ final class RowIntake {
         int filtered = 0;
         for (RowMessage sent : messages) {
             List<RowMessage> routed = transform == null ? List.of(sent)
-                    : SchemaRouting.route(transform, group.name, sent, name -> find(group, name));
+                    : SchemaRouting.route(transform, group.name, sent, tables(group));
             if (routed.isEmpty()) {
                 filtered++;
             }
@@ -123,10 +123,20 @@ final class RowIntake {
         return 0;
     }
 
-    /** A table of the group's target schema by name, reading the schema again once on a miss; null when absent. */
-    private static TableInfo find(Group group, String name) throws SQLException {
-        TableInfo t = lookup(group.schema.get(), name);
-        return t != null ? t : lookup(group.schema.refreshOnMiss(), name);
+    /** The tables of a group's target schema, for its transform's routes. */
+    private static SchemaRouting.Tables tables(Group group) {
+        return new SchemaRouting.Tables() {
+            @Override
+            public TableInfo find(String name) throws SQLException {
+                TableInfo t = lookup(group.schema.get(), name);
+                return t != null ? t : lookup(group.schema.refreshOnMiss(), name);
+            }
+
+            @Override
+            public TableInfo known(String name) throws SQLException {
+                return lookup(group.schema.get(), name);
+            }
+        };
     }
 
     /**

@@ -20,14 +20,24 @@ import java.util.Map;
  */
 final class SchemaRouting {
 
-    /** Finds a table of the group's target schema, reading the schema again once when it is not there. */
-    @FunctionalInterface
+    /** The tables of the group's target schema. */
     interface Tables {
         /**
-         * @param name a table name as a transform or topic gives it
+         * Finds a table, reading the schema again once when it is not there (a table created a moment ago).
+         *
+         * @param name a table name as a transform gives it
          * @return the table, or null when the target has none of that name
          */
         TableInfo find(String name) throws SQLException;
+
+        /**
+         * Finds a table in the schema as last read, never reading it again: for the source table of a
+         * delete, which the target often lacks on purpose (a table a transform skips).
+         *
+         * @param name a table name
+         * @return the table, or null
+         */
+        TableInfo known(String name) throws SQLException;
     }
 
     private SchemaRouting() {
@@ -50,7 +60,7 @@ final class SchemaRouting {
         Route route;
         try {
             RowMeta meta = new RowMeta(schema, source, m.updated(), RowJson.object(m.before()));
-            route = m.isDelete() ? transform.onRowDelete(deleteRow(m, tables.find(source)), meta)
+            route = m.isDelete() ? transform.onRowDelete(deleteRow(m, tables.known(source)), meta)
                     : transform.onRowUpsert(RowJson.object(m.after()), meta);
         } catch (WebhookException | SQLException e) {
             throw e;
@@ -77,7 +87,7 @@ final class SchemaRouting {
             for (Map<String, Object> row : e.getValue()) {
                 String key;
                 try {
-                    key = RowJson.writeKey(RowJson.key(row, table), table);
+                    key = RowJson.writeKey(key(row, table, m.isDelete()), table);
                 } catch (IllegalArgumentException ex) {
                     throw WebhookException.badRequest(where + ": the transform's row for " + table.name() + ": "
                             + ex.getMessage() + "; nothing was staged");
@@ -88,6 +98,26 @@ final class SchemaRouting {
             }
         }
         return out;
+    }
+
+    /**
+     * The key of a routed row: its target table's key columns; for a delete that carries only the key
+     * array ({@link SchemaTransform#REPLICATION_KEY}, as sent for a source table the target lacks), that
+     * array by position when it has as many values as the table's key.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Object> key(Map<String, Object> row, TableInfo table, boolean delete) {
+        if (delete && row.get(SchemaTransform.REPLICATION_KEY) instanceof List<?> values
+                && values.size() == table.primaryKey().size()) {
+            boolean named = true;
+            for (String column : table.primaryKey()) {
+                named &= row.containsKey(column);
+            }
+            if (!named) {
+                return (List<Object>) values;
+            }
+        }
+        return RowJson.key(row, table);
     }
 
     /**
