@@ -60,7 +60,8 @@ final class KeyRules implements AbstractDialect.KeyComparer {
         String sqlType = column.sqlType().toLowerCase(Locale.ROOT);
         switch (type.category()) {
             case DECIMAL:
-                return type.scale() > 0 ? "rounds to " + type.scale() + " decimal places" : "rounds to whole numbers";
+                // DECIMAL(p,0) holds the integer keys a migrated INT8 column sends; only a scale rounds what CockroachDB keeps
+                return type.scale() > 0 ? "rounds to " + type.scale() + " decimal places" : null;
             case FLOAT:
                 return type.name().equals("float") ? "keeps single precision (about 7 digits)" : null;
             case DATETIME:
@@ -144,8 +145,11 @@ final class KeyRules implements AbstractDialect.KeyComparer {
             columns.append(", k").append(i).append(" LONGTEXT CHARACTER SET utf8mb4 PATH '$[").append(i).append("]'");
             groupBy.append(i == 0 ? "" : ", ").append(comparison(column, "k" + i, folds != null));
         }
-        String sql = "SELECT GROUP_CONCAT(i ORDER BY i) FROM JSON_TABLE(?, '$[*]' COLUMNS(i FOR ORDINALITY" + columns
-                + ")) j GROUP BY " + groupBy + " HAVING COUNT(*) > 1";
+        // one row per key that merges into an earlier one, with that earlier one (no GROUP_CONCAT: MySQL cuts it
+        // at group_concat_max_len, 1024 bytes by default)
+        String partition = " OVER (PARTITION BY " + groupBy + ")";
+        String sql = "SELECT i, first FROM (SELECT i, MIN(i)" + partition + " AS first FROM JSON_TABLE(?, '$[*]'"
+                + " COLUMNS(i FOR ORDINALITY" + columns + ")) j) t WHERE i <> first ORDER BY i";
         StringBuilder json = new StringBuilder(keys.size() * 16).append('[');
         for (int r = 0; r < keys.size(); r++) {
             List<Json.Value> values = Json.elements(keys.get(r));
@@ -162,11 +166,7 @@ final class KeyRules implements AbstractDialect.KeyComparer {
             ps.setString(1, json.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String[] rows = rs.getString(1).split(",");
-                    String kept = keys.get(Integer.parseInt(rows[0]) - 1);
-                    for (int n = 1; n < rows.length; n++) {
-                        found.add(new KeyCollision(kept, keys.get(Integer.parseInt(rows[n]) - 1), because));
-                    }
+                    found.add(new KeyCollision(keys.get(rs.getInt(2) - 1), keys.get(rs.getInt(1) - 1), because));
                 }
             }
         }

@@ -177,11 +177,12 @@ final class KeyRules implements AbstractDialect.KeyComparer {
                     return new TypeFold("keeps " + floatDigits(f) + " significant digits, so keys that differ beyond"
                             + " them are one key", "NUMBER");
                 }
-                if (type.precision() == 0) {
+                if (type.precision() == 0 || type.scale() == 0) {
+                    // NUMBER(p) holds the integer keys a migrated INT8 column sends: only a scale rounds them
                     return null;
                 }
                 return new TypeFold("rounds keys to " + (type.scale() > 0 ? type.scale() + " fractional digits"
-                        : type.scale() == 0 ? "whole numbers" : "multiples of 1E" + -type.scale())
+                        : "multiples of 1E" + -type.scale())
                         + " (half away from zero), so keys that differ beyond them are one key", "NUMBER");
             case BINARY_FLOAT:
             case BINARY_DOUBLE:

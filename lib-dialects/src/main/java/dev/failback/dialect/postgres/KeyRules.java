@@ -188,7 +188,7 @@ final class KeyRules implements AbstractDialect.KeyComparer {
         String type = column.sqlType();
         Matcher numeric = NUMERIC.matcher(type);
         Matcher time = TIME.matcher(type);
-        if (numeric.matches()) {
+        if (numeric.matches() && !numeric.group(2).equals("0")) { // numeric(p,0) holds integer keys as sent
             return new Rule(column, null, List.of(type + " rounds to " + numeric.group(2)
                     + " decimal places: numbers that differ only beyond them are one key"), "numeric", true, null);
         }

@@ -107,11 +107,11 @@ class OracleKeyIT {
                 + " PRIMARY KEY (N62, N6, NFREE, BF, BD, T3, T6, D, C, V, R, TZ3))");
         TableInfo t = db.table("HAZ");
         List<KeyHazard> hazards = new OracleDialect().keyHazards(t);
-        assertThat(hazards).extracting(KeyHazard::column).containsExactly("N62", "N6", "BF", "BD", "T3", "D", "C", "TZ3");
+        // NUMBER(6) holds the integer keys a migrated INT8 column sends: not reported
+        assertThat(hazards).extracting(KeyHazard::column).containsExactly("N62", "BF", "BD", "T3", "D", "C", "TZ3");
         assertThat(hazards).allSatisfy(h -> assertThat(h.table()).isEqualTo(t.name()));
         assertThat(hazards).extracting(KeyHazard::fix).containsExactly(
                 "ALTER TABLE \"APP\".\"HAZ\" MODIFY (\"N62\" NUMBER), or NUMBER(p,s) with a scale at least the source column's",
-                "ALTER TABLE \"APP\".\"HAZ\" MODIFY (\"N6\" NUMBER), or NUMBER(p,s) with a scale at least the source column's",
                 "ALTER TABLE \"APP\".\"HAZ\" MODIFY (\"BF\" NUMBER)",
                 "ALTER TABLE \"APP\".\"HAZ\" MODIFY (\"BD\" NUMBER)",
                 "ALTER TABLE \"APP\".\"HAZ\" MODIFY (\"T3\" TIMESTAMP(6))",
@@ -119,11 +119,10 @@ class OracleKeyIT {
                 "ALTER TABLE \"APP\".\"HAZ\" MODIFY (\"C\" VARCHAR2(5 CHAR))",
                 "ALTER TABLE \"APP\".\"HAZ\" MODIFY (\"TZ3\" TIMESTAMP(6) WITH TIME ZONE)");
         assertThat(hazards.get(0).folds()).contains("2 fractional digits");
-        assertThat(hazards.get(1).folds()).contains("whole numbers");
-        assertThat(hazards.get(2).folds()).contains("32-bit binary floating point");
-        assertThat(hazards.get(4).folds()).contains("fractional seconds to 3 digits");
-        assertThat(hazards.get(5).folds()).contains("whole seconds");
-        assertThat(hazards.get(6).folds()).contains("'a' and 'a '");
+        assertThat(hazards.get(1).folds()).contains("32-bit binary floating point");
+        assertThat(hazards.get(3).folds()).contains("fractional seconds to 3 digits");
+        assertThat(hazards.get(4).folds()).contains("whole seconds");
+        assertThat(hazards.get(5).folds()).contains("'a' and 'a '");
         assertThat(hazards.get(0).describe()).contains("APP.HAZ.N62", "NUMBER(6,2)");
 
         db.exec("CREATE TABLE APP.SAFE (NFREE NUMBER, T6 TIMESTAMP(6), V VARCHAR2(10 CHAR), R RAW(16),"

@@ -55,7 +55,7 @@ public final class WindowApplier {
     private final int networkTimeoutMillis;
     private final Executor timeoutExecutor;
     private final PipelineMetrics metrics;
-    private volatile Hazards hazards;
+    private final Map<String, Hazards> hazards = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile TableTransforms tableTransforms;
 
     public WindowApplier(DataSource target, Dialect dialect, Duration applyTimeout, Executor timeoutExecutor) {
@@ -326,9 +326,12 @@ public final class WindowApplier {
         }
     }
 
-    /** The tables of a schema whose key columns can merge keys, by folded name; computed once per snapshot. */
+    /**
+     * The tables of a schema whose key columns can merge keys, by folded name; computed once per snapshot
+     * (snapshots are immutable and replaced whole), kept per schema for the pipeline's groups.
+     */
     private Set<TableName> hazardous(TargetSchema schema) {
-        Hazards known = hazards;
+        Hazards known = hazards.get(schema.schema());
         if (known != null && known.schema == schema) {
             return known.tables;
         }
@@ -338,11 +341,11 @@ public final class WindowApplier {
                 tables.add(t.name().folded());
             }
         }
-        hazards = new Hazards(schema, tables);
+        hazards.put(schema.schema(), new Hazards(schema, tables));
         return tables;
     }
 
-    /** The hazardous tables of the last schema snapshot seen (snapshots are immutable and replaced whole). */
+    /** The hazardous tables of a schema snapshot. */
     private record Hazards(TargetSchema schema, Set<TableName> tables) {
     }
 
