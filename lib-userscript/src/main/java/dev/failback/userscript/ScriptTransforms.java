@@ -39,8 +39,10 @@ final class ScriptTransforms implements Transforms {
             }
             for (Object o : (List<?>) Json.read(rt.listTables())) {
                 List<?> t = (List<?>) o;
-                b.table((String) t.get(1), new Table(rt, (String) t.get(0), (String) t.get(2), (String) t.get(3),
-                        (String) t.get(4), (String) t.get(5), (Boolean) t.get(6), (Boolean) t.get(7), (Boolean) t.get(8)));
+                Table table = new Table(rt, (String) t.get(0), (String) t.get(2), (String) t.get(3),
+                        (String) t.get(4), (String) t.get(5), (Boolean) t.get(6), (Boolean) t.get(7), (Boolean) t.get(8));
+                // a table without onWrite keeps Failback's own write (deletes children first, no JSON round trip)
+                b.table((String) t.get(1), table.hasWrite ? table.writing() : table);
             }
             return new ScriptTransforms(rt, b.build());
         } catch (RuntimeException e) {
@@ -135,7 +137,7 @@ final class ScriptTransforms implements Transforms {
     }
 
     /** configureTargetTables / configureTable. */
-    private static final class Table implements TableTransform {
+    private static class Table implements TableTransform {
         private final ScriptRuntime rt;
         private final String key;
         private final String upsertWhat;
@@ -190,12 +192,28 @@ final class ScriptTransforms implements Transforms {
             return out == null ? null : (List<Object>) Json.read(out);
         }
 
-        @Override
-        public void onWrite(List<RowOp> ops, TableWriter writer) throws SQLException {
-            if (!hasWrite) {
-                writer.write(ops);
-                return;
-            }
+        /** The same handlers, writing through the script's {@code onWrite} / {@code apply}. */
+        TableTransform writing() {
+            Table handlers = this;
+            return new TableTransform() {
+                @Override
+                public Map<String, Object> onRowUpsert(Map<String, Object> row, RowMeta meta) {
+                    return handlers.onRowUpsert(row, meta);
+                }
+
+                @Override
+                public List<Object> onRowDelete(List<Object> key, RowMeta meta) {
+                    return handlers.onRowDelete(key, meta);
+                }
+
+                @Override
+                public void onWrite(List<RowOp> ops, TableWriter writer) throws SQLException {
+                    handlers.write(ops, writer);
+                }
+            };
+        }
+
+        void write(List<RowOp> ops, TableWriter writer) throws SQLException {
             Tx tx = new Tx(rt, writer, ops, this::primaryKey);
             String json = tx.opsJson();
             Object[] outcome = new Object[2];

@@ -126,6 +126,28 @@ class TransformErrorsIT {
     }
 
     @Test
+    void aTableTransformThatMapsTwoKeysToOneKeepsTheNewestChange() throws Exception {
+        try (TestSchema db = TestSchema.Kind.POSTGRESQL.create("transform_fold")) {
+            db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
+            Transforms oneKey = Transforms.builder().table("kv", new TableTransform() {
+                @Override
+                public Map<String, Object> onRowUpsert(Map<String, Object> row, RowMeta meta) {
+                    row.put("id", java.math.BigDecimal.ONE); // every row onto key 1
+                    return row;
+                }
+            }).build();
+            try (Failback f = start(db, Mode.CONSISTENT, oneKey)) {
+                assertThat(post(f, db.path(), batch(upsert("kv", 1, "older", hlc(T + 1)),
+                        upsert("kv", 2, "newer", hlc(T + 2)))).status()).isEqualTo(200);
+                assertThat(post(f, db.path(), resolved(hlc(T + 2))).status()).isEqualTo(200);
+                assertThat(f.awaitApplied(new Hlc(T + 2, 0), Duration.ofSeconds(20))).as(String.valueOf(f.status().lastError()))
+                        .isTrue();
+                assertThat(db.query("SELECT id, v FROM $S.kv")).containsExactly(List.of("1", "newer"));
+            }
+        }
+    }
+
+    @Test
     void aTransformThatFailsAtApplyStopsTheGroupAsAPoisonRowAndResumesOnceItWorks() throws Exception {
         try (TestSchema db = TestSchema.Kind.MARIADB.create("transform_apply")) {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");

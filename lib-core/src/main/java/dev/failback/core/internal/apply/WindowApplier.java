@@ -469,11 +469,46 @@ public final class WindowApplier {
             }
             upserts.computeIfPresent(e.getKey(), (k, rows) -> bound.upserts(rows));
             deletes.computeIfPresent(e.getKey(), (k, rows) -> bound.deletes(rows));
+            refold(e.getKey(), upserts, deletes);
             if (bound.writes()) {
                 writers.put(e.getKey(), bound);
             }
         }
         return writers;
+    }
+
+    /**
+     * After a transform mapped a table's keys, keeps one mutation per mapped key, the newest (two source keys a
+     * transform maps to one target key, or a delete re-keyed onto an upserted key): the dialects write
+     * distinct keys, and the newest change wins as it does for one source key.
+     */
+    private static void refold(TableName table, Map<TableName, List<Mutation>> upserts,
+            Map<TableName, List<Mutation>> deletes) {
+        List<Mutation> up = upserts.getOrDefault(table, List.of());
+        List<Mutation> down = deletes.getOrDefault(table, List.of());
+        Map<String, Mutation> last = new LinkedHashMap<>((up.size() + down.size()) * 2);
+        for (List<Mutation> rows : List.of(down, up)) {
+            for (Mutation m : rows) {
+                Mutation prev = last.get(m.key());
+                if (prev == null || m.updated().compareTo(prev.updated()) >= 0) {
+                    last.put(m.key(), m);
+                }
+            }
+        }
+        if (last.size() == up.size() + down.size()) {
+            return; // no two mutations share a key
+        }
+        List<Mutation> keptUp = new ArrayList<>();
+        List<Mutation> keptDown = new ArrayList<>();
+        for (Mutation m : last.values()) {
+            (m.isDelete() ? keptDown : keptUp).add(m);
+        }
+        if (upserts.containsKey(table)) {
+            upserts.put(table, keptUp);
+        }
+        if (deletes.containsKey(table)) {
+            deletes.put(table, keptDown);
+        }
     }
 
     private int deletes(Connection c, List<TableInfo> order, Map<TableName, List<Mutation>> deletes,
