@@ -42,6 +42,9 @@ public final class SchemaCache {
     private volatile long loadedAt;
     private volatile long reads;
     private final boolean refuseFoldingKeys;
+    /** The last refusal of {@code refuseFoldingKeys} and when its read began; guarded by this. */
+    private ApplyException refused;
+    private long refusedAt;
     /** The key columns already warned about, as {@code table.column}; guarded by this. */
     private final Set<String> warned = new HashSet<>();
 
@@ -174,9 +177,19 @@ public final class SchemaCache {
     private TargetSchema load() throws SQLException {
         assert Thread.holdsLock(this);
         long start = System.nanoTime();
+        if (refused != null && start - refusedAt < MIN_REFRESH_NANOS) {
+            throw refused; // a refused schema is read again at most every MIN_REFRESH_MILLIS, however often asked
+        }
         try (Connection c = target.getConnection()) {
             TargetSchema s = dialect.readSchema(c, schema);
-            checkKeys(s);
+            try {
+                checkKeys(s);
+            } catch (ApplyException e) {
+                refused = e;
+                refusedAt = start;
+                throw e;
+            }
+            refused = null;
             current = s;
             loadedAt = start;
             reads++;

@@ -62,8 +62,8 @@ final class SchemaRouting {
             RowMeta meta = new RowMeta(schema, source, m.updated(), RowJson.object(m.before()));
             route = m.isDelete() ? transform.onRowDelete(deleteRow(m, tables.known(source)), meta)
                     : transform.onRowUpsert(RowJson.object(m.after()), meta);
-        } catch (WebhookException | SQLException e) {
-            throw e;
+        } catch (WebhookException | SQLException | dev.failback.ClassifiedException e) {
+            throw e; // the request's own trouble (a schema refused, staging down), not the transform's
         } catch (Exception e) {
             throw WebhookException.badRequest(where + ": the transform failed: " + message(e) + "; nothing was staged");
         }
