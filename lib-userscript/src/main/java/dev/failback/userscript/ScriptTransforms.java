@@ -222,17 +222,21 @@ final class ScriptTransforms implements Transforms {
                 outcome[1] = a[1];
                 return null;
             };
-            rt.call(writeWhat, () -> {
-                rt.tableWrite.execute(key, json, tx.proxy(), done);
-                if (outcome[0] == null) {
-                    throw new UserscriptException(rt.mainName + ": " + writeWhat + ": its promise did not settle"
-                            + " (awaiting something that never resolves?)", null);
-                }
-                if (!(Boolean) outcome[0]) {
-                    throw rt.rejected(writeWhat, (Value) outcome[1], tx.failure());
-                }
-                return null;
-            });
+            try {
+                rt.call(writeWhat, () -> {
+                    rt.tableWrite.execute(key, json, tx.proxy(), done);
+                    if (outcome[0] == null) {
+                        throw new UserscriptException(rt.mainName + ": " + writeWhat + ": its promise did not settle"
+                                + " (awaiting something that never resolves?)", null);
+                    }
+                    if (!(Boolean) outcome[0]) {
+                        throw rt.rejected(writeWhat, (Value) outcome[1], tx.failure());
+                    }
+                    return null;
+                });
+            } finally {
+                tx.close();
+            }
         }
 
         private List<String> primaryKey(TableWriter writer) {

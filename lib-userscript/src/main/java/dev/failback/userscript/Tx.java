@@ -25,6 +25,8 @@ final class Tx {
     private final Function<TableWriter, List<String>> primaryKey;
     private final Hlc latest;
     private Throwable failure;
+    /** False once its onWrite call returned: the connection is back in the pool, whatever the script kept. */
+    private volatile boolean open = true;
 
     Tx(ScriptRuntime rt, TableWriter writer, List<RowOp> ops, Function<TableWriter, List<String>> primaryKey) {
         this.rt = rt;
@@ -118,7 +120,15 @@ final class Tx {
         String run() throws Exception;
     }
 
+    /** Ends the transaction's use by the script: a later call through a kept {@code api.getTX()} fails. */
+    void close() {
+        open = false;
+    }
+
     private Object host(Work work) {
+        if (!open) {
+            return "!api.getTX() and api.write() work only inside the onWrite call that got them";
+        }
         try {
             return rt.hostWork(work::run);
         } catch (SQLException e) {
