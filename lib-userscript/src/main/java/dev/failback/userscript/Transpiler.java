@@ -88,6 +88,8 @@ final class Transpiler {
     private static final Pattern IMPORT_BARE = Pattern.compile("^import\\s*" + MOD + "\\s*;?\\s*$");
     private static final Pattern EXPORT_DECL = Pattern.compile(
             "^export\\s+((?:const|let|var|class|function\\*?|async\\s+function\\*?)\\s*(" + ID + ").*)$");
+    private static final Pattern EXPORT_DEFAULT_DECL = Pattern.compile(
+            "^export\\s+default\\s+((?:class|function\\*?|async\\s+function\\*?)\\s*(" + ID + ")\\b.*)$");
     private static final Pattern EXPORT_DEFAULT = Pattern.compile("^export\\s+default\\s+(.*)$");
     private static final Pattern EXPORT_LIST_FROM = Pattern.compile("^export\\s*\\{([^}]*)\\}\\s*from\\s*" + MOD + "\\s*;?\\s*$");
     private static final Pattern EXPORT_STAR = Pattern.compile("^export\\s*\\*\\s*from\\s*" + MOD + "\\s*;?\\s*$");
@@ -112,6 +114,10 @@ final class Transpiler {
                 lines[i] = "require(" + m.group(1) + ");";
             } else if ((m = IMPORT.matcher(line)).matches()) {
                 lines[i] = importClause(m.group(1).trim(), "require(" + m.group(2) + ")", i);
+            } else if ((m = EXPORT_DEFAULT_DECL.matcher(line)).matches()) {
+                // a named default function or class stays a declaration, so the module can use its name too
+                lines[i] = m.group(1);
+                getter(getters, "default", m.group(2));
             } else if ((m = EXPORT_DEFAULT.matcher(line)).matches()) {
                 lines[i] = "exports.default = " + m.group(1);
             } else if ((m = EXPORT_DECL.matcher(line)).matches()) {

@@ -161,6 +161,14 @@ class UserscriptTest {
     }
 
     @Test
+    void aNamedDefaultExportStaysADeclarationItsModuleCanUse() throws Exception {
+        try (Transforms t = load("defaults/main.ts")) {
+            Route r = t.schema("db").onRowUpsert(row("v", "a"), new RowMeta("db", "t", TS, null));
+            assertThat(r.row()).isEqualTo(row("v", "A", "w", "A!"));
+        }
+    }
+
+    @Test
     void metaCarriesTimestamp() throws Exception {
         try (Transforms t = Userscript.load(write("meta.ts", """
                 import * as api from "replicator@v2";
