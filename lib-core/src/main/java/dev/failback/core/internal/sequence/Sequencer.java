@@ -395,12 +395,13 @@ public final class Sequencer implements Runnable {
         }
         telemetry.events().countWindow(r.upserts(), r.deletes(), window.size());
         group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
-        group.applied(upTo);
         // Rows kept by a retire offset are at or before the applied checkpoint; staging is only read after it.
+        // Counted down before the waiters wake, so that whoever sees the window applied sees its backlog gone.
         group.backlog.addAndGet(-window.size());
         if (group.backlog.get() < 0) {
             group.backlog.set(0);
         }
+        group.applied(upTo);
         long offset = config.retireOffset().toNanos();
         if (offset == 0) {
             retirePending = upTo;
