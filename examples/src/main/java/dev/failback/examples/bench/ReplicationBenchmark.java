@@ -77,7 +77,16 @@ public final class ReplicationBenchmark {
         String pgDatabase = "failback_bench";
 
         static Options parse(String[] args) {
-            Options o = new Options();
+            return parse(args, new Options(), "usage: ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N]"
+                    + " [--senders N] [--batch N] [--seed N] [--lag-seconds N] [--source-rate N]"
+                    + " [--debezium-batch N] [--warmup N] [--repeat N] [--flush-size N] [--pg-url URL] [--mysql-url URL]");
+        }
+
+        /**
+         * Reads options over defaults ({@link TransformBenchmark} has its own), printing {@code usage} for
+         * {@code --help}.
+         */
+        static Options parse(String[] args, Options o, String usage) {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 String v = i + 1 < args.length ? args[i + 1] : null;
@@ -96,9 +105,7 @@ public final class ReplicationBenchmark {
                     case "--pg-url" -> o.pgUrl = v;
                     case "--mysql-url" -> o.mysqlUrl = v;
                     case "-h", "--help" -> {
-                        System.out.println("usage: ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N]"
-                                + " [--senders N] [--batch N] [--seed N] [--lag-seconds N] [--source-rate N]"
-                                + " [--debezium-batch N] [--warmup N] [--repeat N] [--flush-size N] [--pg-url URL] [--mysql-url URL]");
+                        System.out.println(usage);
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
@@ -143,7 +150,7 @@ public final class ReplicationBenchmark {
         summaries.forEach(System.out::println);
     }
 
-    private static void quietLogs() {
+    static void quietLogs() {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
@@ -592,7 +599,7 @@ public final class ReplicationBenchmark {
         }
     }
 
-    private static String env(String name, String fallback) {
+    static String env(String name, String fallback) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? fallback : v;
     }

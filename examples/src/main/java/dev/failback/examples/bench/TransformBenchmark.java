@@ -6,6 +6,7 @@ import dev.failback.Hlc;
 import dev.failback.Mode;
 import dev.failback.TableName;
 import dev.failback.examples.bench.BenchWorkload.Mutations;
+import dev.failback.examples.bench.ReplicationBenchmark.Options;
 import dev.failback.jetty.JettySink;
 import dev.failback.transform.Route;
 import dev.failback.transform.RowMeta;
@@ -80,49 +81,14 @@ public final class TransformBenchmark {
     private TransformBenchmark() {
     }
 
-    static final class Options {
-        String db = "postgresql";
-        int rows = DEFAULT_ROWS;
-        int senders = 8;
-        int batch = 3_000;
-        long seed = 7;
-        double sourceRate = 20_000;
-        int warmup = 20_000;
-        int repeat = 3;
-        String pgUrl = env("FAILBACK_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-        String mysqlUrl = env("FAILBACK_BENCH_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/?user=root&password=");
-        String pgDatabase = "failback_bench";
-
-        static Options parse(String[] args) {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                String v = i + 1 < args.length ? args[i + 1] : null;
-                switch (a) {
-                    case "--db" -> o.db = v;
-                    case "--rows" -> o.rows = Integer.parseInt(v);
-                    case "--senders" -> o.senders = Integer.parseInt(v);
-                    case "--batch" -> o.batch = Integer.parseInt(v);
-                    case "--seed" -> o.seed = Long.parseLong(v);
-                    case "--warmup" -> o.warmup = Integer.parseInt(v);
-                    case "--repeat" -> o.repeat = Math.max(1, Integer.parseInt(v));
-                    case "--pg-url" -> o.pgUrl = v;
-                    case "--mysql-url" -> o.mysqlUrl = v;
-                    case "-h", "--help" -> {
-                        System.out.println("usage: TransformBenchmark [--db postgresql|mariadb|all] [--rows N]"
-                                + " [--repeat N] [--warmup N] [--senders N] [--batch N] [--seed N] [--pg-url URL]"
-                                + " [--mysql-url URL]");
-                        System.exit(0);
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
-                }
-                i++;
-            }
-            if (!List.of("all", "postgresql", "mariadb").contains(o.db)) {
-                throw new IllegalArgumentException("--db must be postgresql, mariadb or all, but was " + o.db);
-            }
-            return o;
-        }
+    /** The options of {@link ReplicationBenchmark} that apply here, with this benchmark's defaults. */
+    static Options options(String[] args) {
+        Options defaults = new Options();
+        defaults.db = "postgresql";
+        defaults.rows = DEFAULT_ROWS;
+        return Options.parse(args, defaults, "usage: TransformBenchmark [--db postgresql|mariadb|all]"
+                + " [--rows N] [--repeat N] [--warmup N] [--senders N] [--batch N] [--seed N] [--pg-url URL]"
+                + " [--mysql-url URL]");
     }
 
     /** One measured run. */
@@ -134,7 +100,7 @@ public final class TransformBenchmark {
 
     public static void main(String[] args) throws Exception {
         quietLogs();
-        Options o = Options.parse(args);
+        Options o = options(args);
         Runtime rt = Runtime.getRuntime();
         System.out.printf(Locale.ROOT, "Failback transform benchmark: %d cores, Java %s (%s), max heap %d MiB, %s %s,"
                 + " load average %.2f%n", rt.availableProcessors(), System.getProperty("java.version"),
@@ -155,14 +121,11 @@ public final class TransformBenchmark {
     }
 
     private static void quietLogs() {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
+        ReplicationBenchmark.quietLogs();
         // every run starts a pipeline without authentication on 127.0.0.1: its warning once per run is noise here
         if (System.getProperty("org.slf4j.simpleLogger.log.dev.failback.core.internal.Pipeline") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.dev.failback.core.internal.Pipeline", "error");
         }
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     }
 
     // ---- the transforms
@@ -487,10 +450,5 @@ public final class TransformBenchmark {
                 medians.get("script-noop"), medians.get("script-cookbook"));
         System.out.println(summary);
         return summary;
-    }
-
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
     }
 }

@@ -3,16 +3,16 @@ package dev.failback.core.it;
 import static dev.failback.core.it.Bodies.batch;
 import static dev.failback.core.it.Bodies.hlc;
 import static dev.failback.core.it.Bodies.resolved;
+import static dev.failback.core.it.Posts.ok;
+import static dev.failback.core.it.Posts.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.Failback;
 import dev.failback.Hlc;
 import dev.failback.Mode;
 import dev.failback.Status;
-import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
 import dev.failback.testing.TestSchema;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,17 +33,6 @@ import org.junit.jupiter.api.Test;
  */
 class KeyCollisionIT {
     private static final long T = 1_759_246_900_000_000_000L;
-
-    private static WebhookResponse post(Failback f, String path, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return f.webhookHandler().handle(new WebhookRequest("POST", path, null, Map.of(),
-                new ByteArrayInputStream(bytes), bytes.length));
-    }
-
-    private static void ok(Failback f, String path, String body) {
-        WebhookResponse r = post(f, path, body);
-        assertThat(r.status()).as(r.message()).isEqualTo(200);
-    }
 
     private static String code(String code, String label, long wall) {
         return "{\"after\": {\"code\": \"" + code + "\", \"label\": \"" + label + "\"}, \"key\": [\"" + code

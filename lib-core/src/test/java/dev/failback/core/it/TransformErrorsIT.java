@@ -4,12 +4,12 @@ import static dev.failback.core.it.Bodies.batch;
 import static dev.failback.core.it.Bodies.hlc;
 import static dev.failback.core.it.Bodies.resolved;
 import static dev.failback.core.it.Bodies.upsert;
+import static dev.failback.core.it.Posts.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.Failback;
 import dev.failback.Hlc;
 import dev.failback.Mode;
-import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
 import dev.failback.testing.TestSchema;
 import dev.failback.transform.Route;
@@ -17,8 +17,6 @@ import dev.failback.transform.RowMeta;
 import dev.failback.transform.SchemaTransform;
 import dev.failback.transform.TableTransform;
 import dev.failback.transform.Transforms;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class TransformErrorsIT {
     private static final long T = 1_759_246_900_000_000_000L;
-
-    private static WebhookResponse post(Failback f, String path, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return f.webhookHandler().handle(new WebhookRequest("POST", path, null, Map.of(),
-                new ByteArrayInputStream(bytes), bytes.length));
-    }
 
     private static Failback start(TestSchema db, Mode mode, Transforms transforms) {
         return Failback.builder().disableAuthentication().name("transform-errors").target(db.dataSource())

@@ -3,12 +3,13 @@ package dev.failback.core.it;
 import static dev.failback.core.it.Bodies.batch;
 import static dev.failback.core.it.Bodies.hlc;
 import static dev.failback.core.it.Bodies.resolved;
+import static dev.failback.core.it.Posts.ok;
+import static dev.failback.core.it.Posts.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.Failback;
 import dev.failback.Hlc;
 import dev.failback.Mode;
-import dev.failback.WebhookRequest;
 import dev.failback.WebhookResponse;
 import dev.failback.testing.TestSchema;
 import dev.failback.transform.Route;
@@ -18,10 +19,8 @@ import dev.failback.transform.SchemaTransform;
 import dev.failback.transform.TableTransform;
 import dev.failback.transform.TableWriter;
 import dev.failback.transform.Transforms;
-import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,17 +174,6 @@ class TransformIT {
     private static String delete(String table, String key, long wall) {
         return "{\"after\": null, \"key\": [" + key + "], \"topic\": \"" + table + "\", \"updated\": \"" + hlc(wall)
                 + "\"}";
-    }
-
-    private static WebhookResponse post(Failback f, String path, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return f.webhookHandler().handle(new WebhookRequest("POST", path, null, Map.of(),
-                new ByteArrayInputStream(bytes), bytes.length));
-    }
-
-    private static void ok(Failback f, String path, String body) {
-        WebhookResponse r = post(f, path, body);
-        assertThat(r.status()).as(r.message()).isEqualTo(200);
     }
 
     /** Applies a batch: posts it and, in consistent mode, its resolved timestamp, then waits for it. */

@@ -160,7 +160,8 @@ final class Binder implements AutoCloseable {
         }
     }
 
-    private static Double nonFinite(String s) {
+    /** {@code NaN}, {@code Infinity}, {@code -Infinity} as the changefeed writes them; null for anything else. */
+    static Double nonFinite(String s) {
         switch (s) {
             case "NaN":
                 return Double.NaN;

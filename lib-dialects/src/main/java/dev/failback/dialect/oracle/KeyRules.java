@@ -2,6 +2,7 @@ package dev.failback.dialect.oracle;
 
 import dev.failback.dialect.internal.AbstractDialect;
 import dev.failback.dialect.internal.Json;
+import dev.failback.dialect.internal.Shape;
 import dev.failback.dialect.oracle.OracleType.Kind;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.KeyCollision;
@@ -72,7 +73,7 @@ final class KeyRules implements AbstractDialect.KeyComparer {
     @Override
     public List<KeyHazard> hazards(TableInfo table) {
         List<KeyHazard> hazards = new ArrayList<>();
-        for (ColumnInfo c : keyColumns(table)) {
+        for (ColumnInfo c : Shape.keyColumns(table)) {
             TypeFold byType = typeFold(OracleType.parse(c.sqlType()));
             boolean collated = collated(c);
             if (byType == null && !collated) {
@@ -97,7 +98,7 @@ final class KeyRules implements AbstractDialect.KeyComparer {
 
     @Override
     public List<KeyCollision> collisions(Connection connection, TableInfo table, List<String> keys) throws SQLException {
-        List<ColumnInfo> columns = keyColumns(table);
+        List<ColumnInfo> columns = Shape.keyColumns(table);
         List<List<Json.Value>> values = new ArrayList<>(keys.size());
         for (String key : keys) {
             List<Json.Value> v = Json.elements(key);
@@ -149,19 +150,6 @@ final class KeyRules implements AbstractDialect.KeyComparer {
                     : " stores both as " + stored.get(i)));
         }
         return reasons.isEmpty() ? "the keys hold the same values" : String.join(" and ", reasons);
-    }
-
-    private static List<ColumnInfo> keyColumns(TableInfo table) {
-        List<ColumnInfo> columns = new ArrayList<>(table.primaryKey().size());
-        for (String pk : table.primaryKey()) {
-            ColumnInfo c = table.column(pk);
-            if (c == null) {
-                throw new IllegalArgumentException("table " + table.name() + ": primary-key column \"" + pk
-                        + "\" is not among its columns");
-            }
-            columns.add(c);
-        }
-        return columns;
     }
 
     private static boolean collated(ColumnInfo c) {
@@ -296,19 +284,17 @@ final class KeyRules implements AbstractDialect.KeyComparer {
     }
 
     private static Double binary(Json.Value v) {
-        switch (v.kind() == Json.Kind.NUMBER || v.kind() == Json.Kind.STRING ? v.text() : "") {
-            case "NaN":
-                return Double.NaN;
-            case "Infinity":
-                return Double.POSITIVE_INFINITY;
-            case "-Infinity":
-                return Double.NEGATIVE_INFINITY;
-            default:
-                try {
-                    return v.kind() == Json.Kind.NUMBER ? Double.valueOf(v.text()) : null;
-                } catch (NumberFormatException e) {
-                    return null;
-                }
+        if (v.kind() != Json.Kind.NUMBER && v.kind() != Json.Kind.STRING) {
+            return null;
+        }
+        Double nonFinite = Binder.nonFinite(v.text());
+        if (nonFinite != null || v.kind() != Json.Kind.NUMBER) {
+            return nonFinite;
+        }
+        try {
+            return Double.valueOf(v.text());
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
