@@ -46,24 +46,45 @@ final class Utf8Slices {
      * proportion to the length is the string itself (no {@code char[]} of the whole slice).
      */
     static String utf8(byte[] bytes, int offset, int length, String where, String what) {
-        if (!ascii(bytes, offset, length)) {
-            CharsetDecoder check = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
-            ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
-            CharBuffer out = CharBuffer.allocate(Math.min(length, 4096));
-            while (true) {
-                CoderResult r = check.decode(in, out, true);
-                if (r.isError()) {
-                    throw bad(where + what + " is not valid UTF-8");
-                }
-                if (r.isUnderflow()) {
-                    break;
-                }
-                out.clear();
-            }
+        if (firstInvalid(bytes, offset, length) >= 0) {
+            throw bad(where + what + " is not valid UTF-8");
         }
         return new String(bytes, offset, length, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks a whole body: the parser leaves the bytes of field names it already knows and of the values
+     * it skips unchecked, so a body with a broken byte there would otherwise be accepted.
+     *
+     * @throws WebhookException (400) naming the offset of the first byte that is not UTF-8
+     */
+    static void checkUtf8(byte[] body) {
+        int at = firstInvalid(body, 0, body.length);
+        if (at >= 0) {
+            throw bad("body is not valid UTF-8 (byte " + at + ")");
+        }
+    }
+
+    /** The offset of the first byte that starts no valid UTF-8 sequence, or -1 when all are valid. */
+    private static int firstInvalid(byte[] bytes, int offset, int length) {
+        if (ascii(bytes, offset, length)) {
+            return -1;
+        }
+        CharsetDecoder check = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
+        CharBuffer out = CharBuffer.allocate(Math.min(length, 4096));
+        while (true) {
+            CoderResult r = check.decode(in, out, true);
+            if (r.isError()) {
+                return in.position();
+            }
+            if (r.isUnderflow()) {
+                return -1;
+            }
+            out.clear();
+        }
     }
 
     static boolean ascii(byte[] bytes, int offset, int length) {

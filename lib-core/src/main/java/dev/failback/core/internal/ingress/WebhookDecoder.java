@@ -137,7 +137,9 @@ public final class WebhookDecoder {
             throw WebhookException.badRequest("body is empty");
         }
         try (JsonParser p = factory.createParser(body)) {
-            return decodeBody(p, body, memory);
+            DecodedBody decoded = decodeBody(p, body, memory);
+            Utf8Slices.checkUtf8(body);
+            return decoded;
         } catch (StreamConstraintsException e) {
             throw WebhookException.badRequest(limitMessage(e), e);
         } catch (JsonProcessingException e) {
