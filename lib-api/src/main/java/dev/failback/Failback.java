@@ -147,6 +147,8 @@ public interface Failback extends AutoCloseable {
         public static final int DEFAULT_FLUSH_SIZE = 1000;
         /** Default staging page size: {@value}. */
         public static final int DEFAULT_SCAN_SIZE = 10_000;
+        /** Default {@link #largeTransactionRows(int)}. */
+        public static final int DEFAULT_LARGE_TRANSACTION_ROWS = 50_000;
         /** Default largest accepted request body in bytes, after decompression: {@value} (128 MiB). */
         public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
         /** Default deepest accepted JSON nesting: {@value}. */
@@ -194,6 +196,7 @@ public interface Failback extends AutoCloseable {
         CheckpointStore checkpointStore;
         int flushSize = DEFAULT_FLUSH_SIZE;
         int scanSize = DEFAULT_SCAN_SIZE;
+        int largeTransactionRows = DEFAULT_LARGE_TRANSACTION_ROWS;
         long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
         int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
@@ -426,6 +429,22 @@ public interface Failback extends AutoCloseable {
          */
         public Builder scanSize(int size) {
             this.scanSize = positive("scanSize", size);
+            return this;
+        }
+
+        /**
+         * Consistent mode: a source transaction with more mutations than this (a bulk {@code UPDATE} of a
+         * million rows) is not held in memory as a window: it is applied in one target transaction, still
+         * atomic, read from staging {@link #scanSize(int)} rows of one table at a time, so the heap it needs
+         * does not grow with it. Such a transaction's poison row is not searched for: a rejected one stops
+         * the group with the target's error, whether dead letters are on or not. Default
+         * {@value #DEFAULT_LARGE_TRANSACTION_ROWS}.
+         *
+         * @param rows a positive count
+         * @return this builder
+         */
+        public Builder largeTransactionRows(int rows) {
+            this.largeTransactionRows = positive("largeTransactionRows", rows);
             return this;
         }
 

@@ -33,6 +33,7 @@ public final class FailbackConfig {
     private final dev.failback.spi.LeaseStore leaseStore;
     private final int flushSize;
     private final int scanSize;
+    private final int largeTransactionRows;
     private final long maxBodyBytes;
     private final int maxNestingDepth;
     private final int maxInFlight;
@@ -76,6 +77,7 @@ public final class FailbackConfig {
         this.leaseStore = b.leaseStore;
         this.flushSize = b.flushSize;
         this.scanSize = b.scanSize;
+        this.largeTransactionRows = b.largeTransactionRows;
         this.maxBodyBytes = b.maxBodyBytes;
         this.maxNestingDepth = b.maxNestingDepth;
         this.maxInFlight = b.maxInFlight;
@@ -207,6 +209,11 @@ public final class FailbackConfig {
     /** @return staging page size */
     public int scanSize() {
         return scanSize;
+    }
+
+    /** @return mutations of one source transaction above which it is applied from staging page by page */
+    public int largeTransactionRows() {
+        return largeTransactionRows;
     }
 
     /** @return largest accepted body */

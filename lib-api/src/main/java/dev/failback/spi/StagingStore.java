@@ -2,8 +2,12 @@ package dev.failback.spi;
 
 import dev.failback.Hlc;
 import dev.failback.Mutation;
+import dev.failback.TableName;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Durable storage for mutations between their arrival and their application (consistent mode), per
@@ -40,6 +44,81 @@ public interface StagingStore extends Store {
      * @throws SQLException when the store is unreachable
      */
     List<Mutation> read(String schema, Hlc from, Hlc to, Mutation after, int limit) throws SQLException;
+
+    /**
+     * The tables with mutations staged at exactly {@code at}: what one source transaction touched, for
+     * applying a transaction too large to hold in memory table by table ({@code largeTransactionRows}).
+     * The default pages through {@link #read}; the built-in stores ask with one query.
+     *
+     * @param schema the target schema
+     * @param at     the source timestamp
+     * @return the tables, each once, in no particular order; never null
+     * @throws SQLException when the store is unreachable
+     */
+    default List<TableName> tablesAt(String schema, Hlc at) throws SQLException {
+        Set<TableName> tables = new LinkedHashSet<>();
+        Hlc from = before(at);
+        Mutation after = null;
+        while (true) {
+            List<Mutation> page = read(schema, from, at, after, 10_000);
+            for (Mutation m : page) {
+                tables.add(m.table());
+            }
+            if (page.size() < 10_000) {
+                return List.copyOf(tables);
+            }
+            after = page.get(page.size() - 1);
+        }
+    }
+
+    /**
+     * One page of the mutations of one table staged at exactly {@code at}, in the order of
+     * {@link #read}, after {@code after} (a mutation of the same table and timestamp) when given. The
+     * default pages through {@link #read} and keeps the table's rows; the built-in stores read only them.
+     *
+     * @param schema the target schema
+     * @param at     the source timestamp
+     * @param table  the table, as {@link #tablesAt} returned it
+     * @param after  the last mutation of the previous page, or null for the first page
+     * @param limit  the most rows to return
+     * @return the page, never null; shorter than {@code limit} at the end
+     * @throws SQLException when the store is unreachable
+     */
+    default List<Mutation> readAt(String schema, Hlc at, TableName table, Mutation after, int limit)
+            throws SQLException {
+        List<Mutation> out = new ArrayList<>();
+        Hlc from = before(at);
+        Mutation cursor = after;
+        while (out.size() < limit) {
+            List<Mutation> page = read(schema, from, at, cursor, limit);
+            for (Mutation m : page) {
+                if (m.table().equals(table) && out.size() < limit) {
+                    out.add(m);
+                }
+            }
+            if (page.size() < limit) {
+                break;
+            }
+            cursor = out.size() == limit ? out.get(limit - 1) : page.get(page.size() - 1);
+        }
+        return out;
+    }
+
+    /**
+     * The timestamp just before {@code at}: the exclusive lower bound of a {@link #read} of {@code at} alone.
+     *
+     * @param at a timestamp after zero
+     * @return its predecessor
+     */
+    private static Hlc before(Hlc at) {
+        if (at.logical() > 0) {
+            return new Hlc(at.wall(), at.logical() - 1);
+        }
+        if (at.wall() == 0) {
+            throw new IllegalArgumentException("no timestamp is before " + at);
+        }
+        return new Hlc(at.wall() - 1, Integer.MAX_VALUE);
+    }
 
     /**
      * Deletes staged mutations with {@code updated <= upTo}.

@@ -91,6 +91,12 @@ final class StartCommand implements Callable<Integer> {
             description = "Rows read from staging per query.")
     int scanSize;
 
+    @Option(names = "--largeTransactionRows", paramLabel = "N",
+            defaultValue = "" + Failback.Builder.DEFAULT_LARGE_TRANSACTION_ROWS,
+            description = "A source transaction with more mutations is applied in one target transaction read from"
+                    + " staging page by page instead of held in memory.")
+    int largeTransactionRows;
+
     @Option(names = "--versionGuardMemoryKeys", paramLabel = "N",
             defaultValue = "" + Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS,
             description = "Immediate mode: recently applied keys whose versions are kept in memory before the staging"
@@ -320,6 +326,7 @@ final class StartCommand implements Callable<Integer> {
                     .flushSize(flushSize)
                     .flushPeriod(flushPeriod)
                     .scanSize(scanSize)
+                    .largeTransactionRows(largeTransactionRows)
                     .versionGuardMemoryKeys(versionGuardMemoryKeys)
                     .applyTimeout(applyTimeout)
                     .schemaRefresh(schemaRefresh)
@@ -443,9 +450,9 @@ final class StartCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (flushSize <= 0 || scanSize <= 0 || targetMaxPoolSize <= 0 || stagingMaxPoolSize <= 0 || parallelism <= 0) {
+        if (flushSize <= 0 || scanSize <= 0 || largeTransactionRows <= 0 || targetMaxPoolSize <= 0 || stagingMaxPoolSize <= 0 || parallelism <= 0) {
             throw new ParameterException(spec.commandLine(),
-                    "--flushSize, --scanSize, --parallelism and the pool sizes must be positive");
+                    "--flushSize, --scanSize, --largeTransactionRows, --parallelism and the pool sizes must be positive");
         }
         if (leaseTtl.isNegative() || leaseTtl.isZero() || leaseRenewal.isNegative() || leaseRenewal.isZero()
                 || leaseRenewal.compareTo(leaseTtl) >= 0) {

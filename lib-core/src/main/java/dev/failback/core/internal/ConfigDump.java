@@ -44,6 +44,7 @@ final class ConfigDump {
                 + ", flushSize=" + c.flushSize()
                 + ", flushPeriod=" + c.flushPeriod()
                 + ", scanSize=" + c.scanSize()
+                + ", largeTransactionRows=" + c.largeTransactionRows()
                 + ", applyTimeout=" + c.applyTimeout()
                 + ", schemaRefresh=" + c.schemaRefresh()
                 + ", ignoreUnknownColumns=" + c.ignoreUnknownColumns()

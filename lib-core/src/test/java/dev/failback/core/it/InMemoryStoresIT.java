@@ -54,6 +54,37 @@ class InMemoryStoresIT {
         }
     }
 
+    /** A store without {@code tablesAt}/{@code readAt} of its own: the SPI's defaults page through {@code read}. */
+    @Test
+    void aLargeTransactionIsReadThroughTheDefaultPagingOfAStagingStore() throws Exception {
+        try (PostgresSchema db = PostgresSchema.create("inmemory_large")) {
+            db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)",
+                    "CREATE TABLE $S.other (id bigint PRIMARY KEY, v text NOT NULL)");
+            try (Failback f = Failback.builder().disableAuthentication().name("inmemory_large").target(db.dataSource())
+                    .stagingStore(new InMemoryStagingStore()).checkpointStore(new InMemoryCheckpointStore())
+                    .flushSize(2).scanSize(3).largeTransactionRows(5).start()) {
+                Posts.ok(f, db.path(), batch(upsert("kv", 1, "old", hlc(T + 1)), upsert("kv", 2, "old", hlc(T + 1)),
+                        upsert("other", 1, "old", hlc(T + 1))));
+                List<String> big = new java.util.ArrayList<>();
+                big.add(delete("kv", 1, hlc(T + 2)));
+                big.add(delete("other", 1, hlc(T + 2)));
+                for (int i = 10; i < 20; i++) {
+                    big.add(upsert(i % 2 == 0 ? "kv" : "other", i, "new", hlc(T + 2)));
+                }
+                Posts.ok(f, db.path(), batch(big));
+                Posts.ok(f, db.path(), batch(upsert("kv", 2, "after", hlc(T + 3))));
+                Posts.ok(f, db.path(), resolved(hlc(T + 3)));
+                assertThat(f.awaitApplied(new Hlc(T + 3, 0), Duration.ofSeconds(20))).isTrue();
+                assertThat(db.query("SELECT id, v FROM $S.kv ORDER BY id")).containsExactly(List.of("2", "after"),
+                        List.of("10", "new"), List.of("12", "new"), List.of("14", "new"), List.of("16", "new"),
+                        List.of("18", "new"));
+                assertThat(db.query("SELECT id, v FROM $S.other ORDER BY id")).containsExactly(List.of("11", "new"),
+                        List.of("13", "new"), List.of("15", "new"), List.of("17", "new"), List.of("19", "new"));
+                assertThat(f.status().stagedBacklog()).isZero();
+            }
+        }
+    }
+
     @Test
     void aStagingStoreThatKeepsNoVersionsOrDeadLettersIsRefusedWithoutTheirStores() throws Exception {
         try (PostgresSchema db = PostgresSchema.create("inmemory_refused")) {

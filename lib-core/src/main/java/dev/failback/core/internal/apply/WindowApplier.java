@@ -197,9 +197,30 @@ public final class WindowApplier {
             return new Result(0, 0);
         }
         Map<RowKey, Mutation> folded = fold(window);
+        return retrying(() -> applyOnce(schema, window, folded, guard), onRetry);
+    }
+
+    /**
+     * Applies one source transaction too large to hold in memory ({@link LargeTransaction}) in one target
+     * transaction, page by page, with in-place retries of transient failures as {@link #apply}.
+     *
+     * @param schema  the target schema snapshot
+     * @param tx      the transaction's pages in staging
+     * @param onRetry told the failure before each retry; may be null
+     * @param guard   run in the transaction; may be null
+     * @return what changed
+     * @throws ApplyException     when the transaction cannot be applied (its poison row is not searched for)
+     * @throws LeaseLostException when the guard found the lease lost (nothing committed)
+     */
+    public Result applyLarge(TargetSchema schema, LargeTransaction tx,
+            java.util.function.Consumer<ApplyException> onRetry, Guard guard) {
+        return retrying(() -> tx.apply(this, schema, guard), onRetry);
+    }
+
+    private Result retrying(java.util.function.Supplier<Result> once, java.util.function.Consumer<ApplyException> onRetry) {
         for (int attempt = 1;; attempt++) {
             try {
-                return applyOnce(schema, window, folded, guard);
+                return once.get();
             } catch (ApplyException e) {
                 if (attempt >= MAX_ATTEMPTS || e.kind() != ErrorKind.TRANSIENT) {
                     throw e;
@@ -303,7 +324,7 @@ public final class WindowApplier {
      *
      * @throws KeyCollisionError naming the table, both keys and why
      */
-    private void refuseCollisions(Connection c, TargetSchema schema, Collection<Mutation> rows) throws SQLException {
+    void refuseCollisions(Connection c, TargetSchema schema, Collection<Mutation> rows) throws SQLException {
         Set<TableName> hazardous = hazardous(schema);
         if (hazardous.isEmpty()) {
             return;
@@ -350,12 +371,16 @@ public final class WindowApplier {
     }
 
     /** Rolls back to a savepoint when there is one, else the whole transaction. */
-    private static void rollback(Connection c, Savepoint to) throws SQLException {
+    static void rollback(Connection c, Savepoint to) throws SQLException {
         if (to == null) {
             c.rollback();
         } else {
             c.rollback(to);
         }
+    }
+
+    Connection connection() throws SQLException {
+        return target.getConnection();
     }
 
     void prepare(Connection c) throws SQLException {
@@ -568,13 +593,16 @@ public final class WindowApplier {
     }
 
     private ApplyException wrap(SQLException e, List<Mutation> window) {
+        return wrap(e, window.size() + " mutations " + window.get(0).updated() + ".."
+                + window.get(window.size() - 1).updated());
+    }
+
+    /** The failure of {@code what} as the pipeline reports it: the dialect's verdict on it, with its codes. */
+    ApplyException wrap(SQLException e, String what) {
         // keys the target would merge never apply as they are, whatever the dialect makes of SQLState 23000
         ErrorKind kind = e instanceof KeyCollisionError ? ErrorKind.BAD_DATA : dialect.classify(e);
-        Hlc first = window.get(0).updated();
-        Hlc last = window.get(window.size() - 1).updated();
         String msg = e.getMessage() + " [SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ", "
-                + kind.label() + "; " + window.size() + " mutations " + first
-                + ".." + last + "]";
+                + kind.label() + "; " + what + "]";
         // The dialect's verdict travels with the failure: only bad data (a value the column cannot hold) will
         // never apply; a constraint (a parent not yet there in immediate mode), a lost connection or a missing
         // privilege may all heal, so they are retried (ErrorKind#retryable).

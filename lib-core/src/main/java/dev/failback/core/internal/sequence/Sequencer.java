@@ -7,6 +7,7 @@ import dev.failback.core.internal.Backends;
 import dev.failback.core.internal.Backoff;
 import dev.failback.core.internal.Group;
 import dev.failback.core.internal.NamedThreadFactory;
+import dev.failback.core.internal.apply.LargeTransaction;
 import dev.failback.core.internal.apply.LeaseLostException;
 import dev.failback.core.internal.apply.PoisonHandling;
 import dev.failback.core.internal.apply.WindowApplier;
@@ -58,6 +59,8 @@ public final class Sequencer implements Runnable {
     private final Group group;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
+    /** The last large source transaction announced in the log (once, not on every retry). */
+    private Hlc lastLarge;
     private boolean woken;
     private volatile boolean stopping;
     private long backoffMillis;
@@ -226,6 +229,7 @@ public final class Sequencer implements Runnable {
         }
         int flushSize = config.flushSize();
         int scanSize = config.scanSize();
+        int large = config.largeTransactionRows();
         long started = System.nanoTime();
         readNanos = 0;
         applyNanos = 0;
@@ -237,12 +241,16 @@ public final class Sequencer implements Runnable {
         long t = System.nanoTime();
         List<Mutation> page = backends.staging().read(group.name, from, to, null, scanSize);
         readNanos += System.nanoTime() - t;
+        int runStart = 0; // where the window's last source transaction begins
         while (!stopping) {
             Future<List<Mutation>> next = page.size() < scanSize ? null
                     : readAhead(from, to, page.get(page.size() - 1), scanSize);
+            Hlc largeAt = null;
             try {
                 for (Mutation m : page) {
-                    if (window.size() >= flushSize && !m.updated().equals(window.get(window.size() - 1).updated())) {
+                    boolean sameTransaction = !window.isEmpty()
+                            && m.updated().equals(window.get(window.size() - 1).updated());
+                    if (window.size() >= flushSize && !sameTransaction) {
                         commit(window, window.get(window.size() - 1).updated(), false, epoch);
                         windows++;
                         rows += window.size();
@@ -251,7 +259,38 @@ public final class Sequencer implements Runnable {
                             break;
                         }
                     }
+                    if (!sameTransaction) {
+                        runStart = window.size();
+                    }
                     window.add(m);
+                    if (window.size() - runStart >= large) {
+                        largeAt = m.updated();
+                        break;
+                    }
+                }
+                if (largeAt != null) {
+                    // one source transaction more than the heap should hold: applied from staging, page by page
+                    if (next != null) {
+                        next.cancel(true);
+                        next = null;
+                    }
+                    if (runStart > 0) {
+                        List<Mutation> before = window.subList(0, runStart);
+                        commit(before, before.get(runStart - 1).updated(), false, epoch);
+                        windows++;
+                        rows += runStart;
+                    }
+                    window.clear();
+                    runStart = 0;
+                    rows += commitLarge(largeAt, epoch);
+                    windows++;
+                    from = largeAt;
+                    if (!stopping) {
+                        t = System.nanoTime();
+                        page = backends.staging().read(group.name, from, to, null, scanSize);
+                        readNanos += System.nanoTime() - t;
+                    }
+                    continue;
                 }
             } catch (SQLException | RuntimeException e) {
                 if (next != null) {
@@ -372,13 +411,54 @@ public final class Sequencer implements Runnable {
             }
             throw e;
         }
+        if (m != null && !window.isEmpty()) {
+            m.ages(window);
+        }
+        recordApplied(r, window.size(), upTo, last, start);
+    }
+
+    /**
+     * Applies one source transaction too large for a window ({@code largeTransactionRows}) from staging, page
+     * by page, in one target transaction; then as {@link #commit}.
+     *
+     * @return the mutations applied
+     */
+    private long commitLarge(Hlc at, long epoch) throws SQLException {
+        PipelineMetrics.GroupMeters m = group.meters;
+        LargeTransaction tx = new LargeTransaction(backends.staging(), group.name, at, config.scanSize());
+        if (!at.equals(lastLarge)) {
+            lastLarge = at;
+            LOG.info("{} - the source transaction at {} of {} has more than {} mutations: applying it as one target"
+                    + " transaction, read from staging page by page", config.name(), at, group.name,
+                    config.largeTransactionRows());
+        }
+        long start = System.nanoTime();
+        WindowApplier.Result r;
+        try {
+            r = backends.applier().applyLarge(group.schema.get(), tx,
+                    e -> group.lastError = "retrying a large source transaction: " + e.getMessage(), fence(epoch, at));
+        } catch (SQLException | RuntimeException e) {
+            if (m != null) {
+                m.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+            throw e;
+        }
+        LOG.info("{} - applied the source transaction at {} of {}: {} upserts, {} deletes in {} ms", config.name(), at,
+                group.name, r.upserts(), r.deletes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        recordApplied(r, (int) Math.min(Integer.MAX_VALUE, tx.rows()), at, false, start);
+        return tx.rows();
+    }
+
+    /** After a window's commit: metrics, the applied checkpoint, the backlog, the retire. */
+    private void recordApplied(WindowApplier.Result r, int size, Hlc upTo, boolean last, long start)
+            throws SQLException {
+        PipelineMetrics.GroupMeters m = group.meters;
         long applied = System.nanoTime();
         applyNanos += applied - start;
-        if (m != null && !window.isEmpty()) {
+        if (m != null && size > 0) {
             m.applySuccess.record(applied - start, TimeUnit.NANOSECONDS);
-            m.batch.record(window.size());
+            m.batch.record(size);
             m.applied(r.tables());
-            m.ages(window);
         }
         try {
             backends.checkpoints().markApplied(group.name, upTo);
@@ -393,11 +473,11 @@ public final class Sequencer implements Runnable {
         if (m != null) {
             m.checkpointSuccess.record(checkpointed - applied, TimeUnit.NANOSECONDS);
         }
-        telemetry.events().countWindow(r.upserts(), r.deletes(), window.size());
+        telemetry.events().countWindow(r.upserts(), r.deletes(), size);
         group.lastError = null; // recovered: cleared before anyone waiting for this window wakes up
         // Rows kept by a retire offset are at or before the applied checkpoint; staging is only read after it.
         // Counted down before the waiters wake, so that whoever sees the window applied sees its backlog gone.
-        group.backlog.addAndGet(-window.size());
+        group.backlog.addAndGet(-size);
         if (group.backlog.get() < 0) {
             group.backlog.set(0);
         }
@@ -409,6 +489,6 @@ public final class Sequencer implements Runnable {
             retirePending = new Hlc(upTo.wall() - offset, 0);
         }
         retire(last);
-        telemetry.events().windowApplied(group.name, upTo, r.upserts(), r.deletes(), window.size(), System.nanoTime() - start);
+        telemetry.events().windowApplied(group.name, upTo, r.upserts(), r.deletes(), size, System.nanoTime() - start);
     }
 }

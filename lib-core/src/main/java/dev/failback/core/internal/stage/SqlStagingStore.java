@@ -109,8 +109,50 @@ public final class SqlStagingStore extends SqlStore implements StagingStore, Ver
             sql.tuneRead(ps, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Mutation(new TableName(rs.getString(1), sql.readName(rs, 2)), rs.getString(5),
-                            new Hlc(rs.getLong(3), (int) rs.getLong(4)), rs.getString(6), rs.getString(7)));
+                    out.add(mutation(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<TableName> tablesAt(String group, Hlc at) throws SQLException {
+        String select = "SELECT DISTINCT tschema, tbl FROM " + mutations + " WHERE grp = ? AND wall = ? AND logical = ?";
+        List<TableName> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(select)) {
+            sql.bindName(ps, 1, group);
+            bindHlc(ps, 2, at);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new TableName(rs.getString(1), sql.readName(rs, 2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Mutation> readAt(String group, Hlc at, TableName table, Mutation after, int limit) throws SQLException {
+        String order = sql.keyOrder();
+        String select = "SELECT " + sql.readColumns() + " FROM " + mutations
+                + " WHERE grp = ? AND wall = ? AND logical = ? AND tbl = ? AND tschema = ?"
+                + (after == null ? "" : " AND " + order + " > ?") + " ORDER BY " + order + " LIMIT ?";
+        List<Mutation> out = new ArrayList<>(Math.min(limit, 10_000));
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(select)) {
+            int i = 1;
+            sql.bindName(ps, i++, group);
+            i = bindHlc(ps, i, at);
+            sql.bindName(ps, i++, table.name());
+            ps.setString(i++, table.schema());
+            if (after != null) {
+                sql.bindKeyOrder(ps, i++, after.key());
+            }
+            ps.setInt(i, limit);
+            sql.tuneRead(ps, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(mutation(rs));
                 }
             }
         }
@@ -180,6 +222,12 @@ public final class SqlStagingStore extends SqlStore implements StagingStore, Ver
         try (Connection c = dataSource.getConnection()) {
             sql.retireVersions(c, versions, group, upTo);
         }
+    }
+
+    /** A row of {@link StagingSql#readColumns()}. */
+    private Mutation mutation(ResultSet rs) throws SQLException {
+        return new Mutation(new TableName(rs.getString(1), sql.readName(rs, 2)), rs.getString(5),
+                new Hlc(rs.getLong(3), (int) rs.getLong(4)), rs.getString(6), rs.getString(7));
     }
 
     private static int bindHlc(PreparedStatement ps, int index, Hlc hlc) throws SQLException {
