@@ -77,6 +77,7 @@ final class HttpFeed {
                 }
             }, "bench-sender-" + s);
             t.setDaemon(true);
+            t.setName(Meter.FEED_THREAD + s);
             threads.add(t);
         }
         threads.forEach(Thread::start);

@@ -29,6 +29,12 @@ final class LagPhase implements FailbackListener {
     private final ConcurrentSkipListMap<Long, long[]> pending = new ConcurrentSkipListMap<>();
     private final List<Long> lags = new ArrayList<>();
     private volatile Hlc applied = Hlc.ZERO;
+    /** One run at a set rate: offered and sent rows/s, lag percentiles in ms, resolved timestamps measured. */
+    record Point(int percent, double offered, double sent, long p50, long p99, long max, int resolved) {
+    }
+
+    /** The runs so far, in order. */
+    final List<Point> points = new ArrayList<>();
     /** All mutations generated in this phase, for the check afterwards. */
     final Mutations generated = new Mutations();
 
@@ -52,6 +58,11 @@ final class LagPhase implements FailbackListener {
 
     private synchronized void record(long nanos) {
         lags.add(Math.max(0, nanos));
+    }
+
+    /** Forgets the lags measured so far (before a run at another rate). */
+    synchronized void clearLags() {
+        lags.clear();
     }
 
     synchronized long[] lags() {
@@ -119,6 +130,7 @@ final class LagPhase implements FailbackListener {
                 }
             }, "bench-lag-sender-" + s);
             t.setDaemon(true);
+            t.setName(Meter.FEED_THREAD + s);
             threads.add(t);
             t.start();
         }
@@ -163,6 +175,7 @@ final class LagPhase implements FailbackListener {
                 failure.compareAndSet(null, e);
             }
         }, "bench-lag-resolver");
+        resolver.setName(Meter.FEED_THREAD + "resolver");
         resolver.setDaemon(true);
         resolver.start();
 

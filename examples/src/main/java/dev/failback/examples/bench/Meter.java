@@ -11,13 +11,49 @@ import java.lang.management.MemoryUsage;
  * yet collected is not counted).
  */
 final class Meter {
+    /** The name prefix of the benchmark's own sending threads, whose CPU is reported apart from Failback's. */
+    static final String FEED_THREAD = "bench-feed-";
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private volatile boolean running;
+    /** CPU time of the feed's threads (the senders, the JDK HTTP client's, the main thread): first and last seen. */
+    private final java.util.Map<Long, long[]> feedThreads = new java.util.HashMap<>();
     private Thread thread;
     private long peak;
     private long startNanos;
     private long startCpu;
     long nanos;
     long cpuNanos;
+    /** Of {@link #cpuNanos}, the CPU of the threads that play the changefeed (sampled every 20 ms, so approximate). */
+    long feedCpuNanos;
+
+    /**
+     * Samples the CPU time of the threads that send (the benchmark's, named {@link #FEED_THREAD}…, the JDK HTTP
+     * client's and the main thread, which generates and waits); a thread's time before the phase is not counted.
+     */
+    private synchronized void sampleFeed() {
+        for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            String name = info.getThreadName();
+            if (name.startsWith(FEED_THREAD) || name.startsWith("HttpClient-") || name.equals("main")) {
+                long cpu = THREADS.getThreadCpuTime(info.getThreadId());
+                if (cpu >= 0) {
+                    long[] seen = feedThreads.computeIfAbsent(info.getThreadId(),
+                            id -> new long[] {running ? 0 : cpu, cpu});
+                    seen[1] = cpu;
+                }
+            }
+        }
+    }
+
+    private synchronized long feedCpu() {
+        long sum = 0;
+        for (long[] seen : feedThreads.values()) {
+            sum += seen[1] - seen[0];
+        }
+        return sum;
+    }
 
     static long cpu() {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
@@ -43,6 +79,7 @@ final class Meter {
     Meter start() {
         System.gc();
         peak = heapAfterGc();
+        sampleFeed(); // threads already there count from now
         running = true;
         thread = new Thread(() -> {
             while (running) {
@@ -50,6 +87,7 @@ final class Meter {
                 synchronized (this) {
                     peak = Math.max(peak, h);
                 }
+                sampleFeed();
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -68,6 +106,8 @@ final class Meter {
     Meter stop() {
         nanos = System.nanoTime() - startNanos;
         cpuNanos = cpu() - startCpu;
+        sampleFeed();
+        feedCpuNanos = feedCpu();
         return this;
     }
 

@@ -39,7 +39,7 @@ import java.util.Map;
  * Every phase's target must equal the limit's (row counts and a checksum), or the run fails.
  * {@code java -cp "examples/target/failback.jar:$(cat examples/target/bench.classpath)"
  * dev.failback.examples.bench.ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N] [--senders N]
- * [--batch N] [--seed N] [--lag-seconds N] [--source-rate N] [--debezium-batch N] [--warmup N] [--repeat N] [--flush-size N]}.
+ * [--batch N] [--seed N] [--lag-seconds N] [--lag-rates 25,50,75,90] [--source-rate N] [--debezium-batch N] [--warmup N] [--repeat N] [--flush-size N]}.
  */
 public final class ReplicationBenchmark {
     /** Default mutations in the stream. */
@@ -60,6 +60,8 @@ public final class ReplicationBenchmark {
         int batch = 3_000;
         long seed = 7;
         int lagSeconds = 15;
+        /** The rates of the lag phases, in percent of the consistent phase's measured rate. */
+        int[] lagRates = {25, 50, 75, 90};
         double sourceRate = 20_000;
         int debeziumBatch = 5_000;
         /**
@@ -78,7 +80,7 @@ public final class ReplicationBenchmark {
 
         static Options parse(String[] args) {
             return parse(args, new Options(), "usage: ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N]"
-                    + " [--senders N] [--batch N] [--seed N] [--lag-seconds N] [--source-rate N]"
+                    + " [--senders N] [--batch N] [--seed N] [--lag-seconds N] [--lag-rates P,P,...|none] [--source-rate N]"
                     + " [--debezium-batch N] [--warmup N] [--repeat N] [--flush-size N] [--pg-url URL] [--mysql-url URL]");
         }
 
@@ -97,6 +99,8 @@ public final class ReplicationBenchmark {
                     case "--batch" -> o.batch = Integer.parseInt(v);
                     case "--seed" -> o.seed = Long.parseLong(v);
                     case "--lag-seconds" -> o.lagSeconds = Integer.parseInt(v);
+                    case "--lag-rates" -> o.lagRates = v.equals("none") ? new int[0] : java.util.Arrays.stream(v.split(","))
+                            .map(String::trim).mapToInt(Integer::parseInt).toArray();
                     case "--source-rate" -> o.sourceRate = Double.parseDouble(v);
                     case "--debezium-batch" -> o.debeziumBatch = Integer.parseInt(v);
                     case "--warmup" -> o.warmup = Integer.parseInt(v);
@@ -242,20 +246,12 @@ public final class ReplicationBenchmark {
         Row consistent = none;
         if (phases.contains("consistent")) {
             List<Row> reps = new ArrayList<>();
-            Row lagRow = null;
             for (int rep = 0; rep < o.repeat; rep++) {
-                List<Row> out = new ArrayList<>();
-                reps.add(failback(db, stream, Mode.CONSISTENT, "fbb_" + run + "_cons" + rep, expected, o,
-                        rep == 0 ? lag : null, out));
-                if (rep == 0 && out.size() > 1) {
-                    lagRow = out.get(1);
-                }
+                reps.add(failback(db, stream, Mode.CONSISTENT, "fbb_" + run + "_cons" + rep, expected, o, null,
+                        new ArrayList<>()));
             }
             consistent = median(reps);
             rows.add(consistent);
-            if (lagRow != null) {
-                rows.add(lagRow);
-            }
         }
         Row immediate = none;
         if (phases.contains("immediate")) {
@@ -284,7 +280,26 @@ public final class ReplicationBenchmark {
             rows.add(debezium);
         }
 
+        // ---- lag as the rate grows: last, on a pipeline of its own (its generator's state grows the heap)
+        if (phases.contains("consistent") && o.lagRates.length > 0) {
+            List<Row> out = new ArrayList<>();
+            failback(db, stream, Mode.CONSISTENT, "fbb_" + run + "_lag", expected, o, lag, out, consistent.rate());
+            rows.addAll(out.subList(1, out.size()));
+        }
+
         print(db, rows, limitRate, debezium == null ? 0 : debezium.rate(), limitName);
+        if (!lag.points.isEmpty()) {
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%s: resolved→applied lag as the offered rate grows (consistent mode, a resolved"
+                    + " timestamp every %d ms, %d s per rate; 100%% = the consistent phase's rate above, %,.0f rows/s)%n",
+                    db.kind(), ChangeStream.RESOLVED_MILLIS, o.lagSeconds, consistent.rate());
+            System.out.println("offered | offered rows/s | sent rows/s | lag p50 ms | lag p99 ms | lag max ms | resolved");
+            System.out.println("--------+----------------+-------------+------------+------------+------------+---------");
+            for (LagPhase.Point pt : lag.points) {
+                System.out.printf(Locale.ROOT, "%6d%% | %,14.0f | %,11.0f | %10d | %10d | %10d | %8d%n", pt.percent(),
+                        pt.offered(), pt.sent(), pt.p50(), pt.p99(), pt.max(), pt.resolved());
+            }
+        }
         String summary = String.format(Locale.ROOT, "summary db=%s consistent/limit=%.2f immediate/limit=%.2f"
                 + " failback/debezium=%s", db.kind(), consistent.rate() / limitRate, immediate.rate() / limitRate,
                 debezium == null ? "n/a" : String.format(Locale.ROOT, "%.2f", consistent.rate() / debezium.rate()));
@@ -373,6 +388,15 @@ public final class ReplicationBenchmark {
 
     private static Row failback(BenchDb db, ChangeStream stream, Mode mode, String schema, String expected, Options o,
             LagPhase lag, List<Row> rows) throws Exception {
+        return failback(db, stream, mode, schema, expected, o, lag, rows, 0);
+    }
+
+    /**
+     * Runs the stream through Failback; with a lag phase, then runs it at each of {@code --lag-rates} of
+     * {@code maxRate} (this run's own rate when 0).
+     */
+    private static Row failback(BenchDb db, ChangeStream stream, Mode mode, String schema, String expected, Options o,
+            LagPhase lag, List<Row> rows, double maxRate) throws Exception {
         String label = "failback " + mode.name().toLowerCase(Locale.ROOT);
         db.create(schema, true);
         try (HikariDataSource target = db.pool(schema, o.senders + 4, "bench-" + schema)) {
@@ -411,13 +435,17 @@ public final class ReplicationBenchmark {
                 if (!sum.equals(expected)) {
                     throw new IllegalStateException(label + " wrote " + sum + " but the limit wrote " + expected);
                 }
-                row = new Row(label, stream.messages, m.nanos, m.cpuNanos, heap, "",
+                row = new Row(label, stream.messages, m.nanos, m.cpuNanos - m.feedCpuNanos, heap, "",
                         String.format(Locale.ROOT, "%d senders, %d msgs/POST; last resolved acknowledged after %.2f s;"
-                                + " %d target txns; answers %s, %d retried", o.senders, o.batch, sentNanos / 1e9,
-                                st.counters().windows(), feed.statusSummary(), feed.retries.get()));
+                                + " %d target txns; answers %s, %d retried; the senders' own CPU %.1f µs/row, not in"
+                                + " cpu µs/row", o.senders, o.batch, sentNanos / 1e9, st.counters().windows(),
+                                feed.statusSummary(), feed.retries.get(), m.feedCpuNanos / 1e3 / stream.messages));
                 rows.add(row);
                 if (lag != null) {
-                    rows.add(lagPhase(db, stream.workload, f, feed, lag, row.rate() / 2, schema, o));
+                    for (int percent : o.lagRates) {
+                        double max = maxRate > 0 ? maxRate : row.rate();
+                        rows.add(lagPhase(db, stream.workload, f, feed, lag, max * percent / 100, percent, schema, o));
+                    }
                 }
             }
             return row;
@@ -427,7 +455,9 @@ public final class ReplicationBenchmark {
     }
 
     private static Row lagPhase(BenchDb db, BenchWorkload workload, Failback f, HttpFeed feed, LagPhase lag,
-            double rate, String schema, Options o) throws Exception {
+            double rate, int percent, String schema, Options o) throws Exception {
+        lag.clearLags();
+        int before = lag.generated.size;
         Meter m = new Meter().start();
         long last = lag.run(feed, workload, o.senders, o.batch, rate, o.lagSeconds);
         if (!f.awaitApplied(new Hlc(last, 0), Duration.ofMinutes(5))) {
@@ -456,9 +486,14 @@ public final class ReplicationBenchmark {
         long[] lags = lag.lags();
         String p = String.format(Locale.ROOT, "%d/%d", LagPhase.percentile(lags, 50) / 1_000_000,
                 LagPhase.percentile(lags, 99) / 1_000_000);
-        return new Row("failback consistent @50% (lag)", lag.generated.size, m.nanos, m.cpuNanos, heap, p,
+        int generated = lag.generated.size - before;
+        long max = lags.length == 0 ? -1 : lags[lags.length - 1] / 1_000_000;
+        lag.points.add(new LagPhase.Point(percent, rate, generated / (m.nanos / 1e9), LagPhase.percentile(lags, 50) / 1_000_000,
+                LagPhase.percentile(lags, 99) / 1_000_000, max, lags.length));
+        return new Row("failback consistent @" + percent + "% (lag)", generated, m.nanos, m.cpuNanos - m.feedCpuNanos,
+                heap, p,
                 String.format(Locale.ROOT, "offered %.0f rows/s for %d s, %d resolved measured, max %d ms",
-                        rate, o.lagSeconds, lags.length, lags.length == 0 ? -1 : lags[lags.length - 1] / 1_000_000));
+                        rate, o.lagSeconds, lags.length, max));
     }
 
     private static Row debezium(BenchDb db, ChangeStream stream, String schema, String expected, Options o,
@@ -571,8 +606,9 @@ public final class ReplicationBenchmark {
     private static void print(BenchDb db, List<Row> rows, double limit, double debezium, String limitName) {
         System.out.println();
         System.out.printf(Locale.ROOT, "%s: limit = %s (fastest technique applying the whole stream);"
-                + " * = insert-only ceiling (final rows), not in the ratios; the lag row runs at a set rate, so no"
-                + " ratios%n", db.kind(), limitName);
+                + " * = insert-only ceiling (final rows), not in the ratios; the lag rows run at a set rate, so no"
+                + " ratios; cpu µs/row is this JVM's CPU per row, for Failback's rows without the senders' threads%n",
+                db.kind(), limitName);
         String fmt = "%-38s | %9s | %7s | %9s | %6s | %9s | %13s | %9s | %9s%n";
         System.out.printf(Locale.ROOT, fmt, "technique", "rows", "seconds", "rows/s", "×limit", "×debezium",
                 "lag p50/p99 ms", "peak heap", "cpu µs/row");
