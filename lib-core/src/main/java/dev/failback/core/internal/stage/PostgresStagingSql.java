@@ -25,13 +25,6 @@ import java.util.Map;
 final class PostgresStagingSql extends StagingSql {
     /** Rows per INSERT statement when staging a large batch (all in one transaction). */
     private static final int STAGE_CHUNK = 5_000;
-    /**
-     * {@code -Dfailback.staging.copy=false} stages with INSERTs on PostgreSQL too (for a PostgreSQL-compatible
-     * server whose COPY misbehaves, and to measure one against the other).
-     */
-    static final String COPY_PROPERTY = "failback.staging.copy";
-    /** Whether {@link #insert} copies; null until the first batch. */
-    private volatile Boolean copy;
 
     PostgresStagingSql() {
         super(false, "postgresql", "tschema, tbl, wall, logical, key, after, before",
@@ -124,51 +117,8 @@ final class PostgresStagingSql extends StagingSql {
         ps.setFetchSize(Math.min(limit, 10_000));
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>On PostgreSQL through pgjdbc, with COPY ({@link PgCopy}); when a row of the batch is staged already
-     * (a redelivery), or on CockroachDB, with {@code INSERT … SELECT unnest(…) ON CONFLICT DO NOTHING}.
-     */
     @Override
     int insert(Connection c, String mutations, String group, List<Mutation> batch) throws SQLException {
-        if (copies(c)) {
-            try {
-                return (int) PgCopy.copy(c, mutations, group, batch);
-            } catch (SQLException e) {
-                if (!"23505".equals(e.getSQLState())) {
-                    throw e;
-                }
-                c.rollback(); // a row staged before: the batch again, skipping what is there
-            }
-        }
-        return insertSkippingStaged(c, mutations, group, batch);
-    }
-
-    /** Whether this staging database takes COPY: PostgreSQL (not CockroachDB) through pgjdbc; asked once. */
-    private boolean copies(Connection c) throws SQLException {
-        Boolean known = copy;
-        if (known == null) {
-            try {
-                known = !"false".equals(System.getProperty(COPY_PROPERTY))
-                        && "PostgreSQL JDBC Driver".equals(c.getMetaData().getDriverName()) && PgCopy.supports(c)
-                        && !cockroach(c);
-            } catch (LinkageError e) {
-                known = false; // pgjdbc in another class loader than Failback's
-            }
-            copy = known;
-        }
-        return known;
-    }
-
-    private static boolean cockroach(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version()")) {
-            return rs.next() && String.valueOf(rs.getString(1)).contains("CockroachDB");
-        }
-    }
-
-    private int insertSkippingStaged(Connection c, String mutations, String group, List<Mutation> batch)
-            throws SQLException {
         String sql = "INSERT INTO " + mutations + " (grp, tschema, tbl, wall, logical, key, after, before)"
                 + " SELECT ?::TEXT, unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::INT8[]), unnest(?::INT8[]),"
                 + " unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[])"
