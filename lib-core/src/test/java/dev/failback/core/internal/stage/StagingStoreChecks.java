@@ -82,6 +82,23 @@ abstract class StagingStoreChecks {
         assertThat(store.count("g2")).isEqualTo(1);
     }
 
+    /** What COPY's text format would misread unless escaped (PostgreSQL stages with COPY) comes back as sent. */
+    @Test
+    void stagesTextWithBackslashesTabsNewlinesAndBackslashNExactly() throws SQLException {
+        SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
+        store.init();
+        List<Mutation> batch = List.of(
+                m(ORDERS, "[\"a\\\\b\"]", 100, 0, "{\n\t\"id\": \"a\\\\b\",\r\n \"n\": \"\\N\"}"),
+                new Mutation(ORDERS, "[\"\\N\"]", new Hlc(100, 1), "{\"id\": \"\\N\", \"t\": \"x\\ty\"}", "\\N"),
+                m(new TableName("s\tx", "t\\y"), "[1]", 100, 2, "{\"id\": 1}"));
+        assertThat(store.stage("esc", batch)).isEqualTo(3);
+        assertThat(store.read("esc", Hlc.ZERO, new Hlc(200, 0), null, 10)).containsExactlyInAnyOrderElementsOf(batch);
+        List<Mutation> next = new ArrayList<>(batch);
+        next.add(m(ORDERS, "[9]", 100, 3, "{\"id\": 9}"));
+        assertThat(store.stage("esc", next)).as("a batch holding staged rows stages only the new one").isEqualTo(1);
+        assertThat(store.count("esc")).isEqualTo(4);
+    }
+
     @Test
     void retiresARangeBetweenTwoRetirePoints() throws SQLException {
         SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
