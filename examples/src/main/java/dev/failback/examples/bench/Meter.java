@@ -25,6 +25,62 @@ final class Meter {
     long cpuNanos;
     /** Of {@link #cpuNanos}, the CPU of the threads that play the changefeed (sampled every 20 ms, so approximate). */
     long feedCpuNanos;
+    /** CPU of the local database servers' processes (PostgreSQL, MariaDB) during the phase; -1 when unknown. */
+    long serverCpuNanos = -1;
+
+    /** CPU ticks of each local database server process seen: first and last sample. */
+    private final java.util.Map<Integer, long[]> serverProcs = new java.util.HashMap<>();
+    /** Processes that are not a database server's, not read again. */
+    private final java.util.Set<Integer> otherProcs = new java.util.HashSet<>();
+    private boolean serverUnknown;
+
+    /**
+     * Samples the CPU time of the local database servers' processes ({@code postgres}, {@code mariadbd},
+     * {@code mysqld}) from {@code /proc} (Linux; 10 ms ticks): a backend that starts during the phase counts from
+     * zero, one that ends counts up to its last sample (so at most 20 ms of it is missed).
+     */
+    private synchronized void sampleServers(boolean first) {
+        String[] pids = new java.io.File("/proc").list();
+        if (pids == null) {
+            serverUnknown = true;
+            return;
+        }
+        for (String name : pids) {
+            if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+                continue;
+            }
+            int pid = Integer.parseInt(name);
+            if (otherProcs.contains(pid)) {
+                continue;
+            }
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", name, "stat"));
+                int close = stat.lastIndexOf(')');
+                String comm = stat.substring(stat.indexOf('(') + 1, close);
+                if (!comm.equals("postgres") && !comm.equals("mariadbd") && !comm.equals("mysqld")) {
+                    otherProcs.add(pid);
+                    continue;
+                }
+                String[] f = stat.substring(close + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                long[] seen = serverProcs.computeIfAbsent(pid, p -> new long[] {first ? ticks : 0, ticks});
+                seen[1] = ticks;
+            } catch (java.io.IOException | RuntimeException e) {
+                // ended meanwhile
+            }
+        }
+    }
+
+    private synchronized long serverCpu() {
+        if (serverUnknown) {
+            return -1;
+        }
+        long ticks = 0;
+        for (long[] seen : serverProcs.values()) {
+            ticks += seen[1] - seen[0];
+        }
+        return ticks * 10_000_000L;
+    }
 
     /**
      * Samples the CPU time of the threads that send (the benchmark's, named {@link #FEED_THREAD}…, the JDK HTTP
@@ -80,6 +136,7 @@ final class Meter {
         System.gc();
         peak = heapAfterGc();
         sampleFeed(); // threads already there count from now
+        sampleServers(true); // so do the database servers' processes
         running = true;
         thread = new Thread(() -> {
             while (running) {
@@ -88,6 +145,7 @@ final class Meter {
                     peak = Math.max(peak, h);
                 }
                 sampleFeed();
+                sampleServers(false);
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -106,6 +164,8 @@ final class Meter {
     Meter stop() {
         nanos = System.nanoTime() - startNanos;
         cpuNanos = cpu() - startCpu;
+        sampleServers(false);
+        serverCpuNanos = serverCpu();
         sampleFeed();
         feedCpuNanos = feedCpu();
         return this;

@@ -225,7 +225,7 @@ public final class ReplicationBenchmark {
                     }
                     wholeStream = r.wholeStream();
                     reps.add(new Row("limit: " + technique + (r.wholeStream() ? "" : " *"), r.rows(), r.nanos(),
-                            m.cpuNanos, heap, "", r.note()));
+                            m.cpuNanos, heap, "", r.note() + server(m, r.rows())));
                 } finally {
                     db.drop(schema);
                 }
@@ -305,6 +305,12 @@ public final class ReplicationBenchmark {
                 debezium == null ? "n/a" : String.format(Locale.ROOT, "%.2f", consistent.rate() / debezium.rate()));
         System.out.println(summary);
         return summary;
+    }
+
+    /** The database server's CPU per row during a phase, for a row's note; empty when unknown. */
+    static String server(Meter m, long rows) {
+        return m.serverCpuNanos < 0 ? "" : String.format(Locale.ROOT, "; database server CPU %.1f µs/row",
+                m.serverCpuNanos / 1e3 / rows);
     }
 
     /**
@@ -439,7 +445,8 @@ public final class ReplicationBenchmark {
                         String.format(Locale.ROOT, "%d senders, %d msgs/POST; last resolved acknowledged after %.2f s;"
                                 + " %d target txns; answers %s, %d retried; the senders' own CPU %.1f µs/row, not in"
                                 + " cpu µs/row", o.senders, o.batch, sentNanos / 1e9, st.counters().windows(),
-                                feed.statusSummary(), feed.retries.get(), m.feedCpuNanos / 1e3 / stream.messages));
+                                feed.statusSummary(), feed.retries.get(), m.feedCpuNanos / 1e3 / stream.messages)
+                                + server(m, stream.messages));
                 rows.add(row);
                 if (lag != null) {
                     for (int percent : o.lagRates) {
@@ -536,7 +543,7 @@ public final class ReplicationBenchmark {
                 Row row = new Row(label, stream.messages, r.putNanos(), m.cpuNanos, heap, "",
                         "put() time only; upsert, deletes, record_key, batch.size=" + o.debeziumBatch
                                 + "; " + settings(r.config()) + (fks ? "" : "; schema WITHOUT the foreign key: with it, "
-                                + fkFailure));
+                                + fkFailure) + server(m, stream.messages));
                 rows.add(row);
                 return row;
             } finally {

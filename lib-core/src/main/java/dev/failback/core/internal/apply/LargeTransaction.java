@@ -4,6 +4,7 @@ import dev.failback.ApplyException;
 import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
+import dev.failback.core.internal.Transactions;
 import dev.failback.spi.ErrorKind;
 import dev.failback.spi.StagingStore;
 import dev.failback.spi.TableInfo;
@@ -88,11 +89,7 @@ public final class LargeTransaction {
                 c.commit();
                 return r;
             } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException re) {
-                    e.addSuppressed(re);
-                }
+                Transactions.rollbackQuietly(c, e);
                 throw e;
             }
         } catch (SQLException e) {

@@ -5,6 +5,7 @@ import dev.failback.Hlc;
 import dev.failback.Mutation;
 import dev.failback.TableName;
 import dev.failback.core.internal.Backoff;
+import dev.failback.core.internal.Transactions;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.ErrorKind;
@@ -305,11 +306,7 @@ public final class WindowApplier {
                 c.commit();
                 return r;
             } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException re) {
-                    e.addSuppressed(re);
-                }
+                Transactions.rollbackQuietly(c, e);
                 throw e;
             }
         } catch (SQLException e) {

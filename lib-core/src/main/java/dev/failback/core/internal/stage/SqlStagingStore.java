@@ -92,7 +92,6 @@ public final class SqlStagingStore extends SqlStore implements StagingStore, Ver
                 + " WHERE grp = ? AND wall >= ? AND wall <= ? AND (wall, logical) > (?, ?) AND (wall, logical) <= (?, ?)"
                 + (after == null ? "" : " AND (wall, logical, tbl, " + order + ") > (?, ?, ?, ?)")
                 + " ORDER BY wall, logical, tbl, " + order + " LIMIT ?";
-        List<Mutation> out = new ArrayList<>(Math.min(limit, 10_000));
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(select)) {
             int i = 1;
             sql.bindName(ps, i++, group);
@@ -105,15 +104,8 @@ public final class SqlStagingStore extends SqlStore implements StagingStore, Ver
                 sql.bindName(ps, i++, after.table().name());
                 sql.bindKeyOrder(ps, i++, after.key());
             }
-            ps.setInt(i, limit);
-            sql.tuneRead(ps, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(mutation(rs));
-                }
-            }
+            return page(ps, i, limit);
         }
-        return out;
     }
 
     @Override
@@ -138,7 +130,6 @@ public final class SqlStagingStore extends SqlStore implements StagingStore, Ver
         String select = "SELECT " + sql.readColumns() + " FROM " + mutations
                 + " WHERE grp = ? AND wall = ? AND logical = ? AND tbl = ? AND tschema = ?"
                 + (after == null ? "" : " AND " + order + " > ?") + " ORDER BY " + order + " LIMIT ?";
-        List<Mutation> out = new ArrayList<>(Math.min(limit, 10_000));
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(select)) {
             int i = 1;
             sql.bindName(ps, i++, group);
@@ -148,15 +139,8 @@ public final class SqlStagingStore extends SqlStore implements StagingStore, Ver
             if (after != null) {
                 sql.bindKeyOrder(ps, i++, after.key());
             }
-            ps.setInt(i, limit);
-            sql.tuneRead(ps, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(mutation(rs));
-                }
-            }
+            return page(ps, i, limit);
         }
-        return out;
     }
 
     @Override
@@ -222,6 +206,19 @@ public final class SqlStagingStore extends SqlStore implements StagingStore, Ver
         try (Connection c = dataSource.getConnection()) {
             sql.retireVersions(c, versions, group, upTo);
         }
+    }
+
+    /** Runs a read whose last parameter, at {@code limitIndex}, is its LIMIT. */
+    private List<Mutation> page(PreparedStatement ps, int limitIndex, int limit) throws SQLException {
+        ps.setInt(limitIndex, limit);
+        sql.tuneRead(ps, limit);
+        List<Mutation> out = new ArrayList<>(Math.min(limit, 10_000));
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(mutation(rs));
+            }
+        }
+        return out;
     }
 
     /** A row of {@link StagingSql#readColumns()}. */
