@@ -437,7 +437,8 @@ public interface Failback extends AutoCloseable {
          * million rows) is not held in memory as a window: it is applied in one target transaction, still
          * atomic, read from staging {@link #scanSize(int)} rows of one table at a time, so the heap it needs
          * does not grow with it. Such a transaction's poison row is not searched for: a rejected one stops
-         * the group with the target's error, whether dead letters are on or not. Default
+         * the group with the target's error, whether dead letters are on or not. One that touches a table
+         * referencing itself, or a table whose key columns can merge keys, stays a window in memory. Default
          * {@value #DEFAULT_LARGE_TRANSACTION_ROWS}.
          *
          * @param rows a positive count

@@ -60,9 +60,16 @@ class InMemoryStoresIT {
         try (PostgresSchema db = PostgresSchema.create("inmemory_large")) {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)",
                     "CREATE TABLE $S.other (id bigint PRIMARY KEY, v text NOT NULL)");
+            Map<Hlc, int[]> windows = new java.util.concurrent.ConcurrentHashMap<>();
+            dev.failback.FailbackListener listener = new dev.failback.FailbackListener() {
+                @Override
+                public void onWindowApplied(String group, Hlc upTo, int upserts, int deletes) {
+                    windows.merge(upTo, new int[] {upserts, deletes}, (a, b) -> new int[] {a[0] + b[0], a[1] + b[1]});
+                }
+            };
             try (Failback f = Failback.builder().disableAuthentication().name("inmemory_large").target(db.dataSource())
                     .stagingStore(new InMemoryStagingStore()).checkpointStore(new InMemoryCheckpointStore())
-                    .flushSize(2).scanSize(3).largeTransactionRows(5).start()) {
+                    .listener(listener).flushSize(2).scanSize(3).largeTransactionRows(5).start()) {
                 Posts.ok(f, db.path(), batch(upsert("kv", 1, "old", hlc(T + 1)), upsert("kv", 2, "old", hlc(T + 1)),
                         upsert("other", 1, "old", hlc(T + 1))));
                 List<String> big = new java.util.ArrayList<>();
@@ -80,6 +87,8 @@ class InMemoryStoresIT {
                         List.of("18", "new"));
                 assertThat(db.query("SELECT id, v FROM $S.other ORDER BY id")).containsExactly(List.of("11", "new"),
                         List.of("13", "new"), List.of("15", "new"), List.of("17", "new"), List.of("19", "new"));
+                assertThat(windows.get(new Hlc(T + 2, 0))).as("the large transaction, alone in its window")
+                        .containsExactly(10, 2);
                 assertThat(f.status().stagedBacklog()).isZero();
             }
         }

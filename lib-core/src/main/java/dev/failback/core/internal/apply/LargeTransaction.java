@@ -32,11 +32,14 @@ import java.util.Map;
  * poison row without dead letters). Not thread-safe; one per transaction.
  */
 public final class LargeTransaction {
+    private static final long KEEP_ALIVE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private final StagingStore staging;
     private final String group;
     private final Hlc at;
     private final int pageSize;
     private long rows;
+    /** When the target last heard from this transaction (nanoTime). */
+    private long lastTargetNanos;
 
     /**
      * @param staging  where the transaction is staged
@@ -63,6 +66,7 @@ public final class LargeTransaction {
 
     WindowApplier.Result apply(WindowApplier applier, TargetSchema schema, WindowApplier.Guard guard) {
         rows = 0;
+        lastTargetNanos = System.nanoTime();
         try (Connection c = applier.connection()) {
             applier.prepare(c);
             try {
@@ -95,6 +99,21 @@ public final class LargeTransaction {
         } catch (SQLException e) {
             throw applier.wrap(e, "source transaction " + at + " applied as one large transaction (" + rows
                     + " mutations read)");
+        }
+    }
+
+    /**
+     * A pass reads pages it has nothing to write for (the upserts, in the deletes pass): the target
+     * transaction must not look idle meanwhile, or a lease's idle bound ({@code
+     * idle_in_transaction_session_timeout}, the lease TTL) ends it. A validity check every second is
+     * enough to keep it busy.
+     */
+    private void keepAlive(Connection c) throws SQLException {
+        if (System.nanoTime() - lastTargetNanos > KEEP_ALIVE_NANOS) {
+            if (!c.isValid(5)) {
+                throw new SQLException("the target connection was lost while staging was read", "08006");
+            }
+            lastTargetNanos = System.nanoTime();
         }
     }
 
@@ -146,6 +165,7 @@ public final class LargeTransaction {
         Mutation after = null;
         while (true) {
             List<Mutation> page = staging.readAt(group, at, staged, after, pageSize);
+            keepAlive(c);
             List<Mutation> mine = new ArrayList<>(page.size());
             for (Mutation m : page) {
                 if (m.isDelete() == deletes) {
@@ -160,6 +180,7 @@ public final class LargeTransaction {
                     applier.refuseCollisions(c, schema, mine);
                 }
                 WindowApplier.Result r = applier.applyOrdered(c, schema, mine, true);
+                lastTargetNanos = System.nanoTime();
                 counts[0] += r.upserts();
                 counts[1] += r.deletes();
                 for (Map.Entry<String, int[]> e : r.tables().entrySet()) {

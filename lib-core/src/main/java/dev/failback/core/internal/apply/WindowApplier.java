@@ -315,6 +315,34 @@ public final class WindowApplier {
     }
 
     /**
+     * Why a large source transaction touching these tables must stay on the in-memory path, or null when
+     * it can be applied page by page ({@link LargeTransaction}): a table that references itself needs its
+     * rows ordered as a whole (pages would write a child before its parent on another page), and a table
+     * whose key column can merge keys is checked for collisions across the whole transaction.
+     *
+     * @param schema the target schema snapshot
+     * @param tables the tables of the transaction, as staged
+     * @return the reason, naming the table, or null
+     */
+    public String largeRefusal(TargetSchema schema, Collection<TableName> tables) {
+        Set<TableName> hazardous = hazardous(schema);
+        for (TableName staged : tables) {
+            TableInfo info = schema.table(staged);
+            if (info == null) {
+                continue; // reported when applied
+            }
+            TableName self = info.name().folded();
+            if (!info.selfReferences().isEmpty() || info.parents().stream().anyMatch(p -> p.folded().equals(self))) {
+                return "table " + info.name() + " references itself";
+            }
+            if (hazardous.contains(info.name().folded())) {
+                return "the key of table " + info.name() + " can merge keys the source keeps apart";
+            }
+        }
+        return null;
+    }
+
+    /**
      * Refuses a window in which distinct source keys of a table would become one target row (a collation
      * that ignores case, a column that rounds): asks the target, for the tables whose key columns can
      * merge keys ({@link Dialect#keyHazards}), which of the keys the window upserts it would merge.

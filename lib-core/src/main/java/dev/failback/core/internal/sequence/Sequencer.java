@@ -61,6 +61,8 @@ public final class Sequencer implements Runnable {
     private final Condition work = lock.newCondition();
     /** The last large source transaction announced in the log (once, not on every retry). */
     private Hlc lastLarge;
+    /** The last large source transaction found to need the in-memory path, and why. */
+    private Hlc inMemory;
     private boolean woken;
     private volatile boolean stopping;
     private long backoffMillis;
@@ -263,7 +265,7 @@ public final class Sequencer implements Runnable {
                         runStart = window.size();
                     }
                     window.add(m);
-                    if (window.size() - runStart >= large) {
+                    if (window.size() - runStart > large && pageByPage(m.updated())) {
                         largeAt = m.updated();
                         break;
                     }
@@ -282,6 +284,9 @@ public final class Sequencer implements Runnable {
                     }
                     window.clear();
                     runStart = 0;
+                    if (stopping) {
+                        break;
+                    }
                     rows += commitLarge(largeAt, epoch);
                     windows++;
                     from = largeAt;
@@ -415,6 +420,26 @@ public final class Sequencer implements Runnable {
             m.ages(window);
         }
         recordApplied(r, window.size(), upTo, last, start);
+    }
+
+    /**
+     * Whether the source transaction at {@code at}, larger than {@code largeTransactionRows}, can be applied
+     * page by page; when one of its tables needs the whole transaction at once (a self-reference, a key
+     * that can merge keys), it stays in memory as before, said once at WARN.
+     */
+    private boolean pageByPage(Hlc at) throws SQLException {
+        if (at.equals(inMemory)) {
+            return false;
+        }
+        String why = backends.applier().largeRefusal(group.schema.get(), backends.staging().tablesAt(group.name, at));
+        if (why == null) {
+            return true;
+        }
+        inMemory = at;
+        LOG.warn("{} - the source transaction at {} of {} has more than {} mutations, but {}: it is applied as one"
+                + " window held in memory (the heap must hold it)", config.name(), at, group.name,
+                config.largeTransactionRows(), why);
+        return false;
     }
 
     /**
