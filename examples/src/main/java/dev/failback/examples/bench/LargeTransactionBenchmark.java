@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * timestamp applied, the time to stage, the target transactions, the peak heap after GC); both tables must
  * end equal. {@code java -Xmx256m -cp examples/target/failback.jar
  * dev.failback.examples.bench.LargeTransactionBenchmark [--db postgresql|mariadb|all] [--rows N] [--senders N]
- * [--batch N] [--large-rows N]} ({@code --large-rows} above {@code --rows} holds the transaction in memory, as
+ * [--batch N] [--large-rows N] [--pg-url URL] [--mysql-url URL]} ({@code --large-rows} above {@code --rows} holds the transaction in memory, as
  * before #17).
  */
 public final class LargeTransactionBenchmark {
@@ -41,46 +41,19 @@ public final class LargeTransactionBenchmark {
 
     public static void main(String[] args) throws Exception {
         ReplicationBenchmark.quietLogs();
-        String db = "all";
-        int rows = 1_000_000;
-        int senders = 4;
-        int batch = 3_000;
-        int largeRows = Failback.Builder.DEFAULT_LARGE_TRANSACTION_ROWS;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) {
-                System.out.println("usage: LargeTransactionBenchmark [--db postgresql|mariadb|all] [--rows N]"
-                        + " [--senders N] [--batch N] [--large-rows N]");
-                return;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value (try --help)");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--db" -> db = v;
-                case "--rows" -> rows = Integer.parseInt(v);
-                case "--senders" -> senders = Integer.parseInt(v);
-                case "--batch" -> batch = Integer.parseInt(v);
-                case "--large-rows" -> largeRows = Integer.parseInt(v);
-                default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
-            }
-        }
+        ReplicationBenchmark.Options defaults = new ReplicationBenchmark.Options();
+        defaults.rows = 1_000_000;
+        defaults.senders = 4;
+        defaults.largeRows = Failback.Builder.DEFAULT_LARGE_TRANSACTION_ROWS;
+        ReplicationBenchmark.Options o = ReplicationBenchmark.Options.parse(args, defaults, "usage:"
+                + " LargeTransactionBenchmark [--db postgresql|mariadb|all] [--rows N] [--senders N] [--batch N]"
+                + " [--large-rows N] [--pg-url URL] [--mysql-url URL]");
         Runtime rt = Runtime.getRuntime();
         System.out.printf(Locale.ROOT, "Failback large-transaction benchmark: %d cores, Java %s, max heap %d MiB;"
                 + " one source transaction of %,d updated rows, %d senders, %d messages per POST, largeTransactionRows %,d%n",
-                rt.availableProcessors(), System.getProperty("java.version"), rt.maxMemory() >> 20, rows, senders, batch,
-                largeRows);
-        List<String> summaries = new ArrayList<>();
-        ReplicationBenchmark.Options o = ReplicationBenchmark.Options.parse(new String[0]);
-        if (!db.equals("mariadb")) {
-            summaries.add(run(BenchDb.Postgres.open(o.pgUrl, o.pgDatabase), rows, senders, batch, largeRows));
-        }
-        if (!db.equals("postgresql")) {
-            summaries.add(run(new BenchDb.MariaDb(o.mysqlUrl), rows, senders, batch, largeRows));
-        }
-        System.out.println();
-        summaries.forEach(System.out::println);
+                rt.availableProcessors(), System.getProperty("java.version"), rt.maxMemory() >> 20, o.rows, o.senders,
+                o.batch, o.largeRows);
+        ReplicationBenchmark.eachDb(o.db, o, db -> run(db, o.rows, o.senders, o.batch, o.largeRows));
     }
 
     private static String run(BenchDb db, int rows, int senders, int batch, int largeRows) throws Exception {

@@ -74,6 +74,8 @@ public final class ReplicationBenchmark {
         int repeat = 3;
         /** Failback's {@code flushSize} (mutations per target transaction in consistent mode); 0 keeps the default. */
         int flushSize = 0;
+        /** Failback's {@code largeTransactionRows}; 0 keeps the default. */
+        int largeRows = 0;
         String pgUrl = env("FAILBACK_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
         String mysqlUrl = env("FAILBACK_BENCH_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/?user=root&password=");
         String pgDatabase = "failback_bench";
@@ -81,7 +83,8 @@ public final class ReplicationBenchmark {
         static Options parse(String[] args) {
             return parse(args, new Options(), "usage: ReplicationBenchmark [--db postgresql|mariadb|all] [--rows N]"
                     + " [--senders N] [--batch N] [--seed N] [--lag-seconds N] [--lag-rates P,P,...|none] [--source-rate N]"
-                    + " [--debezium-batch N] [--warmup N] [--repeat N] [--flush-size N] [--pg-url URL] [--mysql-url URL]");
+                    + " [--debezium-batch N] [--warmup N] [--repeat N] [--flush-size N] [--large-rows N] [--pg-url URL]"
+                    + " [--mysql-url URL]");
         }
 
         /**
@@ -105,6 +108,7 @@ public final class ReplicationBenchmark {
                     case "--debezium-batch" -> o.debeziumBatch = Integer.parseInt(v);
                     case "--warmup" -> o.warmup = Integer.parseInt(v);
                     case "--flush-size" -> o.flushSize = Integer.parseInt(v);
+                    case "--large-rows" -> o.largeRows = Integer.parseInt(v);
                     case "--repeat" -> o.repeat = Math.max(1, Integer.parseInt(v));
                     case "--pg-url" -> o.pgUrl = v;
                     case "--mysql-url" -> o.mysqlUrl = v;
@@ -143,12 +147,28 @@ public final class ReplicationBenchmark {
         System.out.println("workload: tables parent and child (FOREIGN KEY child.parent_id -> parent.id, index on it),"
                 + " ~200-byte rows, 60% insert / 30% update / 10% delete (a deleted parent takes its children),"
                 + " source transactions of 1-6 rows, resolved every 250 ms of source time");
+        eachDb(o.db, o, db -> runDb(db, o));
+    }
+
+    /** One database's benchmark; returns its {@code summary} line. */
+    interface DbRun {
+        String run(BenchDb db) throws Exception;
+    }
+
+    /**
+     * Runs a benchmark on PostgreSQL, MariaDB or both ({@code --db}), then prints their summary lines together.
+     *
+     * @param which postgresql, mariadb or all
+     * @param o     the options with the databases' URLs
+     * @param run   the benchmark of one database
+     */
+    static void eachDb(String which, Options o, DbRun run) throws Exception {
         List<String> summaries = new ArrayList<>();
-        if (!o.db.equals("mariadb")) {
-            summaries.add(runDb(BenchDb.Postgres.open(o.pgUrl, o.pgDatabase), o));
+        if (!which.equals("mariadb")) {
+            summaries.add(run.run(BenchDb.Postgres.open(o.pgUrl, o.pgDatabase)));
         }
-        if (!o.db.equals("postgresql")) {
-            summaries.add(runDb(new BenchDb.MariaDb(o.mysqlUrl), o));
+        if (!which.equals("postgresql")) {
+            summaries.add(run.run(new BenchDb.MariaDb(o.mysqlUrl)));
         }
         System.out.println();
         summaries.forEach(System.out::println);
@@ -415,6 +435,9 @@ public final class ReplicationBenchmark {
             }
             if (o.flushSize > 0) {
                 b.flushSize(o.flushSize);
+            }
+            if (o.largeRows > 0) {
+                b.largeTransactionRows(o.largeRows);
             }
             String technique = System.getProperty("bench.pgTechnique");
             if (technique != null && db.kind().equals("postgresql")) {

@@ -109,15 +109,7 @@ public final class TransformBenchmark {
         System.out.printf(Locale.ROOT, "options: --rows %d --senders %d --batch %d --seed %d --warmup %d --repeat %d;"
                 + " consistent mode, variants %s alternated%n", o.rows, o.senders, o.batch, o.seed, o.warmup, o.repeat,
                 String.join(", ", VARIANTS));
-        List<String> summaries = new ArrayList<>();
-        if (!o.db.equals("mariadb")) {
-            summaries.add(runDb(BenchDb.Postgres.open(o.pgUrl, o.pgDatabase), o));
-        }
-        if (!o.db.equals("postgresql")) {
-            summaries.add(runDb(new BenchDb.MariaDb(o.mysqlUrl), o));
-        }
-        System.out.println();
-        summaries.forEach(System.out::println);
+        ReplicationBenchmark.eachDb(o.db, o, db -> runDb(db, o));
     }
 
     private static void quietLogs() {

@@ -18,10 +18,8 @@ import dev.failback.jetty.JettySink;
 import dev.failback.testing.MariaDbDatabase;
 import dev.failback.testing.PostgresSchema;
 import dev.failback.testing.TestDatabases;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -38,7 +36,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -239,25 +236,10 @@ class AuthIT {
                 "--stagingSchema", staging, "--stagingCreateSchema", "--bindAddr", "127.0.0.1:" + port,
                 "--authToken", token1, "--authTokenFile", tokenFile.toString(), "--jwtPublicKey", pub.toString(),
                 "--jwtFromStaging", "-v").redirectErrorStream(true).start();
-        StringBuffer output = new StringBuffer();
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.append(line).append('\n');
-                    if (line.contains("waiting for changefeed requests")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                // the child is gone
-            }
-        });
-        reader.start();
+        ChildOutput output = ChildOutput.of(child);
         List<String> secrets = new ArrayList<>(List.of(token1, token2));
         try {
-            assertThat(ready.await(60, TimeUnit.SECONDS)).as("the CLI did not start:\n" + output).isTrue();
+            assertThat(output.awaitReady(60)).as("the CLI did not start:\n" + output).isTrue();
             assertThat(output.toString()).contains("accepting 2 bearer tokens or JWT (1 public key file and keys in "
                     + staging + ".jwt_public_keys)");
             base = "http://127.0.0.1:" + port;
@@ -288,7 +270,7 @@ class AuthIT {
             // losing what the graceful shutdown logs.
             child.toHandle().destroy();
             assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            reader.join(10_000);
+            output.join(10_000);
         }
         String log = output.toString();
         for (String secret : secrets) {

@@ -6,10 +6,8 @@ import dev.failback.core.it.Bodies;
 import dev.failback.examples.cli.FailbackCli;
 import dev.failback.testing.PostgresSchema;
 import dev.failback.testing.TestDatabases;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
@@ -43,8 +40,7 @@ class CliMetricsIT {
     private static final String RESOLVED_1 = "{\"resolved\":\"1759246920563173411.0000000000\"}";
     private PostgresSchema db;
     private Process child;
-    private Thread reader;
-    private final StringBuffer output = new StringBuffer();
+    private ChildOutput output;
 
     @AfterEach
     void stop() throws Exception {
@@ -54,8 +50,8 @@ class CliMetricsIT {
                 child.toHandle().destroyForcibly();
             }
         }
-        if (reader != null) {
-            reader.join(10_000);
+        if (output != null) {
+            output.join(10_000);
         }
         if (db != null) {
             db.close();
@@ -110,22 +106,8 @@ class CliMetricsIT {
                 "--stagingSchema", db.name() + "_staging", "--bindAddr", "127.0.0.1:" + port,
                 "--metricsAddr", "127.0.0.1:" + metricsPort, "--tlsSelfSigned", "--authToken", token));
         child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        CountDownLatch ready = new CountDownLatch(1);
-        reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.append(line).append('\n');
-                    if (line.contains("waiting for changefeed requests")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                // the child is gone
-            }
-        });
-        reader.start();
-        assertThat(ready.await(60, TimeUnit.SECONDS)).as("the CLI did not start:\n" + output).isTrue();
+        output = ChildOutput.of(child);
+        assertThat(output.awaitReady(60)).as("the CLI did not start:\n" + output).isTrue();
 
         HttpClient https = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(5)).build();
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -8,20 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.examples.cli.FailbackCli;
 import dev.failback.testing.PostgresSchema;
-import dev.failback.testing.TestDatabases;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -51,28 +45,9 @@ class LoggingIT {
                     "--stagingSchema", db.name() + "_staging", "--stagingCreateSchema", "--bindAddr", "127.0.0.1:" + port,
                     "--authToken", token, "--progressInterval", "500ms", "--retireOffset", "0", "-v")
                     .redirectErrorStream(true).start();
-            StringBuffer output = new StringBuffer();
-            CountDownLatch ready = new CountDownLatch(1);
-            CountDownLatch progress = new CountDownLatch(1);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        output.append(line).append('\n');
-                        if (line.contains("waiting for changefeed requests")) {
-                            ready.countDown();
-                        }
-                        if (line.contains(" - progress: ") && !line.contains(" 0 rows/s")) {
-                            progress.countDown();
-                        }
-                    }
-                } catch (IOException e) {
-                    // the child is gone
-                }
-            });
-            reader.start();
+            ChildOutput output = ChildOutput.of(child);
             try {
-                assertThat(ready.await(60, TimeUnit.SECONDS)).as("the CLI did not start:\n" + output).isTrue();
+                assertThat(output.awaitReady(60)).as("the CLI did not start:\n" + output).isTrue();
                 HttpClient http = HttpClient.newHttpClient();
                 String url = "http://127.0.0.1:" + port + db.path();
                 for (String body : List.of(batch(upsert("kv", 1, "a", hlc(T + 1)), upsert("kv", 2, "b", hlc(T + 1))),
@@ -82,11 +57,12 @@ class LoggingIT {
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 }
-                assertThat(progress.await(30, TimeUnit.SECONDS)).as("no progress line:\n" + output).isTrue();
+                assertThat(output.await(line -> line.contains(" - progress: ") && !line.contains(" 0 rows/s"), 30))
+                        .as("no progress line:\n" + output).isTrue();
             } finally {
                 child.toHandle().destroy(); // SIGTERM, keeping our end of its output open
                 assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                reader.join(10_000);
+                output.join(10_000);
             }
             String log = output.toString();
             assertThat(log).as("leaks the password").doesNotContain(PASSWORD);

@@ -8,10 +8,8 @@ import dev.failback.core.it.Http;
 import dev.failback.examples.cli.FailbackCli;
 import dev.failback.testing.PostgresSchema;
 import dev.failback.testing.TestDatabases;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +34,7 @@ class SecretsOffCommandLineIT {
     Path dir;
     private PostgresSchema db;
     private Process child;
-    private Thread reader;
-    private final StringBuffer output = new StringBuffer();
+    private ChildOutput output;
 
     @AfterEach
     void stop() throws Exception {
@@ -110,22 +106,8 @@ class SecretsOffCommandLineIT {
         pb.environment().keySet().removeIf(k -> k.startsWith("FAILBACK_"));
         pb.environment().putAll(env);
         child = pb.start();
-        CountDownLatch ready = new CountDownLatch(1);
-        reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.append(line).append('\n');
-                    if (line.contains("waiting for changefeed requests")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                // the child is gone
-            }
-        });
-        reader.start();
-        assertThat(ready.await(60, TimeUnit.SECONDS)).as("the CLI did not start:\n" + output).isTrue();
+        output = ChildOutput.of(child);
+        assertThat(output.awaitReady(60)).as("the CLI did not start:\n" + output).isTrue();
     }
 
     private void stopChild() throws Exception {
@@ -135,8 +117,8 @@ class SecretsOffCommandLineIT {
                 child.toHandle().destroyForcibly();
             }
         }
-        if (reader != null) {
-            reader.join(10_000);
+        if (output != null) {
+            output.join(10_000);
         }
     }
 

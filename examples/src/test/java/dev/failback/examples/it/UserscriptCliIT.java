@@ -8,19 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.examples.cli.FailbackCli;
 import dev.failback.testing.PostgresSchema;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -60,25 +55,9 @@ class UserscriptCliIT {
                     "postgres://postgres@127.0.0.1:5432/" + db.database(), "--stagingSchema", db.name() + "_staging",
                     "--stagingCreateSchema", "--bindAddr", "127.0.0.1:" + port, "--disableAuthentication",
                     "--userscript", script.toString()).redirectErrorStream(true).start();
-            StringBuffer output = new StringBuffer();
-            CountDownLatch ready = new CountDownLatch(1);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        output.append(line).append('\n');
-                        if (line.contains("waiting for changefeed requests")) {
-                            ready.countDown();
-                        }
-                    }
-                } catch (IOException e) {
-                    // the child is gone
-                }
-            });
-            reader.start();
+            ChildOutput output = ChildOutput.of(child);
             try {
-                assertThat(ready.await(90, TimeUnit.SECONDS)).as("the CLI did not start:\n" + output).isTrue();
+                assertThat(output.awaitReady(90)).as("the CLI did not start:\n" + output).isTrue();
                 HttpClient http = HttpClient.newHttpClient();
                 String url = "http://127.0.0.1:" + port + db.path();
                 assertThat(post(http, url, batch(upsert("users", 1, "ada", hlc(T + 1)),
@@ -96,7 +75,7 @@ class UserscriptCliIT {
             } finally {
                 child.toHandle().destroy();
                 assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                reader.join(10_000);
+                output.join(10_000);
             }
         }
     }
