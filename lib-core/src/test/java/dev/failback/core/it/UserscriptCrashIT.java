@@ -89,7 +89,9 @@ class UserscriptCrashIT {
                 Random random = new Random(11);
                 long ts = T;
                 int kills = 0;
-                long nextKill = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(400));
+                // one kill in each quarter of the stream, counted in transactions (not wall time, which a
+                // fast machine outruns), a random 0-40 ms after that transaction's POST
+                int nextKill = random.nextInt(75);
                 for (int tx = 0; tx < 300; tx++) {
                     Map<Long, String> txRows = new LinkedHashMap<>();
                     long at = ++ts;
@@ -110,12 +112,13 @@ class UserscriptCrashIT {
                     if (tx % 10 == 9) {
                         sendUntilAccepted(http, db.path(), resolved(hlc(ts)));
                     }
-                    if (System.nanoTime() > nextKill && kills < 4) {
+                    if (tx == nextKill) {
+                        Thread.sleep(random.nextInt(40));
                         CrashChild.killNine(child);
                         kills++;
                         child = CrashChild.launch(kind, db.stagingSchema(), port, Mode.CONSISTENT, 7,
                                 List.of(script.toString()));
-                        nextKill = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(600));
+                        nextKill = 75 * kills + random.nextInt(75);
                     }
                 }
                 sendUntilAccepted(http, db.path(), resolved(hlc(++ts)));
@@ -133,7 +136,7 @@ class UserscriptCrashIT {
                 assertThat(table(db, "kv_low").keySet()).allMatch(id -> id <= 40);
                 assertThat(table(db, "kv_high").keySet()).allMatch(id -> id > 40);
                 assertThat(torn.get()).as("a reader never sees a fanned-out row without its source row").isNull();
-                assertThat(kills).isGreaterThanOrEqualTo(3);
+                assertThat(kills).isEqualTo(4);
                 assertThat(samples.get()).isGreaterThan(50);
                 System.out.printf("%s: %d kills, %d rows, %d consistent samples of the target%n", kind, kills,
                         expected.size(), samples.get());
