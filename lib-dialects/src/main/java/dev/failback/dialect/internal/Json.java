@@ -112,7 +112,15 @@ public final class Json {
         return b.append('"').toString();
     }
 
-    private static Value value(JsonParser p, String source) throws IOException {
+    /**
+     * Reads the value the parser is on (its first token), leaving the parser on its last token.
+     *
+     * @param p      the parser, on the value's first token
+     * @param source the text being parsed (objects and arrays are kept as its exact slice)
+     * @return the value
+     * @throws IOException when the JSON is malformed
+     */
+    public static Value value(JsonParser p, String source) throws IOException {
         switch (p.currentToken()) {
             case VALUE_STRING:
                 return new Value(Kind.STRING, p.getText());

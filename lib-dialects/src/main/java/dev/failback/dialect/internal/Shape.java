@@ -1,8 +1,11 @@
 package dev.failback.dialect.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.failback.Mutation;
 import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.TableInfo;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -113,6 +116,110 @@ public record Shape(List<String> keys, List<ColumnInfo> columns) {
             }
         }
         return true;
+    }
+
+    /**
+     * Rows of one shape, each as its values parallel to the shape's columns.
+     *
+     * @param shape  the columns written
+     * @param values one array per row, parallel to {@code shape.columns()}
+     */
+    public record Rows(Shape shape, List<Json.Value[]> values) {
+    }
+
+    /**
+     * Parses the row images of upserts once each and groups them by the keys they carry, in first-seen
+     * order: the same groups and values as {@link Json#fields} then {@link #groupByKeys} then
+     * {@link #of}, without a map per row. A row with the same keys in the same order as the row before
+     * it (the usual case) is read straight into its group's column order; any other row is parsed as a
+     * map and starts or joins its group.
+     *
+     * @param table the table
+     * @param rows  upserts of that table
+     * @return the groups, in first-seen order
+     * @throws IllegalArgumentException when a row image is not a JSON object, or as {@link #of}
+     */
+    public static List<Rows> rows(TableInfo table, List<Mutation> rows) {
+        List<Rows> out = new ArrayList<>();
+        Map<List<String>, Reader> byKeys = new java.util.HashMap<>();
+        Reader current = null;
+        for (Mutation m : rows) {
+            String after = m.after();
+            if (current != null && current.read(after)) {
+                continue;
+            }
+            Map<String, Json.Value> fields = Json.fields(after);
+            List<String> keys = new ArrayList<>(fields.keySet());
+            Reader reader = byKeys.get(keys);
+            if (reader == null) {
+                reader = new Reader(of(table, keys), keys);
+                byKeys.put(keys, reader);
+                out.add(reader.rows);
+            }
+            reader.add(fields);
+            current = reader;
+        }
+        return out;
+    }
+
+    /** Reads the rows of one key list into one {@link Rows}. */
+    private static final class Reader {
+        private final List<String> keys;
+        /** For each key, its column's index in the shape, or -1 for a generated column. */
+        private final int[] slots;
+        private final int width;
+        private final Rows rows;
+
+        Reader(Shape shape, List<String> keys) {
+            this.keys = List.copyOf(keys);
+            this.slots = new int[keys.size()];
+            int j = 0;
+            for (int i = 0; i < keys.size(); i++) {
+                slots[i] = j < shape.keys().size() && shape.keys().get(j).equals(keys.get(i)) ? j++ : -1;
+            }
+            this.width = shape.columns().size();
+            this.rows = new Rows(shape, new ArrayList<>());
+        }
+
+        /** Reads a row with exactly these keys in this order; false (nothing added) for any other row. */
+        boolean read(String after) {
+            Json.Value[] row = new Json.Value[width];
+            try (JsonParser p = Json.FACTORY.createParser(after)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return false;
+                }
+                int i = 0;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    if (i >= keys.size() || !p.currentName().equals(keys.get(i))) {
+                        return false;
+                    }
+                    p.nextToken();
+                    int slot = slots[i++];
+                    if (slot >= 0) {
+                        row[slot] = Json.value(p, after);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (i != keys.size() || p.currentToken() != JsonToken.END_OBJECT) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false; // the map parse reports it
+            }
+            rows.values.add(row);
+            return true;
+        }
+
+        void add(Map<String, Json.Value> fields) {
+            Json.Value[] row = new Json.Value[width];
+            for (int i = 0; i < slots.length; i++) {
+                if (slots[i] >= 0) {
+                    row[slots[i]] = fields.get(keys.get(i));
+                }
+            }
+            rows.values.add(row);
+        }
     }
 
     /** Groups items by the JSON keys they carry, keeping first-seen order. */

@@ -92,34 +92,15 @@ abstract class Writer implements AbstractDialect.RowWriter {
      *                update never touches a row with another primary key, and rows left unwritten fail
      */
     final void upsert(Connection c, TableInfo table, List<Mutation> rows, boolean guarded) throws SQLException {
-        List<Map<String, Json.Value>> parsed = new ArrayList<>(rows.size());
-        for (Mutation m : rows) {
-            parsed.add(Json.fields(m.after()));
-        }
-        Map<List<String>, List<Map<String, Json.Value>>> groups =
-                Shape.groupByKeys(parsed);
-        List<Shape> shapes = new ArrayList<>(groups.size());
+        List<Shape.Rows> groups = Shape.rows(table, rows);
         boolean utc = false;
-        for (List<String> keys : groups.keySet()) {
-            Shape shape = Shape.of(table, keys);
-            shapes.add(shape);
-            utc |= hasTimestamp(shape.columns());
+        for (Shape.Rows group : groups) {
+            utc |= hasTimestamp(group.shape().columns());
         }
         List<ColumnInfo> pk = Shape.keyColumns(table);
         try (SessionUtc ignored = SessionUtc.enter(c, utc)) {
-            int i = 0;
-            for (List<Map<String, Json.Value>> group : groups.values()) {
-                Shape shape = shapes.get(i++);
-                Statement upsert = new Statement(table, shape, pk, form, mysql, guarded);
-                List<Json.Value[]> values = new ArrayList<>(group.size());
-                for (Map<String, Json.Value> fields : group) {
-                    Json.Value[] row = new Json.Value[shape.keys().size()];
-                    for (int k = 0; k < row.length; k++) {
-                        row[k] = fields.get(shape.keys().get(k));
-                    }
-                    values.add(row);
-                }
-                upsert(c, upsert, values);
+            for (Shape.Rows group : groups) {
+                upsert(c, new Statement(table, group.shape(), pk, form, mysql, guarded), group.values());
             }
         }
     }

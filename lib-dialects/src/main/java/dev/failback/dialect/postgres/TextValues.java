@@ -7,7 +7,6 @@ import dev.failback.spi.ColumnInfo;
 import dev.failback.spi.TableInfo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns JSON values into the text PostgreSQL's input functions read, for the techniques that bind
@@ -35,23 +34,18 @@ final class TextValues {
      * @return the groups, in order of first appearance
      */
     static List<Group> groups(TableInfo table, List<Mutation> rows) {
-        List<Map<String, Json.Value>> parsed = new ArrayList<>(rows.size());
-        for (Mutation m : rows) {
-            parsed.add(Json.fields(m.after()));
-        }
         List<Group> out = new ArrayList<>();
-        for (Map.Entry<List<String>, List<Map<String, Json.Value>>> group : Shape.groupByKeys(parsed).entrySet()) {
-            Shape shape = Shape.of(table, group.getKey());
-            List<ColumnInfo> columns = shape.columns();
-            List<String[]> texts = new ArrayList<>(group.getValue().size());
-            for (Map<String, Json.Value> fields : group.getValue()) {
-                String[] row = new String[columns.size()];
+        for (Shape.Rows group : Shape.rows(table, rows)) {
+            List<ColumnInfo> columns = group.shape().columns();
+            List<String[]> texts = new ArrayList<>(group.values().size());
+            for (Json.Value[] values : group.values()) {
+                String[] row = new String[values.length];
                 for (int i = 0; i < row.length; i++) {
-                    row[i] = of(fields.get(shape.keys().get(i)), columns.get(i));
+                    row[i] = of(values[i], columns.get(i));
                 }
                 texts.add(row);
             }
-            out.add(new Group(shape, texts));
+            out.add(new Group(group.shape(), texts));
         }
         return out;
     }
