@@ -100,7 +100,11 @@ class MySqlRetryIT {
                 other.setAutoCommit(false);
                 s.execute("UPDATE `" + db.name() + "`.kv SET v = 'other' WHERE id = 1");
                 ok(f, db.path(), resolved(hlc(T + 1)));
-                Thread.sleep(2_500); // Failback's statement times out (1205) at least once
+                // held until Failback's statement has timed out (1205) and been retried at least once
+                long heldUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (f.status().counters().retries() < 1 && System.nanoTime() < heldUntil) {
+                    Thread.sleep(20);
+                }
                 other.commit();
                 assertThat(f.awaitApplied(new Hlc(T + 1, 0), Duration.ofSeconds(30))).isTrue();
                 assertThat(db.one("SELECT v FROM $S.kv WHERE id = 1")).isEqualTo("failback");

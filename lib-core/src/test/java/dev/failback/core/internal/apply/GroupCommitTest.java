@@ -19,7 +19,8 @@ class GroupCommitTest {
 
     @Test
     void requestsQueuedBehindALeaderAreCommittedTogetherWithinTheBound() throws Exception {
-        GroupCommit<Integer, String> gc = new GroupCommit<>(new ReentrantLock(), 10);
+        ReentrantLock lock = new ReentrantLock();
+        GroupCommit<Integer, String> gc = new GroupCommit<>(lock, 10);
         List<List<Integer>> batches = new CopyOnWriteArrayList<>();
         CountDownLatch leaderIn = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -42,7 +43,13 @@ class GroupCommitTest {
                 int w = i;
                 queued.add(pool.submit(() -> gc.submit(w, 4, committer))); // 6 x 4 units, bound 10: 2 per batch
             }
-            Thread.sleep(300); // all six queue behind the leader
+            // all six queue behind the leader: each adds its work before it waits for the lock (polled, not a
+            // fixed sleep that a loaded machine could outlast)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (lock.getQueueLength() < 6 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(lock.getQueueLength()).as("requests waiting behind the leader").isEqualTo(6);
             release.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("ok 0");
             for (int i = 0; i < queued.size(); i++) {
