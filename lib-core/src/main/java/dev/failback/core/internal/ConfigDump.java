@@ -45,6 +45,7 @@ final class ConfigDump {
                 + ", flushPeriod=" + c.flushPeriod()
                 + ", scanSize=" + c.scanSize()
                 + ", largeTransactionRows=" + c.largeTransactionRows()
+                + ", applyFromStaging=" + c.applyFromStaging()
                 + ", applyTimeout=" + c.applyTimeout()
                 + ", schemaRefresh=" + c.schemaRefresh()
                 + ", ignoreUnknownColumns=" + c.ignoreUnknownColumns()
