@@ -197,7 +197,6 @@ public interface Failback extends AutoCloseable {
         int flushSize = DEFAULT_FLUSH_SIZE;
         int scanSize = DEFAULT_SCAN_SIZE;
         int largeTransactionRows = DEFAULT_LARGE_TRANSACTION_ROWS;
-        boolean applyFromStaging = true;
         long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
         int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
@@ -447,24 +446,6 @@ public interface Failback extends AutoCloseable {
          */
         public Builder largeTransactionRows(int rows) {
             this.largeTransactionRows = positive("largeTransactionRows", rows);
-            return this;
-        }
-
-        /**
-         * Consistent mode, PostgreSQL target: when staging is a schema of the target database itself (the same
-         * server and database), a window is applied from the staging table by SQL on the server (the fold of
-         * each key to its last change, then deletes and upserts per table, in one target transaction), so its
-         * rows are not read back into the JVM. Used for a resolved timestamp's window of at most
-         * {@code max(flushSize, largeTransactionRows)} mutations whose tables have no json, jsonb or array
-         * column, do not reference themselves, have no key that can merge keys and no {@code TableTransform};
-         * any other window, and any window the target refuses this way, is read and applied as usual (poison
-         * rows, schema drift and dead letters work as ever). Default true.
-         *
-         * @param enabled false to always read windows into the JVM
-         * @return this builder
-         */
-        public Builder applyFromStaging(boolean enabled) {
-            this.applyFromStaging = enabled;
             return this;
         }
 

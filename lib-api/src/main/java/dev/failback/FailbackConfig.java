@@ -34,7 +34,6 @@ public final class FailbackConfig {
     private final int flushSize;
     private final int scanSize;
     private final int largeTransactionRows;
-    private final boolean applyFromStaging;
     private final long maxBodyBytes;
     private final int maxNestingDepth;
     private final int maxInFlight;
@@ -79,7 +78,6 @@ public final class FailbackConfig {
         this.flushSize = b.flushSize;
         this.scanSize = b.scanSize;
         this.largeTransactionRows = b.largeTransactionRows;
-        this.applyFromStaging = b.applyFromStaging;
         this.maxBodyBytes = b.maxBodyBytes;
         this.maxNestingDepth = b.maxNestingDepth;
         this.maxInFlight = b.maxInFlight;
@@ -216,15 +214,6 @@ public final class FailbackConfig {
     /** @return mutations of one source transaction above which it is applied from staging page by page */
     public int largeTransactionRows() {
         return largeTransactionRows;
-    }
-
-    /**
-     * Whether consistent mode may apply a window from staging by SQL on the target server.
-     *
-     * @return see {@link Failback.Builder#applyFromStaging(boolean)}
-     */
-    public boolean applyFromStaging() {
-        return applyFromStaging;
     }
 
     /** @return largest accepted body */

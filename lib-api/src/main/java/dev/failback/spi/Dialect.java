@@ -4,7 +4,6 @@ import dev.failback.Mutation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Everything Failback needs to know about one kind of target database: how webhook paths name its
@@ -124,18 +123,6 @@ public interface Dialect {
      * @throws SQLException when the statement fails
      */
     void delete(Connection connection, TableInfo table, List<Mutation> rows) throws SQLException;
-
-    /**
-     * Optional: the statements that write a table's rows straight from a relation in the target database,
-     * used to apply a window from a staging table that lives there. Empty, the default, where the dialect
-     * cannot for this table; its rows are then read and written with {@link #upsert} and {@link #delete}.
-     *
-     * @param table the table
-     * @return the statements, or empty
-     */
-    default Optional<StagedWrites> stagedWrites(TableInfo table) {
-        return Optional.empty();
-    }
 
     /**
      * Checks, before a batch is staged, that a row image can ever be applied to the table: each value

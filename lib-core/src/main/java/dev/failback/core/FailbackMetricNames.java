@@ -21,8 +21,6 @@ public final class FailbackMetricNames {
     public static final String RESOLVED_RECEIVED = PREFIX + "resolved.received";
     /** Counter: resolved timestamps applied (every staged mutation up to them is in the target). */
     public static final String RESOLVED_APPLIED = PREFIX + "resolved.applied";
-    /** Counter: windows applied from staging by SQL on the target server (staging in the target database). */
-    public static final String WINDOWS_FROM_STAGING = PREFIX + "windows.from.staging";
     /** Timer: staging one request's mutations; {@code outcome=success|failure}. */
     public static final String STAGE = PREFIX + "stage";
     /** Timer: applying one window (a target transaction), retries included; {@code outcome}. */

@@ -29,8 +29,7 @@ import java.util.regex.Pattern;
  * applied. The backlog: source transactions of 4 rows (a parent, two children, an update of the
  * previous transaction's parent; one last transaction updates the last parent) over the benchmark's {@code parent}/{@code child} schema.
  * {@code java -cp examples/target/failback.jar dev.failback.examples.bench.BacklogDrainBenchmark [rows] [--xmx 256m]};
- * {@code -Dfailback.bench.childJvmArgs="..."} passes options to the child JVM (a flight recording, a log level;
- * {@code -Dbench.applyFromStaging=false} to read the windows into the JVM instead of applying them from staging).
+ * {@code -Dfailback.bench.childJvmArgs="..."} passes options to the child JVM (a flight recording, a log level).
  */
 public final class BacklogDrainBenchmark {
     private static final long BASE_WALL = 1_760_000_000_000_000_000L;
@@ -235,9 +234,7 @@ public final class BacklogDrainBenchmark {
                 usedSampler.setDaemon(true);
                 usedSampler.start();
                 try (Failback f = Failback.builder().name("drain").disableAuthentication().target(target)
-                        .stagingSchema(schema + "_staging")
-                        .applyFromStaging(Boolean.parseBoolean(System.getProperty("bench.applyFromStaging", "true")))
-                        .start()) {
+                        .stagingSchema(schema + "_staging").start()) {
                     Status s0 = f.status();
                     if (s0.stagedBacklog() != rows) {
                         throw new IllegalStateException("the pipeline sees a backlog of " + s0.stagedBacklog()

@@ -439,8 +439,6 @@ public final class ReplicationBenchmark {
             if (o.largeRows > 0) {
                 b.largeTransactionRows(o.largeRows);
             }
-            // -Dbench.applyFromStaging=false: consistent windows read into the JVM, as before issue 17
-            b.applyFromStaging(Boolean.parseBoolean(System.getProperty("bench.applyFromStaging", "true")));
             String technique = System.getProperty("bench.pgTechnique");
             if (technique != null && db.kind().equals("postgresql")) {
                 b.dialect(new PostgresDialect(ApplyTechnique.valueOf(technique)));

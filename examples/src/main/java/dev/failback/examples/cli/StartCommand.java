@@ -97,11 +97,6 @@ final class StartCommand implements Callable<Integer> {
                     + " staging page by page instead of held in memory.")
     int largeTransactionRows;
 
-    @Option(names = "--applyFromStaging", paramLabel = "true|false", arity = "1", defaultValue = "true",
-            description = "Consistent mode, PostgreSQL target with staging in the same database: apply windows by SQL"
-                    + " on the server from the staging table instead of reading them back (default true).")
-    boolean applyFromStaging;
-
     @Option(names = "--versionGuardMemoryKeys", paramLabel = "N",
             defaultValue = "" + Failback.Builder.DEFAULT_VERSION_GUARD_MEMORY_KEYS,
             description = "Immediate mode: recently applied keys whose versions are kept in memory before the staging"
@@ -332,7 +327,6 @@ final class StartCommand implements Callable<Integer> {
                     .flushPeriod(flushPeriod)
                     .scanSize(scanSize)
                     .largeTransactionRows(largeTransactionRows)
-                    .applyFromStaging(applyFromStaging)
                     .versionGuardMemoryKeys(versionGuardMemoryKeys)
                     .applyTimeout(applyTimeout)
                     .schemaRefresh(schemaRefresh)

@@ -70,7 +70,6 @@ public final class Backends {
     private LeaseStore leases;
     private TargetFence fence;
     private WindowApplier applier;
-    private dev.failback.core.internal.apply.StagedApply stagedApply;
     private LeaseKeeper leaseKeeper;
     private Thread leaseThread;
     /** This deployment's identity ({@link Databases#targetIdentity}). */
@@ -150,11 +149,6 @@ public final class Backends {
         }
         applier = new WindowApplier(config.target(), dialect, config.applyTimeout(), timeoutExecutor, metrics);
         applier.transforms(config.transforms(), schema -> groupOf(groups, schema));
-        stagedApply = config.mode() == Mode.CONSISTENT && config.applyFromStaging()
-                && staging instanceof dev.failback.core.internal.stage.SqlStagingStore sql
-                ? dev.failback.core.internal.apply.StagedApply.detect(applier, stagingDataSource, sql.postgresMutationsTable(),
-                        Math.max(config.flushSize(), config.largeTransactionRows()), config.name())
-                : null;
         resumeAll(resumer);
         if (leaseKeeper != null && leaseThread == null && !closing.getAsBoolean()) {
             leaseThread = new NamedThreadFactory(config.name(), "lease", config.threadFactory().orElse(null))
@@ -245,11 +239,6 @@ public final class Backends {
 
     public WindowApplier applier() {
         return applier;
-    }
-
-    /** Consistent mode's windows applied from staging on the target server, or null when staging is elsewhere. */
-    public dev.failback.core.internal.apply.StagedApply stagedApply() {
-        return stagedApply;
     }
 
     /** The lease keeper (consistent mode), or null. */

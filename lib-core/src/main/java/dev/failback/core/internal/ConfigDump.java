@@ -45,7 +45,6 @@ final class ConfigDump {
                 + ", flushPeriod=" + c.flushPeriod()
                 + ", scanSize=" + c.scanSize()
                 + ", largeTransactionRows=" + c.largeTransactionRows()
-                + ", applyFromStaging=" + c.applyFromStaging()
                 + ", applyTimeout=" + c.applyTimeout()
                 + ", schemaRefresh=" + c.schemaRefresh()
                 + ", ignoreUnknownColumns=" + c.ignoreUnknownColumns()

@@ -5,9 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.failback.dialect.internal.AbstractDialect;
 import dev.failback.dialect.internal.SystemSchemas;
 import dev.failback.spi.Identifiers;
-import dev.failback.spi.StagedWrites;
-import dev.failback.spi.TableInfo;
-import java.util.Optional;
 
 /**
  * The PostgreSQL dialect: webhook paths {@code /database/schema}, schemas read from
@@ -58,8 +55,6 @@ public final class PostgresDialect extends AbstractDialect<ApplyTechnique> {
     /** Type kind of {@code GENERATED ALWAYS AS IDENTITY} columns: written on insert, never updated. */
     public static final String KIND_IDENTITY = "identity";
 
-    private final Writer writer;
-
     /** Creates the dialect with {@link #DEFAULT_TECHNIQUE}. */
     public PostgresDialect() {
         this(DEFAULT_TECHNIQUE);
@@ -108,31 +103,13 @@ public final class PostgresDialect extends AbstractDialect<ApplyTechnique> {
 
     private PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax, Writer.Limits limits,
             dev.failback.dialect.postgres.KeyRules keys) {
-        this(name, technique, syntax, keys, Writer.of(requireNonNull(technique, "technique"), requireNonNull(syntax, "syntax"),
-                requireNonNull(limits, "limits"), postgres(syntax) ? Writer.KeyCast.COLUMN_COMPARISON
-                        : Writer.KeyCast.VALUE_TYPE));
-    }
-
-    private PostgresDialect(String name, ApplyTechnique technique, UpsertSyntax syntax,
-            dev.failback.dialect.postgres.KeyRules keys, Writer writer) {
         super(new Profile(name, "PostgreSQL", "/database/schema", SystemSchemas.postgres(), Identifiers::lowerAscii),
                 technique, new Parts((c, path) -> SchemaReader.resolve(c, path.get(0), path.get(1)),
-                        (c, schema) -> SchemaReader.read(c, schema, keys), RowChecker::check, writer,
-                        ErrorClassifier::classify, postgres(syntax) ? keys : KeyComparer.NONE));
-        this.writer = writer;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>PostgreSQL (not the {@code UPSERT INTO} flavour): the row images are read by {@code json_to_record}
-     * as text and cast as {@link ApplyTechnique#UNNEST} casts its texts (numbers keep their digits, GeoJSON goes
-     * through {@code ST_GeomFromGeoJSON}); keys by {@code ->>} and cast as every delete casts them. Tables with
-     * a json, jsonb or array column, whose texts the appliers build differently, are left to {@link #upsert}.
-     */
-    @Override
-    public Optional<StagedWrites> stagedWrites(TableInfo table) {
-        return writer.staged(table);
+                        (c, schema) -> SchemaReader.read(c, schema, keys), RowChecker::check,
+                        Writer.of(requireNonNull(technique, "technique"), requireNonNull(syntax, "syntax"),
+                                requireNonNull(limits, "limits"), postgres(syntax) ? Writer.KeyCast.COLUMN_COMPARISON
+                                        : Writer.KeyCast.VALUE_TYPE), ErrorClassifier::classify,
+                        postgres(syntax) ? keys : KeyComparer.NONE));
     }
 
     private static boolean postgres(UpsertSyntax syntax) {

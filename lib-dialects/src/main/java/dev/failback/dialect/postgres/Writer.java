@@ -1,13 +1,7 @@
 package dev.failback.dialect.postgres;
 
 import dev.failback.dialect.internal.AbstractDialect;
-import dev.failback.dialect.internal.Shape;
 import dev.failback.spi.ColumnInfo;
-import dev.failback.spi.StagedWrites;
-import dev.failback.spi.TableInfo;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 /** One way of shipping rows to PostgreSQL set-wise; see {@link ApplyTechnique}. Thread-safe. */
 abstract class Writer implements AbstractDialect.RowWriter {
@@ -40,56 +34,6 @@ abstract class Writer implements AbstractDialect.RowWriter {
             default:
                 throw new IllegalArgumentException("unknown technique " + technique);
         }
-    }
-
-    /**
-     * The statements that write a table's rows from a relation in the target ({@link
-     * dev.failback.spi.Dialect#stagedWrites}), or empty with {@code UPSERT INTO} (CockroachDB) and for a table
-     * with a json, jsonb or array column (their texts are built in Java: re-quoted JSON, array literals).
-     */
-    Optional<StagedWrites> staged(TableInfo table) {
-        if (syntax != UpsertSyntax.INSERT_ON_CONFLICT || table.primaryKey().isEmpty()) {
-            return Optional.empty();
-        }
-        List<ColumnInfo> columns = new ArrayList<>();
-        for (ColumnInfo c : table.columns()) {
-            if (c.typeKind().equals(PostgresDialect.KIND_JSON) || c.typeKind().equals(PostgresDialect.KIND_ARRAY)) {
-                return Optional.empty();
-            }
-            if (!c.generated()) {
-                columns.add(c);
-            }
-        }
-        List<ColumnInfo> pk = Shape.keyColumns(table);
-        // the values as json_to_record reads them as text (decoded strings, exact number and object texts), cast
-        // as UNNEST casts the same texts
-        StringBuilder select = new StringBuilder(syntax.head(table, columns)).append("SELECT ");
-        StringBuilder record = new StringBuilder(" AS x(");
-        for (int i = 0; i < columns.size(); i++) {
-            String name = Sql.quote(columns.get(i).name());
-            select.append(i == 0 ? "" : ", ").append(Sql.convert("x." + name, columns.get(i)));
-            record.append(i == 0 ? "" : ", ").append(name).append(" text");
-        }
-        String tail = record.append(')').append(syntax.tail(table, columns)).append(" RETURNING 1").toString();
-        StringBuilder where = new StringBuilder();
-        for (int i = 0; i < pk.size(); i++) {
-            where.append(i == 0 ? " WHERE " : " AND ").append("t.").append(Sql.quote(pk.get(i).name())).append(" = ")
-                    .append(keyCast.convert("(s.key::json->>" + i + ")", pk.get(i)));
-        }
-        String head = select.toString();
-        String target = Sql.table(table.name());
-        String keys = where.append(" RETURNING 1").toString();
-        return Optional.of(new StagedWrites() {
-            @Override
-            public String upsert(String rows) {
-                return head + " FROM " + rows + " AS s, json_to_record(s.j)" + tail;
-            }
-
-            @Override
-            public String delete(String relation) {
-                return "DELETE FROM " + target + " AS t USING " + relation + " AS s" + keys;
-            }
-        });
     }
 
     /**

@@ -87,11 +87,6 @@ public final class WindowApplier {
         return target;
     }
 
-    /** Whether some table has a {@link dev.failback.transform.TableTransform}. */
-    boolean hasTableTransforms() {
-        return tableTransforms != null;
-    }
-
     public Dialect dialect() {
         return dialect;
     }
@@ -381,7 +376,7 @@ public final class WindowApplier {
      * The tables of a schema whose key columns can merge keys, by folded name; computed once per snapshot
      * (snapshots are immutable and replaced whole), kept per schema for the pipeline's groups.
      */
-    Set<TableName> hazardous(TargetSchema schema) {
+    private Set<TableName> hazardous(TargetSchema schema) {
         Hazards known = hazards.get(schema.schema());
         if (known != null && known.schema == schema) {
             return known.tables;

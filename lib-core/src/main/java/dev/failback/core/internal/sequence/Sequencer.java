@@ -10,7 +10,6 @@ import dev.failback.core.internal.NamedThreadFactory;
 import dev.failback.core.internal.apply.LargeTransaction;
 import dev.failback.core.internal.apply.LeaseLostException;
 import dev.failback.core.internal.apply.PoisonHandling;
-import dev.failback.core.internal.apply.StagedApply;
 import dev.failback.core.internal.apply.WindowApplier;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
 import dev.failback.core.internal.telemetry.Telemetry;
@@ -238,10 +237,6 @@ public final class Sequencer implements Runnable {
         applyNanos = 0;
         checkpointNanos = 0;
         retireNanos = 0;
-        from = applyFromStaging(from, to, epoch);
-        if (from.equals(to) || stopping) {
-            return;
-        }
         int windows = 0;
         long rows = 0;
         List<Mutation> window = new ArrayList<>(Math.min(flushSize * 2, 100_000));
@@ -335,50 +330,6 @@ public final class Sequencer implements Runnable {
                     TimeUnit.NANOSECONDS.toMillis(applyNanos), TimeUnit.NANOSECONDS.toMillis(checkpointNanos),
                     TimeUnit.NANOSECONDS.toMillis(retireNanos));
         }
-    }
-
-    /**
-     * Applies windows of {@code (from, to]} from staging on the target server ({@link StagedApply}) while it can,
-     * each as {@link #commit} does.
-     *
-     * @return where they got to: {@code to} when every window was applied this way, else the checkpoint from which
-     *         staging must be read
-     */
-    private Hlc applyFromStaging(Hlc from, Hlc to, long epoch) throws SQLException {
-        StagedApply staged = backends.stagedApply();
-        if (staged == null) {
-            return from;
-        }
-        PipelineMetrics.GroupMeters m = group.meters;
-        Hlc at = from;
-        while (to.isAfter(at) && !stopping) {
-            long start = System.nanoTime();
-            StagedApply.Applied a;
-            try {
-                a = staged.apply(group.schema.get(), group.name, at, to, config.flushSize(), upTo -> fence(epoch, upTo));
-            } catch (SQLException | RuntimeException e) {
-                if (m != null) {
-                    m.applyFailure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                }
-                throw e;
-            }
-            if (a == null) {
-                return at;
-            }
-            if (m != null) {
-                m.ages(a.walls());
-                if (a.size() > 0) {
-                    m.fromStaging.increment();
-                }
-            }
-            boolean last = a.upTo().equals(to);
-            recordApplied(a.result(), a.size(), a.upTo(), last, start);
-            if (last && m != null) {
-                m.resolvedApplied.increment();
-            }
-            at = a.upTo();
-        }
-        return at;
     }
 
     /** Reads the page after {@code last} on the reader thread. */

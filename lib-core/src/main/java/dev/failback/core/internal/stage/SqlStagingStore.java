@@ -47,16 +47,6 @@ public final class SqlStagingStore extends SqlStore implements StagingStore, Ver
         this.deadLetters = sql.table(schema, "dead_letters");
     }
 
-    /**
-     * The mutations table's quoted, qualified name when staging speaks PostgreSQL's SQL (PostgreSQL or
-     * CockroachDB), for a window applied from it on the target server; else null.
-     *
-     * @return the name, or null
-     */
-    public String postgresMutationsTable() {
-        return sql instanceof PostgresStagingSql ? mutations : null;
-    }
-
     @Override
     List<String> createTables() {
         return sql.createTables(mutations, versions, deadLetters);

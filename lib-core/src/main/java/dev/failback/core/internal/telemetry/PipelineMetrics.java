@@ -125,7 +125,6 @@ public final class PipelineMetrics implements AutoCloseable {
         public final Counter resolvedAdvanced;
         public final Counter resolvedIgnored;
         public final Counter resolvedApplied;
-        public final Counter fromStaging;
         public final Timer stageSuccess;
         public final Timer stageFailure;
         public final Timer applySuccess;
@@ -149,9 +148,6 @@ public final class PipelineMetrics implements AutoCloseable {
             resolvedIgnored = resolvedReceived("ignored");
             resolvedApplied = add(Counter.builder(RESOLVED_APPLIED)
                     .description("Resolved timestamps up to which every staged mutation is applied")
-                    .tags(TAG_NAME, name, TAG_SCHEMA, schema).register(registry));
-            fromStaging = add(Counter.builder(WINDOWS_FROM_STAGING)
-                    .description("Windows applied from staging by SQL on the target server")
                     .tags(TAG_NAME, name, TAG_SCHEMA, schema).register(registry));
             stageSuccess = timer(STAGE, "Staging one request's mutations", "success", Duration.ofMillis(1),
                     Duration.ofSeconds(60));
@@ -237,14 +233,6 @@ public final class PipelineMetrics implements AutoCloseable {
             long nowNanos = System.currentTimeMillis() * 1_000_000L;
             for (Mutation m : window) {
                 age.record(Math.max(0, nowNanos - m.updated().wall()), TimeUnit.NANOSECONDS);
-            }
-        }
-
-        /** Records the age of each mutation of a window applied from staging, by its wall time. */
-        public void ages(long[] walls) {
-            long nowNanos = System.currentTimeMillis() * 1_000_000L;
-            for (long wall : walls) {
-                age.record(Math.max(0, nowNanos - wall), TimeUnit.NANOSECONDS);
             }
         }
     }
