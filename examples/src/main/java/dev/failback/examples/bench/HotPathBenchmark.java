@@ -58,6 +58,8 @@ public class HotPathBenchmark {
     private Dialect dialect;
     private List<String> afters;
     private List<TableInfo> tables;
+    private List<dev.failback.core.internal.ingress.RowMessage> upsertMessages;
+    private List<String> keys;
     private Map<TableInfo, List<dev.failback.Mutation>> upserts;
 
     /** Builds the body and reads the table definitions. */
@@ -91,12 +93,18 @@ public class HotPathBenchmark {
         }
         afters = new ArrayList<>();
         tables = new ArrayList<>();
+        upsertMessages = new ArrayList<>();
+        keys = new ArrayList<>();
+        for (RowMessage r : rows.messages()) {
+            keys.add(r.key());
+        }
         for (RowMessage r : rows.messages()) {
             if (r.after() == null) {
                 continue;
             }
             String table = r.topic().substring(r.topic().lastIndexOf('.') + 1);
             afters.add(r.after());
+            upsertMessages.add(r);
             TableInfo info = target.tables().get(table);
             if (info == null) {
                 throw new IllegalStateException("no table " + table + " in " + schema);
@@ -139,6 +147,33 @@ public class HotPathBenchmark {
             for (List<String> keys : Shape.groupByKeys(e.getValue()).keySet()) {
                 bh.consume(Shape.of(e.getKey(), keys));
             }
+        }
+    }
+
+    /**
+     * The checks every row gets at intake whatever the target ({@link dev.failback.core.internal.ingress.RowChecks}):
+     * each column once, the key equal to the row's primary-key columns, no lone surrogate.
+     */
+    @Benchmark
+    public void intakeChecks(Blackhole bh) {
+        for (int i = 0; i < upsertMessages.size(); i++) {
+            bh.consume(dev.failback.core.internal.ingress.RowChecks.check(tables.get(i), upsertMessages.get(i)));
+        }
+    }
+
+    /** Reading every key array of a body with a JSON parser per key (the checks' fallback, and the way before issue 17). */
+    @Benchmark
+    public void keysParsed(Blackhole bh) throws java.io.IOException {
+        for (String key : keys) {
+            bh.consume(dev.failback.core.internal.ingress.RowChecks.parseKey(key));
+        }
+    }
+
+    /** Reading every key array of a body as the checks do since issue 17 (a scanner, the parser as fallback). */
+    @Benchmark
+    public void keysScanned(Blackhole bh) throws java.io.IOException {
+        for (String key : keys) {
+            bh.consume(dev.failback.core.internal.ingress.RowChecks.keyValues(key));
         }
     }
 

@@ -17,9 +17,10 @@ import java.util.Map;
  * Checks of a row message that hold for every target, made before anything is staged: each column
  * once, the {@code key} equal to the row's primary-key columns (an upsert and the later delete of the
  * same key must address one row), and text that is valid Unicode (a lone UTF-16 surrogate, which a
- * JSON escape can carry, would be stored as {@code ?}). Stateless, thread-safe.
+ * JSON escape can carry, would be stored as {@code ?}). Stateless, thread-safe. Public for the examples'
+ * {@code HotPathBenchmark}; internal.
  */
-final class RowChecks {
+public final class RowChecks {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE)
                     .maxNumberLength(100_000).build())
@@ -33,7 +34,7 @@ final class RowChecks {
      *
      * @return what is wrong, naming the column, or null
      */
-    static String check(TableInfo table, RowMessage m) {
+    public static String check(TableInfo table, RowMessage m) {
         String problem = surrogates("key", m.key());
         if (problem == null && m.after() != null) {
             problem = surrogates("after", m.after());
@@ -96,7 +97,143 @@ final class RowChecks {
         }
     }
 
-    private static List<Value> keyValues(String key) throws IOException {
+    /**
+     * The values of a key array: read by {@link #scanKey} when it holds only numbers, strings without escapes,
+     * booleans and nulls (the usual key), else by a parser.
+     */
+    public static List<Value> keyValues(String key) throws IOException {
+        List<Value> scanned = scanKey(key);
+        return scanned != null ? scanned : parseKey(key);
+    }
+
+    /**
+     * Reads a key array without a JSON parser (creating one per row cost more than the rest of these checks):
+     * the values as {@link #parseKey} gives them, or null for anything but numbers, strings without escapes or
+     * control characters, {@code true}, {@code false} and {@code null}, or for text that is not exactly one
+     * such array.
+     */
+    static List<Value> scanKey(String key) {
+        int n = key.length();
+        int i = skipSpace(key, 0);
+        if (i >= n || key.charAt(i) != '[') {
+            return null;
+        }
+        List<Value> values = new ArrayList<>(2);
+        i = skipSpace(key, i + 1);
+        if (i < n && key.charAt(i) == ']') {
+            return skipSpace(key, i + 1) == n ? values : null;
+        }
+        while (i < n) {
+            char c = key.charAt(i);
+            int end;
+            if (c == '"') {
+                end = i + 1;
+                while (end < n && key.charAt(end) != '"') {
+                    char d = key.charAt(end);
+                    if (d == '\\' || d < 0x20) {
+                        return null;
+                    }
+                    end++;
+                }
+                if (end >= n) {
+                    return null;
+                }
+                values.add(new Value(JsonToken.VALUE_STRING, key.substring(i + 1, end)));
+                end++;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                end = number(key, i);
+                if (end < 0) {
+                    return null;
+                }
+                String text = key.substring(i, end);
+                boolean integral = text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0;
+                values.add(new Value(integral ? JsonToken.VALUE_NUMBER_INT : JsonToken.VALUE_NUMBER_FLOAT, text));
+            } else if (key.startsWith("true", i)) {
+                end = i + 4;
+                values.add(new Value(JsonToken.VALUE_TRUE, "true"));
+            } else if (key.startsWith("false", i)) {
+                end = i + 5;
+                values.add(new Value(JsonToken.VALUE_FALSE, "false"));
+            } else if (key.startsWith("null", i)) {
+                end = i + 4;
+                values.add(new Value(JsonToken.VALUE_NULL, "null"));
+            } else {
+                return null;
+            }
+            i = skipSpace(key, end);
+            if (i >= n) {
+                return null;
+            }
+            if (key.charAt(i) == ']') {
+                return skipSpace(key, i + 1) == n ? values : null;
+            }
+            if (key.charAt(i) != ',') {
+                return null;
+            }
+            i = skipSpace(key, i + 1);
+        }
+        return null;
+    }
+
+    /** The end of a JSON number starting at {@code i}, or -1 when it is not one ({@code -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?}). */
+    private static int number(String s, int i) {
+        int n = s.length();
+        if (i < n && s.charAt(i) == '-') {
+            i++;
+        }
+        if (i >= n || !digit(s.charAt(i))) {
+            return -1;
+        }
+        if (s.charAt(i) == '0') {
+            i++;
+        } else {
+            while (i < n && digit(s.charAt(i))) {
+                i++;
+            }
+        }
+        if (i < n && s.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && digit(s.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return -1;
+            }
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int start = i;
+            while (i < n && digit(s.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return -1;
+            }
+        }
+        // a number ends at a separator; "1a" or "01" is not one
+        return i < n && !(s.charAt(i) == ',' || s.charAt(i) == ']' || isSpace(s.charAt(i))) ? -1 : i;
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    private static int skipSpace(String s, int i) {
+        while (i < s.length() && isSpace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The values of a key array, read by a JSON parser. */
+    public static List<Value> parseKey(String key) throws IOException {
         List<Value> values = new ArrayList<>(2);
         try (JsonParser p = JSON.createParser(key)) {
             p.nextToken(); // [
@@ -110,7 +247,7 @@ final class RowChecks {
     }
 
     /** A scalar JSON value as sent; structures compare by their kind only (keys are scalars). */
-    private record Value(JsonToken token, String text) {
+    public record Value(JsonToken token, String text) {
         static Value of(JsonToken t, JsonParser p) throws IOException {
             return new Value(t, t.isScalarValue() ? p.getText() : t.asString());
         }

@@ -74,4 +74,37 @@ class RowChecksTest {
         assertThat(RowChecks.surrogates("after", "{\"n\":\"\\uD83D\\uDE00\"}")).isNull();
         assertThat(RowChecks.surrogates("after", "{\"n\":\"\\uD83D\"}")).isNotNull();
     }
+
+    /**
+     * The key scanner gives what the parser gives for every key it reads, and leaves to the parser what it
+     * does not read (escapes, nested values, malformed text).
+     */
+    @Test
+    void theKeyScannerReadsWhatTheParserReadsOrLeavesItToTheParser() throws Exception {
+        List<String> read = List.of("[1]", "[ -12 , \"a b\" ]", "[\"us-east\", 42]", "[0, -0, 1.5, -2.50E+10, 3e-7, 7E2]",
+                "[true, false, null]", "[]", " [ ] ", "[\"\u00e9\u2603\ud83d\ude00\"]", "[\"\"]",
+                "[123456789012345678901234567890]");
+        for (String key : read) {
+            assertThat(RowChecks.scanKey(key)).as(key).isNotNull().isEqualTo(RowChecks.parseKey(key));
+        }
+        assertThat(RowChecks.scanKey("[0, -0, 1.5, -2.50E+10]")).extracting(RowChecks.Value::text)
+                .containsExactly("0", "-0", "1.5", "-2.50E+10");
+        List<String> left = List.of("[\"a\\\"b\"]", "[\"a\\u0041\"]", "[[1]]", "[{\"a\":1}]", "[01]", "[1.]", "[.5]",
+                "[1e]", "[-]", "[1 2]", "[1,]", "[1]x", "1", "[\"a", "[tru]", "[1a]", "[\"tab\there\"]");
+        for (String key : left) {
+            assertThat(RowChecks.scanKey(key)).as(key).isNull();
+        }
+        assertThat(RowChecks.keyValues("[\"a\\\"b\"]")).extracting(RowChecks.Value::text).containsExactly("a\"b");
+        java.util.Random random = new java.util.Random(5);
+        String[] parts = {"0", "-1", "17", "3.25", "1E+3", "-0.5e-2", "\"x\"", "\"\"", "\"a-b_c.d\"", "true", "null", "\"\u00fc\""};
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder b = new StringBuilder("[");
+            for (int k = random.nextInt(4); k >= 0; k--) {
+                b.append(random.nextBoolean() ? " " : "").append(parts[random.nextInt(parts.length)])
+                        .append(k > 0 ? "," : "");
+            }
+            String key = b.append(random.nextBoolean() ? " ]" : "]").toString();
+            assertThat(RowChecks.scanKey(key)).as(key).isEqualTo(RowChecks.parseKey(key));
+        }
+    }
 }
