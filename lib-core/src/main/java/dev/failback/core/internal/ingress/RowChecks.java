@@ -64,20 +64,13 @@ public final class RowChecks {
         }
         List<String> pk = table.primaryKey();
         Value[] rowKey = new Value[pk.size()];
-        int found = 0;
-        try (JsonParser p = JSON.createParser(m.after())) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return "\"after\" is not a JSON object";
-            }
-            while (found < rowKey.length && p.nextToken() == JsonToken.FIELD_NAME) {
-                ColumnInfo c = table.column(p.currentName());
-                JsonToken t = p.nextToken();
-                int k = c == null ? -1 : pk.indexOf(c.name());
-                if (k >= 0) {
-                    rowKey[k] = Value.of(t, p);
-                    found++;
+        try {
+            if (!scanRowKey(table, m.after(), rowKey)) {
+                java.util.Arrays.fill(rowKey, null);
+                String problem = parseRowKey(table, m.after(), rowKey);
+                if (problem != null) {
+                    return problem;
                 }
-                p.skipChildren();
             }
             List<Value> key = keyValues(m.key());
             for (int i = 0; i < pk.size(); i++) {
@@ -95,6 +88,173 @@ public final class RowChecks {
         } catch (IOException e) {
             return "\"after\" is not valid JSON: " + e.getMessage();
         }
+    }
+
+    /**
+     * Reads the primary-key columns' values of a row image with a JSON parser, stopping once they are all found.
+     *
+     * @param rowKey filled in key order (null where the row lacks a column)
+     * @return "not a JSON object", or null
+     */
+    static String parseRowKey(TableInfo table, String after, Value[] rowKey) throws IOException {
+        List<String> pk = table.primaryKey();
+        int found = 0;
+        try (JsonParser p = JSON.createParser(after)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return "\"after\" is not a JSON object";
+            }
+            while (found < rowKey.length && p.nextToken() == JsonToken.FIELD_NAME) {
+                ColumnInfo c = table.column(p.currentName());
+                JsonToken t = p.nextToken();
+                int k = c == null ? -1 : pk.indexOf(c.name());
+                if (k >= 0) {
+                    rowKey[k] = Value.of(t, p);
+                    found++;
+                }
+                p.skipChildren();
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Reads the primary-key columns' values of a row image as {@link #parseRowKey} does, without a parser: the
+     * decoder has read the image as JSON already, and a scan over its text costs less than creating a parser.
+     * Declines (false, {@code rowKey} partly filled) a field name with an escape, a key value that is a string
+     * with one, and any text it does not expect.
+     */
+    static boolean scanRowKey(TableInfo table, String after, Value[] rowKey) {
+        List<String> pk = table.primaryKey();
+        int n = after.length();
+        int i = skipSpace(after, 0);
+        if (i >= n || after.charAt(i) != '{') {
+            return false;
+        }
+        int found = 0;
+        i = skipSpace(after, i + 1);
+        if (i < n && after.charAt(i) == '}') {
+            return true;
+        }
+        while (found < rowKey.length) {
+            if (i >= n || after.charAt(i) != '"') {
+                return false;
+            }
+            int nameEnd = stringEnd(after, i);
+            if (nameEnd < 0 || hasBackslash(after, i + 1, nameEnd)) {
+                return false;
+            }
+            String name = after.substring(i + 1, nameEnd - 1);
+            i = skipSpace(after, nameEnd);
+            if (i >= n || after.charAt(i) != ':') {
+                return false;
+            }
+            i = skipSpace(after, i + 1);
+            if (i >= n) {
+                return false;
+            }
+            ColumnInfo c = table.column(name);
+            int k = c == null ? -1 : pk.indexOf(c.name());
+            char first = after.charAt(i);
+            int end;
+            Value value;
+            if (first == '"') {
+                end = stringEnd(after, i);
+                if (end < 0) {
+                    return false;
+                }
+                if (k >= 0) {
+                    if (hasBackslash(after, i + 1, end)) {
+                        return false; // the parser decodes escapes
+                    }
+                    value = new Value(JsonToken.VALUE_STRING, after.substring(i + 1, end - 1));
+                } else {
+                    value = null;
+                }
+            } else if (first == '{' || first == '[') {
+                end = structureEnd(after, i);
+                if (end < 0) {
+                    return false;
+                }
+                value = new Value(first == '{' ? JsonToken.START_OBJECT : JsonToken.START_ARRAY, String.valueOf(first));
+            } else {
+                end = i;
+                while (end < n && !(after.charAt(end) == ',' || after.charAt(end) == '}' || isSpace(after.charAt(end)))) {
+                    end++;
+                }
+                String text = after.substring(i, end);
+                JsonToken t = switch (text) {
+                    case "true" -> JsonToken.VALUE_TRUE;
+                    case "false" -> JsonToken.VALUE_FALSE;
+                    case "null" -> JsonToken.VALUE_NULL;
+                    default -> number(text, 0) == text.length() ? (text.indexOf('.') < 0 && text.indexOf('e') < 0
+                            && text.indexOf('E') < 0 ? JsonToken.VALUE_NUMBER_INT : JsonToken.VALUE_NUMBER_FLOAT) : null;
+                };
+                if (t == null) {
+                    return false;
+                }
+                value = new Value(t, text);
+            }
+            if (k >= 0) {
+                rowKey[k] = value;
+                found++;
+            }
+            i = skipSpace(after, end);
+            if (i >= n) {
+                return false;
+            }
+            if (after.charAt(i) == '}') {
+                return true;
+            }
+            if (after.charAt(i) != ',') {
+                return false;
+            }
+            i = skipSpace(after, i + 1);
+        }
+        return true;
+    }
+
+    private static boolean hasBackslash(String s, int from, int to) {
+        for (int j = from; j < to; j++) {
+            if (s.charAt(j) == '\\') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The index after the closing quote of the string that opens at {@code i}, or -1. */
+    private static int stringEnd(String s, int i) {
+        for (int j = i + 1; j < s.length(); j++) {
+            char c = s.charAt(j);
+            if (c == '\\') {
+                j++;
+            } else if (c == '"') {
+                return j + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** The index after the object or array that opens at {@code i} (strings inside skipped whole), or -1. */
+    private static int structureEnd(String s, int i) {
+        int depth = 0;
+        for (int j = i; j < s.length(); j++) {
+            char c = s.charAt(j);
+            if (c == '"') {
+                j = stringEnd(s, j);
+                if (j < 0) {
+                    return -1;
+                }
+                j--;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) {
+                    return j + 1;
+                }
+            }
+        }
+        return -1;
     }
 
     /**

@@ -107,4 +107,46 @@ class RowChecksTest {
             assertThat(RowChecks.scanKey(key)).as(key).isEqualTo(RowChecks.parseKey(key));
         }
     }
+
+    /**
+     * The row-key scanner gives the primary-key values the parser gives, on generated row images with nested
+     * values, escapes, odd spacing and case-folded names, or declines; it reads the plain ones.
+     */
+    @Test
+    void theRowKeyScannerReadsWhatTheParserReadsOrDeclines() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        String[] names = {"region", "id", "ID", "note", "other", "n\\u0061me", "x y"};
+        String[] values = {"1", "-0", "2.50", "1E+3", "-7e-2", "\"eu\"", "\"\"", "\"a\\\"b\"", "\"}]{[,\"", "\"\u00e9\"",
+                "true", "false", "null", "{}", "[]", "{\"a\": [1, \"]}\", {\"b\": null}]}", "[[\"x\"], {\"c\": \"{\"}]",
+                "\"\\u0041\""};
+        String[] spaces = {"", " ", "\n", " \t "};
+        int scanned = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder(spaces[random.nextInt(4)]).append('{');
+            java.util.Set<String> used = new java.util.HashSet<>();
+            int fields = random.nextInt(6);
+            for (int f = 0; f < fields; f++) {
+                String name = names[random.nextInt(names.length)];
+                if (!used.add(name.toLowerCase(java.util.Locale.ROOT))) {
+                    continue; // the decoder's check refuses a column twice before this runs
+                }
+                b.append(used.size() > 1 ? "," : "").append(spaces[random.nextInt(4)]).append('"').append(name).append('"')
+                        .append(spaces[random.nextInt(4)]).append(':').append(spaces[random.nextInt(4)])
+                        .append(values[random.nextInt(values.length)]).append(spaces[random.nextInt(4)]);
+            }
+            String after = b.append('}').append(spaces[random.nextInt(4)]).toString();
+            RowChecks.Value[] scan = new RowChecks.Value[2];
+            RowChecks.Value[] parse = new RowChecks.Value[2];
+            assertThat(RowChecks.parseRowKey(ORDERS, after, parse)).as(after).isNull();
+            if (RowChecks.scanRowKey(ORDERS, after, scan)) {
+                scanned++;
+                assertThat(scan).as(after).isEqualTo(parse);
+            }
+        }
+        assertThat(scanned).as("row images read by the scanner").isGreaterThan(10_000);
+        RowChecks.Value[] none = new RowChecks.Value[2];
+        assertThat(RowChecks.scanRowKey(ORDERS, "[1]", none)).isFalse();
+        assertThat(RowChecks.scanRowKey(ORDERS, "{\"id\": 1a}", none)).isFalse();
+        assertThat(RowChecks.scanRowKey(ORDERS, "{\"id\" 1}", none)).isFalse();
+    }
 }
