@@ -59,16 +59,18 @@ public record TableInfo(TableName name, List<ColumnInfo> columns, List<String> p
      * @return the column, or null when the table has none of that name
      */
     public ColumnInfo column(String column) {
-        ColumnInfo folded = null;
+        // exact names first, over every column: the usual lookup never compares ignoring case
         for (ColumnInfo c : columns) {
             if (c.name().equals(column)) {
                 return c;
             }
-            if (folded == null && c.name().equalsIgnoreCase(column)) {
-                folded = c;
+        }
+        for (ColumnInfo c : columns) {
+            if (c.name().equalsIgnoreCase(column)) {
+                return c;
             }
         }
-        return folded;
+        return null;
     }
 
     /**
