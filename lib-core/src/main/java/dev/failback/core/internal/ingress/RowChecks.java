@@ -177,22 +177,32 @@ public final class RowChecks {
                 }
                 value = new Value(first == '{' ? JsonToken.START_OBJECT : JsonToken.START_ARRAY, String.valueOf(first));
             } else {
-                end = i;
-                while (end < n && !(after.charAt(end) == ',' || after.charAt(end) == '}' || isSpace(after.charAt(end)))) {
-                    end++;
+                JsonToken t;
+                if (after.startsWith("true", i)) {
+                    t = JsonToken.VALUE_TRUE;
+                    end = i + 4;
+                } else if (after.startsWith("false", i)) {
+                    t = JsonToken.VALUE_FALSE;
+                    end = i + 5;
+                } else if (after.startsWith("null", i)) {
+                    t = JsonToken.VALUE_NULL;
+                    end = i + 4;
+                } else {
+                    end = number(after, i, '}');
+                    if (end < 0) {
+                        return false;
+                    }
+                    t = JsonToken.VALUE_NUMBER_INT;
+                    for (int j = i; j < end; j++) {
+                        char d = after.charAt(j);
+                        if (d == '.' || d == 'e' || d == 'E') {
+                            t = JsonToken.VALUE_NUMBER_FLOAT;
+                            break;
+                        }
+                    }
                 }
-                String text = after.substring(i, end);
-                JsonToken t = switch (text) {
-                    case "true" -> JsonToken.VALUE_TRUE;
-                    case "false" -> JsonToken.VALUE_FALSE;
-                    case "null" -> JsonToken.VALUE_NULL;
-                    default -> number(text, 0) == text.length() ? (text.indexOf('.') < 0 && text.indexOf('e') < 0
-                            && text.indexOf('E') < 0 ? JsonToken.VALUE_NUMBER_INT : JsonToken.VALUE_NUMBER_FLOAT) : null;
-                };
-                if (t == null) {
-                    return false;
-                }
-                value = new Value(t, text);
+                // the text is not built for the other columns' values
+                value = k >= 0 ? new Value(t, after.substring(i, end)) : null;
             }
             if (k >= 0) {
                 rowKey[k] = value;
@@ -335,8 +345,16 @@ public final class RowChecks {
         return null;
     }
 
-    /** The end of a JSON number starting at {@code i}, or -1 when it is not one ({@code -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?}). */
+    /** The end of a JSON number starting at {@code i} in an array, or -1 when it is not one. */
     private static int number(String s, int i) {
+        return number(s, i, ']');
+    }
+
+    /**
+     * The end of a JSON number starting at {@code i} ({@code -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?}) followed by a
+     * separator, white space or {@code closer}, or -1 when it is not one.
+     */
+    private static int number(String s, int i, char closer) {
         int n = s.length();
         if (i < n && s.charAt(i) == '-') {
             i++;
@@ -374,7 +392,7 @@ public final class RowChecks {
             }
         }
         // a number ends at a separator; "1a" or "01" is not one
-        return i < n && !(s.charAt(i) == ',' || s.charAt(i) == ']' || isSpace(s.charAt(i))) ? -1 : i;
+        return i < n && !(s.charAt(i) == ',' || s.charAt(i) == closer || isSpace(s.charAt(i))) ? -1 : i;
     }
 
     private static boolean digit(char c) {
