@@ -47,6 +47,25 @@ class MySqlStagingReadRetireIT {
         return out;
     }
 
+    /** A batch of several full statements and a partial last one (the full ones share one prepared statement). */
+    @Test
+    void stagesABatchOfSeveralStatementsAndAPartialOneExactly() throws Exception {
+        List<Mutation> batch = rows(1_201);
+        assertThat(store.stage("g", batch)).isEqualTo(1_201);
+        assertThat(store.stage("g", batch)).as("staged again: duplicates ignored").isZero();
+        List<Mutation> read = store.read("g", Hlc.ZERO, new Hlc(Long.MAX_VALUE, 0), null, 5_000);
+        assertThat(read).hasSize(1_201);
+        java.util.Map<String, Mutation> byKey = new java.util.HashMap<>();
+        read.forEach(m -> byKey.put(m.key(), m));
+        for (Mutation m : batch) {
+            Mutation r = byKey.get(m.key());
+            assertThat(r).as(m.key()).isNotNull();
+            assertThat(r.after()).isEqualTo(m.after());
+            assertThat(r.updated()).isEqualTo(m.updated());
+            assertThat(r.table()).isEqualTo(m.table());
+        }
+    }
+
     @Test
     void pagesThroughARangeAndRetiresBetweenRetirePoints() throws Exception {
         List<Mutation> batch = rows(10);

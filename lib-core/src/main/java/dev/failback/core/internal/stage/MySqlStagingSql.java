@@ -99,30 +99,54 @@ final class MySqlStagingSql extends StagingSql {
     int insert(Connection c, String mutations, String group, List<Mutation> batch) throws SQLException {
         byte[] grp = utf8(group);
         int inserted = 0;
-        for (int from = 0; from < batch.size(); from += CHUNK) {
-            List<Mutation> chunk = batch.subList(from, Math.min(batch.size(), from + CHUNK));
-            StringBuilder sql = new StringBuilder("INSERT IGNORE INTO ").append(mutations)
-                    .append(" (grp, wall, logical, tbl, key_hash, tschema, `key`, after, `before`) VALUES ");
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?,?)");
-            }
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int p = 1;
-                for (Mutation m : chunk) {
-                    ps.setBytes(p++, grp);
-                    ps.setLong(p++, m.updated().wall());
-                    ps.setLong(p++, m.updated().logical());
-                    ps.setBytes(p++, utf8(m.table().name()));
-                    ps.setBytes(p++, hash(m.key()));
-                    ps.setString(p++, m.table().schema());
-                    ps.setString(p++, m.key());
-                    ps.setString(p++, m.after());
-                    ps.setString(p++, m.before());
+        // one statement for every full chunk: the driver parses a prepared statement's text when it is prepared
+        // (client-side), which cost about as much as binding a chunk's values
+        PreparedStatement full = null;
+        try {
+            for (int from = 0; from < batch.size(); from += CHUNK) {
+                List<Mutation> chunk = batch.subList(from, Math.min(batch.size(), from + CHUNK));
+                if (chunk.size() == CHUNK) {
+                    if (full == null) {
+                        full = c.prepareStatement(insertSql(mutations, CHUNK));
+                    }
+                    inserted += insertChunk(full, grp, chunk);
+                } else {
+                    try (PreparedStatement partial = c.prepareStatement(insertSql(mutations, chunk.size()))) {
+                        inserted += insertChunk(partial, grp, chunk);
+                    }
                 }
-                inserted += ps.executeUpdate();
+            }
+        } finally {
+            if (full != null) {
+                full.close();
             }
         }
         return inserted;
+    }
+
+    private static String insertSql(String mutations, int rows) {
+        StringBuilder sql = new StringBuilder("INSERT IGNORE INTO ").append(mutations)
+                .append(" (grp, wall, logical, tbl, key_hash, tschema, `key`, after, `before`) VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?,?)");
+        }
+        return sql.toString();
+    }
+
+    private static int insertChunk(PreparedStatement ps, byte[] grp, List<Mutation> chunk) throws SQLException {
+        int p = 1;
+        for (Mutation m : chunk) {
+            ps.setBytes(p++, grp);
+            ps.setLong(p++, m.updated().wall());
+            ps.setLong(p++, m.updated().logical());
+            ps.setBytes(p++, utf8(m.table().name()));
+            ps.setBytes(p++, hash(m.key()));
+            ps.setString(p++, m.table().schema());
+            ps.setString(p++, m.key());
+            ps.setString(p++, m.after());
+            ps.setString(p++, m.before());
+        }
+        return ps.executeUpdate();
     }
 
     /** {@inheritDoc} The key's SHA-256 is the ninth parameter: the key again, hashed by the server. */
