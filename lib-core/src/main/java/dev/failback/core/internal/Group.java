@@ -26,6 +26,12 @@ public final class Group {
     final java.util.concurrent.atomic.AtomicInteger paths = new java.util.concurrent.atomic.AtomicInteger();
     public final SchemaCache schema;
     public final AtomicLong backlog = new AtomicLong();
+    /**
+     * Odd while a staging transaction of this group is in flight (they run one at a time, in the group commit),
+     * counted up when one starts and again once its rows are in {@link #backlog}: a count of the staged rows is
+     * only trusted when no staging started or ended while it ran.
+     */
+    public final AtomicLong stagingSeq = new AtomicLong();
     /** The most mutations one group commit combines (a single larger request is committed alone). */
     static final int MAX_COMBINED = 20_000;
     /**

@@ -175,7 +175,15 @@ public final class LeaseKeeper implements Runnable, AutoCloseable {
         }
         Hlc applied = Hlc.max(cp.applied(), before.applied());
         g.takeOver(cp.resolved(), applied);
-        countBacklog(g);
+        // the holder counts only now: a few tries, as requests staged meanwhile make a count untrusted
+        for (int attempt = 0; attempt < 10 && !countBacklog(g); attempt++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         g.held = new Held(lease.epoch(), sent + ttl.toNanos());
         LOG.info("{} - instance {} acquired the lease of {} at epoch {}: applying from {}", pipeline, instance, g.name,
                 lease.epoch(), applied);
@@ -204,17 +212,30 @@ public final class LeaseKeeper implements Runnable, AutoCloseable {
     /** How often a standby counts the staged backlog (another instance applies it). */
     private static final long BACKLOG_COUNT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    /** Counts what is staged after the group's applied checkpoint: another instance staged and applied meanwhile. */
-    private void countBacklog(Group g) {
+    /**
+     * Counts what is staged after the group's applied checkpoint: another instance staged and applied meanwhile.
+     *
+     * @return whether the count was taken as the backlog
+     */
+    private boolean countBacklog(Group g) {
         try {
             // A request staged while counting adds to the backlog after its commit: then the count may or may
-            // not hold it, so it is not used (the next count will be).
+            // not hold it, so it is not used (the next count will be). A staging in flight when the count starts,
+            // or one that starts or ends while it runs, makes the count untrusted; the compare-and-set catches an
+            // increment after that. (Trusting a count that held a batch whose increment came after it counted the
+            // batch twice, for good.)
             long before = g.backlog.get();
+            long seq = g.stagingSeq.get();
+            if ((seq & 1) == 1) {
+                return false;
+            }
             long counted = staging.countAfter(g.name, g.checkpoint().applied());
-            g.backlog.compareAndSet(before, counted);
+            boolean set = g.stagingSeq.get() == seq && g.backlog.compareAndSet(before, counted);
             g.backlogCountedNanos = System.nanoTime();
+            return set;
         } catch (SQLException e) {
             LOG.debug("{} - counting the backlog of {} failed: {}", pipeline, g.name, e.getMessage());
+            return false;
         }
     }
 

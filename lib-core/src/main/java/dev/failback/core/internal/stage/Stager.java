@@ -71,6 +71,15 @@ public final class Stager {
      * staged one by one, so only a bad one is refused.
      */
     private void stageBatch(Group group, List<GroupCommit.Ticket<List<Mutation>, WebhookResponse>> batch) {
+        group.stagingSeq.incrementAndGet();
+        try {
+            stageBatchInFlight(group, batch);
+        } finally {
+            group.stagingSeq.incrementAndGet();
+        }
+    }
+
+    private void stageBatchInFlight(Group group, List<GroupCommit.Ticket<List<Mutation>, WebhookResponse>> batch) {
         List<Mutation> all = combined(batch);
         long start = System.nanoTime();
         int added;
