@@ -55,9 +55,7 @@ class LargeTransactionIT {
                             (a, b) -> new int[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
                 }
             };
-            try (Failback f = Failback.builder().disableAuthentication().name("largetx").target(db.dataSource())
-                    .listener(listener).stagingSchema(db.stagingSchema()).createStagingSchema(true)
-                    .flushSize(20).scanSize(17).largeTransactionRows(50).start()) {
+            try (Failback f = builder(db, "largetx", listener).flushSize(20).scanSize(17).largeTransactionRows(50).start()) {
                 List<String> first = new ArrayList<>();
                 for (int p = 1; p <= 10; p++) {
                     first.add(upsert("z_parent", p, "p" + p, hlc(A)));
@@ -140,9 +138,7 @@ class LargeTransactionIT {
                     "CREATE TABLE $S.a_child (id bigint PRIMARY KEY, parent_id bigint NOT NULL, v varchar(20) NOT NULL,"
                             + " FOREIGN KEY (parent_id) REFERENCES $S.z_parent (id))");
             Map<Hlc, int[]> windows = new ConcurrentHashMap<>();
-            try (Failback f = Failback.builder().disableAuthentication().name("largetx_move").target(db.dataSource())
-                    .listener(windows(windows)).stagingSchema(db.stagingSchema()).createStagingSchema(true)
-                    .scanSize(13).largeTransactionRows(30).start()) {
+            try (Failback f = builder(db, "largetx_move", windows(windows)).scanSize(13).largeTransactionRows(30).start()) {
                 List<String> first = new ArrayList<>();
                 first.add(upsert("z_parent", 1, "old", hlc(A)));
                 for (int c = 1; c <= 40; c++) {
@@ -177,9 +173,7 @@ class LargeTransactionIT {
             db.execute("CREATE TABLE $S.emp (id bigint PRIMARY KEY, manager_id bigint NULL, v varchar(20) NOT NULL,"
                     + " FOREIGN KEY (manager_id) REFERENCES $S.emp (id))");
             Map<Hlc, int[]> windows = new ConcurrentHashMap<>();
-            try (Failback f = Failback.builder().disableAuthentication().name("largetx_self").target(db.dataSource())
-                    .listener(windows(windows)).stagingSchema(db.stagingSchema()).createStagingSchema(true)
-                    .scanSize(7).largeTransactionRows(20).start()) {
+            try (Failback f = builder(db, "largetx_self", windows(windows)).scanSize(7).largeTransactionRows(20).start()) {
                 // a chain: each row's manager is the row after it (larger keys, later in text order: "[9]" > "[10]")
                 List<String> rows = new ArrayList<>();
                 for (int id = 1; id <= 60; id++) {
@@ -195,6 +189,12 @@ class LargeTransactionIT {
             assertThat(db.one("SELECT count(*) FROM $S.emp")).isEqualTo("60");
             assertThat(windows.get(new Hlc(B, 0))).containsExactly(60, 0, 1);
         }
+    }
+
+    /** A pipeline on the test schema and its staging schema, telling {@code listener} what it applies. */
+    private static Failback.Builder builder(TestSchema db, String name, FailbackListener listener) {
+        return Failback.builder().disableAuthentication().name(name).target(db.dataSource()).listener(listener)
+                .stagingSchema(db.stagingSchema()).createStagingSchema(true);
     }
 
     private static FailbackListener windows(Map<Hlc, int[]> windows) {

@@ -177,30 +177,12 @@ public final class RowChecks {
                 }
                 value = new Value(first == '{' ? JsonToken.START_OBJECT : JsonToken.START_ARRAY, String.valueOf(first));
             } else {
-                JsonToken t;
-                if (after.startsWith("true", i)) {
-                    t = JsonToken.VALUE_TRUE;
-                    end = i + 4;
-                } else if (after.startsWith("false", i)) {
-                    t = JsonToken.VALUE_FALSE;
-                    end = i + 5;
-                } else if (after.startsWith("null", i)) {
-                    t = JsonToken.VALUE_NULL;
-                    end = i + 4;
-                } else {
-                    end = number(after, i, '}');
-                    if (end < 0) {
-                        return false;
-                    }
-                    t = JsonToken.VALUE_NUMBER_INT;
-                    for (int j = i; j < end; j++) {
-                        char d = after.charAt(j);
-                        if (d == '.' || d == 'e' || d == 'E') {
-                            t = JsonToken.VALUE_NUMBER_FLOAT;
-                            break;
-                        }
-                    }
+                int[] ends = new int[1];
+                JsonToken t = literalOrNumber(after, i, '}', ends);
+                if (t == null) {
+                    return false;
                 }
+                end = ends[0];
                 // the text is not built for the other columns' values
                 value = k >= 0 ? new Value(t, after.substring(i, end)) : null;
             }
@@ -310,25 +292,14 @@ public final class RowChecks {
                 }
                 values.add(new Value(JsonToken.VALUE_STRING, key.substring(i + 1, end)));
                 end++;
-            } else if (c == '-' || (c >= '0' && c <= '9')) {
-                end = number(key, i);
-                if (end < 0) {
+            } else {
+                int[] ends = new int[1];
+                JsonToken t = literalOrNumber(key, i, ']', ends);
+                if (t == null) {
                     return null;
                 }
-                String text = key.substring(i, end);
-                boolean integral = text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0;
-                values.add(new Value(integral ? JsonToken.VALUE_NUMBER_INT : JsonToken.VALUE_NUMBER_FLOAT, text));
-            } else if (key.startsWith("true", i)) {
-                end = i + 4;
-                values.add(new Value(JsonToken.VALUE_TRUE, "true"));
-            } else if (key.startsWith("false", i)) {
-                end = i + 5;
-                values.add(new Value(JsonToken.VALUE_FALSE, "false"));
-            } else if (key.startsWith("null", i)) {
-                end = i + 4;
-                values.add(new Value(JsonToken.VALUE_NULL, "null"));
-            } else {
-                return null;
+                end = ends[0];
+                values.add(new Value(t, key.substring(i, end)));
             }
             i = skipSpace(key, end);
             if (i >= n) {
@@ -345,9 +316,36 @@ public final class RowChecks {
         return null;
     }
 
-    /** The end of a JSON number starting at {@code i} in an array, or -1 when it is not one. */
-    private static int number(String s, int i) {
-        return number(s, i, ']');
+    /**
+     * The kind of the {@code true}, {@code false}, {@code null} or number at {@code i}, its end in {@code end[0]};
+     * null for anything else. A number must end at a separator, white space or {@code closer}; a literal is
+     * checked only for its own letters (what follows it is the caller's to check).
+     */
+    private static JsonToken literalOrNumber(String s, int i, char closer, int[] end) {
+        if (s.startsWith("true", i)) {
+            end[0] = i + 4;
+            return JsonToken.VALUE_TRUE;
+        }
+        if (s.startsWith("false", i)) {
+            end[0] = i + 5;
+            return JsonToken.VALUE_FALSE;
+        }
+        if (s.startsWith("null", i)) {
+            end[0] = i + 4;
+            return JsonToken.VALUE_NULL;
+        }
+        int e = number(s, i, closer);
+        if (e < 0) {
+            return null;
+        }
+        end[0] = e;
+        for (int j = i; j < e; j++) {
+            char d = s.charAt(j);
+            if (d == '.' || d == 'e' || d == 'E') {
+                return JsonToken.VALUE_NUMBER_FLOAT;
+            }
+        }
+        return JsonToken.VALUE_NUMBER_INT;
     }
 
     /**

@@ -45,10 +45,16 @@ abstract class StagingStoreChecks {
         new SqlCheckpointStore(dataSource(), schema(), true, StagingSql.POSTGRES).init();
     }
 
-    @Test
-    void stagesOnceReadsInPagesAndRetires() throws SQLException {
+    /** A staging store on the schema, its tables created. */
+    private SqlStagingStore openStore() throws SQLException {
         SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
         store.init();
+        return store;
+    }
+
+    @Test
+    void stagesOnceReadsInPagesAndRetires() throws SQLException {
+        SqlStagingStore store = openStore();
         List<Mutation> batch = List.of(
                 m(ORDERS, "[2]", 100, 0, "{\"id\": 2, \"s\": \"it's \\\"quoted\\\" ✓\"}"),
                 m(ORDERS, "[1]", 100, 0, "{\"id\": 1}"),
@@ -85,8 +91,7 @@ abstract class StagingStoreChecks {
     /** What COPY's text format would misread unless escaped (PostgreSQL stages with COPY) comes back as sent. */
     @Test
     void stagesTextWithBackslashesTabsNewlinesAndBackslashNExactly() throws SQLException {
-        SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
-        store.init();
+        SqlStagingStore store = openStore();
         List<Mutation> batch = List.of(
                 m(ORDERS, "[\"a\\\\b\"]", 100, 0, "{\n\t\"id\": \"a\\\\b\",\r\n \"n\": \"\\N\"}"),
                 new Mutation(ORDERS, "[\"\\N\"]", new Hlc(100, 1), "{\"id\": \"\\N\", \"t\": \"x\\ty\"}", "\\N"),
@@ -101,8 +106,7 @@ abstract class StagingStoreChecks {
 
     @Test
     void retiresARangeBetweenTwoRetirePoints() throws SQLException {
-        SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
-        store.init();
+        SqlStagingStore store = openStore();
         List<Mutation> batch = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             batch.add(m(ORDERS, "[" + i + "]", 1_000 + i / 2, i % 2, "{\"id\": " + i + "}"));
@@ -121,8 +125,7 @@ abstract class StagingStoreChecks {
 
     @Test
     void stagesBatchesLargerThanOneStatement() throws SQLException {
-        SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
-        store.init();
+        SqlStagingStore store = openStore();
         List<Mutation> batch = new ArrayList<>();
         for (int i = 0; i < 12_001; i++) {
             batch.add(m(ORDERS, "[" + i + "]", 1_000 + i / 100, i % 100, "{\"id\": " + i + "}"));
@@ -133,8 +136,7 @@ abstract class StagingStoreChecks {
 
     @Test
     void versionsOnlyMoveForward() throws SQLException {
-        SqlStagingStore store = new SqlStagingStore(dataSource(), schema(), true, StagingSql.POSTGRES);
-        store.init();
+        SqlStagingStore store = openStore();
         RowKey a = new RowKey(ORDERS, "[1]");
         RowKey b = new RowKey(ITEMS, "[1, \"a\"]");
         RowKey never = new RowKey(ORDERS, "[9]");
