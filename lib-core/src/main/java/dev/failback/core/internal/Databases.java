@@ -86,6 +86,7 @@ public final class Databases {
                     e.getMessage());
             return null;
         }
+        f.memoryKeys(config.versionGuardMemoryKeys());
         LOG.info("{} - lease fence and key versions in the target: {}", config.name(), f);
         return f;
     }

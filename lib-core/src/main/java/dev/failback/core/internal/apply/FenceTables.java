@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 
 /**
  * The lease fence's SQL that differs by database family: the DDL of {@code fences} and
- * {@code key_versions}, and bounding a claim's lock wait. Stateless.
+ * {@code key_version_batches}, and bounding a claim's lock wait. Stateless.
  */
 final class FenceTables {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TargetFence.class);
@@ -17,13 +17,9 @@ final class FenceTables {
     private FenceTables() {
     }
 
-    /**
-     * Creates the schema (PostgreSQL, MySQL) and the tables when missing.
-     *
-     * @param unlogged whether the versions table is UNLOGGED (PostgreSQL proper)
-     */
-    static void create(DataSource target, TargetFence.Family family, String schema, String fences, String versions,
-            boolean unlogged) throws SQLException {
+    /** Creates the schema (PostgreSQL, MySQL) and the tables when missing. */
+    static void create(DataSource target, TargetFence.Family family, String schema, String fences, String versions)
+            throws SQLException {
         try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(true);
             switch (family) {
@@ -32,12 +28,11 @@ final class FenceTables {
                     s.execute("CREATE TABLE IF NOT EXISTS " + fences + " (grp TEXT NOT NULL PRIMARY KEY,"
                             + " epoch INT8 NOT NULL, applied_wall INT8 NOT NULL, applied_logical INT8 NOT NULL,"
                             + " holder TEXT NOT NULL, incarnation TEXT NULL)");
-                    // Unlogged on PostgreSQL: no WAL for a table written with every immediate-mode batch; a server
-                    // crash empties it, which only forgets versions newer than the last resolved timestamp (as a
-                    // Failback crash always did: an older version re-emitted meanwhile is applied, then the newer one).
-                    s.execute("CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE IF NOT EXISTS " + versions
-                            + " (grp TEXT NOT NULL, khash UUID NOT NULL,"
-                            + " wall INT8 NOT NULL, logical INT8 NOT NULL, PRIMARY KEY (grp, khash))");
+                    // Logged: a process that has read up to a sequence number relies on the rows after it being
+                    // all there is (an unlogged table emptied by a server crash would break that).
+                    s.execute("CREATE TABLE IF NOT EXISTS " + versions
+                            + " (grp TEXT NOT NULL, seq INT8 NOT NULL, wall INT8 NOT NULL, logical INT8 NOT NULL,"
+                            + " body BYTEA NULL, PRIMARY KEY (grp, seq))");
                 }
                 case MYSQL -> {
                     s.execute("CREATE DATABASE IF NOT EXISTS " + TargetFence.quote(schema, '`'));
@@ -45,16 +40,16 @@ final class FenceTables {
                             + " epoch BIGINT NOT NULL, applied_wall BIGINT NOT NULL, applied_logical BIGINT NOT NULL,"
                             + " holder VARCHAR(255) NOT NULL, incarnation VARCHAR(64) NULL) ENGINE=InnoDB");
                     s.execute("CREATE TABLE IF NOT EXISTS " + versions + " (grp VARBINARY(255) NOT NULL,"
-                            + " khash CHAR(32) CHARACTER SET ascii NOT NULL, wall BIGINT NOT NULL, logical BIGINT NOT NULL,"
-                            + " PRIMARY KEY (grp, khash)) ENGINE=InnoDB");
+                            + " seq BIGINT NOT NULL, wall BIGINT NOT NULL, logical BIGINT NOT NULL, body LONGBLOB NULL,"
+                            + " PRIMARY KEY (grp, seq)) ENGINE=InnoDB");
                 }
                 default -> {
                     createIfMissing(s, "CREATE TABLE " + fences + " (grp VARCHAR2(512) NOT NULL PRIMARY KEY,"
                             + " epoch NUMBER(19) NOT NULL, applied_wall NUMBER(19) NOT NULL,"
                             + " applied_logical NUMBER(19) NOT NULL, holder VARCHAR2(255) NOT NULL, incarnation VARCHAR2(64) NULL)");
                     createIfMissing(s, "CREATE TABLE " + versions + " (grp VARCHAR2(512) NOT NULL,"
-                            + " khash VARCHAR2(32) NOT NULL, wall NUMBER(19) NOT NULL, logical NUMBER(19) NOT NULL,"
-                            + " PRIMARY KEY (grp, khash))");
+                            + " seq NUMBER(19) NOT NULL, wall NUMBER(19) NOT NULL, logical NUMBER(19) NOT NULL, body BLOB NULL,"
+                            + " PRIMARY KEY (grp, seq))");
                 }
             }
         }

@@ -154,6 +154,9 @@ public final class ImmediateApplier {
             }
             throw e;
         }
+        if (guard != null) {
+            guard.committed();
+        }
         int skipped = 0;
         if (guard != null && guard.applied != null && guard.applied.size() < apply.size()) {
             // another instance applied newer versions of some keys: only what this one applied is recorded

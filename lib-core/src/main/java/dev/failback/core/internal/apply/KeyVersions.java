@@ -22,6 +22,8 @@ final class KeyVersions implements WindowApplier.Guard {
     private final String incarnation;
     /** What the last attempt applied (its transaction committed when the apply returned). */
     List<Mutation> applied;
+    /** The last attempt's connection. */
+    private Connection last;
 
     KeyVersions(TargetFence fence, String group, String incarnation) {
         this.fence = fence;
@@ -31,6 +33,7 @@ final class KeyVersions implements WindowApplier.Guard {
 
     @Override
     public List<Mutation> begin(Connection c, List<Mutation> window) throws SQLException {
+        last = c;
         Hlc covered = fence.lockForBatch(c, group, incarnation);
         Map<RowKey, Mutation> latest = WindowApplier.fold(window);
         Map<RowKey, Hlc> recorded = fence.versions(c, group, latest.keySet());
@@ -55,6 +58,13 @@ final class KeyVersions implements WindowApplier.Guard {
         Map<RowKey, Hlc> versions = new LinkedHashMap<>();
         WindowApplier.fold(written).forEach((k, m) -> versions.put(k, m.updated()));
         fence.record(c, group, versions);
+    }
+
+    /** Once the apply returned (the last attempt's transaction committed): the fence knows what it recorded. */
+    void committed() {
+        if (last != null) {
+            fence.committed(last, group);
+        }
     }
 
 }

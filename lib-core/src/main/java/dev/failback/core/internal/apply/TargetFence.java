@@ -1,7 +1,6 @@
 package dev.failback.core.internal.apply;
 
 import dev.failback.Hlc;
-import dev.failback.core.internal.HlcBounds;
 import dev.failback.core.internal.Transactions;
 import dev.failback.spi.Dialect;
 import dev.failback.spi.VersionStore.RowKey;
@@ -52,32 +51,32 @@ public final class TargetFence {
     /** See {@link #of(DataSource, Dialect, String, java.time.Duration)}. */
     private volatile long boundMillis = 5_000;
     private volatile long claimMillis = 1_000;
-    /** PostgreSQL proper (not CockroachDB): the versions table is UNLOGGED (see {@link #create}). */
-    private final boolean unlogged;
-    private final KeyVersionRows rows;
+    /** PostgreSQL proper (not CockroachDB): idle fenced transactions are ended by the server ({@link #boundIdle}). */
+    private final boolean postgresProper;
+    private final KeyVersionBatches batches;
 
-    private TargetFence(DataSource target, Family family, String schema, boolean unlogged) {
+    private TargetFence(DataSource target, Family family, String schema, boolean postgresProper) {
         this.target = target;
-        this.unlogged = unlogged;
+        this.postgresProper = postgresProper;
         this.family = family;
         this.schema = schema;
         switch (family) {
             case POSTGRES -> {
                 String q = quote(schema, '"');
                 this.fences = q + ".fences";
-                this.versions = q + ".key_versions";
+                this.versions = q + ".key_version_batches";
             }
             case MYSQL -> {
                 String q = quote(schema, '`');
                 this.fences = q + ".`fences`";
-                this.versions = q + ".`key_versions`";
+                this.versions = q + ".`key_version_batches`";
             }
             default -> {
                 this.fences = "FAILBACK_FENCES";
-                this.versions = "FAILBACK_KEY_VERSIONS";
+                this.versions = "FAILBACK_KEY_VERSION_BATCHES";
             }
         }
-        this.rows = new KeyVersionRows(family, versions);
+        this.batches = new KeyVersionBatches(family, versions);
     }
 
     /**
@@ -131,7 +130,7 @@ public final class TargetFence {
     /** Creates the schema (PostgreSQL, MySQL) and the tables when missing. */
     public void init() throws SQLException {
         dev.failback.core.internal.stage.StagingStores.concurrently(
-                () -> FenceTables.create(target, family, schema, fences, versions, unlogged));
+                () -> FenceTables.create(target, family, schema, fences, versions));
     }
 
     private void setGroup(PreparedStatement ps, int index, String group) throws SQLException {
@@ -223,10 +222,7 @@ public final class TargetFence {
             setGroup(ps, 2, group);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions + " WHERE grp = ?")) {
-            setGroup(ps, 1, group);
-            ps.executeUpdate();
-        }
+        batches.forget(c, group);
         return new State(state.epoch(), Hlc.ZERO);
     }
 
@@ -291,7 +287,7 @@ public final class TargetFence {
      * @param c the connection, in its transaction
      */
     public void boundIdle(Connection c) {
-        if (!unlogged) { // PostgreSQL proper; CockroachDB ends idle transactions its own way
+        if (!postgresProper) { // CockroachDB ends idle transactions its own way
             return;
         }
         try (Statement s = c.createStatement()) {
@@ -349,22 +345,34 @@ public final class TargetFence {
         ensure(c, group);
         c.setAutoCommit(false);
         boundIdle(c);
-        return lock(c, group, incarnation).applied();
+        Hlc applied = lock(c, group, incarnation).applied();
+        batches.begin(group, applied);
+        return applied;
     }
 
-    /** Immediate mode: the recorded versions of these keys, read in the batch's transaction ({@link KeyVersionRows}). */
+    /** Immediate mode: the recorded versions of these keys, as of the batch's transaction ({@link KeyVersionBatches}). */
     Map<RowKey, Hlc> versions(Connection c, String group, Collection<RowKey> keys) throws SQLException {
-        return rows.versions(c, group, keys);
+        return batches.versions(c, group, keys);
     }
 
-    /** Immediate mode: records the versions a batch applies, in its transaction ({@link KeyVersionRows}). */
+    /** Immediate mode: records the versions a batch applies, in its transaction ({@link KeyVersionBatches}). */
     void record(Connection c, String group, Map<RowKey, Hlc> applied) throws SQLException {
-        rows.record(c, group, applied);
+        batches.record(c, group, applied);
     }
 
-    /** A key's identity in the versions table ({@link KeyVersionRows#hash}). */
-    static String hash(RowKey k) {
-        return KeyVersionRows.hash(k);
+    /** Immediate mode: the batch's transaction on this connection committed ({@link KeyVersionBatches#committed}). */
+    void committed(Connection c, String group) {
+        batches.committed(c, group);
+    }
+
+    /**
+     * Immediate mode: how many key versions of a group this process keeps in memory; past it each batch
+     * reads them from the target.
+     *
+     * @param keys the bound
+     */
+    public void memoryKeys(int keys) {
+        batches.memoryKeys(keys);
     }
 
     /** How often, at most, {@link #retire} deletes the versions a resolved timestamp covers. */
@@ -392,8 +400,9 @@ public final class TargetFence {
      * @param incarnation the group's incarnation in the staging database ("" to never start over)
      */
     public void retire(String group, Hlc upTo, String incarnation) throws SQLException {
+        boolean deleted;
         try (Connection c = target.getConnection()) {
-            Transactions.inTransaction(c, () -> {
+            deleted = Transactions.inTransaction(c, () -> {
                 Hlc applied = lockForBatch(c, group, incarnation);
                 long now = System.nanoTime();
                 Long last = purged.get(group);
@@ -409,16 +418,12 @@ public final class TargetFence {
                 }
                 if (purge) {
                     purged.put(group, now);
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + versions
-                            + " WHERE grp = ? AND " + HlcBounds.AT_OR_BEFORE)) {
-                        setGroup(ps, 1, group);
-                        HlcBounds.bind(ps, 2, upTo);
-                        ps.executeUpdate();
-                    }
                 }
-                return null;
+                batches.retire(c, group, upTo, purge);
+                return purge;
             });
         }
+        batches.forgetUpTo(group, upTo, deleted);
     }
 
     @Override

@@ -125,6 +125,40 @@ class TargetFenceIT {
         }
     }
 
+    /** Oracle's fence SQL, run by H2 in Oracle mode (no Oracle server here): tables of the connected user. */
+    @Nested
+    class OracleOnH2 extends Checks {
+        @Override
+        HikariDataSource open() {
+            return pool("jdbc:h2:mem:" + TestDatabases.uniqueName("fenceit") + ";MODE=Oracle;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=30000");
+        }
+
+        @Override
+        Dialect dialect() {
+            return new NamedDialect("oracle");
+        }
+
+        @Override
+        String schemaName() {
+            return "unused";
+        }
+
+        @Override
+        String table() {
+            return "WINDOW_ROWS";
+        }
+
+        @Override
+        String batches() {
+            return "FAILBACK_KEY_VERSION_BATCHES";
+        }
+
+        @Override
+        void drop(Statement s) throws SQLException {
+            s.execute("DROP ALL OBJECTS");
+        }
+    }
+
     static HikariDataSource pool(String url) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -396,12 +430,26 @@ class TargetFenceIT {
             fence.retire("g", new Hlc(30, 0));
             try (Connection c = dataSource.getConnection()) {
                 assertThat(fence.lockForBatch(c, "g")).isEqualTo(new Hlc(30, 0));
-                // Versions are deleted at most every 10 s (the first retire of a group in a process always
-                // deletes): k3's (30,0) stays for now, and decides nothing, being at or before (30,0).
-                assertThat(fence.versions(c, "g", List.of(k1, k2, k3, k4)))
-                        .isEqualTo(Map.of(k3, new Hlc(30, 0), k4, new Hlc(40, 0)));
+                assertThat(fence.versions(c, "g", List.of(k1, k2, k3, k4))).as("memory forgets at every resolved timestamp")
+                        .isEqualTo(Map.of(k4, new Hlc(40, 0)));
                 c.rollback();
                 c.setAutoCommit(true);
+            }
+            TargetFence another = TargetFence.of(dataSource, dialect(), schema);
+            try (Connection c = dataSource.getConnection()) {
+                another.lockForBatch(c, "g");
+                assertThat(another.versions(c, "g", List.of(k1, k2, k3, k4)))
+                        .as("another process reads the rows left, skipping what the fence row covers")
+                        .isEqualTo(Map.of(k4, new Hlc(40, 0)));
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM " + batches() + " WHERE wall <= 30")) {
+                assertThat(rs.next()).isTrue();
+                // the first retire of a group in a process deletes rows, the next ones at most every 10 s: the
+                // row whose newest version is k3's (30,0) stays for now, deciding nothing
+                assertThat(rs.getLong(1)).isEqualTo(1);
             }
             assertThat(fence.claim("g", 1, "a")).as("the fence row carries the retired timestamp")
                     .isEqualTo(new TargetFence.State(0, new Hlc(30, 0)));
@@ -435,6 +483,88 @@ class TargetFenceIT {
                         .isEqualTo(applied.get(key(ORDERS, "[1]")));
                 assertThat(read).doesNotContainKey(key(ITEMS, "[2]"));
             }
+        }
+
+        /** One batch of a process: locks, reads the keys' versions, records these, commits, reports the commit. */
+        Map<RowKey, Hlc> batch(TargetFence f, Map<RowKey, Hlc> record, List<RowKey> ask) throws SQLException {
+            try (Connection c = dataSource.getConnection()) {
+                f.lockForBatch(c, "g");
+                Map<RowKey, Hlc> read = f.versions(c, "g", ask);
+                f.record(c, "g", record);
+                c.commit();
+                c.setAutoCommit(true);
+                f.committed(c, "g");
+                return read;
+            }
+        }
+
+        String batches() {
+            return table().replace("window_rows", "key_version_batches");
+        }
+
+        @Test
+        void processesTakingTurnsSeeEachOthersVersionsThroughTheSequence() throws SQLException {
+            TargetFence b = TargetFence.of(dataSource, dialect(), schema);
+            RowKey k1 = key(ORDERS, "[1]");
+            RowKey k2 = key(ORDERS, "[2]");
+            List<RowKey> both = List.of(k1, k2);
+            assertThat(batch(fence, Map.of(k1, new Hlc(10, 0)), both)).isEmpty();
+            assertThat(batch(fence, Map.of(k2, new Hlc(11, 0)), both)).as("its own committed batch, without reading it back")
+                    .isEqualTo(Map.of(k1, new Hlc(10, 0)));
+            assertThat(batch(b, Map.of(k1, new Hlc(20, 0)), both)).as("a process starting reads every row")
+                    .isEqualTo(Map.of(k1, new Hlc(10, 0), k2, new Hlc(11, 0)));
+            assertThat(batch(fence, Map.of(), both)).as("and the first reads the other's row")
+                    .isEqualTo(Map.of(k1, new Hlc(20, 0), k2, new Hlc(11, 0)));
+            try (Connection c = dataSource.getConnection()) {
+                b.lockForBatch(c, "g");
+                b.record(c, "g", Map.of(k2, new Hlc(30, 0)));
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            assertThat(batch(fence, Map.of(k2, new Hlc(25, 0)), both)).as("a rolled-back batch is seen by no one")
+                    .isEqualTo(Map.of(k1, new Hlc(20, 0), k2, new Hlc(11, 0)));
+            assertThat(batch(b, Map.of(), both)).as("its sequence number was taken by the next batch, which b reads")
+                    .isEqualTo(Map.of(k1, new Hlc(20, 0), k2, new Hlc(25, 0)));
+
+            fence.retire("g", new Hlc(25, 0)); // the first retire of a group in a process deletes rows
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*), max(seq) FROM " + batches() + " WHERE body IS NOT NULL")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).as("every row the resolved timestamp covers is gone or emptied").isZero();
+            }
+            assertThat(batch(b, Map.of(k1, new Hlc(40, 0)), both)).as("b forgets what the fence row says is covered")
+                    .isEmpty();
+            TargetFence c3 = TargetFence.of(dataSource, dialect(), schema);
+            assertThat(batch(c3, Map.of(), both)).as("numbers keep growing: a third process reads b's row")
+                    .isEqualTo(Map.of(k1, new Hlc(40, 0)));
+            assertThat(batch(fence, Map.of(), both)).isEqualTo(Map.of(k1, new Hlc(40, 0)));
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT min(seq), max(seq) FROM " + batches())) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(2)).as("one number per committed batch that recorded something").isEqualTo(5);
+            }
+        }
+
+        @Test
+        void pastItsMemoryBoundAGroupIsScannedUntilAResolvedTimestampCoversIt() throws SQLException {
+            TargetFence small = TargetFence.of(dataSource, dialect(), schema);
+            small.memoryKeys(3);
+            Map<RowKey, Hlc> many = new LinkedHashMap<>();
+            for (int i = 0; i < 5; i++) {
+                many.put(key(ORDERS, "[" + i + "]"), new Hlc(100 + i, 0));
+            }
+            batch(fence, many, List.of());
+            List<RowKey> ask = new ArrayList<>(many.keySet());
+            ask.add(key(ITEMS, "[1]"));
+            assertThat(batch(small, Map.of(key(ITEMS, "[1]"), new Hlc(200, 0)), ask)).as("read while scanning")
+                    .isEqualTo(many);
+            Map<RowKey, Hlc> all = new LinkedHashMap<>(many);
+            all.put(key(ITEMS, "[1]"), new Hlc(200, 0));
+            assertThat(batch(small, Map.of(), ask)).as("and its own rows too").isEqualTo(all);
+            assertThat(batch(fence, Map.of(), ask)).isEqualTo(all);
+            small.retire("g", new Hlc(103, 0));
+            assertThat(batch(small, Map.of(), ask)).as("in memory again: what is left is under the bound")
+                    .isEqualTo(Map.of(key(ORDERS, "[4]"), new Hlc(104, 0), key(ITEMS, "[1]"), new Hlc(200, 0)));
         }
 
         @Test
