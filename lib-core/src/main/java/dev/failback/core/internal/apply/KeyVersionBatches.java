@@ -121,11 +121,16 @@ final class KeyVersionBatches {
      * @throws SQLException when the target fails
      */
     Map<RowKey, Hlc> versions(Connection c, String group, Collection<RowKey> keys) throws SQLException {
-        GroupVersions s = state(group);
         Map<RowKey, Hash> hashes = new HashMap<>(keys.size() * 2);
         for (RowKey k : keys) {
             hashes.put(k, hash(k));
         }
+        return versions(c, group, hashes);
+    }
+
+    /** Like {@link #versions(Connection, String, Collection)}, with each key's {@link #hash}. */
+    Map<RowKey, Hlc> versions(Connection c, String group, Map<RowKey, Hash> hashes) throws SQLException {
+        GroupVersions s = state(group);
         Map<Hash, Hlc> scanned = catchUp(c, s, group, hashes.values());
         Map<RowKey, Hlc> out = new HashMap<>();
         synchronized (s) {
@@ -151,13 +156,18 @@ final class KeyVersionBatches {
      * @throws SQLException when the target fails
      */
     void record(Connection c, String group, Map<RowKey, Hlc> applied) throws SQLException {
-        if (applied.isEmpty()) {
-            return;
-        }
-        GroupVersions s = state(group);
         // one entry per hash (tables differing only in case share it, and a target row)
         Map<Hash, Hlc> byHash = new LinkedHashMap<>(applied.size() * 2);
         applied.forEach((k, v) -> byHash.merge(hash(k), v, Hlc::max));
+        recordHashed(c, group, byHash);
+    }
+
+    /** Like {@link #record}, one version per {@link #hash}. */
+    void recordHashed(Connection c, String group, Map<Hash, Hlc> byHash) throws SQLException {
+        if (byHash.isEmpty()) {
+            return;
+        }
+        GroupVersions s = state(group);
         catchUp(c, s, group, List.of());
         long top;
         synchronized (s) {

@@ -6,6 +6,7 @@ import dev.failback.spi.VersionStore.RowKey;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,12 @@ final class KeyVersions implements WindowApplier.Guard {
     List<Mutation> applied;
     /** The last attempt's connection. */
     private Connection last;
+    /** The last attempt's reading (begin): the fence's covered timestamp, the window folded, its keys' hashes and recorded versions, what it returned. */
+    private Hlc covered;
+    private Map<RowKey, Mutation> latest;
+    private Map<RowKey, KeyVersionBatches.Hash> hashes;
+    private Map<RowKey, Hlc> recorded;
+    private List<Mutation> returned;
 
     KeyVersions(TargetFence fence, String group, String incarnation) {
         this.fence = fence;
@@ -34,18 +41,26 @@ final class KeyVersions implements WindowApplier.Guard {
     @Override
     public List<Mutation> begin(Connection c, List<Mutation> window) throws SQLException {
         last = c;
-        Hlc covered = fence.lockForBatch(c, group, incarnation);
-        Map<RowKey, Mutation> latest = WindowApplier.fold(window);
-        Map<RowKey, Hlc> recorded = fence.versions(c, group, latest.keySet());
+        covered = fence.lockForBatch(c, group, incarnation);
+        latest = WindowApplier.fold(window);
+        hashes = new HashMap<>(latest.size() * 2);
+        for (RowKey k : latest.keySet()) {
+            hashes.put(k, KeyVersionBatches.hash(k));
+        }
+        recorded = fence.versions(c, group, hashes);
         List<Mutation> keep = new ArrayList<>(window.size());
         for (Mutation m : window) {
-            Hlc have = recorded.get(new RowKey(m.table(), m.key()));
-            if (m.updated().isAfter(covered) && (have == null || m.updated().isAfter(have))) {
+            if (newer(m, recorded.get(new RowKey(m.table(), m.key())))) {
                 keep.add(m);
             }
         }
         applied = keep;
-        return keep.size() == window.size() ? window : keep;
+        returned = keep.size() == window.size() ? window : keep;
+        return returned;
+    }
+
+    private boolean newer(Mutation m, Hlc have) {
+        return m.updated().isAfter(covered) && (have == null || m.updated().isAfter(have));
     }
 
     @Override
@@ -55,9 +70,18 @@ final class KeyVersions implements WindowApplier.Guard {
 
     @Override
     public void beforeCommit(Connection c, List<Mutation> written) throws SQLException {
-        Map<RowKey, Hlc> versions = new LinkedHashMap<>();
-        WindowApplier.fold(written).forEach((k, m) -> versions.put(k, m.updated()));
-        fence.record(c, group, versions);
+        Map<KeyVersionBatches.Hash, Hlc> versions = new LinkedHashMap<>();
+        if (written == returned) {
+            // what begin kept: each key whose newest mutation is newer than the recorded version, hashed once
+            latest.forEach((k, m) -> {
+                if (newer(m, recorded.get(k))) {
+                    versions.merge(hashes.get(k), m.updated(), Hlc::max);
+                }
+            });
+        } else {
+            WindowApplier.fold(written).forEach((k, m) -> versions.merge(KeyVersionBatches.hash(k), m.updated(), Hlc::max));
+        }
+        fence.recordHashed(c, group, versions);
     }
 
     /** Once the apply returned (the last attempt's transaction committed): the fence knows what it recorded. */

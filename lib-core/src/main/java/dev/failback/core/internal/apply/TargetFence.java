@@ -355,6 +355,16 @@ public final class TargetFence {
         return batches.versions(c, group, keys);
     }
 
+    /** Immediate mode: like {@link #versions(Connection, String, Collection)}, the keys hashed by the caller. */
+    Map<RowKey, Hlc> versions(Connection c, String group, Map<RowKey, KeyVersionBatches.Hash> keys) throws SQLException {
+        return batches.versions(c, group, keys);
+    }
+
+    /** Immediate mode: like {@link #record}, the keys hashed by the caller. */
+    void recordHashed(Connection c, String group, Map<KeyVersionBatches.Hash, Hlc> applied) throws SQLException {
+        batches.recordHashed(c, group, applied);
+    }
+
     /** Immediate mode: records the versions a batch applies, in its transaction ({@link KeyVersionBatches}). */
     void record(Connection c, String group, Map<RowKey, Hlc> applied) throws SQLException {
         batches.record(c, group, applied);
