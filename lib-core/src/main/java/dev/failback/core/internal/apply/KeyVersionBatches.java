@@ -29,15 +29,21 @@ import org.slf4j.LoggerFactory;
  * every process, so a process knows it has seen every version when it has read every row up to the
  * newest sequence number.
  *
- * <p>Each process keeps the versions it has read in memory (a per-group map, pruned as resolved
- * timestamps cover them) and at each batch reads only the rows appended since by other processes: a
- * single process reads nothing. Before, each key had a row of its own, read and written with every
+ * <p>Each process keeps the versions other processes applied in memory (a per-group map, pruned as
+ * resolved timestamps cover them; its own are its {@link VersionGuard}'s) and at each batch reads only
+ * the rows appended since by other processes: a single process finds none and holds nothing. Before, each key had a row of its own, read and written with every
  * batch — most of immediate mode's cost in the database. Past {@code memoryKeys} versions a group's map
- * is dropped and each batch scans the group's rows instead (bounded memory, slower; a WARN says so)
- * until a resolved timestamp lets them be deleted.
+ * is dropped and each batch scans the group's rows instead, streamed (bounded memory, slower; a WARN
+ * says so), until the fence row's covered timestamp moves and what is left fits again.
+ *
+ * <p>What a process holds in memory is checked against the database at each batch: when the newest
+ * sequence number is below the one it has read (the table emptied or made again) or the covered
+ * timestamp went back (the fence row made again, or started over under another staging), it forgets
+ * everything and reads the table again.
  *
  * <p>Rows whose versions a resolved timestamp covers are deleted by the retire, except the newest,
- * whose versions are emptied instead, so that sequence numbers only grow. The fence row lock is held
+ * whose versions are emptied instead, so that sequence numbers only grow (a process that has read up to
+ * a number would miss rows numbered again below it). The fence row lock is held
  * by the caller for every method taking a connection. Thread-safe.
  */
 final class KeyVersionBatches {
@@ -70,17 +76,27 @@ final class KeyVersionBatches {
     private static final class GroupVersions {
         /** The newest sequence number read, or -1 before the first read. */
         long seen = -1;
-        final Map<Hash, Hlc> known = new HashMap<>();
+        final RecentVersions<Hash> known = new RecentVersions<>();
         /** The map outgrew its bound: each batch scans the group's rows. */
         boolean scanning;
         boolean warned;
+        /** The incarnation the fence row carried when last locked (null: none yet). */
+        String incarnation;
         /** What the fence row said was covered when last locked: older versions decide nothing. */
         Hlc covered = Hlc.ZERO;
+        /** The transaction (its connection) that has read the table since it locked the fence row. */
+        Connection readOn;
         /** Rows this process appended in the transaction of {@link #pendingOn}, not yet known committed. */
         Connection pendingOn;
         long pendingFirst = -1;
         long pendingTop = -1;
         final Map<Hash, Hlc> pending = new HashMap<>();
+
+        void forgetAll() {
+            known.clear();
+            seen = -1;
+            scanning = false;
+        }
     }
 
     private GroupVersions state(String group) {
@@ -99,7 +115,36 @@ final class KeyVersionBatches {
         synchronized (s) {
             s.pendingOn = null;
             s.pending.clear();
-            cover(s, covered);
+            s.readOn = null;
+            if (s.covered.isAfter(covered)) {
+                LOG.info("the fence of {} in the target covers less than this process had read ({} < {}): reading its"
+                        + " key versions again", group, covered, s.covered);
+                s.forgetAll();
+                s.covered = covered;
+            } else {
+                cover(s, covered);
+            }
+        }
+    }
+
+    /**
+     * The fence row's incarnation, as a transaction locking it read it: when another process started the
+     * fence over under another staging since, what this one holds belongs to the old one and is forgotten.
+     *
+     * @param group       the group
+     * @param incarnation the row's incarnation, null when it has none
+     */
+    void incarnation(String group, String incarnation) {
+        if (incarnation == null) {
+            return;
+        }
+        GroupVersions s = state(group);
+        synchronized (s) {
+            if (s.incarnation != null && !s.incarnation.equals(incarnation)) {
+                s.forgetAll();
+                s.covered = Hlc.ZERO;
+            }
+            s.incarnation = incarnation;
         }
     }
 
@@ -107,7 +152,11 @@ final class KeyVersionBatches {
     private static void cover(GroupVersions s, Hlc covered) {
         if (covered.isAfter(s.covered)) {
             s.covered = covered;
-            s.known.values().removeIf(v -> !v.isAfter(covered));
+            s.known.forget(covered);
+            if (s.scanning) {
+                s.scanning = false; // read what is left into memory again: it may fit now
+                s.seen = -1;
+            }
         }
     }
 
@@ -168,10 +217,16 @@ final class KeyVersionBatches {
             return;
         }
         GroupVersions s = state(group);
-        catchUp(c, s, group, List.of());
+        boolean read;
+        synchronized (s) {
+            read = s.readOn == c;
+        }
+        if (!read) {
+            catchUp(c, s, group, List.of());
+        }
         long top;
         synchronized (s) {
-            top = s.pendingOn == c ? s.pendingTop : s.seen;
+            top = s.pendingOn == c ? s.pendingTop : s.scanning ? -1 : s.seen;
         }
         if (top < 0) {
             top = newest(c, group);
@@ -216,8 +271,9 @@ final class KeyVersionBatches {
     }
 
     /**
-     * After the batch's transaction on this connection committed: what it appended is known without
-     * reading it back.
+     * After the batch's transaction on this connection committed: its rows are not read back. The map
+     * holds the versions other processes applied; this process's own are its {@link VersionGuard}'s, asked
+     * before every batch, so a single process keeps nothing here.
      *
      * @param c     the connection whose transaction committed
      * @param group the group
@@ -229,9 +285,7 @@ final class KeyVersionBatches {
                 return;
             }
             if (!s.scanning && s.seen == s.pendingFirst - 1) {
-                s.seen = s.pendingTop;
-                s.pending.forEach((h, v) -> s.known.merge(h, v, Hlc::max));
-                bound(s, group);
+                s.seen = s.pendingTop; // its own versions are the in-process guard's (VersionGuard), not read back
             }
             s.pendingOn = null;
             s.pending.clear();
@@ -246,32 +300,46 @@ final class KeyVersionBatches {
      */
     private Map<Hash, Hlc> catchUp(Connection c, GroupVersions s, String group, Collection<Hash> wanted)
             throws SQLException {
+        long top = newest(c, group);
         long from;
         boolean scanning;
         long ownFirst;
         long ownTop;
         Hlc covered;
         synchronized (s) {
-            covered = s.covered;
             if (s.pendingOn != c) {
                 s.pendingOn = null; // a transaction that ended without committed(): its rows are read back
                 s.pending.clear();
             }
-            scanning = s.scanning;
-            from = scanning ? -1 : s.seen;
             ownFirst = s.pendingOn == c ? s.pendingFirst : Long.MAX_VALUE;
             ownTop = s.pendingOn == c ? s.pendingTop : Long.MAX_VALUE;
+            if (top < s.seen && s.pendingOn != c) {
+                LOG.info("the key versions of {} in {} end before the ones this process had read (sequence {} < {}):"
+                        + " reading them again", group, table, top, s.seen);
+                s.forgetAll();
+            }
+            covered = s.covered;
+            scanning = s.scanning;
+            from = scanning ? -1 : s.seen;
+            s.readOn = c;
+        }
+        if (!scanning && from >= top) {
+            return null; // nothing appended since (a single process): no read
         }
         Map<Hash, Hlc> scanned = scanning ? new HashMap<>() : null;
         java.util.Set<Hash> want = scanning ? new java.util.HashSet<>(wanted) : null;
         Map<Hash, Hlc> read = scanning ? null : new HashMap<>();
         long newest = from;
+        boolean outgrown = false;
+        int bound = memoryKeys;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, body FROM " + table
                 + " WHERE grp = ? AND seq > ? ORDER BY seq")) {
+            // streamed a few rows at a time (each up to PER_ROW versions), never the whole result held
+            ps.setFetchSize(family == TargetFence.Family.MYSQL ? Integer.MIN_VALUE : 4);
             TargetFence.setGroup(family, ps, 1, group);
             ps.setLong(2, from);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+                while (rs.next() && !outgrown) {
                     long seq = rs.getLong(1);
                     byte[] body = rs.getBytes(2);
                     if (seq >= ownFirst && seq <= ownTop) {
@@ -296,6 +364,7 @@ final class KeyVersionBatches {
                             read.merge(h, v, Hlc::max);
                         }
                     }
+                    outgrown = !scanning && read.size() > bound;
                 }
             }
         }
@@ -303,10 +372,16 @@ final class KeyVersionBatches {
             return scanned;
         }
         synchronized (s) {
-            if (s.seen == from) { // else a retire reset the map meanwhile: read again next time
-                read.forEach((h, v) -> s.known.merge(h, v, Hlc::max));
-                s.seen = Math.max(0, newest); // none at all: the group has no row yet
-                bound(s, group);
+            if (s.seen == from && !s.scanning) { // else a reset meanwhile: read again next time
+                if (outgrown) {
+                    scan(s, group);
+                } else {
+                    read.forEach(s.known::merge);
+                    s.seen = Math.max(0, newest); // none at all: the group has no row yet
+                    if (s.known.size() > bound) {
+                        scan(s, group);
+                    }
+                }
             }
             if (!s.scanning) {
                 return null;
@@ -326,14 +401,11 @@ final class KeyVersionBatches {
     }
 
     /** Past its bound a group's map is dropped for scanning. Holding {@code s}. */
-    private void bound(GroupVersions s, String group) {
-        if (s.known.size() <= memoryKeys) {
-            return;
-        }
+    private void scan(GroupVersions s, String group) {
         if (!s.warned) {
             LOG.warn("immediate mode: more than {} key versions of {} since the last resolved timestamp; each batch now"
-                    + " reads them from {} until a resolved timestamp covers them (slower, bounded memory)", memoryKeys,
-                    group, table);
+                    + " reads them from {} until the resolved timestamps cover them (slower, bounded memory)",
+                    memoryKeys, group, table);
             s.warned = true;
         }
         s.known.clear();
@@ -343,31 +415,28 @@ final class KeyVersionBatches {
 
     /**
      * In a resolved timestamp's transaction, holding the fence row: deletes the rows whose versions it
-     * covers (the newest is emptied instead); {@link #forgetUpTo} once it commits.
+     * covers (the newest is emptied instead, so that numbers only grow); {@link #forgetUpTo} once it commits.
      *
      * @param c     the connection, holding the fence row
      * @param group the group
      * @param upTo  the resolved timestamp
-     * @param purge whether to delete from the table (not every time: housekeeping)
      * @throws SQLException when the target fails
      */
-    void retire(Connection c, String group, Hlc upTo, boolean purge) throws SQLException {
-        if (purge) {
-            long top = newest(c, group);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE grp = ? AND seq < ? AND "
-                    + HlcBounds.AT_OR_BEFORE)) {
-                TargetFence.setGroup(family, ps, 1, group);
-                ps.setLong(2, top);
-                HlcBounds.bind(ps, 3, upTo);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET body = NULL WHERE grp = ? AND seq = ?"
-                    + " AND " + HlcBounds.AT_OR_BEFORE)) {
-                TargetFence.setGroup(family, ps, 1, group);
-                ps.setLong(2, top);
-                HlcBounds.bind(ps, 3, upTo);
-                ps.executeUpdate();
-            }
+    void retire(Connection c, String group, Hlc upTo) throws SQLException {
+        long top = newest(c, group);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE grp = ? AND seq < ? AND "
+                + HlcBounds.AT_OR_BEFORE)) {
+            TargetFence.setGroup(family, ps, 1, group);
+            ps.setLong(2, top);
+            HlcBounds.bind(ps, 3, upTo);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET body = NULL WHERE grp = ? AND seq = ?"
+                + " AND " + HlcBounds.AT_OR_BEFORE)) {
+            TargetFence.setGroup(family, ps, 1, group);
+            ps.setLong(2, top);
+            HlcBounds.bind(ps, 3, upTo);
+            ps.executeUpdate();
         }
     }
 
@@ -375,44 +444,28 @@ final class KeyVersionBatches {
      * After a resolved timestamp's transaction committed (the fence row then says it is applied, and
      * anything that old is left out): drops the versions it covers from memory.
      *
-     * @param group  the group
-     * @param upTo   the resolved timestamp
-     * @param purged whether its transaction deleted rows: a scanning group reads what is left into memory again
+     * @param group the group
+     * @param upTo  the resolved timestamp
      */
-    void forgetUpTo(String group, Hlc upTo, boolean purged) {
+    void forgetUpTo(String group, Hlc upTo) {
         GroupVersions s = state(group);
         synchronized (s) {
             cover(s, upTo);
-            if (s.scanning && purged) {
-                s.scanning = false;
-                s.seen = -1;
-            }
         }
     }
 
     /**
-     * Drops every version of a group (its fence is started over under another staging), keeping its
-     * sequence growing: one empty row at the next number.
+     * Drops every version of a group: its fence is started over under another staging. Every process
+     * sees the fence row's new incarnation at its next batch and forgets what it held ({@link #incarnation}).
      */
     void forget(Connection c, String group) throws SQLException {
-        long top = newest(c, group);
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE grp = ?")) {
             TargetFence.setGroup(family, ps, 1, group);
             ps.executeUpdate();
         }
-        if (top > 0) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (grp, seq, wall, logical, body)"
-                    + " VALUES (?, ?, 0, 0, NULL)")) {
-                TargetFence.setGroup(family, ps, 1, group);
-                ps.setLong(2, top + 1);
-                ps.executeUpdate();
-            }
-        }
         GroupVersions s = state(group);
         synchronized (s) {
-            s.known.clear();
-            s.scanning = false;
-            s.seen = -1;
+            s.forgetAll();
             s.covered = Hlc.ZERO;
             s.pendingOn = null;
             s.pending.clear();

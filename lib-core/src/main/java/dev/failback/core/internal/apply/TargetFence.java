@@ -35,7 +35,7 @@ import javax.sql.DataSource;
  *
  * <p>The tables sit in the staging schema when staging shares the target database, else in a schema
  * of that name in the target ({@code _failback} by default; on Oracle, tables {@code FAILBACK_FENCES}
- * and {@code FAILBACK_KEY_VERSIONS} of the connected user). Thread-safe.
+ * and {@code FAILBACK_KEY_VERSION_BATCHES} of the connected user). Thread-safe.
  */
 public final class TargetFence {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TargetFence.class);
@@ -210,6 +210,7 @@ public final class TargetFence {
             }
         }
         if (incarnation.isEmpty() || incarnation.equals(stored)) {
+            batches.incarnation(group, stored);
             return state;
         }
         if (stored != null || !state.applied().equals(Hlc.ZERO)) {
@@ -223,6 +224,7 @@ public final class TargetFence {
             ps.executeUpdate();
         }
         batches.forget(c, group);
+        batches.incarnation(group, incarnation);
         return new State(state.epoch(), Hlc.ZERO);
     }
 
@@ -410,9 +412,8 @@ public final class TargetFence {
      * @param incarnation the group's incarnation in the staging database ("" to never start over)
      */
     public void retire(String group, Hlc upTo, String incarnation) throws SQLException {
-        boolean deleted;
         try (Connection c = target.getConnection()) {
-            deleted = Transactions.inTransaction(c, () -> {
+            Transactions.inTransaction(c, () -> {
                 Hlc applied = lockForBatch(c, group, incarnation);
                 long now = System.nanoTime();
                 Long last = purged.get(group);
@@ -428,12 +429,12 @@ public final class TargetFence {
                 }
                 if (purge) {
                     purged.put(group, now);
+                    batches.retire(c, group, upTo);
                 }
-                batches.retire(c, group, upTo, purge);
-                return purge;
+                return null;
             });
         }
-        batches.forgetUpTo(group, upTo, deleted);
+        batches.forgetUpTo(group, upTo);
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class VersionGuard {
     private final VersionStore store;
     private final String group;
     private final int memoryKeys;
-    private final Map<RowKey, Hlc> recent = new HashMap<>();
+    private final RecentVersions<RowKey> recent = new RecentVersions<>();
     /** Whether the staging store may hold versions of this group. */
     private boolean stagedMayHold = true;
     /** Whether the staging store has been asked, once, whether an earlier process left versions. */
@@ -72,13 +72,13 @@ public final class VersionGuard {
      */
     void record(Map<RowKey, Hlc> applied) throws SQLException {
         if (recent.size() + applied.size() <= memoryKeys) {
-            applied.forEach((k, v) -> recent.merge(k, v, Hlc::max));
+            applied.forEach(recent::merge);
             return;
         }
         stagedMayHold = true;
         store.recordVersions(group, applied);
         // memory is consulted first, so it must not keep an older version of these keys
-        recent.keySet().removeAll(applied.keySet());
+        recent.removeAll(applied.keySet());
     }
 
     /**
@@ -87,7 +87,7 @@ public final class VersionGuard {
      * @throws SQLException when the staging store holds versions and cannot be written
      */
     public void retire(Hlc upTo) throws SQLException {
-        recent.values().removeIf(v -> !v.isAfter(upTo));
+        recent.forget(upTo);
         if (stagedMayHold) {
             store.retireVersions(group, upTo);
             stagedMayHold = store.holdsVersions(group);
