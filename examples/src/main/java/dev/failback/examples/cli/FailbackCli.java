@@ -20,13 +20,14 @@ import picocli.CommandLine.Spec;
  *     ({@link MakeJwtCommand}); {@code failback verify-jwt --jwtPublicKey ec.pub TOKEN} checks one
  *     ({@link VerifyJwtCommand});</li>
  * <li>{@code failback checkpoint show|reset --stagingConn URL} lists the checkpoints of a staging schema
- *     and moves one back ({@link CheckpointCommand}).</li>
+ *     and moves one back ({@link CheckpointCommand});</li>
+ * <li>{@code failback version} prints its version and the Java runtime's ({@link VersionCommand}).</li>
  * </ul>
  */
 @Command(name = "failback", mixinStandardHelpOptions = true, versionProvider = FailbackCli.Version.class,
         description = "Replicates a CockroachDB changefeed (webhook sink) into PostgreSQL, MySQL or Oracle.",
         subcommands = {StartCommand.class, QuickstartCommand.class, MakeJwtCommand.class, VerifyJwtCommand.class,
-            ChangefeedCommand.class, CheckpointCommand.class,
+            ChangefeedCommand.class, CheckpointCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class FailbackCli implements Runnable {
     @Spec
@@ -39,7 +40,7 @@ public final class FailbackCli implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Missing command: start, quickstart, make-jwt,"
-                + " verify-jwt, changefeed or checkpoint");
+                + " verify-jwt, changefeed, checkpoint or version");
     }
 
     /**
@@ -58,7 +59,23 @@ public final class FailbackCli implements Runnable {
      * @return a new command line
      */
     public static CommandLine commandLine() {
-        return new CommandLine(new FailbackCli());
+        CommandLine cl = new CommandLine(new FailbackCli());
+        cl.setParameterExceptionHandler(FailbackCli::usageError);
+        return cl;
+    }
+
+    /**
+     * A usage error: its reason and where to read more, not the whole help (hundreds of lines after the one
+     * that matters).
+     */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine c = e.getCommandLine();
+        PrintWriter err = c.getErr();
+        err.println(c.getColorScheme().errorText(e.getMessage()));
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return c.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

@@ -265,6 +265,8 @@ final class StartCommand implements Callable<Integer> {
     java.util.function.Function<String, String> env = System::getenv;
 
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down once {@link #shutdown} has stopped everything. */
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile Failback failback;
     private volatile HikariDataSource target;
     private volatile HikariDataSource staging;
@@ -312,6 +314,12 @@ final class StartCommand implements Callable<Integer> {
             shutdown(log);
         }, "failback-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM (Kubernetes, systemd, docker stop) and Ctrl-C stop the pipeline in order and the process then
+        // exits with 0 like any clean stop, not with the 143/130 of a JVM ended by the signal
+        onSignals(() -> {
+            log.info("received shutdown signal (grace period {})", GoDuration.format(gracePeriod));
+            shutdown(log);
+        });
         try {
             target = Pools.openLazily("failback-target", targetConn, targetMaxPoolSize);
             if (stagingConn != null) {
@@ -383,9 +391,12 @@ final class StartCommand implements Callable<Integer> {
                     throw new IllegalStateException("cannot serve --metricsAddr " + metricsAddr + ": " + e.getMessage(), e);
                 }
             }
-            log.info("failback {} ready in {} mode; {}; waiting for changefeed requests", FailbackCli.version(),
-                    immediate ? "immediate" : "consistent",
-                    built == null ? "authentication disabled" : "accepting " + built.description());
+            log.info("failback {} ready in {} mode; target {}; staging {}; target schemas: {}; {}; changefeed URL: {};"
+                    + " waiting for changefeed requests", FailbackCli.version(), immediate ? "immediate" : "consistent",
+                    ConnectionUrls.mask(targetConn), stagingConn == null ? "in the target database, schema "
+                            + stagingSchema : ConnectionUrls.mask(stagingConn) + ", schema " + stagingSchema,
+                    schemas.isEmpty() ? "any the changefeed's paths name" : String.join(", ", schemas),
+                    built == null ? "authentication disabled" : "accepting " + built.description(), changefeedUrl());
             while (!failback.awaitTermination(Duration.ofMinutes(1))) {
                 // keep waiting until a signal closes the pipeline or it fails
             }
@@ -403,6 +414,54 @@ final class StartCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running or has run
             }
+        }
+    }
+
+    /**
+     * The sink URL to give {@code CREATE CHANGEFEED … INTO}: this process's address and a path naming a
+     * target schema (from {@code --schemas}, else the target database's default one), for the start-up line.
+     */
+    String changefeedUrl() {
+        String host = bindAddr.host();
+        if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "<this-host>";
+            }
+        } else if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        String path;
+        if (!schemas.isEmpty()) {
+            path = "/" + schemas.get(0).replace('.', '/');
+        } else {
+            path = defaultPath(targetConn);
+        }
+        String url = "webhook-https://" + host + ":" + bindAddr.port() + path;
+        return tlsConfig != null ? url : url + " (this sink speaks plain HTTP: CockroachDB sends only to https, so pass"
+                + " --tlsCertificate and --tlsPrivateKey or put a TLS proxy in front)";
+    }
+
+    /** The path of a target's default schema: {@code /<database>/public}, {@code /<database>} (MySQL), {@code /<USER>} (Oracle). */
+    static String defaultPath(String conn) {
+        try {
+            String c = conn.startsWith("jdbc:") ? conn.substring(5) : conn;
+            String scheme = c.substring(0, Math.max(0, c.indexOf(':'))).toLowerCase(java.util.Locale.ROOT);
+            if (scheme.startsWith("oracle")) {
+                int slash = c.indexOf("://");
+                String user = slash < 0 ? "" : c.substring(slash + 3);
+                int at = user.indexOf('@');
+                user = at < 0 ? "" : user.substring(0, at);
+                int colon = user.indexOf(':');
+                user = colon < 0 ? user : user.substring(0, colon);
+                return "/" + (user.isEmpty() ? "<SCHEMA>" : ConnectionUrls.decode(user).toUpperCase(java.util.Locale.ROOT));
+            }
+            java.net.URI u = java.net.URI.create(c);
+            String db = u.getPath() == null || u.getPath().length() <= 1 ? "<database>" : u.getPath().substring(1);
+            return scheme.startsWith("mysql") || scheme.startsWith("mariadb") ? "/" + db : "/" + db + "/public";
+        } catch (RuntimeException e) {
+            return "/<database>/<schema>";
         }
     }
 
@@ -500,10 +559,35 @@ final class StartCommand implements Callable<Integer> {
         }
     }
 
+    /** Runs {@code stop} on its own thread at SIGTERM or SIGINT; where signals cannot be handled, the shutdown hook does. */
+    @SuppressWarnings("restriction")
+    static void onSignals(Runnable stop) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(stop, "failback-signal").start());
+            } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+                // the JVM keeps the signal: its shutdown hook stops the pipeline (exit status 128 + signal)
+            }
+        }
+    }
+
     private void shutdown(Logger log) {
         if (!closed.compareAndSet(false, true)) {
+            try { // another thread (a signal's) is stopping: the process exits once it is done
+                stopped.await(gracePeriod.toMillis() + 30_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
+        try {
+            stopAll();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void stopAll() {
         JettyAdminServer a = admin;
         if (a != null) {
             a.close();

@@ -44,13 +44,34 @@ class FailbackCliTest {
         assertThat(run("start", "--targetConn", "postgres://u@127.0.0.1:1/db")).isEqualTo(2);
         assertThat(err.toString()).contains("authentication is required: pass --authToken TOKEN, --authTokenFile FILE,"
                 + " --jwtPublicKey FILE or --jwtFromStaging").contains("--disableAuthentication")
-                .contains("Usage: failback start");
+                .contains("Try 'failback start --help' for more information.").doesNotContain("Usage:");
+    }
+
+    @Test
+    void versionPrintsTheBuildAndTheRuntime() {
+        assertThat(run("version")).isEqualTo(0);
+        assertThat(out.toString()).startsWith("failback " + FailbackCli.version() + System.lineSeparator())
+                .contains("java " + System.getProperty("java.version")).contains("os ");
+        assertThat(run("--version")).isEqualTo(0);
+    }
+
+    @Test
+    void aUsageErrorIsItsReasonAndAHintNotTheWholeHelp() {
+        assertThat(run("start", "--targetConn", "x://y", "--nope")).isEqualTo(2);
+        String[] lines = err.toString().split("\\R");
+        assertThat(lines).as(err.toString()).hasSizeLessThanOrEqualTo(3);
+        assertThat(lines[0]).isEqualTo("Unknown option: '--nope'");
+        assertThat(lines[lines.length - 1]).isEqualTo("Try 'failback start --help' for more information.");
+        err.getBuffer().setLength(0);
+        assertThat(run("nope")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unmatched argument at index 0: 'nope'")
+                .contains("Try 'failback --help' for more information.").doesNotContain("Usage:");
     }
 
     @Test
     void unknownFlagsAndBadValuesAreErrorsWithUsage() {
         assertThat(run("start", "--targetConn", "x://y", "--nope")).isEqualTo(2);
-        assertThat(err.toString()).contains("Unknown option: '--nope'").contains("Usage:");
+        assertThat(err.toString()).contains("Unknown option: '--nope'").contains("Try 'failback start --help' for more information.").doesNotContain("Usage:");
         err.getBuffer().setLength(0);
         assertThat(run("start", "--targetConn", "postgres://u@h/db", "--flushPeriod", "5")).isEqualTo(2);
         assertThat(err.toString()).contains("invalid duration");

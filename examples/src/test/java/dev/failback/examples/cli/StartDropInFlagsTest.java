@@ -68,7 +68,7 @@ class StartDropInFlagsTest {
             err.getBuffer().setLength(0);
             assertThat(run(flag)).as(flag[0]).isEqualTo(2);
             assertThat(err.toString()).contains(flag[0] + " is not supported: " + MoltFlags.REFUSED.get(flag[0]))
-                    .contains("Usage: failback start");
+                    .contains("Try 'failback start --help' for more information.").doesNotContain("Usage:");
         }
     }
 
@@ -76,7 +76,7 @@ class StartDropInFlagsTest {
     void anUnloadableUserscriptIsAUsageErrorNamingFileAndLine() throws Exception {
         assertThat(run("--userscript", "/nonexistent/script.ts")).isEqualTo(2);
         assertThat(err.toString()).contains("--userscript /nonexistent/script.ts").contains("no such userscript file")
-                .contains("Usage: failback start");
+                .contains("Try 'failback start --help' for more information.").doesNotContain("Usage:");
         err.getBuffer().setLength(0);
         java.nio.file.Path bad = java.nio.file.Files.createTempDirectory("us").resolve("bad.ts");
         java.nio.file.Files.writeString(bad, "import * as api from \"replicator@v2\";\n\nconst x: number = ;\n");
@@ -87,7 +87,7 @@ class StartDropInFlagsTest {
     @Test
     void badValuesAndConflictsAreErrorsWithUsage() {
         assertThat(run("--logFormat", "fluent")).isEqualTo(2);
-        assertThat(err.toString()).contains("--logFormat fluent is not supported: only text").contains("Usage:");
+        assertThat(err.toString()).contains("--logFormat fluent is not supported: only text").contains("Try 'failback start --help' for more information.").doesNotContain("Usage:");
         err.getBuffer().setLength(0);
         assertThat(run("--parallelism", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--parallelism").contains("must be positive");

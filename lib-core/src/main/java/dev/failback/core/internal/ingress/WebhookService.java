@@ -131,6 +131,10 @@ public final class WebhookService implements WebhookHandler {
             } else if (response.status() >= 400) {
                 telemetry.counters().rejected.increment();
             }
+            if (response.status() >= 400) {
+                telemetry.counters().refusals.refused(config.name(), request.method(), request.path(), response.status(),
+                        response.message());
+            }
             if (LOG.isDebugEnabled()) {
                 // MOLT logs each request at debug ("httpRequest=…"); operators check for it after -v.
                 LOG.debug("{} - httpRequest {} {} -> {} {} in {} ms", config.name(), request.method(), request.path(),

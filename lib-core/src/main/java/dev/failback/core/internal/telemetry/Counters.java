@@ -20,6 +20,8 @@ public final class Counters {
     public final LongAdder unauthorized = new LongAdder();
     public final LongAdder deadLettered = new LongAdder();
     public final LongAdder filtered = new LongAdder();
+    /** Refused requests, for the log ({@link Refusals}). */
+    public final Refusals refusals = new Refusals();
 
     public Status.Counters snapshot(long retries) {
         return Status.Counters.builder().requests(requests.sum()).received(received.sum()).staged(staged.sum())

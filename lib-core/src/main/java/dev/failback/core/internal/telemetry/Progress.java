@@ -28,6 +28,7 @@ public final class Progress {
     private long rows;
     private long at;
     private long resolved;
+    private long refused;
 
     public Progress(String name, String instance, Supplier<Status> status, Counters counters, Groups groups,
             BooleanSupplier leased) {
@@ -51,7 +52,10 @@ public final class Progress {
      */
     public void log(boolean running) {
         try {
-            if (!running || groups.isEmpty()) {
+            long refusedNow = counters.rejected.sum() + counters.unavailable.sum();
+            long refusedSince = refusedNow - refused;
+            refused = refusedNow;
+            if (!running || groups.isEmpty() && refusedSince == 0) {
                 return;
             }
             long now = System.nanoTime();
@@ -59,7 +63,7 @@ public final class Progress {
             long resolvedCount = counters.resolvedReceived.sum();
             Status st = status.get();
             long applied = total - rows;
-            boolean changed = applied > 0 || resolvedCount != resolved;
+            boolean changed = applied > 0 || resolvedCount != resolved || refusedSince > 0;
             double seconds = Math.max(1e-3, (now - at) / 1e9);
             rows = total;
             resolved = resolvedCount;
@@ -67,12 +71,18 @@ public final class Progress {
             if (!changed && st.stagedBacklog() == 0) {
                 return;
             }
-            Duration sourceLag = st.lastResolvedReceived() == null || st.lastResolvedReceived().equals(Hlc.ZERO)
-                    ? Duration.ZERO : Duration.between(st.lastResolvedReceived().toInstant(), Instant.now());
+            boolean noResolved = st.lastResolvedReceived() == null || st.lastResolvedReceived().equals(Hlc.ZERO);
+            Duration sourceLag = noResolved ? Duration.ZERO
+                    : Duration.between(st.lastResolvedReceived().toInstant(), Instant.now());
+            // before any resolved timestamp a lag would be measured from nothing (or from old row timestamps)
+            String lags = noResolved ? "no resolved timestamp yet"
+                    : "target lag " + seconds(st.targetLag()) + ", source lag " + seconds(sourceLag);
             long held = groups.all().stream().filter(g -> g.held != null).count();
-            LOG.info("{} - progress: {} rows/s applied, target lag {}, source lag {}, backlog {}; instance {}{}",
-                    name, String.format(Locale.ROOT, "%,d", Math.round(applied / seconds)),
-                    seconds(st.targetLag()), seconds(sourceLag), String.format(Locale.ROOT, "%,d", st.stagedBacklog()),
+            LOG.info("{} - progress: {} rows/s applied, {}, backlog {}{}; instance {}{}",
+                    name, String.format(Locale.ROOT, "%,d", Math.round(applied / seconds)), lags,
+                    String.format(Locale.ROOT, "%,d", st.stagedBacklog()),
+                    refusedSince == 0 ? "" : ", " + String.format(Locale.ROOT, "%,d", refusedSince)
+                            + " requests refused (last: " + counters.refusals.last() + ")",
                     instance, !leased.getAsBoolean() ? ""
                             : " holds " + held + " of " + groups.size() + " schema leases");
         } catch (RuntimeException e) {

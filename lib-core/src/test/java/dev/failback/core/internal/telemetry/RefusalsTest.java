@@ -1,0 +1,27 @@
+package dev.failback.core.internal.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RefusalsTest {
+    @Test
+    void aRefusalFromTheNetworkCannotForgeOrFloodALogLine() {
+        Refusals r = new Refusals();
+        r.refused("p", "POST", "/db/public\n2026-12-06 INFO forged", 400, "bad \u001b[31mred\u001b[0m\r\nline " + "x".repeat(1_000));
+        String last = r.last();
+        assertThat(last).doesNotContain("\n").doesNotContain("\r").doesNotContain("\u001b")
+                .startsWith("POST /db/public\\u000a2026-12-06 INFO forged -> 400 bad \\u001b[31mred");
+        assertThat(last.length()).isLessThan(10 + 200 + 10 + 300 + 10);
+        assertThat(last).endsWith("...");
+        r.refused("p", "GET", "/x", 404, "unknown");
+        assertThat(r.last()).as("the newest is kept").isEqualTo("GET /x -> 404 unknown");
+    }
+
+    @Test
+    void printableKeepsOrdinaryTextAsItIs() {
+        assertThat(Refusals.printable("table \"public\".\"émp\" — ok", 100)).isEqualTo("table \"public\".\"émp\" — ok");
+        assertThat(Refusals.printable(null, 10)).isEmpty();
+        assertThat(Refusals.printable("abcdefghijkl", 10)).isEqualTo("abcdefg...");
+    }
+}
