@@ -71,6 +71,9 @@ final class AuthOptions {
         }
     }
 
+    /** No authentication flag was given: JWTs from the staging tables, as MOLT Replicator does. */
+    boolean defaulted;
+
     boolean any() {
         return !authTokens.isEmpty() || !authTokenFiles.isEmpty() || !jwtPublicKeys.isEmpty() || jwtFromStaging;
     }
@@ -85,9 +88,10 @@ final class AuthOptions {
                     + " --jwtPublicKey and --jwtFromStaging; pass one or the other");
         }
         if (!disabled && !any()) {
-            throw new ParameterException(cl, "authentication is required: pass --authToken TOKEN, --authTokenFile FILE,"
-                    + " --jwtPublicKey FILE or --jwtFromStaging (MOLT's jwt_public_keys table), or"
-                    + " --disableAuthentication to accept every request (insecure); or set " + Secrets.AUTH_TOKEN_ENV);
+            // MOLT Replicator's default, so that the runbook's command line works as written: JWTs signed by the
+            // keys in <stagingSchema>.jwt_public_keys; every request is refused (401) until a key is there
+            jwtFromStaging = true;
+            defaulted = true;
         }
         if (jwtRefresh.isNegative()) {
             throw new ParameterException(cl, "--jwtRefresh must not be negative, but was " + GoDuration.format(jwtRefresh));

@@ -325,6 +325,7 @@ final class StartCommand implements Callable<Integer> {
             if (stagingConn != null) {
                 staging = Pools.open("failback-staging", stagingConn, stagingMaxPoolSize);
             }
+            stagingSchema = postgresStagingSchema(staging != null ? staging : target, stagingSchema, log);
             metrics = new Metrics();
             Failback.Builder builder = Failback.builder()
                     .target(target)
@@ -382,6 +383,16 @@ final class StartCommand implements Callable<Integer> {
             failback = builder.start();
             if (built != null) {
                 auth.loadStagingKeys(built);
+            }
+            if (auth.defaulted) {
+                String keys = stagingSchema + "." + dev.failback.core.auth.JdbcJwtKeyStore.PUBLIC_KEYS_TABLE;
+                log.info("no authentication flag: as MOLT Replicator does, accepting JWTs signed by a key in {} (every"
+                        + " request is refused with 401 until one is there). To let a changefeed in: openssl ecparam -out"
+                        + " ec.key -genkey -name prime256v1 && openssl ec -in ec.key -pubout -out ec.pub; failback make-jwt"
+                        + " -k ec.key -a <database>.<schema> -o out.jwt; INSERT INTO {} (public_key) VALUES ('<contents of"
+                        + " ec.pub>'); then CREATE CHANGEFEED ... WITH webhook_auth_header = 'Bearer <contents of out.jwt>'."
+                        + " Or pass --authToken/--authTokenFile/--jwtPublicKey, or --disableAuthentication for a trial",
+                        keys, keys);
             }
             if (metricsAddr != null) {
                 admin = JettyAdminServer.bind(metricsAddr.host(), metricsAddr.port());
@@ -556,6 +567,43 @@ final class StartCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /**
+     * MOLT's {@code --stagingSchema database.schema} (the runbook's {@code defaultdb._replicator}) on a PostgreSQL
+     * staging database: a connection reaches the schemas of its own database only, so the schema part is used, in
+     * the connected database (said at INFO, or at WARN when the database part names another one). CockroachDB
+     * and MySQL keep the name as given; so does a database that cannot be reached now (the start reports it).
+     */
+    static String postgresStagingSchema(javax.sql.DataSource ds, String schema, Logger log) {
+        int dot = schema.indexOf('.');
+        if (dot < 0) {
+            return schema;
+        }
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            if (!c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+                return schema;
+            }
+            String current;
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT current_database(), version()")) {
+                if (!rs.next() || rs.getString(2).contains("CockroachDB")) {
+                    return schema;
+                }
+                current = rs.getString(1);
+            }
+            String database = schema.substring(0, dot);
+            String own = schema.substring(dot + 1);
+            if (database.equals(current)) {
+                log.info("--stagingSchema {}: schema {} of the staging database {}", schema, own, current);
+            } else {
+                log.warn("--stagingSchema {} names database {}, but the staging connection is to database {}; PostgreSQL"
+                        + " cannot reach another database from it, so schema {} of {} is used (connect to {} to stage"
+                        + " there)", schema, database, current, own, current, database);
+            }
+            return own;
+        } catch (java.sql.SQLException e) {
+            return schema;
         }
     }
 

@@ -40,11 +40,19 @@ class FailbackCliTest {
     }
 
     @Test
-    void startWithoutDisableAuthenticationIsAClearError() {
-        assertThat(run("start", "--targetConn", "postgres://u@127.0.0.1:1/db")).isEqualTo(2);
-        assertThat(err.toString()).contains("authentication is required: pass --authToken TOKEN, --authTokenFile FILE,"
-                + " --jwtPublicKey FILE or --jwtFromStaging").contains("--disableAuthentication")
-                .contains("Try 'failback start --help' for more information.").doesNotContain("Usage:");
+    void startWithoutAnAuthenticationFlagAcceptsJwtsFromStagingAsMoltDoes() {
+        StartCommand start = new StartCommand();
+        CommandLine cl = new CommandLine(start);
+        cl.parseArgs("--targetConn", "postgres://u@127.0.0.1:1/db");
+        start.auth.validate(cl, false);
+        assertThat(start.auth.defaulted).isTrue();
+        assertThat(start.auth.jwtFromStaging).as("MOLT's default: keys in <stagingSchema>.jwt_public_keys").isTrue();
+        StartCommand explicit = new StartCommand();
+        CommandLine cl2 = new CommandLine(explicit);
+        cl2.parseArgs("--targetConn", "postgres://u@127.0.0.1:1/db", "--authToken", "t");
+        explicit.auth.validate(cl2, false);
+        assertThat(explicit.auth.defaulted).isFalse();
+        assertThat(explicit.auth.jwtFromStaging).isFalse();
     }
 
     @Test
