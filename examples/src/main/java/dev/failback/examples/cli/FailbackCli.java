@@ -21,13 +21,15 @@ import picocli.CommandLine.Spec;
  *     ({@link VerifyJwtCommand});</li>
  * <li>{@code failback checkpoint show|reset --stagingConn URL} lists the checkpoints of a staging schema
  *     and moves one back ({@link CheckpointCommand});</li>
+ * <li>{@code failback preflight} with {@code start}'s flags checks what {@code start} will need, one line
+ *     per check ({@link PreflightCommand});</li>
  * <li>{@code failback version} prints its version and the Java runtime's ({@link VersionCommand}).</li>
  * </ul>
  */
 @Command(name = "failback", mixinStandardHelpOptions = true, versionProvider = FailbackCli.Version.class,
         description = "Replicates a CockroachDB changefeed (webhook sink) into PostgreSQL, MySQL or Oracle.",
         subcommands = {StartCommand.class, QuickstartCommand.class, MakeJwtCommand.class, VerifyJwtCommand.class,
-            ChangefeedCommand.class, CheckpointCommand.class, VersionCommand.class,
+            ChangefeedCommand.class, CheckpointCommand.class, PreflightCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class FailbackCli implements Runnable {
     @Spec
@@ -40,7 +42,7 @@ public final class FailbackCli implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Missing command: start, quickstart, make-jwt,"
-                + " verify-jwt, changefeed, checkpoint or version");
+                + " verify-jwt, changefeed, checkpoint, preflight or version");
     }
 
     /**

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "(arguments separated by blanks or newlines, \"quoted\" when they hold blanks,",
             "# comments; a value starting with @ is written --opt=@value or @@value).",
             "Keys (--tlsPrivateKey, sslkey=) are files already: keep all of them mode 600."})
-final class StartCommand implements Callable<Integer> {
+class StartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -66,7 +66,7 @@ final class StartCommand implements Callable<Integer> {
 
     @Mixin
     TlsOptions tls = new TlsOptions();
-    private TlsConfig tlsConfig;
+    TlsConfig tlsConfig;
 
     @Option(names = "--disableAuthentication",
             description = "Accept every request without checking the Authorization header (insecure).")
@@ -519,7 +519,7 @@ final class StartCommand implements Callable<Integer> {
         return out;
     }
 
-    private void validate() {
+    void validate() {
         if (flushSize <= 0 || scanSize <= 0 || largeTransactionRows <= 0 || targetMaxPoolSize <= 0 || stagingMaxPoolSize <= 0 || parallelism <= 0) {
             throw new ParameterException(spec.commandLine(),
                     "--flushSize, --scanSize, --largeTransactionRows, --parallelism and the pool sizes must be positive");
