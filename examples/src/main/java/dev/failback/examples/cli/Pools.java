@@ -31,6 +31,35 @@ final class Pools {
         return java.util.Collections.unmodifiableMap(p);
     }
 
+    /** How long {@link #unreachable} waits for a database. */
+    static final int PROBE_SECONDS = 2;
+
+    /**
+     * Tries one connection within {@value #PROBE_SECONDS} s.
+     *
+     * @return null when the database answered, else why not (the root cause: refused, unknown host, bad password…)
+     */
+    static String unreachable(String connection) {
+        HikariConfig config = config("failback-probe", connection, 1);
+        config.setConnectionTimeout(PROBE_SECONDS * 1000L);
+        config.setInitializationFailTimeout(-1);
+        try (HikariDataSource ds = new HikariDataSource(config); java.sql.Connection c = ds.getConnection()) {
+            return null;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return cause(e);
+        }
+    }
+
+    /** A failure's message and its root cause's, on one line. */
+    static String cause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
+        return m.replaceAll("\\s*\\R\\s*", " ");
+    }
+
     static HikariDataSource open(String poolName, String connection, int maxPoolSize) {
         return new HikariDataSource(config(poolName, connection, maxPoolSize));
     }

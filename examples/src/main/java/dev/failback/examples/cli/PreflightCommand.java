@@ -145,12 +145,7 @@ final class PreflightCommand extends StartCommand {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
-        return m.replaceAll("\\s*\\R\\s*", " "); // one line per check
+        return Pools.cause(e);
     }
 
     /** The target's tables in the schemas it will write (--schemas, else the connection's own), and on PostgreSQL the right to write them. */

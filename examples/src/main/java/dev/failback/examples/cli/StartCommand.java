@@ -265,6 +265,8 @@ class StartCommand implements Callable<Integer> {
     java.util.function.Function<String, String> env = System::getenv;
 
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The webhook sink, once built (its port is the one bound, also when --bindAddr asked for port 0). */
+    private volatile dev.failback.jetty.JettySink sink;
     /** Counted down once {@link #shutdown} has stopped everything. */
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile Failback failback;
@@ -321,8 +323,16 @@ class StartCommand implements Callable<Integer> {
             shutdown(log);
         });
         try {
+            // a database that does not answer is said at once, naming which and why: the target is retried (requests
+            // are answered 503 meanwhile), a staging database given apart must answer to start
+            warnUnreachable(log, "target", targetConn);
             target = Pools.openLazily("failback-target", targetConn, targetMaxPoolSize);
             if (stagingConn != null) {
+                String why = Pools.unreachable(stagingConn);
+                if (why != null) {
+                    throw new IllegalStateException("cannot connect to the staging database "
+                            + ConnectionUrls.mask(stagingConn) + " within " + Pools.PROBE_SECONDS + " s: " + why);
+                }
                 staging = Pools.open("failback-staging", stagingConn, stagingMaxPoolSize);
             }
             stagingSchema = postgresStagingSchema(staging != null ? staging : target, stagingSchema, log);
@@ -353,7 +363,7 @@ class StartCommand implements Callable<Integer> {
                     .maxSchemas(maxGroups)
                     .maxClockSkew(maxClockSkew)
                     .meterRegistry(metrics.registry())
-                    .sink(TlsOptions.sink(bindAddr, tlsConfig).requestHeaderSize(maxRequestHeaderBytes)
+                    .sink(sink = TlsOptions.sink(bindAddr, tlsConfig).requestHeaderSize(maxRequestHeaderBytes)
                             .idleTimeout(httpIdleTimeout).headerTimeout(httpHeaderTimeout).bodyTimeout(httpBodyTimeout)
                             .minRequestDataRate(httpMinRequestDataRate).maxConnections(maxConnections)
                             .maxConnectionsPerAddress(maxConnectionsPerAddress).varz(metricsAddr == null).build());
@@ -449,7 +459,9 @@ class StartCommand implements Callable<Integer> {
         } else {
             path = defaultPath(targetConn);
         }
-        String url = "webhook-https://" + host + ":" + bindAddr.port() + path;
+        dev.failback.jetty.JettySink bound = sink;
+        int port = bound != null && bound.port() > 0 ? bound.port() : bindAddr.port();
+        String url = "webhook-https://" + host + ":" + port + path;
         return tlsConfig != null ? url : url + " (this sink speaks plain HTTP: CockroachDB sends only to https, so pass"
                 + " --tlsCertificate and --tlsPrivateKey or put a TLS proxy in front)";
     }
@@ -604,6 +616,15 @@ class StartCommand implements Callable<Integer> {
             return own;
         } catch (java.sql.SQLException e) {
             return schema;
+        }
+    }
+
+    /** Logs at WARN, within {@value Pools#PROBE_SECONDS} s, when a database cannot be connected to: which one and why. */
+    static void warnUnreachable(Logger log, String which, String conn) {
+        String why = Pools.unreachable(conn);
+        if (why != null) {
+            log.warn("cannot connect to the {} database {} within {} s: {}", which, ConnectionUrls.mask(conn),
+                    Pools.PROBE_SECONDS, why);
         }
     }
 
