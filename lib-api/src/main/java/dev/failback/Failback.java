@@ -212,6 +212,7 @@ public interface Failback extends AutoCloseable {
         dev.failback.transform.Transforms transforms = dev.failback.transform.Transforms.NONE;
         final List<FailbackListener> listeners = new ArrayList<>();
         ThreadFactory threadFactory;
+        boolean moltMetricNames;
         MeterRegistry meterRegistry;
         Authenticator authenticator;
         boolean authenticationDisabled;
@@ -809,6 +810,23 @@ public interface Failback extends AutoCloseable {
          */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Also publishes, beside Failback's own {@code failback_*} meters, MOLT Replicator's names for the series
+         * that mean the same here, so that its dashboards and the failback runbook's drain alert work unchanged:
+         * {@code apply_upserts_total}, {@code apply_deletes_total} ({@code schema}, {@code table}),
+         * {@code source_lag_seconds}, {@code target_lag_seconds}, {@code target_applied_timestamp_seconds},
+         * {@code target_pending_timestamp_seconds} ({@code kind="cdc"}, {@code target}), {@code core_source_lag_seconds}
+         * and {@code target_apply_queue_size} ({@code schema}). Default: off (the CLI turns it on). Needs
+         * {@link #meterRegistry}.
+         *
+         * @param molt whether to publish MOLT's names too
+         * @return this builder
+         */
+        public Builder moltMetricNames(boolean molt) {
+            this.moltMetricNames = molt;
             return this;
         }
 

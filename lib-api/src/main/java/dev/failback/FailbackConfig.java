@@ -53,6 +53,7 @@ public final class FailbackConfig {
     private final List<FailbackListener> listeners;
     private final ThreadFactory threadFactory;
     private final MeterRegistry meterRegistry;
+    private final boolean moltMetricNames;
     private final Authenticator authenticator;
     private final List<String> schemas;
     private final Duration maxClockSkew;
@@ -97,6 +98,7 @@ public final class FailbackConfig {
         this.listeners = List.copyOf(b.listeners);
         this.threadFactory = b.threadFactory;
         this.meterRegistry = b.meterRegistry;
+        this.moltMetricNames = b.moltMetricNames;
         this.authenticator = b.authenticator;
         this.schemas = List.copyOf(b.schemas);
         this.maxClockSkew = b.maxClockSkew;
@@ -335,5 +337,10 @@ public final class FailbackConfig {
     /** @return the Micrometer registry, empty when metrics are off */
     public Optional<MeterRegistry> meterRegistry() {
         return Optional.ofNullable(meterRegistry);
+    }
+
+    /** @return whether MOLT Replicator's metric names are published too ({@link Failback.Builder#moltMetricNames}) */
+    public boolean moltMetricNames() {
+        return moltMetricNames;
     }
 }

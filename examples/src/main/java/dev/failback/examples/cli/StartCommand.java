@@ -128,6 +128,12 @@ class StartCommand implements Callable<Integer> {
                 "unauthenticated; /_/varz is then not served on --bindAddr. Default: all three on --bindAddr."})
     BindAddress metricsAddr;
 
+    @Option(names = "--moltMetrics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Also publish MOLT Replicator's metric names (apply_upserts_total, apply_deletes_total,",
+                "source_lag_seconds, target_lag_seconds, target_apply_queue_size, ...), so that its dashboards and the",
+                "runbook's drain alert work unchanged; --no-moltMetrics publishes only failback_*."})
+    boolean moltMetrics;
+
     @Option(names = "--maxBodyBytes", paramLabel = "BYTES", defaultValue = "" + Failback.Builder.DEFAULT_MAX_BODY_BYTES,
             description = {"Largest request body after decompression; larger ones get 413 and nothing is staged.",
                 "CockroachDB never splits a batch: keep it above the changefeed's Flush.Bytes plus one row."})
@@ -363,6 +369,7 @@ class StartCommand implements Callable<Integer> {
                     .maxSchemas(maxGroups)
                     .maxClockSkew(maxClockSkew)
                     .meterRegistry(metrics.registry())
+                    .moltMetricNames(moltMetrics)
                     .sink(sink = TlsOptions.sink(bindAddr, tlsConfig).requestHeaderSize(maxRequestHeaderBytes)
                             .idleTimeout(httpIdleTimeout).headerTimeout(httpHeaderTimeout).bodyTimeout(httpBodyTimeout)
                             .minRequestDataRate(httpMinRequestDataRate).maxConnections(maxConnections)

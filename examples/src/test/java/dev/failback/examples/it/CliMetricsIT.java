@@ -155,6 +155,16 @@ class CliMetricsIT {
         assertThat(sum(s, "failback_applied_rows_total", x -> x.has("kind", "upsert"))).as(output.toString())
                 .isEqualTo(rows);
         assertThat(sum(s, "failback_applied_rows_total", x -> x.has("kind", "delete"))).isZero();
+        // MOLT's names, on by default in the CLI: the runbook's drain alert and MOLT's dashboard read these
+        assertThat(sum(s, "apply_upserts_total", x -> x.has("table", "employees"))).isEqualTo(
+                sum(s, "failback_applied_rows_total", x -> x.has("kind", "upsert") && x.has("table", "employees"))).isPositive();
+        assertThat(sum(s, "apply_upserts_total", x -> true))
+                .isEqualTo(sum(s, "failback_applied_rows_total", x -> x.has("kind", "upsert")));
+        assertThat(present(s, "apply_deletes_total")).isTrue();
+        assertThat(present(s, "target_lag_seconds")).isTrue();
+        assertThat(present(s, "source_lag_seconds")).isTrue();
+        assertThat(sum(s, "target_apply_queue_size", x -> true)).isZero();
+        assertThat(sum(s, "target_applied_timestamp_seconds", x -> x.has("kind", "cdc"))).isPositive();
         assertThat(sum(s, "failback_received_rows_total", x -> x.has("outcome", "staged"))).isEqualTo(rows);
         assertThat(sum(s, "failback_received_rows_total", x -> x.has("outcome", "duplicate"))).isEqualTo(duplicates);
         assertThat(sum(s, "failback_resolved_received_total", x -> true)).isGreaterThanOrEqualTo(2);

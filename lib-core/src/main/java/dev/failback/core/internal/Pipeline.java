@@ -68,6 +68,7 @@ public final class Pipeline implements Failback {
                 new NamedThreadFactory(config.name(), "timeout", config.threadFactory().orElse(null)));
         this.stagingDataSource = config.staging().orElse(config.target());
         this.metrics = PipelineMetrics.of(config.meterRegistry().orElse(null), config.name());
+        this.metrics.molt(config.moltMetricNames());
         this.listeners = new Listeners(config.name(), config.listeners());
         this.events = new Events(config.name(), counters, listeners, progress);
         this.telemetry = new Telemetry(counters, metrics, events);

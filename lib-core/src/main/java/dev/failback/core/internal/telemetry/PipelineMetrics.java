@@ -47,6 +47,8 @@ public final class PipelineMetrics implements AutoCloseable {
     private volatile boolean closed;
     /** The instance tag of the lease gauge. */
     private volatile String instance = "";
+    /** Whether MOLT Replicator's names are published too ({@link #molt}). */
+    private volatile boolean molt;
 
     private PipelineMetrics(MeterRegistry registry, String name) {
         this.registry = registry;
@@ -92,6 +94,16 @@ public final class PipelineMetrics implements AutoCloseable {
      */
     public static PipelineMetrics of(MeterRegistry registry, String name) {
         return registry != null ? new PipelineMetrics(registry, name) : OFF;
+    }
+
+    /**
+     * Also publishes MOLT Replicator's names for the series that mean the same here (for groups registered
+     * from now on): see {@code Failback.Builder#moltMetricNames}.
+     */
+    public void molt(boolean on) {
+        if (registry != null) { // never on the shared instance without a registry
+            this.molt = on;
+        }
     }
 
     /** Sets the instance tag of the lease gauges registered from now on. */
@@ -189,6 +201,31 @@ public final class PipelineMetrics implements AutoCloseable {
             add(Gauge.builder(BACKLOG, g, x -> x.backlog.get()).baseUnit(BaseUnits.ROWS)
                     .description("Mutations staged and not yet applied").tags(TAG_NAME, name, TAG_SCHEMA, schema)
                     .register(registry));
+            if (molt) {
+                moltGroup(g);
+            }
+        }
+
+        /** MOLT Replicator's names for the group's lag and queue, with its label conventions. */
+        private void moltGroup(Group g) {
+            add(Gauge.builder("source_lag_seconds", g, x -> ageMillis(x.checkpoint().resolved()) / 1000.0)
+                    .description("MOLT name: now minus the newest resolved timestamp received")
+                    .tags("kind", "cdc", "target", schema).register(registry));
+            add(Gauge.builder("core_source_lag_seconds", g, x -> ageMillis(x.checkpoint().resolved()) / 1000.0)
+                    .description("MOLT name (newer builds): now minus the newest resolved timestamp received")
+                    .tags(TAG_SCHEMA, schema).register(registry));
+            add(Gauge.builder("target_lag_seconds", g, x -> ageMillis(x.checkpoint().applied()) / 1000.0)
+                    .description("MOLT name: now minus the newest resolved timestamp applied")
+                    .tags("kind", "cdc", "target", schema).register(registry));
+            add(Gauge.builder("target_applied_timestamp_seconds", g, x -> wallSeconds(x.checkpoint().applied()))
+                    .description("MOLT name: wall time of the newest resolved timestamp applied")
+                    .tags("kind", "cdc", "target", schema).register(registry));
+            add(Gauge.builder("target_pending_timestamp_seconds", g, x -> wallSeconds(x.checkpoint().resolved()))
+                    .description("MOLT name: wall time of the newest resolved timestamp received")
+                    .tags("kind", "cdc", "target", schema).register(registry));
+            add(Gauge.builder("target_apply_queue_size", g, x -> x.backlog.get())
+                    .description("MOLT name (newer builds): mutations staged and not yet applied")
+                    .tags(TAG_SCHEMA, schema).register(registry));
         }
 
         private Counter received(String outcome) {
@@ -212,15 +249,23 @@ public final class PipelineMetrics implements AutoCloseable {
         /** Counts rows applied to tables: {@code [upserts, deletes]} per table name. */
         public void applied(Map<String, int[]> perTable) {
             for (Map.Entry<String, int[]> e : perTable.entrySet()) {
-                Counter[] c = tables.computeIfAbsent(e.getKey(), t -> new Counter[] {applied(t, "upsert"),
-                    applied(t, "delete")});
-                if (e.getValue()[0] > 0) {
-                    c[0].increment(e.getValue()[0]);
-                }
-                if (e.getValue()[1] > 0) {
-                    c[1].increment(e.getValue()[1]);
+                Counter[] c = tables.computeIfAbsent(e.getKey(), t -> molt
+                        ? new Counter[] {applied(t, "upsert"), applied(t, "delete"), moltApplied(t, "apply_upserts"),
+                            moltApplied(t, "apply_deletes")}
+                        : new Counter[] {applied(t, "upsert"), applied(t, "delete")});
+                for (int i = 0; i < c.length; i++) {
+                    int n = e.getValue()[i % 2];
+                    if (n > 0) {
+                        c[i].increment(n);
+                    }
                 }
             }
+        }
+
+        /** MOLT's {@code apply_upserts_total} / {@code apply_deletes_total} ({@code schema}, {@code table}). */
+        private Counter moltApplied(String table, String meter) {
+            return add(Counter.builder(meter).description("MOLT name: rows applied to the target")
+                    .tags(TAG_SCHEMA, schema, TAG_TABLE, table).register(registry));
         }
 
         private Counter applied(String table, String kind) {
@@ -235,6 +280,10 @@ public final class PipelineMetrics implements AutoCloseable {
                 age.record(Math.max(0, nowNanos - m.updated().wall()), TimeUnit.NANOSECONDS);
             }
         }
+    }
+
+    private static double wallSeconds(Hlc hlc) {
+        return hlc == null || hlc.equals(Hlc.ZERO) ? Double.NaN : hlc.wall() / 1e9;
     }
 
     private static double ageMillis(Hlc hlc) {
