@@ -5,10 +5,7 @@ import static dev.failback.core.it.Bodies.hlc;
 import static dev.failback.core.it.Bodies.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.failback.examples.cli.FailbackCli;
 import dev.failback.testing.PostgresSchema;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,17 +30,11 @@ class RefusedStreamLogIT {
         try (PostgresSchema db = PostgresSchema.create("refusedlog")) {
             db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
             String token = "tok-" + UUID.randomUUID();
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-            Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    FailbackCli.class.getName(), "start", "--targetConn",
+            int port = ChildCli.freePort();
+            Process child = ChildCli.command(java.util.List.of("start", "--targetConn",
                     "postgres://postgres@127.0.0.1:5432/" + db.database(), "--stagingSchema", db.name() + "_staging",
                     "--stagingCreateSchema", "--bindAddr", "127.0.0.1:" + port, "--authToken", token,
-                    "--progressInterval", "1s")
-                    .redirectErrorStream(true).start();
+                    "--progressInterval", "1s")).start();
             ChildOutput output = ChildOutput.of(child);
             String log;
             double burstSeconds;

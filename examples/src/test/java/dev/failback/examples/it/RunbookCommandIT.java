@@ -2,11 +2,9 @@ package dev.failback.examples.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.failback.examples.cli.FailbackCli;
 import dev.failback.jetty.testing.TestCertificates;
 import dev.failback.testing.PostgresSchema;
 import dev.failback.testing.TestDatabases;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,9 +47,7 @@ class RunbookCommandIT {
             Files.copy(pki.server.certificateFile(), dir.resolve("certs/server.crt"), StandardCopyOption.REPLACE_EXISTING);
             Files.copy(pki.server.keyFile(), dir.resolve("certs/server.key"), StandardCopyOption.REPLACE_EXISTING);
 
-            String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    FailbackCli.class.getName()));
+            List<String> command = new ArrayList<>();
             // the runbook's lines after "replicator", word for word
             command.addAll(List.of("start", "--targetConn", "$TARGET", "--stagingConn", "$STAGING", "--stagingSchema",
                     stagingSchema, "--metricsAddr", ":30005", "--bindAddr", ":30004", "--tlsCertificate",
@@ -59,7 +55,7 @@ class RunbookCommandIT {
             // the shell would expand $TARGET and $STAGING; the test does what it would
             command.set(command.indexOf("$TARGET"), "postgres://postgres@127.0.0.1:5432/" + target.database());
             command.set(command.indexOf("$STAGING"), stagingUrl);
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            ProcessBuilder pb = ChildCli.command(command).directory(dir.toFile());
             Process child = pb.start();
             ChildOutput output = ChildOutput.of(child);
             String log;
