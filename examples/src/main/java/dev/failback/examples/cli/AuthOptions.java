@@ -168,8 +168,9 @@ final class AuthOptions {
             try {
                 built.jwt().refresh();
             } catch (SQLException e) {
-                throw new IllegalStateException("cannot read the JWT tables of the staging schema (--jwtFromStaging): "
-                        + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+                throw new IllegalStateException("cannot read the JWT tables of the staging schema ("
+                        + (defaulted ? "no authentication flag: MOLT's default, JWTs from the staging tables"
+                                : "--jwtFromStaging") + "): " + Pools.cause(e) + " (SQLState " + e.getSQLState() + ")", e);
             }
         }
     }

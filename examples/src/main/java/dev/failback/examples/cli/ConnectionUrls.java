@@ -280,18 +280,15 @@ public final class ConnectionUrls {
             return null;
         }
         String s = connection.replaceAll("(?i)(password=)[^&;]*", "$1****");
+        // Oracle's thin form: jdbc:oracle:thin:user/password@//host:1521/service
+        s = s.replaceAll("(?i)(:thin:[^/@:]*/)[^@]*@", "$1****@");
         int scheme = s.indexOf("://");
         if (scheme < 0) {
             return s;
         }
-        int end = s.length();
-        for (char c : new char[] {'/', '?'}) {
-            int i = s.indexOf(c, scheme + 3);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
-        }
-        int at = s.lastIndexOf('@', end);
+        // user:password@ before the host; the password may itself hold '/', '?' or ':' (over-masking a query
+        // that holds '@' after a port is the safe side)
+        int at = s.indexOf('@', scheme + 3);
         if (at > scheme) {
             int colon = s.indexOf(':', scheme + 3);
             if (colon >= 0 && colon < at) {

@@ -55,6 +55,8 @@ final class PreflightCommand extends StartCommand {
         PrintWriter out = spec.commandLine().getOut();
         try {
             run();
+        } catch (RuntimeException e) { // a connection string the driver cannot take, a missing --targetConn, …
+            fail("preflight", Pools.cause(e));
         } finally {
             lines.forEach(out::println);
             out.println(failed ? "preflight: FAILED" : "preflight: ok");
@@ -77,9 +79,12 @@ final class PreflightCommand extends StartCommand {
         }
         try {
             auth.validate(spec.commandLine(), disableAuthentication);
+            MoltFlags.check(spec.commandLine()).forEach(w -> warn("flags", w));
             if (tlsOk) {
                 validate(); // it checks the TLS files again: once is enough to report
                 ok("flags", "valid");
+            } else {
+                ConnectionUrls.toJdbc(targetConn);
             }
         } catch (ParameterException e) {
             fail("flags", e.getMessage());
@@ -179,9 +184,12 @@ final class PreflightCommand extends StartCommand {
                 ok("target tables", where + ": " + tables.size() + " table" + (tables.size() == 1 ? "" : "s"));
                 if (product.contains("postgres") && place[1] != null) {
                     List<String> denied = new ArrayList<>();
+                    // has_table_privilege with a list is true when ANY of them is held: each is asked apart
                     try (PreparedStatement ps = c.prepareStatement("SELECT c.relname FROM pg_class c JOIN pg_namespace n"
                             + " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p')"
-                            + " AND NOT has_table_privilege(c.oid, 'INSERT, UPDATE, DELETE, SELECT')")) {
+                            + " AND NOT (has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT')"
+                            + " AND has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'UPDATE')"
+                            + " AND has_table_privilege(c.oid, 'DELETE'))")) {
                         ps.setString(1, place[1]);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
@@ -192,7 +200,7 @@ final class PreflightCommand extends StartCommand {
                     if (denied.isEmpty()) {
                         ok("target privileges", "SELECT, INSERT, UPDATE and DELETE on every table of " + where);
                     } else {
-                        fail("target privileges", "missing SELECT, INSERT, UPDATE or DELETE on " + denied.size() + " table"
+                        fail("target privileges", "missing USAGE on the schema or SELECT, INSERT, UPDATE or DELETE on " + denied.size() + " table"
                                 + (denied.size() == 1 ? "" : "s") + " of " + where + ": " + String.join(", ",
                                         denied.subList(0, Math.min(10, denied.size()))) + (denied.size() > 10 ? ", …" : ""));
                     }

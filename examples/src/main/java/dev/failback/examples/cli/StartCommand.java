@@ -271,6 +271,8 @@ class StartCommand implements Callable<Integer> {
     java.util.function.Function<String, String> env = System::getenv;
 
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down by SIGTERM/SIGINT: the main thread stops everything. */
+    private final java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
     /** The webhook sink, once built (its port is the one bound, also when --bindAddr asked for port 0). */
     private volatile dev.failback.jetty.JettySink sink;
     /** Counted down once {@link #shutdown} has stopped everything. */
@@ -324,9 +326,13 @@ class StartCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         // SIGTERM (Kubernetes, systemd, docker stop) and Ctrl-C stop the pipeline in order and the process then
         // exits with 0 like any clean stop, not with the 143/130 of a JVM ended by the signal
-        onSignals(() -> {
-            log.info("received shutdown signal (grace period {})", GoDuration.format(gracePeriod));
-            shutdown(log);
+        // The signal only asks: this thread stops everything, between start-up steps or once started, so that a
+        // signal that arrives while starting is not lost; a second signal ends the process at once.
+        Object previousHandlers = onSignals(() -> {
+            if (stopRequested.getCount() > 0) {
+                log.info("received shutdown signal (grace period {})", GoDuration.format(gracePeriod));
+                stopRequested.countDown();
+            }
         });
         try {
             // a database that does not answer is said at once, naming which and why: the target is retried (requests
@@ -397,9 +403,18 @@ class StartCommand implements Callable<Integer> {
                 jwt = built.jwt();
                 builder.authenticator(built.authenticator());
             }
+            if (stopRequested.getCount() == 0) {
+                return 0;
+            }
             failback = builder.start();
             if (built != null) {
-                auth.loadStagingKeys(built);
+                try {
+                    auth.loadStagingKeys(built);
+                } catch (IllegalStateException e) {
+                    // the keys are read again every --jwtRefresh: requests get 401 until then, as with no key yet
+                    log.warn("{}; every request is refused (401) until they can be read (tried again every {})",
+                            e.getMessage(), GoDuration.format(auth.jwtRefresh));
+                }
             }
             if (auth.defaulted) {
                 String keys = stagingSchema + "." + dev.failback.core.auth.JdbcJwtKeyStore.PUBLIC_KEYS_TABLE;
@@ -425,8 +440,8 @@ class StartCommand implements Callable<Integer> {
                             + stagingSchema : ConnectionUrls.mask(stagingConn) + ", schema " + stagingSchema,
                     schemas.isEmpty() ? "any the changefeed's paths name" : String.join(", ", schemas),
                     built == null ? "authentication disabled" : "accepting " + built.description(), changefeedUrl());
-            while (!failback.awaitTermination(Duration.ofMinutes(1))) {
-                // keep waiting until a signal closes the pipeline or it fails
+            while (stopRequested.getCount() > 0 && !failback.awaitTermination(Duration.ofMillis(200))) {
+                // until a signal asks to stop (closed below) or the pipeline ends (failed, or closed elsewhere)
             }
             return failback.state() == State.FAILED ? 1 : 0;
         } catch (RuntimeException e) {
@@ -442,6 +457,7 @@ class StartCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running or has run
             }
+            restoreSignals(previousHandlers); // in-process callers (tests, embedders) get their handlers back
         }
     }
 
@@ -592,8 +608,9 @@ class StartCommand implements Callable<Integer> {
     /**
      * MOLT's {@code --stagingSchema database.schema} (the runbook's {@code defaultdb._replicator}) on a PostgreSQL
      * staging database: a connection reaches the schemas of its own database only, so the schema part is used, in
-     * the connected database (said at INFO, or at WARN when the database part names another one). CockroachDB
-     * and MySQL keep the name as given; so does a database that cannot be reached now (the start reports it).
+     * the connected database (said at INFO, or at WARN when the database part names another one); on MySQL the
+     * last part names the staging database. CockroachDB keeps the name as given; so does a database that cannot be
+     * reached now (the start then reports what it finds).
      */
     static String postgresStagingSchema(javax.sql.DataSource ds, String schema, Logger log) {
         int dot = schema.indexOf('.');
@@ -601,7 +618,14 @@ class StartCommand implements Callable<Integer> {
             return schema;
         }
         try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
-            if (!c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+            String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+            if (product.contains("mysql") || product.contains("mariadb")) {
+                // a MySQL database is the schema: no name of it holds a dot, the last part is the one meant
+                log.info("--stagingSchema {}: database {} (MySQL has no schemas within a database)", schema,
+                        schema.substring(dot + 1));
+                return schema.substring(dot + 1);
+            }
+            if (!product.contains("postgres")) {
                 return schema;
             }
             String current;
@@ -637,13 +661,38 @@ class StartCommand implements Callable<Integer> {
 
     /** Runs {@code stop} on its own thread at SIGTERM or SIGINT; where signals cannot be handled, the shutdown hook does. */
     @SuppressWarnings("restriction")
-    static void onSignals(Runnable stop) {
-        for (String name : new String[] {"TERM", "INT"}) {
+    static Object onSignals(Runnable stop) {
+        java.util.Map<String, Object> previous = new java.util.HashMap<>();
+        for (String name : SIGNALS) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(stop, "failback-signal").start());
+                sun.misc.Signal signal = new sun.misc.Signal(name);
+                previous.put(name, sun.misc.Signal.handle(signal, s -> {
+                    for (String n : SIGNALS) { // a second signal ends the process at once (a stop that hangs)
+                        try {
+                            sun.misc.Signal.handle(new sun.misc.Signal(n), sun.misc.SignalHandler.SIG_DFL);
+                        } catch (IllegalArgumentException e) {
+                            // not handled here
+                        }
+                    }
+                    stop.run();
+                }));
             } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
                 // the JVM keeps the signal: its shutdown hook stops the pipeline (exit status 128 + signal)
             }
+        }
+        return previous;
+    }
+
+    private static final String[] SIGNALS = {"TERM", "INT"};
+
+    /** Puts back the handlers {@link #onSignals} replaced. */
+    @SuppressWarnings("unchecked")
+    static void restoreSignals(Object previous) {
+        try {
+            ((java.util.Map<String, Object>) previous).forEach((name, handler) ->
+                    sun.misc.Signal.handle(new sun.misc.Signal(name), (sun.misc.SignalHandler) handler));
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            // nothing to restore
         }
     }
 
@@ -664,25 +713,23 @@ class StartCommand implements Callable<Integer> {
     }
 
     private void stopAll() {
-        JettyAdminServer a = admin;
-        if (a != null) {
-            a.close();
+        // each on its own: one that throws must not leave the others (the pipeline above all) open
+        quietly(admin);
+        quietly(failback); // logs "stopping" and "stopped"
+        quietly(jwt);
+        quietly(staging);
+        quietly(target);
+        quietly(metrics);
+    }
+
+    private static void quietly(AutoCloseable c) {
+        if (c == null) {
+            return;
         }
-        Failback f = failback;
-        if (f != null) {
-            f.close(); // logs "stopping" and "stopped"
-        }
-        if (jwt != null) {
-            jwt.close();
-        }
-        if (staging != null) {
-            staging.close();
-        }
-        if (target != null) {
-            target.close();
-        }
-        if (metrics != null) {
-            metrics.close();
+        try {
+            c.close();
+        } catch (Exception | LinkageError e) {
+            LoggerFactory.getLogger(StartCommand.class).warn("stopping {} failed: {}", c, e.toString());
         }
     }
 }

@@ -125,6 +125,11 @@ class ConnectionUrlsTest {
                 .isEqualTo("postgres://u:****@h:5432/db?sslmode=require");
         assertThat(ConnectionUrls.mask("jdbc:postgresql://h/db?user=u&password=secret")).doesNotContain("secret");
         assertThat(ConnectionUrls.mask("postgres://u@h/db")).isEqualTo("postgres://u@h/db");
+        assertThat(ConnectionUrls.mask("jdbc:oracle:thin:scott/tiger@//h:1521/svc"))
+                .isEqualTo("jdbc:oracle:thin:scott/****@//h:1521/svc");
+        assertThat(ConnectionUrls.mask("postgres://u:a/b?c@h/db")).isEqualTo("postgres://u:****@h/db");
+        assertThat(ConnectionUrls.mask("mysql://root:p:w@h:3306/db")).isEqualTo("mysql://root:****@h:3306/db");
+        assertThat(ConnectionUrls.mask("oracle://scott:tiger@h:1521/svc")).doesNotContain("tiger");
     }
 
     @Test

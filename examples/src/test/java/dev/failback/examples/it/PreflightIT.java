@@ -47,6 +47,29 @@ class PreflightIT {
     }
 
     @Test
+    void aUserThatMayOnlyReadTheTargetFailsThePrivilegeCheck() throws Exception {
+        try (PostgresSchema db = PostgresSchema.create("preflightro")) {
+            db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
+            String role = db.name() + "_ro";
+            db.execute("CREATE ROLE " + role + " LOGIN");
+            try {
+                db.execute("GRANT USAGE ON SCHEMA $S TO " + role);
+                db.execute("GRANT SELECT ON $S.kv TO " + role);
+                int code = run("preflight", "--targetConn", "postgres://" + role + "@127.0.0.1:5432/" + db.database(),
+                        "--schemas", db.database() + "." + db.name(), "--stagingSchema", db.name() + "_staging",
+                        "--stagingCreateSchema", "--bindAddr", "127.0.0.1:0", "--authToken", "t0ken-preflight");
+                String report = out.toString();
+                assertThat(code).as(report).isEqualTo(1);
+                assertThat(report).contains("FAIL  target privileges: missing USAGE on the schema or SELECT, INSERT,"
+                        + " UPDATE or DELETE on 1 table of " + db.database() + "." + db.name() + ": kv");
+            } finally {
+                db.execute("DROP OWNED BY " + role);
+                db.execute("DROP ROLE " + role);
+            }
+        }
+    }
+
+    @Test
     void aBrokenConfigurationNamesEachFailureAndExitsOne() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             long start = System.nanoTime();

@@ -18,6 +18,7 @@ import dev.failback.core.internal.sequence.Sequencer;
 import dev.failback.core.internal.stage.Stager;
 import dev.failback.core.internal.telemetry.AdminService;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
+import dev.failback.core.internal.telemetry.Refusals;
 import dev.failback.core.internal.telemetry.Telemetry;
 import dev.failback.spi.Authenticator;
 import dev.failback.spi.UnknownTargetException;
@@ -137,8 +138,9 @@ public final class WebhookService implements WebhookHandler {
             }
             if (LOG.isDebugEnabled()) {
                 // MOLT logs each request at debug ("httpRequest=…"); operators check for it after -v.
-                LOG.debug("{} - httpRequest {} {} -> {} {} in {} ms", config.name(), request.method(), request.path(),
-                        response.status(), response.message(), (System.nanoTime() - startNanos) / 1_000_000);
+                LOG.debug("{} - httpRequest {} {} -> {} {} in {} ms", config.name(), Refusals.printable(request.method(), 10),
+                        Refusals.printable(request.path(), 200), response.status(), Refusals.printable(response.message(), 500),
+                        (System.nanoTime() - startNanos) / 1_000_000);
             }
             return response;
         } finally {

@@ -51,7 +51,8 @@ public final class Refusals {
             loggedAt = now;
         }
         LOG.warn("{} - refused {}{}", name, line, skipped == 0 ? ""
-                : " (" + skipped + " more refused in the previous " + QUIET_SECONDS + " s, not logged)");
+                : " (" + skipped + " more refused since the previous such line, not logged; the progress line counts"
+                        + " them all)");
     }
 
     /** The newest refusal ({@code METHOD path -> status reason}), or null. */
@@ -60,23 +61,28 @@ public final class Refusals {
     }
 
     /** A text from the network for one log line: control characters escaped, at most {@code max} characters. */
-    static String printable(String s, int max) {
+    public static String printable(String s, int max) {
         if (s == null) {
             return "";
         }
         StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 8);
-        for (int i = 0; i < s.length() && b.length() < max; i++) {
+        int fits = -1; // the length of the longest prefix of whole pieces that leaves room for "..."
+        for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c == '\u2028' || c == '\u2029') {
                 b.append(String.format("\\u%04x", (int) c));
             } else {
                 b.append(c);
             }
-        }
-        if (b.length() >= max && s.length() > max) {
-            b.setLength(max - 3);
-            b.append("...");
+            if (b.length() <= max - 3) {
+                fits = b.length();
+            }
+            if (b.length() > max) {
+                b.setLength(Math.max(0, fits));
+                return b.append("...").toString(); // whole escapes only, the result at most max
+            }
         }
         return b.toString();
     }
+
 }

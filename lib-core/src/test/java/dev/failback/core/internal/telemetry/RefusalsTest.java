@@ -23,5 +23,9 @@ class RefusalsTest {
         assertThat(Refusals.printable("table \"public\".\"émp\" — ok", 100)).isEqualTo("table \"public\".\"émp\" — ok");
         assertThat(Refusals.printable(null, 10)).isEmpty();
         assertThat(Refusals.printable("abcdefghijkl", 10)).isEqualTo("abcdefg...");
+        assertThat(Refusals.printable("abcdefghij", 10)).as("exactly max: kept whole").isEqualTo("abcdefghij");
+        String escaped = Refusals.printable("ab\n\n\n", 10);
+        assertThat(escaped).as("escapes are never cut, the result never longer than max").isEqualTo("ab...");
+        assertThat(Refusals.printable("\n", 10)).isEqualTo("\\u000a");
     }
 }
