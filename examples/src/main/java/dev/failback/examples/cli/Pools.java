@@ -40,14 +40,19 @@ final class Pools {
      * @return null when the database answered, else why not (the root cause: refused, unknown host, bad password…)
      */
     static String unreachable(String connection) {
-        HikariConfig config = config("failback-probe", connection, 1);
-        config.setConnectionTimeout(PROBE_SECONDS * 1000L);
-        config.setInitializationFailTimeout(-1);
-        try (HikariDataSource ds = new HikariDataSource(config); java.sql.Connection c = ds.getConnection()) {
+        try (HikariDataSource ds = probe("failback-probe", connection); java.sql.Connection c = ds.getConnection()) {
             return null;
         } catch (java.sql.SQLException | RuntimeException e) {
             return cause(e);
         }
+    }
+
+    /** A one-connection pool that opens nothing yet and gives up a connection attempt after {@value #PROBE_SECONDS} s. */
+    static HikariDataSource probe(String poolName, String connection) {
+        HikariConfig config = config(poolName, connection, 1);
+        config.setConnectionTimeout(PROBE_SECONDS * 1000L);
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
     }
 
     /** A failure's message and its root cause's, on one line. */

@@ -1,6 +1,5 @@
 package dev.failback.examples.cli;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,8 +28,6 @@ import picocli.CommandLine.ParameterException;
             "target and staging connections, staging schema, target tables and privileges, authentication.",
             "One line per check; exit 0 when none failed, 1 otherwise."})
 final class PreflightCommand extends StartCommand {
-    private static final int CONNECT_SECONDS = 2;
-
     private final List<String> lines = new ArrayList<>();
     private boolean failed;
 
@@ -95,7 +92,7 @@ final class PreflightCommand extends StartCommand {
             port("metricsAddr", metricsAddr);
         }
         String product;
-        try (HikariDataSource target = pool("preflight-target", targetConn)) {
+        try (HikariDataSource target = Pools.probe("preflight-target", targetConn)) {
             product = connect("target", target, targetConn);
             if (product == null) {
                 return;
@@ -107,19 +104,12 @@ final class PreflightCommand extends StartCommand {
                 return;
             }
         }
-        try (HikariDataSource staging = pool("preflight-staging", stagingConn)) {
+        try (HikariDataSource staging = Pools.probe("preflight-staging", stagingConn)) {
             if (connect("staging", staging, stagingConn) != null) {
                 stagingSchema(staging, "staging");
                 authentication(staging);
             }
         }
-    }
-
-    private HikariDataSource pool(String name, String conn) {
-        HikariConfig config = Pools.config(name, conn, 1);
-        config.setConnectionTimeout(CONNECT_SECONDS * 1000L);
-        config.setInitializationFailTimeout(-1);
-        return new HikariDataSource(config);
     }
 
     private void port(String flag, BindAddress address) {
@@ -135,7 +125,7 @@ final class PreflightCommand extends StartCommand {
         }
     }
 
-    /** Connects within {@value #CONNECT_SECONDS} s; the database's product and version, or null (failed). */
+    /** Connects within {@value Pools#PROBE_SECONDS} s; the database's product and version, or null (failed). */
     private String connect(String which, HikariDataSource ds, String conn) {
         try (Connection c = ds.getConnection()) {
             DatabaseMetaData md = c.getMetaData();
@@ -143,14 +133,10 @@ final class PreflightCommand extends StartCommand {
                     + md.getDatabaseProductVersion().lines().findFirst().orElse("") + ", user " + md.getUserName() + ")");
             return md.getDatabaseProductName().toLowerCase(Locale.ROOT);
         } catch (SQLException e) {
-            fail(which, "cannot connect to " + ConnectionUrls.mask(conn) + " within " + CONNECT_SECONDS + " s: "
-                    + rootMessage(e));
+            fail(which, "cannot connect to " + ConnectionUrls.mask(conn) + " within " + Pools.PROBE_SECONDS + " s: "
+                    + Pools.cause(e));
             return null;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        return Pools.cause(e);
     }
 
     /** The target's tables in the schemas it will write (--schemas, else the connection's own), and on PostgreSQL the right to write them. */
@@ -209,7 +195,7 @@ final class PreflightCommand extends StartCommand {
                 }
             }
         } catch (SQLException e) {
-            fail("target tables", "cannot read the target's catalog: " + rootMessage(e));
+            fail("target tables", "cannot read the target's catalog: " + Pools.cause(e));
         }
     }
 
@@ -240,7 +226,7 @@ final class PreflightCommand extends StartCommand {
                         + " --stagingCreateSchema");
             }
         } catch (SQLException e) {
-            fail("staging schema", "cannot check " + schema + ": " + rootMessage(e));
+            fail("staging schema", "cannot check " + schema + ": " + Pools.cause(e));
         }
     }
 
@@ -267,7 +253,7 @@ final class PreflightCommand extends StartCommand {
             }
         } catch (SQLException e) {
             warn("authentication", "JWTs from " + table + (auth.defaulted ? " (no flag: MOLT's default)" : "")
-                    + ", not readable yet (" + rootMessage(e) + "): every request"
+                    + ", not readable yet (" + Pools.cause(e) + "): every request"
                     + " will get 401 until a key is inserted there");
         }
     }

@@ -494,14 +494,9 @@ class StartCommand implements Callable<Integer> {
         try {
             String c = conn.startsWith("jdbc:") ? conn.substring(5) : conn;
             String scheme = c.substring(0, Math.max(0, c.indexOf(':'))).toLowerCase(java.util.Locale.ROOT);
-            if (scheme.startsWith("oracle")) {
-                int slash = c.indexOf("://");
-                String user = slash < 0 ? "" : c.substring(slash + 3);
-                int at = user.indexOf('@');
-                user = at < 0 ? "" : user.substring(0, at);
-                int colon = user.indexOf(':');
-                user = colon < 0 ? user : user.substring(0, colon);
-                return "/" + (user.isEmpty() ? "<SCHEMA>" : ConnectionUrls.decode(user).toUpperCase(java.util.Locale.ROOT));
+            if (scheme.startsWith("ora")) { // the schema is the user's, as ConnectionUrls reads it
+                String user = ConnectionUrls.toJdbc(conn).user();
+                return "/" + (user == null ? "<SCHEMA>" : user.toUpperCase(java.util.Locale.ROOT));
             }
             java.net.URI u = java.net.URI.create(c);
             String db = u.getPath() == null || u.getPath().length() <= 1 ? "<database>" : u.getPath().substring(1);

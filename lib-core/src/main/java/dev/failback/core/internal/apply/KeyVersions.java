@@ -84,7 +84,7 @@ final class KeyVersions implements WindowApplier.Guard {
         fence.recordHashed(c, group, versions);
     }
 
-    /** Once the apply returned (the last attempt's transaction committed): the fence knows what it recorded. */
+    /** Once the apply returned (the last attempt's transaction committed): the fence need not read its row back. */
     void committed() {
         if (last != null) {
             fence.committed(last, group);
