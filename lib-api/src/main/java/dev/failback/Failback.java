@@ -24,7 +24,9 @@ import javax.sql.DataSource;
  * <pre>{@code
  * try (Failback failback = Failback.builder()
  *         .target(targetDataSource)                 // the database you fail back to
+ *         .createStagingSchema(true)                // staging in schema _failback of the target
  *         .tables("employees", "orders", "payments")
+ *         .authenticator(BearerTokenAuthenticator.of(token)) // what the changefeed's webhook_auth_header sends
  *         .sink(JettySink.bind("0.0.0.0", 30004))   // where the changefeed POSTs
  *         .start()) {
  *     failback.awaitTermination(Duration.ofDays(1));

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>{@code
  * Failback.builder()
  *         .target(dataSource)
+ *         .createStagingSchema(true)
+ *         .authenticator(BearerTokenAuthenticator.of(token))
  *         .sink(JettySink.bind("0.0.0.0", 30004))
  *         .start();
  * }</pre>
