@@ -53,6 +53,16 @@ public final class FailbackMetricNames {
     public static final String ROWS_FILTERED = PREFIX + "rows.filtered";
     /** Counter: changefeed requests answered (admin paths excluded); {@code status}. */
     public static final String HTTP_REQUESTS = PREFIX + "http.requests";
+    /**
+     * Timer (histogram, 1 ms–60 s): from a changefeed request's arrival at the handler to its answer, body read,
+     * staged or applied included (admin paths excluded); {@code status}.
+     */
+    public static final String HTTP_REQUEST_DURATION = PREFIX + "http.request.duration";
+    /**
+     * Summary (histogram, bytes): the size of each changefeed request body the pipeline read, decompressed
+     * (requests refused before their body is read are not counted).
+     */
+    public static final String HTTP_REQUEST_BODY = PREFIX + "http.request.body";
 
     /** Tag: the pipeline's name. */
     public static final String TAG_NAME = "name";

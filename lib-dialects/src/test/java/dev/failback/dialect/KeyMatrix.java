@@ -22,7 +22,7 @@ import java.util.List;
  * <li>delete the rest: the table is empty.</li>
  * </ol>
  * Each dialect's {@code KeyMatrixIT} supplies the cases (the stored texts are that dialect's; the
- * README's type table lists them) and a {@link Target}.
+ * docs/targets.md's type table lists them) and a {@link Target}.
  */
 public final class KeyMatrix {
 

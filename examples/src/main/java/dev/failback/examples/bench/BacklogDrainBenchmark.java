@@ -39,9 +39,7 @@ public final class BacklogDrainBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
+        dev.failback.examples.cli.Logging.quietUnlessAsked("warn");
         int rows = 5_000_000;
         String xmx = "256m";
         for (int i = 0; i < args.length; i++) {
@@ -211,7 +209,7 @@ public final class BacklogDrainBenchmark {
         }
 
         public static void main(String[] args) throws Exception {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            dev.failback.examples.cli.Logging.quietUnlessAsked("warn");
             String schema = args[0];
             Hlc last = new Hlc(Long.parseLong(args[1]), 0);
             long rows = Long.parseLong(args[2]);

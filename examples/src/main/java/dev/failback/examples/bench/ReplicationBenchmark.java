@@ -31,7 +31,7 @@ import java.util.Map;
  * to a {@link JettySink} as fast as they are accepted, resolved timestamps in order; the clock runs
  * from the first POST until the last resolved timestamp is applied;</li>
  * <li><b>debezium</b>: Debezium's JDBC sink task driven directly with the same events (when its jars
- * are on the classpath: see the README);</li>
+ * are on the classpath: see docs/benchmarks.md);</li>
  * <li><b>lag</b>: consistent mode at half its measured rate, a resolved timestamp every 250 ms,
  * resolved→applied lag per resolved timestamp.</li>
  * </ul>
@@ -175,9 +175,7 @@ public final class ReplicationBenchmark {
     }
 
     static void quietLogs() {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
+        dev.failback.examples.cli.Logging.quietUnlessAsked("warn");
         System.setProperty("org.jboss.logging.provider", "slf4j");
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         System.setProperty("com.mchange.v2.log.MLog", "com.mchange.v2.log.slf4j.Slf4jMLog");

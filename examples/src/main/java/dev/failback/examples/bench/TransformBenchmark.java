@@ -115,8 +115,8 @@ public final class TransformBenchmark {
     private static void quietLogs() {
         ReplicationBenchmark.quietLogs();
         // every run starts a pipeline without authentication on 127.0.0.1: its warning once per run is noise here
-        if (System.getProperty("org.slf4j.simpleLogger.log.dev.failback.core.internal.Pipeline") == null) {
-            System.setProperty("org.slf4j.simpleLogger.log.dev.failback.core.internal.Pipeline", "error");
+        if (System.getProperty("failback.log.level") == null) {
+            dev.failback.examples.cli.Logging.level("dev.failback.core.internal.Pipeline", "error");
         }
     }
 

@@ -248,7 +248,8 @@ class StartCommand implements Callable<Integer> {
     Duration progressInterval;
 
     @Option(names = "--logFormat", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Log format: text (MOLT's fluent is refused: use the library with your own SLF4J backend).")
+            description = {"Log format: text, or json (one JSON object per line: timestamp, level, threadName,",
+                "loggerName, mdc, formattedMessage, throwable); MOLT's fluent means json."})
     String logFormat;
 
     @Option(names = "--logDestination", paramLabel = "FILE",
@@ -287,12 +288,12 @@ class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"text".equals(logFormat)) {
-            throw new ParameterException(spec.commandLine(), "--logFormat " + logFormat + " is not supported: only"
-                    + " text (MOLT's fluent format is not implemented; embed the library to log through your own"
-                    + " SLF4J backend, e.g. JSON lines with logback)");
+        try {
+            Logging.format(logFormat);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Logging.verbosity(verbose.length); // before any logger exists, so before the authenticators load
+        Logging.verbosity(verbose.length);
         if (logDestination != null) {
             Logging.destination(logDestination);
         }
@@ -349,6 +350,11 @@ class StartCommand implements Callable<Integer> {
             }
             stagingSchema = postgresStagingSchema(staging != null ? staging : target, stagingSchema, log);
             metrics = new Metrics();
+            // the pools' own meters (hikaricp_connections_active, _pending, _timeout_total, _acquire_seconds…, tag pool)
+            target.setMetricRegistry(metrics.registry());
+            if (staging != null) {
+                staging.setMetricRegistry(metrics.registry());
+            }
             Failback.Builder builder = Failback.builder()
                     .target(target)
                     .stagingSchema(stagingSchema)

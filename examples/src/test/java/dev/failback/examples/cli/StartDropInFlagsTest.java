@@ -86,8 +86,8 @@ class StartDropInFlagsTest {
 
     @Test
     void badValuesAndConflictsAreErrorsWithUsage() {
-        assertThat(run("--logFormat", "fluent")).isEqualTo(2);
-        assertThat(err.toString()).contains("--logFormat fluent is not supported: only text").contains("Try 'failback start --help' for more information.").doesNotContain("Usage:");
+        assertThat(run("--logFormat", "xml")).isEqualTo(2);
+        assertThat(err.toString()).contains("--logFormat must be text, json or fluent (MOLT's name for json), but was xml").contains("Try 'failback start --help' for more information.").doesNotContain("Usage:");
         err.getBuffer().setLength(0);
         assertThat(run("--parallelism", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--parallelism").contains("must be positive");

@@ -116,9 +116,11 @@ class CliMetricsIT {
                 "09-resolved.json");
         int rows = 0;
         int duplicates = 0;
+        long bodyBytes = 0;
         List<String> seen = new ArrayList<>();
         for (String f : fixtures) {
             byte[] body = f.startsWith("{") ? f.getBytes(StandardCharsets.UTF_8) : Bodies.fixture(f);
+            bodyBytes += body.length;
             if (!f.startsWith("{") && !f.contains("resolved")) {
                 int n = payloadLength(body);
                 if (seen.contains(f)) {
@@ -178,6 +180,15 @@ class CliMetricsIT {
         assertThat(sum(s, "failback_mutation_age_seconds_count", x -> true)).isEqualTo(rows);
         assertThat(sum(s, "failback_errors_total", x -> true)).isZero();
         assertThat(present(s, "jvm_memory_used_bytes")).isTrue();
+        // request latency and payload size (#18 item 5), and the connection pools' own meters
+        assertThat(sum(s, "failback_http_request_duration_seconds_count", x -> x.has("status", "200")))
+                .isEqualTo(fixtures.size());
+        assertThat(sum(s, "failback_http_request_duration_seconds_sum", x -> true)).isPositive();
+        assertThat(sum(s, "failback_http_request_body_bytes_count", x -> true)).isEqualTo(fixtures.size());
+        assertThat(sum(s, "failback_http_request_body_bytes_sum", x -> true)).isEqualTo(bodyBytes);
+        assertThat(sum(s, "hikaricp_connections_max", x -> x.has("pool", "failback-target"))).isPositive();
+        assertThat(present(s, "hikaricp_connections_active")).isTrue();
+        assertThat(present(s, "hikaricp_connections_acquire_seconds_count")).isTrue();
         assertThat(db.query("SELECT count(*) FROM $S.employees")).containsExactly(List.of("5"));
 
         child.toHandle().destroy(); // SIGTERM: graceful stop

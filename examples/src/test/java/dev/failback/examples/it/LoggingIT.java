@@ -92,6 +92,70 @@ class LoggingIT {
         }
     }
 
+    @Test
+    void moltsFluentFormatWritesOneJsonObjectPerLine() throws Exception {
+        try (PostgresSchema db = PostgresSchema.create("jsonlogs")) {
+            db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+            Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    FailbackCli.class.getName(), "start", "--targetConn", "postgres://postgres@127.0.0.1:5432/" + db.database(),
+                    "--stagingSchema", db.name() + "_staging", "--stagingCreateSchema", "--bindAddr", "127.0.0.1:" + port,
+                    "--authToken", "tok-json", "--logFormat", "fluent")
+                    .redirectErrorStream(true).start();
+            ChildOutput output = ChildOutput.of(child);
+            try {
+                assertThat(output.awaitReady(60)).as("the CLI did not start:\n" + output).isTrue();
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + db.path())).POST(HttpRequest.BodyPublishers.ofString(
+                        resolved(hlc(T)))).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(401);
+                assertThat(output.await(line -> line.contains("refused POST"), 30)).as(output.toString()).isTrue();
+            } finally {
+                child.toHandle().destroy();
+                assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                output.join(10_000);
+            }
+            String log = output.toString();
+            com.fasterxml.jackson.core.JsonFactory json = new com.fasterxml.jackson.core.JsonFactory();
+            int lines = 0;
+            java.util.Set<String> levels = new java.util.HashSet<>();
+            java.util.List<String> messages = new java.util.ArrayList<>();
+            for (String line : log.split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                lines++;
+                java.util.Map<String, String> fields = new java.util.HashMap<>();
+                try (com.fasterxml.jackson.core.JsonParser p = json.createParser(line)) {
+                    assertThat(p.nextToken()).as("not a JSON object: " + line).isEqualTo(com.fasterxml.jackson.core.JsonToken.START_OBJECT);
+                    while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        if (p.nextToken().isStructStart()) {
+                            p.skipChildren();
+                        } else {
+                            fields.put(name, p.getValueAsString());
+                        }
+                    }
+                    assertThat(p.currentToken()).as(line).isEqualTo(com.fasterxml.jackson.core.JsonToken.END_OBJECT);
+                    assertThat(p.nextToken()).as("one object per line: " + line).isNull();
+                }
+                assertThat(fields).as(line).containsKeys("timestamp", "level", "threadName", "loggerName", "formattedMessage");
+                levels.add(fields.get("level"));
+                messages.add(fields.get("formattedMessage"));
+            }
+            assertThat(lines).isGreaterThan(5);
+            assertThat(levels).contains("INFO", "WARN");
+            assertThat(messages).anyMatch(m -> m.equals("failback - started (instance " + m.substring(Math.min(m.length(),
+                    "failback - started (instance ".length())))).anyMatch(m -> m.contains(ChildOutput.READY))
+                    .anyMatch(m -> m.startsWith("failback - refused POST " + db.path() + " -> 401"))
+                    .anyMatch(m -> m.equals("failback - stopped"));
+        }
+    }
+
     private static int count(String s, String what) {
         int n = 0;
         for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {

@@ -82,7 +82,7 @@ public final class Databases {
                         + e.getMessage(), e);
             }
             LOG.warn("{} - may not create the lease fence {} in the target ({}): instances sharing this staging"
-                    + " are not fenced; run a single instance, or create it as the README says", config.name(), f,
+                    + " are not fenced; run a single instance, or create it as docs/replicas.md says", config.name(), f,
                     e.getMessage());
             return null;
         }

@@ -168,7 +168,7 @@ public final class SchemaCache {
         for (KeyHazard h : hazards) {
             if (warned.add(h.table() + "." + h.column())) {
                 LOG.warn("{}; keys of one window that the column would merge are refused as poison rows, never"
-                        + " merged; keys in different windows overwrite each other's row (see README, \"Keys the"
+                        + " merged; keys in different windows overwrite each other's row (see docs/targets.md, \"Keys the"
                         + " target compares differently\")", h.describe());
             }
         }

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * a table missing (404 until it exists, then the retried batch is accepted), a table dropped while rows
  * for it are staged, and a NOT NULL column the
  * changefeed does not send (a poison row naming it). Each case checks the answer, the error text and
- * what the target holds. See README "Schema changes while running".
+ * what the target holds. See docs/architecture.md, "Schema changes while running".
  */
 class SchemaDriftIT {
     private static final long T = 1_759_246_900_000_000_000L;

@@ -82,7 +82,7 @@ final class TypeMatrix {
                 + " \"c_timestamptz\": \"2025-09-30T14:30:15+02:00\", \"c_date\": \"2025-09-30T10:00:00\"}";
     }
 
-    /** Expected values of row 1 (the fixture), by column: the README's table of stored values. */
+    /** Expected values of row 1 (the fixture), by column: the table of stored values in docs/targets.md. */
     static Map<String, Object> fixtureExpected() {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("C_INT2", new BigDecimal("32767"));

@@ -126,7 +126,7 @@ public final class WebhookService implements WebhookHandler {
             }
         }
         try {
-            telemetry.metrics().http(response.status());
+            telemetry.metrics().http(response.status(), System.nanoTime() - startNanos, state.bodyBytes);
             if (response.status() == 503) {
                 telemetry.counters().unavailable.increment();
             } else if (response.status() >= 400) {
@@ -226,6 +226,7 @@ public final class WebhookService implements WebhookHandler {
         try {
             byte[] body = BodyReader.read(request.body(), request.contentLength(),
                     request.header("Content-Encoding"), config.maxBodyBytes(), state.memory);
+            state.bodyBytes = body.length;
             decoded = decoder.decode(body, state.memory);
         } catch (MemoryBudget.ExhaustedException e) {
             return new WebhookResponse(503, e.getMessage(), MemoryBudget.RETRY_AFTER);
@@ -251,6 +252,8 @@ public final class WebhookService implements WebhookHandler {
         boolean bodyStarted;
         /** The memory its body and rows hold, given back once it is answered; null before its body is read. */
         MemoryBudget.Reservation memory;
+        /** The body's size as read (decompressed); -1 until it is read. */
+        long bodyBytes = -1;
     }
 
     private void authenticate(WebhookRequest request, List<String> segments) {

@@ -40,6 +40,8 @@ public final class PipelineMetrics implements AutoCloseable {
     private final String name;
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
     private final Map<Integer, Counter> http = new ConcurrentHashMap<>();
+    private final Map<Integer, Timer> httpDuration = new ConcurrentHashMap<>();
+    private volatile DistributionSummary httpBody;
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
     private final Counter retries;
     private final Counter deadLetters;
@@ -301,14 +303,40 @@ public final class PipelineMetrics implements AutoCloseable {
         return new GroupMeters(g);
     }
 
-    /** Counts a changefeed request's answer. */
-    public void http(int status) {
+    /**
+     * Counts a changefeed request's answer and times it.
+     *
+     * @param status    the status answered
+     * @param nanos     from its arrival to its answer
+     * @param bodyBytes the body's size as read (decompressed), or -1 when it was refused before its body was read
+     */
+    public void http(int status, long nanos, long bodyBytes) {
         if (registry == null) {
             return;
         }
         http.computeIfAbsent(status, s -> add(Counter.builder(HTTP_REQUESTS)
                 .description("Changefeed requests answered, by status").tags(TAG_NAME, name, TAG_STATUS,
                         Integer.toString(s)).register(registry))).increment();
+        httpDuration.computeIfAbsent(status, s -> add(Timer.builder(HTTP_REQUEST_DURATION)
+                .description("Changefeed requests from arrival to answer (body read, staged or applied), by status")
+                .tags(TAG_NAME, name, TAG_STATUS, Integer.toString(s)).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry))).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (bodyBytes >= 0) {
+            DistributionSummary body = httpBody;
+            if (body == null) {
+                synchronized (this) {
+                    if (httpBody == null) {
+                        httpBody = add(DistributionSummary.builder(HTTP_REQUEST_BODY).baseUnit(BaseUnits.BYTES)
+                                .description("Changefeed request bodies read, decompressed").tags(TAG_NAME, name)
+                                .publishPercentileHistogram().minimumExpectedValue(64.0)
+                                .maximumExpectedValue(64.0 * 1024 * 1024).register(registry));
+                    }
+                    body = httpBody;
+                }
+            }
+            body.record(bodyBytes);
+        }
     }
 
     /** Counts a failure; kind is one of the constants of this class. */

@@ -25,7 +25,7 @@ class PipelineMetricsTest {
         PipelineMetrics off = PipelineMetrics.of(null, "x");
         assertThat(off.enabled()).isFalse();
         assertThat(off.register(group(Hlc.ZERO, Hlc.ZERO))).isNull();
-        off.http(200);
+        off.http(200, 1_000_000L, 100);
         off.error(PipelineMetrics.STAGING);
         off.retry();
         off.close();
@@ -41,14 +41,21 @@ class PipelineMetricsTest {
         PipelineMetrics.GroupMeters m = metrics.register(g);
         m.applied(Map.of("t", new int[] {3, 1}));
         m.applied(Map.of("t", new int[] {2, 0}));
-        metrics.http(200);
-        metrics.http(200);
+        metrics.http(200, 3_000_000L, 1_000);
+        metrics.http(200, 5_000_000L, 3_000);
+        metrics.http(401, 1_000_000L, -1); // refused before its body was read
         metrics.error(PipelineMetrics.DATA);
 
         assertThat(registry.get(FailbackMetricNames.APPLIED).tags("table", "t", "kind", "upsert", "schema", "db.public")
                 .counter().count()).isEqualTo(5);
         assertThat(registry.get(FailbackMetricNames.APPLIED).tags("kind", "delete").counter().count()).isEqualTo(1);
         assertThat(registry.get(FailbackMetricNames.HTTP_REQUESTS).tag("status", "200").counter().count()).isEqualTo(2);
+        assertThat(registry.get(FailbackMetricNames.HTTP_REQUEST_DURATION).tag("status", "200").timer().count()).isEqualTo(2);
+        assertThat(registry.get(FailbackMetricNames.HTTP_REQUEST_DURATION).tag("status", "200").timer()
+                .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(8.0);
+        assertThat(registry.get(FailbackMetricNames.HTTP_REQUEST_DURATION).tag("status", "401").timer().count()).isEqualTo(1);
+        assertThat(registry.get(FailbackMetricNames.HTTP_REQUEST_BODY).summary().count()).isEqualTo(2);
+        assertThat(registry.get(FailbackMetricNames.HTTP_REQUEST_BODY).summary().totalAmount()).isEqualTo(4_000.0);
         assertThat(registry.get(FailbackMetricNames.ERRORS).tag("kind", "data").counter().count()).isEqualTo(1);
         assertThat(registry.get(FailbackMetricNames.ERRORS).counters()).hasSize(5);
         assertThat(registry.get(FailbackMetricNames.BACKLOG).gauge().value()).isEqualTo(7);
