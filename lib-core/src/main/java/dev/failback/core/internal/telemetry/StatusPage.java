@@ -484,7 +484,8 @@ public final class StatusPage {
             h1{font-size:22px;margin:0 0 2px}h1 .name{color:#0b5cad}
             h2{font-size:16px;margin:22px 0 8px}
             .sub,.hint{color:var(--muted);font-size:12px}.sub{margin:0 0 10px}
-            code{font:12.5px ui-monospace,"DejaVu Sans Mono",monospace}code.hlc{color:var(--muted);font-size:11px}
+            code{font:12.5px ui-monospace,"DejaVu Sans Mono",monospace}
+            code.hlc{color:var(--muted);font-size:11px;white-space:nowrap}
             dl.summary{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:8px;margin:0}
             dl.summary div{border:1px solid var(--line);border-radius:6px;padding:8px 10px;background:var(--head)}
             dt{color:var(--muted);font-size:12px}dd{margin:2px 0 0;font-weight:600;overflow-wrap:anywhere}
