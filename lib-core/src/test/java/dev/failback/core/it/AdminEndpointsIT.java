@@ -274,4 +274,22 @@ class AdminEndpointsIT {
         assertThat(page.body()).contains("<h2>Target schemas</h2>").contains("No target schema yet");
         assertThat(failback.status().counters().requests()).as("not counted as a changefeed request").isZero();
     }
+
+    @Test
+    void statusPageShowsAFailureByKindAndARefusalByItsLeadingClauseOnly() throws Exception {
+        startPipeline(true, registry);
+        staging.close(); // the next batch is answered 503 (database unavailable) and counted as a failure
+        Answer failed = send("POST", sink.uri(), db.path(), batch(upsert("kv", 7, "secret-value-7", hlc(T + 1))),
+                "Authorization", "Bearer secret");
+        assertThat(failed.status()).as(failed.body()).isEqualTo(503);
+        assertThat(failed.body()).contains(": "); // a leading clause, then the database's detail
+
+        String page = raw("GET", admin.uri(), "/_/status").body();
+        String leading = failed.body().strip().substring(0, failed.body().indexOf(": "));
+        assertThat(page).contains("<tr class=\"error\">").contains("<td>request</td><td>transient</td><td></td><td>SQLException</td>")
+                .contains("<tr class=\"refusal\">").contains("<td class=\"num\">503</td>")
+                .contains(leading + ": \u2026")
+                .doesNotContain(failed.body().strip().substring(failed.body().indexOf(": ") + 2))
+                .doesNotContain("secret-value-7").doesNotContain("Bearer").doesNotContain("jdbc:");
+    }
 }
