@@ -47,11 +47,12 @@ import org.junit.jupiter.api.TestReporter;
  * with the page on a {@link JettyAdminServer} (the metrics address), gets batches and resolved
  * timestamps for 20 s or so (so that the chart has points) and one refused request whose path holds
  * {@code <script>}; then Debian's Chromium, headless, dumps the DOM it built and takes a screenshot
- * ({@code target/status-page.png}, its path printed). Without {@code /usr/bin/chromium} this is a named
- * skip (a failure in CI, which installs it).
+ * ({@code target/status-page.png}, its path printed). Without {@code /usr/bin/chromium} (or the binary
+ * {@code -Dfailback.chromium} names) this is a named skip (a failure in CI, which installs it).
  */
 class StatusPageBrowserIT {
-    private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+    /** Debian's Chromium; {@code -Dfailback.chromium=<path>} names another binary. */
+    private static final Path CHROMIUM = Paths.get(System.getProperty("failback.chromium", "/usr/bin/chromium"));
     private static final Duration CHROMIUM_TIMEOUT = Duration.ofSeconds(90);
     private static final String MARKUP_PATH = "/%3Cscript%3Ealert(1)%3C/script%3E/public";
 
