@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Jetty 12 core {@link Handler} that turns each HTTP request into a {@link WebhookRequest}, passes
  * it to a {@link WebhookHandler} and writes the answer back as {@code text/plain; charset=utf-8}
- * (the message followed by a newline unless it ends with one), or with the content type and headers the
- * answer carries ({@link WebhookResponse#headers()}, the HTML of {@code /_/status}). Every request is handled, whatever
- * its method or path; the webhook handler decides what to answer.
+ * (the message followed by a newline unless it ends with one), or with the content type and headers
+ * the answer carries ({@link WebhookResponse#headers()}: the HTML of {@code /_/status}). Every
+ * request is handled, whatever its method or path; the webhook handler decides what to answer.
  *
  * <p>Mount it in your own Jetty server to receive a changefeed without {@link JettySink}:
  *
