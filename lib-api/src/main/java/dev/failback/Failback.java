@@ -88,6 +88,13 @@ public interface Failback extends AutoCloseable {
      * <li>{@code GET /_/varz}: the {@linkplain Builder#meterRegistry registry} in the Prometheus text
      * format when it is a {@code PrometheusMeterRegistry} (or a composite holding one); else 404
      * {@code metrics are off…}.
+     * <li>{@code GET /_/status}: a page for people ({@code text/html}, inline CSS and SVG, no script,
+     * reloading every 5 s): the instance, state and mode; per target schema the lease holder, the
+     * applied and received resolved timestamps, the lag, the staged backlog and the recent rows/s;
+     * the lag over the last 15 minutes as a chart; the newest failures (kind and SQLState) and refused
+     * requests (method, path, status, the leading clause of the reason). Its answer carries its own
+     * headers ({@link WebhookResponse#headers()}: a {@code Content-Security-Policy} allowing only
+     * inline styles, {@code nosniff}, {@code no-store}).
      * </ul>
      *
      * <p>Other paths answer 404, other methods 405. It never authenticates, never reads a body, never

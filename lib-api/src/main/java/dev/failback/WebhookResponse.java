@@ -1,20 +1,37 @@
 package dev.failback;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The answer to a {@link WebhookRequest}: an HTTP status and a short plain-text message. CockroachDB
  * shows a non-2xx answer as {@code "<status>: <message>"} in the changefeed's job status, so messages
  * name the field, table, column and message index at fault. Immutable.
  *
- * @param status  the HTTP status code
- * @param message a one-line plain-text message (multi-line only for the Prometheus text of
- *                {@code /_/varz}), never null
+ * <p>A few admin answers are not plain text (the HTML of {@code /_/status}): they carry their
+ * {@code Content-Type} and any other response headers in {@link #headers()}, which a server adapter
+ * writes as given.
+ *
+ * @param status     the HTTP status code
+ * @param message    the body: a one-line plain-text message (multi-line only for the Prometheus text of
+ *                   {@code /_/varz}), or a document of the type in {@code headers}; never null
  * @param retryAfter how long the client should wait before retrying (sent as {@code Retry-After} in
  *                   whole seconds, rounded up), or null for no such advice
+ * @param headers    further response headers by name, {@code Content-Type} among them when the body is
+ *                   not {@value #TEXT_PLAIN}; never null (empty for none), no line breaks, and neither
+ *                   {@code Content-Length} nor {@code Retry-After} (the adapter writes those)
  */
-public record WebhookResponse(int status, String message, Duration retryAfter) {
+public record WebhookResponse(int status, String message, Duration retryAfter, Map<String, String> headers) {
+
+    /** The content type of an answer whose headers name none: {@value}. */
+    public static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+
+    private static final Set<String> WRITTEN_BY_ADAPTER = Set.of("content-length", "retry-after",
+            "transfer-encoding");
 
     /** Validates the components. */
     public WebhookResponse {
@@ -25,6 +42,34 @@ public record WebhookResponse(int status, String message, Duration retryAfter) {
         if (retryAfter != null && retryAfter.isNegative()) {
             throw new IllegalArgumentException("retryAfter must not be negative, but was " + retryAfter);
         }
+        Objects.requireNonNull(headers, "headers");
+        Map<String, String> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            String name = Objects.requireNonNull(e.getKey(), "header name");
+            String value = Objects.requireNonNull(e.getValue(), "header value");
+            if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ':')) {
+                throw new IllegalArgumentException("header name must be a token, but was \"" + name + "\"");
+            }
+            if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                throw new IllegalArgumentException("header " + name + " must not hold a line break");
+            }
+            if (WRITTEN_BY_ADAPTER.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header " + name + " is written by the server adapter");
+            }
+            copy.put(name, value);
+        }
+        headers = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * A plain-text answer.
+     *
+     * @param status     the HTTP status code
+     * @param message    a one-line plain-text message, never null
+     * @param retryAfter how long the client should wait before retrying, or null
+     */
+    public WebhookResponse(int status, String message, Duration retryAfter) {
+        this(status, message, retryAfter, Map.of());
     }
 
     /**
@@ -35,6 +80,21 @@ public record WebhookResponse(int status, String message, Duration retryAfter) {
      */
     public WebhookResponse(int status, String message) {
         this(status, message, null);
+    }
+
+    /**
+     * Returns the {@code Content-Type} to send: the one in {@link #headers()} (its name matched
+     * ignoring case), else {@value #TEXT_PLAIN}.
+     *
+     * @return the content type, never null
+     */
+    public String contentType() {
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            if (e.getKey().equalsIgnoreCase("Content-Type")) {
+                return e.getValue();
+            }
+        }
+        return TEXT_PLAIN;
     }
 
     /**

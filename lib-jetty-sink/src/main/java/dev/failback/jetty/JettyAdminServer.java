@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A small plain-HTTP server for Failback's own endpoints on an address of their own (MOLT's
  * {@code --metricsAddr}): it serves {@code Failback#adminHandler()}, that is {@code GET /_/healthz},
- * {@code /_/livez} and {@code /_/varz}, so that probes and scrapes neither share the changefeed's
- * port nor its threads. Start it once the pipeline runs and close it before the pipeline:
+ * {@code /_/livez}, {@code /_/varz} and the HTML status page {@code /_/status}, so that probes, scrapes
+ * and people neither share the changefeed's port nor its threads. Start it once the pipeline runs and close it before the pipeline:
  *
  * <pre>{@code
  * Failback failback = Failback.builder()
@@ -104,7 +104,7 @@ public final class JettyAdminServer implements AutoCloseable {
             Servers.start(s);
             server = s;
             boundPort = connector.getLocalPort();
-            LOG.info("{} - serving /_/healthz, /_/livez and /_/varz on {}", pipelineName, uri());
+            LOG.info("{} - serving /_/healthz, /_/livez, /_/varz and /_/status on {}", pipelineName, uri());
         }
     }
 

@@ -65,9 +65,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and the changefeed's {@code webhook_client_timeout} bounds how long CockroachDB waits: a request it
  * gave up on is re-sent, and staging is idempotent.
  *
- * <p>Paths under {@code /_/} ({@code healthz}, {@code livez}, {@code varz}) are answered without
- * authentication, as MOLT does on its data port. When metrics are served on a separate address
- * ({@link JettyAdminServer}), turn {@code /_/varz} off here with {@link Builder#varz varz(false)}.
+ * <p>Paths under {@code /_/} ({@code healthz}, {@code livez}, {@code varz}, {@code status}) are answered
+ * without authentication, as MOLT does on its data port. When metrics are served on a separate address
+ * ({@link JettyAdminServer}), turn {@code /_/varz} and the status page {@code /_/status} off here with
+ * {@link Builder#varz varz(false)}.
  *
  * <p>Lifecycle: {@link #start} once, then {@link #close} (idempotent). Thread-safe.
  */
@@ -422,12 +423,12 @@ public final class JettySink implements Sink {
         }
 
         /**
-         * Whether this port answers {@code /_/varz} (the Prometheus metrics). Default true, as MOLT
-         * does when {@code --metricsAddr} is not set; set false when a {@link JettyAdminServer} serves
-         * the metrics on a separate address, and {@code /_/varz} then answers 404 here.
-         * {@code /_/healthz} and {@code /_/livez} are answered either way.
+         * Whether this port answers {@code /_/varz} (the Prometheus metrics) and {@code /_/status} (the
+         * HTML status page). Default true, as MOLT does when {@code --metricsAddr} is not set; set false
+         * when a {@link JettyAdminServer} serves them on a separate address, and both then answer 404
+         * here. {@code /_/healthz} and {@code /_/livez} are answered either way.
          *
-         * @param serve whether to serve {@code /_/varz}
+         * @param serve whether to serve {@code /_/varz} and {@code /_/status}
          * @return this builder
          */
         public Builder varz(boolean serve) {

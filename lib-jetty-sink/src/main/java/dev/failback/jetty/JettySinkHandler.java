@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Jetty 12 core {@link Handler} that turns each HTTP request into a {@link WebhookRequest}, passes
  * it to a {@link WebhookHandler} and writes the answer back as {@code text/plain; charset=utf-8}
- * (the message followed by a newline unless it ends with one). Every request is handled, whatever
- * its method or path; the webhook handler decides what to answer.
+ * (the message followed by a newline unless it ends with one), or with the content type and headers
+ * the answer carries ({@link WebhookResponse#headers()}: the HTML of {@code /_/status}). Every
+ * request is handled, whatever its method or path; the webhook handler decides what to answer.
  *
  * <p>Mount it in your own Jetty server to receive a changefeed without {@link JettySink}:
  *
@@ -39,8 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JettySinkHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(JettySinkHandler.class);
-    /** The content type of every answer: {@value}. */
-    public static final String CONTENT_TYPE = "text/plain; charset=utf-8";
+    /** The content type of an answer that names none: {@value}. */
+    public static final String CONTENT_TYPE = WebhookResponse.TEXT_PLAIN;
 
     private final WebhookHandler handler;
 
@@ -87,7 +88,10 @@ public final class JettySinkHandler extends Handler.Abstract {
         String message = answer.message();
         byte[] bytes = (message.endsWith("\n") ? message : message + "\n").getBytes(StandardCharsets.UTF_8);
         response.setStatus(answer.status());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+        for (Map.Entry<String, String> header : answer.headers().entrySet()) {
+            response.getHeaders().put(header.getKey(), header.getValue());
+        }
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
         String retryAfter = answer.retryAfterHeader();
         if (retryAfter != null) {

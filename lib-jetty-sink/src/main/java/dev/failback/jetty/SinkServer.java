@@ -53,7 +53,7 @@ final class SinkServer {
         QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), Math.min(8, settings.maxThreads()));
         Server s = Servers.server(threads, "failback-" + pipelineName + "-http", settings.stopTimeout());
         ConnectionGuard g = new ConnectionGuard(pipelineName,
-                new JettySinkHandler(settings.varz() ? handler : AdminPaths.withoutVarz(handler)),
+                new JettySinkHandler(settings.varz() ? handler : AdminPaths.withoutMetrics(handler)),
                 settings.headerTimeout(), settings.bodyTimeout(), settings.minRequestDataRate(),
                 settings.maxConnections(), settings.maxConnectionsPerAddress());
         s.addConnector(connector(s, settings, tls, g));

@@ -87,10 +87,16 @@ class JettySinkLimitsIT {
             assertThat(varz.statusCode()).as(path).isEqualTo(404);
             assertThat(varz.body()).contains("metrics are not served on this port");
         }
+        for (String path : new String[] {"/_/status", "/_/status/"}) {
+            HttpResponse<String> status = send("GET", sink.uri(), path, null);
+            assertThat(status.statusCode()).as(path).isEqualTo(404);
+            assertThat(status.body()).contains("the status page is not served on this port");
+        }
         assertThat(seen).isEmpty();
         assertThat(send("GET", sink.uri(), "/_/healthz", null).body()).isEqualTo("GET /_/healthz\n");
         assertThat(send("POST", sink.uri(), "/_/varzz", "{}").body()).isEqualTo("POST /_/varzz\n");
-        assertThat(seen).hasSize(2);
+        assertThat(send("GET", sink.uri(), "/_/statusz", null).body()).isEqualTo("GET /_/statusz\n");
+        assertThat(seen).hasSize(3);
     }
 
     @Test
@@ -98,6 +104,19 @@ class JettySinkLimitsIT {
         sink = JettySink.bind("127.0.0.1", 0);
         sink.start("limits", this::record);
         assertThat(send("GET", sink.uri(), "/_/varz", null).body()).isEqualTo("GET /_/varz\n");
+        assertThat(send("GET", sink.uri(), "/_/status", null).body()).isEqualTo("GET /_/status\n");
+    }
+
+    @Test
+    void anAnswersHeadersAndContentTypeAreWritten() throws Exception {
+        sink = JettySink.bind("127.0.0.1", 0);
+        sink.start("limits", request -> new WebhookResponse(200, "<p>hi</p>", null,
+                java.util.Map.of("Content-Type", "text/html; charset=utf-8", "X-Content-Type-Options", "nosniff")));
+        HttpResponse<String> page = send("GET", sink.uri(), "/_/status", null);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.headers().allValues("Content-Type")).hasSize(1);
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.body()).isEqualTo("<p>hi</p>\n");
     }
 
     @Test

@@ -124,8 +124,9 @@ class StartCommand implements Callable<Integer> {
     Duration gracePeriod;
 
     @Option(names = "--metricsAddr", paramLabel = "HOST:PORT", converter = BindAddress.Converter.class,
-            description = {"Serve /_/healthz, /_/livez and /_/varz (Prometheus) on this separate plain-HTTP address,",
-                "unauthenticated; /_/varz is then not served on --bindAddr. Default: all three on --bindAddr."})
+            description = {"Serve /_/healthz, /_/livez, /_/varz (Prometheus) and /_/status (a page for people) on this",
+                "separate plain-HTTP address, unauthenticated; /_/varz and /_/status are then not served on --bindAddr.",
+                "Default: all four on --bindAddr."})
     BindAddress metricsAddr;
 
     @Option(names = "--moltMetrics", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -150,7 +150,8 @@ public final class JdkHttpServerExample {
 
     /**
      * The adapter: {@link HttpExchange} to {@link WebhookRequest}, and the {@link WebhookResponse} back
-     * as {@code text/plain; charset=utf-8}. Thread-safe.
+     * as {@code text/plain; charset=utf-8}, or with the content type and headers it carries (the HTML of
+     * {@code /_/status}). Thread-safe.
      */
     public static final class WebhookHttpHandler implements HttpHandler {
         private final WebhookHandler handler;
@@ -177,11 +178,18 @@ public final class JdkHttpServerExample {
                 LOG.error("webhook handler failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
                 answer = new WebhookResponse(500, "internal error");
             }
-            byte[] bytes = (answer.message() + "\n").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            String message = answer.message();
+            byte[] bytes = (message.endsWith("\n") ? message : message + "\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+            answer.headers().forEach(exchange.getResponseHeaders()::set); // the status page's policy headers
             String retryAfter = answer.retryAfterHeader();
             if (retryAfter != null) {
                 exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            }
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                exchange.sendResponseHeaders(answer.status(), -1); // headers only
+                exchange.close();
+                return;
             }
             exchange.sendResponseHeaders(answer.status(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {

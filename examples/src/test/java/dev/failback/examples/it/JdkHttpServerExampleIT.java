@@ -43,6 +43,7 @@ class JdkHttpServerExampleIT {
                 HttpResponse<String> bad = post(base + db.path(), "90-malformed-truncated.json", "Bearer s3cret");
                 assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
                 assertThat(post(base + "/nope", "09-resolved.json", "Bearer s3cret").statusCode()).isEqualTo(404);
+                assertThat(post(base + "/%3Cnope%3E", "09-resolved.json", "Bearer s3cret").statusCode()).isEqualTo(404);
 
                 assertThat(failback.awaitApplied(Hlc.parse("1759246947250000000.0000000000"), Duration.ofSeconds(30)))
                         .isTrue();
@@ -50,6 +51,20 @@ class JdkHttpServerExampleIT {
                 assertThat(db.one("SELECT name FROM $S.employees WHERE id = 4")).isEqualTo("Katherine Johnson");
                 assertThat(db.one("SELECT count(*) FROM $S.orders")).isNotEqualTo("0");
                 assertThat(db.one("SELECT count(*) FROM $S.payments")).isNotEqualTo("0");
+
+                // the admin paths come with the webhook handler, the status page with its own headers
+                HttpClient client = HttpClient.newHttpClient();
+                HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(base + "/_/status")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(page.statusCode()).isEqualTo(200);
+                assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+                assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("default-src 'none'");
+                assertThat(page.body()).contains("<td><code>" + db.path().substring(1).replace('/', '.') + "</code></td>")
+                        .contains("&lt;nope&gt;"); // the 404 below, escaped
+                HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create(base + "/_/status"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(head.statusCode()).isEqualTo(200);
+                assertThat(head.body()).isEmpty();
 
                 failback.close();
                 HttpResponse<String> late = post(base + db.path(), "02-insert-employees-batch.json", "Bearer s3cret");

@@ -18,6 +18,8 @@ import dev.failback.core.internal.telemetry.Health;
 import dev.failback.core.internal.telemetry.Listeners;
 import dev.failback.core.internal.telemetry.PipelineMetrics;
 import dev.failback.core.internal.telemetry.Progress;
+import dev.failback.core.internal.telemetry.StatusHistory;
+import dev.failback.core.internal.telemetry.StatusPage;
 import dev.failback.core.internal.telemetry.StatusView;
 import dev.failback.core.internal.telemetry.Telemetry;
 import dev.failback.spi.Checkpoint;
@@ -60,6 +62,8 @@ public final class Pipeline implements Failback {
     private final List<Sink> startedSinks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private AdminService admin;
     private final Health health;
+    private final StatusHistory history = new StatusHistory();
+    private final StatusPage statusPage;
 
     private Pipeline(FailbackConfig config) {
         this.config = config;
@@ -82,6 +86,8 @@ public final class Pipeline implements Failback {
         this.progressLog = new Progress(config.name(), config.instanceId(), this::status, counters, groups,
                 () -> backends.leaseKeeper() != null);
         this.health = new Health(config.name(), stagingDataSource, config.target(), () -> startedSinks, timeoutExecutor);
+        this.statusPage = new StatusPage(config.name(), config.instanceId(), config.mode(), this::status,
+                this::healthProblem, groups::all, () -> backends.leaseKeeper() != null, counters, history);
         this.progressExecutor = Executors.newSingleThreadScheduledExecutor(
                 new NamedThreadFactory(config.name(), "progress", config.threadFactory().orElse(null)));
     }
@@ -116,7 +122,8 @@ public final class Pipeline implements Failback {
         }
         metrics.instance(config.instanceId());
         LOG.info("{} - instance {}", config.name(), config.instanceId());
-        admin = new AdminService(config.name(), this::healthProblem, config.meterRegistry().orElse(null));
+        admin = new AdminService(config.name(), this::healthProblem, config.meterRegistry().orElse(null),
+                statusPage::html);
         handler = new WebhookService(config, backends, groups, telemetry, admin);
         try {
             prepareDatabases();
@@ -146,6 +153,17 @@ public final class Pipeline implements Failback {
         long every = config.progressInterval().toNanos();
         progressExecutor.scheduleAtFixedRate(() -> progressLog.log(state.get() == State.RUNNING), every, every,
                 TimeUnit.NANOSECONDS);
+        long sampleEvery = StatusHistory.INTERVAL.toNanos();
+        progressExecutor.scheduleAtFixedRate(this::sampleHistory, 0, sampleEvery, TimeUnit.NANOSECONDS);
+    }
+
+    /** Samples the status for the status page's chart: what {@link #status()} holds, no database query. */
+    private void sampleHistory() {
+        try {
+            history.sample(status(), counters.appliedByGroup(), java.time.Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warn("{} - sampling the status for /_/status failed: {}", config.name(), e.toString());
+        }
     }
 
     /** How often a start that found a database unreachable tries again: every 2 s (a fixed interval). */

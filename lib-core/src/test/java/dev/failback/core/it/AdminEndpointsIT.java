@@ -30,9 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code /_/healthz}, {@code /_/livez} and {@code /_/varz} over real HTTP, on the data port and on a
- * separate metrics port ({@link JettyAdminServer}), with a token authenticator that none of them
- * needs; and the header limit of the data port.
+ * {@code /_/healthz}, {@code /_/livez}, {@code /_/varz} and {@code /_/status} over real HTTP, on the
+ * data port and on a separate metrics port ({@link JettyAdminServer}), with a token authenticator that
+ * none of them needs; and the header limit of the data port.
  */
 class AdminEndpointsIT {
     private static final long T = 1_759_246_900_000_000_000L;
@@ -117,6 +117,12 @@ class AdminEndpointsIT {
 
     private Answer get(URI base, String path) {
         return send("GET", base, path, null);
+    }
+
+    private HttpResponse<String> raw(String method, URI base, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private String staged() throws Exception {
@@ -217,5 +223,73 @@ class AdminEndpointsIT {
                 "X-Padding", "p".repeat(6000));
         assertThat(fits.status()).as(fits.body()).isEqualTo(200);
         assertThat(staged()).isEqualTo("1");
+    }
+
+    @Test
+    void statusPageIsServedWhereVarzIsWithItsOwnHeadersAndEscapesARefusedPath() throws Exception {
+        startPipeline(true, registry);
+        // a refused request whose (decoded) path holds markup: 404 unknown path, kept for the page
+        Answer refused = send("POST", sink.uri(), "/%3Cscript%3Ealert(1)%3C/script%3E/public",
+                batch(upsert("kv", 1, "a", hlc(T + 1))), "Authorization", "Bearer secret");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(404);
+
+        HttpResponse<String> page = raw("GET", admin.uri(), "/_/status");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .startsWith("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(page.body()).startsWith("<!DOCTYPE html>").contains("admin-it")
+                .contains("<code>/&lt;script&gt;alert(1)&lt;/script&gt;/public</code>")
+                .doesNotContain("<script").doesNotContain("secret").doesNotContain("jdbc:")
+                .contains("no resolved timestamp yet");
+        assertThat(page.headers().firstValue("Content-Length").map(Integer::parseInt))
+                .hasValue(page.body().getBytes(StandardCharsets.UTF_8).length);
+
+        HttpResponse<String> head = raw("HEAD", admin.uri(), "/_/status");
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(head.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(head.body()).isEmpty();
+
+        // like /_/varz: not on the data port once a metrics port serves it; and read-only
+        Answer dataStatus = get(sink.uri(), "/_/status");
+        assertThat(dataStatus.status()).isEqualTo(404);
+        assertThat(dataStatus.contentType()).isEqualTo("text/plain; charset=utf-8");
+        assertThat(dataStatus.body()).contains("not served on this port").doesNotContain("<");
+        assertThat(send("POST", admin.uri(), "/_/status", "{}").status()).isEqualTo(405);
+        // the other answers keep their plain text without the page's headers
+        HttpResponse<String> health = raw("GET", admin.uri(), "/_/healthz");
+        assertThat(health.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+        assertThat(health.headers().firstValue("Content-Security-Policy")).isEmpty();
+    }
+
+    @Test
+    void withoutMetricsPortTheDataPortServesTheStatusPage() throws Exception {
+        startPipeline(false, null);
+        HttpResponse<String> page = raw("GET", sink.uri(), "/_/status");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.body()).contains("<h2>Target schemas</h2>").contains("No target schema yet");
+        assertThat(failback.status().counters().requests()).as("not counted as a changefeed request").isZero();
+    }
+
+    @Test
+    void statusPageShowsAFailureByKindAndARefusalByItsLeadingClauseOnly() throws Exception {
+        startPipeline(true, registry);
+        staging.close(); // the next batch is answered 503 (database unavailable) and counted as a failure
+        Answer failed = send("POST", sink.uri(), db.path(), batch(upsert("kv", 7, "secret-value-7", hlc(T + 1))),
+                "Authorization", "Bearer secret");
+        assertThat(failed.status()).as(failed.body()).isEqualTo(503);
+        assertThat(failed.body()).contains(": "); // a leading clause, then the database's detail
+
+        String page = raw("GET", admin.uri(), "/_/status").body();
+        String leading = failed.body().strip().substring(0, failed.body().indexOf(": "));
+        assertThat(page).contains("<tr class=\"error\">").contains("<td>request</td><td>transient</td><td></td><td>SQLException</td>")
+                .contains("<tr class=\"refusal\">").contains("<td class=\"num\">503</td>")
+                .contains(leading + ": \u2026")
+                .doesNotContain(failed.body().strip().substring(failed.body().indexOf(": ") + 2))
+                .doesNotContain("secret-value-7").doesNotContain("Bearer").doesNotContain("jdbc:");
     }
 }

@@ -41,7 +41,7 @@ public final class DeadLetters {
             skip.add(p.mutation());
             telemetry.counters().deadLettered.increment();
             telemetry.metrics().deadLetter();
-            telemetry.metrics().error(p.kind().label());
+            telemetry.error(group.name, "dead-letter", p.kind().label(), null);
             LOG.warn("{} - dead-lettered in {} and skipped: {}", name, group.name, reason);
         }
         List<Mutation> next = new ArrayList<>(window.size());

@@ -100,18 +100,18 @@ public final class WebhookService implements WebhookHandler {
         } catch (UnknownTargetException e) {
             response = new WebhookResponse(404, e.getMessage());
         } catch (StagingException e) {
-            telemetry.metrics().error(PipelineMetrics.STAGING);
+            telemetry.error(null, "request", PipelineMetrics.STAGING, e);
             response = new WebhookResponse(e.kind().webhookStatus(), e.getMessage());
         } catch (ApplyException e) {
-            telemetry.metrics().error(PipelineMetrics.errorKind(e, false, backends.dialect()));
+            telemetry.error(null, "request", PipelineMetrics.errorKind(e, false, backends.dialect()), e);
             response = new WebhookResponse(e.kind().webhookStatus(), "cannot apply: " + e.getMessage()
                     + (e.kind().retryable() ? "; the changefeed will retry" : ""));
         } catch (SQLException e) {
-            telemetry.metrics().error(PipelineMetrics.errorKind(e, false, backends.dialect()));
+            telemetry.error(null, "request", PipelineMetrics.errorKind(e, false, backends.dialect()), e);
             response = new WebhookResponse(503, "database unavailable: " + e.getMessage() + " (SQLState "
                     + e.getSQLState() + "); the changefeed will retry");
         } catch (RuntimeException e) {
-            telemetry.metrics().error(PipelineMetrics.OTHER);
+            telemetry.error(null, "request", PipelineMetrics.OTHER, e);
             LOG.error("{} - unexpected failure handling {} {}", config.name(), request.method(), request.path(), e);
             response = new WebhookResponse(500, "internal error: " + e);
         } finally {

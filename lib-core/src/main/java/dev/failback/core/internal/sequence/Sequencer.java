@@ -173,7 +173,7 @@ public final class Sequencer implements Runnable {
                         LOG.debug("{} - applying {} failed again, retrying in {} ms: {}", config.name(), group.name,
                                 backoffMillis, e.getMessage());
                     }
-                    telemetry.metrics().error(PipelineMetrics.errorKind(e, true, backends.dialect()));
+                    telemetry.error(group.name, "apply", PipelineMetrics.errorKind(e, true, backends.dialect()), e);
                     telemetry.events().fireFailure(group.name, e);
                     awaitWork(backoffMillis);
                 }

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Failback's own endpoints, behind {@link dev.failback.Failback#adminHandler()} and the {@code /_/}
- * paths of the webhook handler: {@code /_/healthz} (readiness), {@code /_/livez} (liveness) and
- * {@code /_/varz} (Prometheus text). Never authenticates, never reads the body, and answers nothing
- * but states, database roles, SQLStates and metrics: no rows, keys, tokens or connection strings.
- * Thread-safe.
+ * paths of the webhook handler: {@code /_/healthz} (readiness), {@code /_/livez} (liveness),
+ * {@code /_/varz} (Prometheus text) and {@code /_/status} (an HTML page for people, {@link StatusPage}).
+ * Never authenticates, never reads the body, and answers nothing but states, database roles, SQLStates,
+ * metrics and refused requests' paths: no rows, keys, tokens or connection strings. Thread-safe.
  */
 public final class AdminService implements WebhookHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
@@ -28,16 +28,20 @@ public final class AdminService implements WebhookHandler {
     private final String name;
     private final Supplier<String> healthProblem;
     private final Supplier<String> scrape;
+    private final Supplier<String> statusPage;
 
     /**
      * @param name          the pipeline's name, for the log
      * @param healthProblem null when ready, else what is wrong, one line
      * @param meterRegistry the registry to scrape, or null
+     * @param statusPage    the HTML of {@code /_/status} ({@link StatusPage#html()})
      */
-    public AdminService(String name, Supplier<String> healthProblem, MeterRegistry meterRegistry) {
+    public AdminService(String name, Supplier<String> healthProblem, MeterRegistry meterRegistry,
+            Supplier<String> statusPage) {
         this.name = name;
         this.healthProblem = healthProblem;
         this.scrape = PrometheusScrape.of(meterRegistry);
+        this.statusPage = statusPage;
     }
 
     /**
@@ -66,9 +70,9 @@ public final class AdminService implements WebhookHandler {
     private WebhookResponse answer(WebhookRequest request) {
         List<String> segments = WebhookService.segments(request.path());
         String what = segments.size() == 2 && segments.get(0).equals("_") ? segments.get(1) : "";
-        if (!what.equals("healthz") && !what.equals("livez") && !what.equals("varz")) {
+        if (!what.equals("healthz") && !what.equals("livez") && !what.equals("varz") && !what.equals("status")) {
             return new WebhookResponse(404, "unknown path " + abbreviate(request.path())
-                    + "; this port answers /_/healthz, /_/livez and /_/varz");
+                    + "; this port answers /_/healthz, /_/livez, /_/varz and /_/status");
         }
         if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
             return new WebhookResponse(405, "method " + abbreviate(request.method()) + " not allowed on "
@@ -81,6 +85,9 @@ public final class AdminService implements WebhookHandler {
             }
             case "livez" -> {
                 return new WebhookResponse(200, "OK");
+            }
+            case "status" -> {
+                return new WebhookResponse(200, statusPage.get(), null, StatusPage.HEADERS);
             }
             default -> {
                 if (scrape == null) {

@@ -58,6 +58,7 @@ public final class Events {
 
     /** Wakes {@code awaitApplied} and tells the listeners, after {@link #countWindow} and the checkpoint. */
     public void windowApplied(String group, Hlc upTo, int upserts, int deletes, int mutations, long nanos) {
+        counters.applied(group, (long) upserts + deletes);
         if (mutations > 0) {
             LOG.debug("{} - applied {} mutations to {} up to {} ({} upserts, {} deletes) in {} ms", name,
                     mutations, group, upTo, upserts, deletes, nanos / 1_000_000);
@@ -72,6 +73,7 @@ public final class Events {
         counters.upserts.add(upserts);
         counters.deletes.add(deletes);
         counters.windows.increment();
+        counters.applied(group, (long) upserts + deletes);
         LOG.debug("{} - applied {} mutations to {} immediately in {} ms", name, mutations, group,
                 nanos / 1_000_000);
         listeners.onWindowApplied(group, upTo, upserts, deletes);

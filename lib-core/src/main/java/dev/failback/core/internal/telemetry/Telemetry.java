@@ -13,4 +13,17 @@ public record Telemetry(Counters counters, PipelineMetrics metrics, Events event
     public String name() {
         return events.name();
     }
+
+    /**
+     * Counts a failure in {@code failback.errors} and keeps it for the status page ({@link RecentErrors}).
+     *
+     * @param group the target schema, or null when not known
+     * @param stage where: {@code apply}, {@code request} or {@code dead-letter}
+     * @param kind  one of the kinds of {@link PipelineMetrics}
+     * @param error the failure, or null (a dead-lettered row)
+     */
+    public void error(String group, String stage, String kind, Throwable error) {
+        metrics.error(kind);
+        counters.errors.add(group, stage, kind, error);
+    }
 }

@@ -28,4 +28,23 @@ class RefusalsTest {
         assertThat(escaped).as("escapes are never cut, the result never longer than max").isEqualTo("ab...");
         assertThat(Refusals.printable("\n", 10)).isEqualTo("\\u000a");
     }
+
+    @Test
+    void theNewestTwentyAreKeptWithTheirTimeNewestFirst() {
+        Refusals r = new Refusals(java.time.Clock.fixed(java.time.Instant.parse("2026-12-06T18:00:00Z"),
+                java.time.ZoneOffset.UTC));
+        for (int i = 0; i < 25; i++) {
+            r.refused("p", "POST", "/db/s" + i, 404, "unknown path /db/s" + i);
+        }
+        r.refused("p", "POST", "/<script>\n" + "x".repeat(500), 404, "unknown\r\n");
+        java.util.List<Refusals.Refusal> recent = r.recent();
+        assertThat(recent).hasSize(Refusals.KEPT);
+        Refusals.Refusal newest = recent.get(0);
+        assertThat(newest.at()).isEqualTo(java.time.Instant.parse("2026-12-06T18:00:00Z"));
+        assertThat(newest.status()).isEqualTo(404);
+        assertThat(newest.path()).startsWith("/<script>\\u000axxx").hasSizeLessThanOrEqualTo(200).endsWith("...");
+        assertThat(newest.reason()).isEqualTo("unknown\\u000d\\u000a");
+        assertThat(recent.get(1).path()).isEqualTo("/db/s24");
+        assertThat(recent.get(19).path()).isEqualTo("/db/s6");
+    }
 }
