@@ -71,6 +71,15 @@ class FailbackAutoConfigurationTest {
     }
 
     @Test
+    void anEmptyTokenAsFromAnUnsetVariableIsNoAuthentication() {
+        // application.yml's failback.auth.tokens: ${FAILBACK_AUTH_TOKEN:} without the variable
+        runner.withUserConfiguration(TargetConfig.class).withPropertyValues("failback.auth.tokens=").run(context -> {
+            FailbackConfigurationException e = rootCause(context.getStartupFailure());
+            assertThat(e.problems()).singleElement().asString().startsWith("no authentication is configured");
+        });
+    }
+
+    @Test
     void missingDataSourceAndAuthenticationAreReportedTogether() {
         runner.run(context -> {
             assertThat(context).hasFailed();
