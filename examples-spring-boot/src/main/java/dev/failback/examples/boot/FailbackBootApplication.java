@@ -11,7 +11,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * {@code failback} component and {@code /actuator/prometheus} the {@code failback_*} meters.
  *
  * <pre>
- * FAILBACK_AUTH_TOKEN=$(openssl rand -hex 32) ./mvnw -pl examples-spring-boot -am spring-boot:run
+ * ./mvnw -B -pl examples-spring-boot -am -DskipTests package
+ * FAILBACK_AUTH_TOKEN=$(openssl rand -hex 32) java -jar examples-spring-boot/target/failback-example-spring-boot-0.1.0-SNAPSHOT.jar
  * CREATE CHANGEFEED FOR TABLE employees, orders INTO 'webhook-https://&lt;host&gt;:30004/postgres/public?insecure_tls_skip_verify=true'
  *   WITH updated, resolved = '1s', webhook_auth_header = 'Bearer &lt;the token&gt;';
  * </pre>
