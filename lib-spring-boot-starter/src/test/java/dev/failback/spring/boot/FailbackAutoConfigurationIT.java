@@ -7,6 +7,8 @@ import dev.failback.Failback;
 import dev.failback.Hlc;
 import dev.failback.State;
 import dev.failback.jetty.JettySink;
+import dev.failback.core.auth.Jwts;
+import dev.failback.core.auth.PemKeys;
 import dev.failback.spi.Authenticator;
 import dev.failback.testing.PostgresSchema;
 import dev.failback.testing.TestDatabases;
@@ -18,6 +20,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -37,8 +42,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 /**
  * The auto-configured pipeline on the real local PostgreSQL: which of the application's DataSources it
  * uses (the beans named failbackTargetDataSource and failbackStagingDataSource over the primary one), that
- * an application's Authenticator bean decides who may send, and that closing the context stops the
- * pipeline and closes the sink port.
+ * an application's Authenticator bean decides who may send, that JWTs from the staging tables work, and
+ * that closing the context stops the pipeline and closes the sink port.
  */
 class FailbackAutoConfigurationIT {
     private static final String ROW = "{\"payload\":[{\"after\":{\"id\":1,\"name\":\"Ada\"},\"key\":[1],\"topic\":\"employees\","
@@ -126,6 +131,39 @@ class FailbackAutoConfigurationIT {
                 });
         assertThat(primary.connections.get()).as("the @Primary DataSource is target and staging").isPositive();
         assertThat(other.connections.get()).as("another DataSource is left alone").isZero();
+    }
+
+    @Test
+    void jwtFromStagingReadsTheKeysTableItCreatedAtStart() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = generator.generateKeyPair();
+        String jwt = Jwts.mint(keys.getPrivate(), List.of(List.of(schema.database(), schema.name())), Duration.ofHours(1));
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(FailbackAutoConfiguration.class))
+                .withBean("dataSource", DataSource.class, FailbackAutoConfigurationIT::postgres)
+                .withPropertyValues("failback.sink.host=127.0.0.1", "failback.sink.port=0",
+                        "failback.auth.jwt-from-staging=true", "failback.auth.jwt-refresh=200ms",
+                        "failback.staging-schema=" + schema.stagingSchema(), "failback.staging-create-schema=true",
+                        "failback.flush-period=100ms")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    JettySink sink = context.getBean(JettySink.class);
+                    HttpClient http = HttpClient.newHttpClient();
+                    assertThat(postBearer(http, sink, ROW, jwt)).as("no key in the table yet").isEqualTo(401);
+                    // the table exists: the starter read the staging JWT tables right after the start created the schema
+                    schema.execute("INSERT INTO " + schema.stagingSchema() + ".jwt_public_keys (public_key) VALUES ('"
+                            + PemKeys.pem(keys.getPublic()) + "')");
+                    int status = 0;
+                    for (long end = System.nanoTime() + 10_000_000_000L; status != 200 && System.nanoTime() < end; ) {
+                        Thread.sleep(100);
+                        status = postBearer(http, sink, ROW, jwt);
+                    }
+                    assertThat(status).as("accepted once the key is re-read (jwt-refresh)").isEqualTo(200);
+                    assertThat(postBearer(http, sink, "{\"resolved\":\"" + RESOLVED + "\"}", jwt)).isEqualTo(200);
+                    assertThat(context.getBean(Failback.class).awaitApplied(RESOLVED, Duration.ofSeconds(30))).isTrue();
+                    assertThat(schema.query("SELECT id, name FROM $S.employees")).containsExactly(List.of("1", "Ada"));
+                });
     }
 
     private int post(HttpClient http, JettySink sink, String body, String pass) throws Exception {
