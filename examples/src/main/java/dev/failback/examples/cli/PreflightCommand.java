@@ -157,7 +157,7 @@ final class PreflightCommand extends StartCommand {
             for (String[] place : places) {
                 String where = (place[0] == null ? "" : place[0]) + (place[1] == null ? "" : "." + place[1]);
                 List<String> tables = new ArrayList<>();
-                try (ResultSet rs = c.getMetaData().getTables(place[0], place[1], "%", new String[] {"TABLE"})) {
+                try (ResultSet rs = c.getMetaData().getTables(place[0], literal(c, place[1]), "%", new String[] {"TABLE"})) {
                     while (rs.next()) {
                         tables.add(rs.getString("TABLE_NAME"));
                     }
@@ -199,6 +199,18 @@ final class PreflightCommand extends StartCommand {
         }
     }
 
+    /** A name as a JDBC metadata pattern matching only itself ({@code _failback}'s {@code _} is a wildcard there). */
+    static String literal(Connection c, String name) throws SQLException {
+        if (name == null) {
+            return null;
+        }
+        String escape = c.getMetaData().getSearchStringEscape();
+        if (escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
     private void stagingSchema(HikariDataSource ds, String which) {
         String schema = postgresStagingSchema(ds, stagingSchema, org.slf4j.helpers.NOPLogger.NOP_LOGGER);
         String own = schema.substring(schema.lastIndexOf('.') + 1);
@@ -213,7 +225,7 @@ final class PreflightCommand extends StartCommand {
                     }
                 }
             } else {
-                try (ResultSet rs = c.getMetaData().getSchemas(null, own)) {
+                try (ResultSet rs = c.getMetaData().getSchemas(null, literal(c, own))) {
                     exists = rs.next();
                 }
             }

@@ -70,6 +70,24 @@ class PreflightIT {
     }
 
     @Test
+    void aSchemaNamedLikeTheStagingSchemaUpToAWildcardIsNotTakenForIt() throws Exception {
+        try (PostgresSchema db = PostgresSchema.create("preflightlike")) {
+            db.execute("CREATE TABLE $S.kv (id bigint PRIMARY KEY, v text NOT NULL)");
+            db.execute("CREATE SCHEMA " + db.name() + "xstaging"); // '_' in a JDBC metadata pattern matches the x
+            try {
+                int code = run("preflight", "--targetConn", "postgres://postgres@127.0.0.1:5432/" + db.database(),
+                        "--schemas", db.database() + "." + db.name(), "--stagingSchema", db.name() + "_staging",
+                        "--bindAddr", "127.0.0.1:0", "--authToken", "t0ken-preflight");
+                String report = out.toString();
+                assertThat(code).as(report).isEqualTo(1);
+                assertThat(report).contains("FAIL  staging schema: " + db.name() + "_staging does not exist");
+            } finally {
+                db.execute("DROP SCHEMA " + db.name() + "xstaging");
+            }
+        }
+    }
+
+    @Test
     void aBrokenConfigurationNamesEachFailureAndExitsOne() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             long start = System.nanoTime();
