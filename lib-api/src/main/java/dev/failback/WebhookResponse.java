@@ -47,11 +47,13 @@ public record WebhookResponse(int status, String message, Duration retryAfter, M
         for (Map.Entry<String, String> e : headers.entrySet()) {
             String name = Objects.requireNonNull(e.getKey(), "header name");
             String value = Objects.requireNonNull(e.getValue(), "header value");
-            if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ':')) {
-                throw new IllegalArgumentException("header name must be a token, but was \"" + name + "\"");
+            if (name.isEmpty() || !name.chars().allMatch(WebhookResponse::tokenChar)) {
+                throw new IllegalArgumentException("header name must be an RFC 9110 token, but was \"" + name + "\"");
             }
-            if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-                throw new IllegalArgumentException("header " + name + " must not hold a line break");
+            // field-value: visible ASCII, space and tab (obs-text and control characters are refused, line breaks above all)
+            if (value.chars().anyMatch(c -> c != '\t' && (c < 0x20 || c > 0x7e))) {
+                throw new IllegalArgumentException("header " + name + " must hold visible ASCII, spaces and tabs only"
+                        + " (no line break or control character)");
             }
             if (WRITTEN_BY_ADAPTER.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("header " + name + " is written by the server adapter");
@@ -59,6 +61,10 @@ public record WebhookResponse(int status, String message, Duration retryAfter, M
             copy.put(name, value);
         }
         headers = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    private static boolean tokenChar(int c) {
+        return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     /**

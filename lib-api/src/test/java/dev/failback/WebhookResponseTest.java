@@ -37,6 +37,13 @@ class WebhookResponseTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line break");
         assertThatThrownBy(() -> new WebhookResponse(200, "", null, Map.of("X A", "a")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token");
+        assertThatThrownBy(() -> new WebhookResponse(200, "", null, Map.of("X-A", "a\u000bb")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control character");
+        assertThatThrownBy(() -> new WebhookResponse(200, "", null, Map.of("X-A", "caf\u00e9")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("visible ASCII");
+        assertThatThrownBy(() -> new WebhookResponse(200, "", null, Map.of("X(A)", "a")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token");
+        assertThat(new WebhookResponse(200, "", null, Map.of("X-A", "a b\tc")).headers()).containsEntry("X-A", "a b\tc");
         assertThatThrownBy(() -> new WebhookResponse(200, "", null, Map.of("Content-Length", "3")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server adapter");
         assertThatThrownBy(() -> new WebhookResponse(200, "", null, null)).isInstanceOf(NullPointerException.class);

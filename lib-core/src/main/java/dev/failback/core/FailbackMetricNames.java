@@ -54,12 +54,12 @@ public final class FailbackMetricNames {
     /** Counter: changefeed requests answered (admin paths excluded); {@code status}. */
     public static final String HTTP_REQUESTS = PREFIX + "http.requests";
     /**
-     * Timer (histogram, 1 ms–60 s): from a changefeed request's arrival at the handler to its answer, body read,
+     * Timer (13 buckets, 5 ms–60 s): from a changefeed request's arrival at the handler to its answer, body read,
      * staged or applied included (admin paths excluded); {@code status}.
      */
     public static final String HTTP_REQUEST_DURATION = PREFIX + "http.request.duration";
     /**
-     * Summary (histogram, bytes): the size of each changefeed request body the pipeline read, decompressed
+     * Summary (9 buckets, 1 KiB–64 MiB, bytes): the size of each changefeed request body the pipeline read, decompressed
      * (requests refused before their body is read are not counted).
      */
     public static final String HTTP_REQUEST_BODY = PREFIX + "http.request.body";

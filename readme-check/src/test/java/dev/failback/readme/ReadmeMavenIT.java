@@ -50,9 +50,16 @@ class ReadmeMavenIT {
                 "-s", APP.resolve("settings.xml").toString(),
                 "-Dmaven.repo.local=" + System.getProperty("readme.localRepo"),
                 "package", "dependency:build-classpath", "-Dmdep.outputFile=" + cpFile);
-        Process maven = new ProcessBuilder(command).directory(APP.toFile()).redirectErrorStream(true).start();
-        String output = new String(maven.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(maven.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        Path mavenLog = APP.resolve("maven.log");
+        Process maven = new ProcessBuilder(command).directory(APP.toFile()).redirectErrorStream(true)
+                .redirectOutput(mavenLog.toFile()).start();
+        boolean ended = maven.waitFor(10, TimeUnit.MINUTES);
+        if (!ended) {
+            maven.descendants().forEach(ProcessHandle::destroyForcibly);
+            maven.destroyForcibly();
+        }
+        String output = Files.readString(mavenLog, StandardCharsets.UTF_8);
+        assertThat(ended).as("the README's project did not build within 10 minutes:\n" + output).isTrue();
         assertThat(maven.exitValue()).as("the README's project does not build:\n" + output).isZero();
         classpath = APP.resolve("target/classes") + java.io.File.pathSeparator + Files.readString(cpFile).trim();
     }

@@ -67,6 +67,7 @@ class FailbackSpringBootIT {
         registry.add("failback.staging-schema", schema::stagingSchema);
         registry.add("failback.auth.tokens", () -> TOKEN);
         registry.add("failback.flush-period", () -> "100ms");
+        registry.add("management.endpoint.health.show-details", () -> "always"); // the app shows them when authorized
     }
 
     private static Failback closedFailback;

@@ -28,14 +28,27 @@ public final class Logging {
     private Logging() {
     }
 
-    /** Text on standard error at INFO; Hikari and Jetty at WARN. Called first thing by {@code main}. */
+    /**
+     * Text on standard error at INFO; Hikari and Jetty at WARN. Called first thing by {@code main} (and, through
+     * {@link CliLogConfigurator}, by Logback itself for every other entry point of the jar). A Logback configuration
+     * of the user's ({@code -Dlogback.configurationFile=…}) is left alone.
+     */
     public static synchronized void defaults() {
+        if (System.getProperty("logback.configurationFile") != null) {
+            return;
+        }
+        install(context());
+    }
+
+    /** The defaults, on a given context (Logback's own configuration step must not ask LoggerFactory). */
+    static synchronized void install(LoggerContext context) {
         format = "text";
         file = null;
-        reconfigure();
-        root().setLevel(Level.INFO);
-        level("com.zaxxer.hikari", "warn");
-        level("org.eclipse.jetty", "warn");
+        reconfigure(context);
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
     }
 
     /**
@@ -71,7 +84,7 @@ public final class Logging {
         }
         if (!f.equals(format)) {
             format = f;
-            reconfigure();
+            reconfigure(context());
         }
         return f;
     }
@@ -83,7 +96,12 @@ public final class Logging {
      */
     static synchronized void destination(String path) {
         file = path;
-        reconfigure();
+        if (!reconfigure(context())) {
+            file = null;
+            reconfigure(context());
+            throw new IllegalArgumentException("--logDestination " + path + " cannot be opened for appending (a missing"
+                    + " directory or no permission?)");
+        }
     }
 
     /**
@@ -108,9 +126,9 @@ public final class Logging {
         root().setLevel(Level.toLevel(asked != null ? asked : level, Level.INFO));
     }
 
-    private static void reconfigure() {
-        LoggerContext context = context();
-        Logger root = root();
+    /** Replaces the root's appender; false when the new one could not start (an unwritable file). */
+    private static boolean reconfigure(LoggerContext context) {
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         Encoder<ILoggingEvent> encoder;
         if (format.equals("json")) {
@@ -148,6 +166,7 @@ public final class Logging {
         appender.setEncoder(encoder);
         appender.start();
         root.addAppender(appender);
+        return appender.isStarted();
     }
 
     private static Logger root() {

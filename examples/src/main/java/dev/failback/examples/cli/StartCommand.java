@@ -296,7 +296,11 @@ class StartCommand implements Callable<Integer> {
         }
         Logging.verbosity(verbose.length);
         if (logDestination != null) {
-            Logging.destination(logDestination);
+            try {
+                Logging.destination(logDestination);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
         }
         applyEnvironment();
         auth.validate(spec.commandLine(), disableAuthentication);

@@ -66,6 +66,8 @@ public class FailbackAutoConfiguration {
     @ConditionalOnMissingBean(Failback.class)
     static class PipelineConfiguration {
         @Bean(LIFECYCLE_BEAN)
+        // after Flyway, Liquibase and spring.sql.init: nothing is served or applied before the target is migrated
+        @org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization
         FailbackLifecycle failbackLifecycle(FailbackProperties properties, ListableBeanFactory beans,
                 ObjectProvider<Authenticator> authenticators, ObjectProvider<MeterRegistry> registries,
                 ObjectProvider<FailbackListener> listeners, ObjectProvider<Transforms> transforms,

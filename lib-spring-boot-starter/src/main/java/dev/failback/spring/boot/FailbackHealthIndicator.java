@@ -16,7 +16,8 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  * DOWN with the reason otherwise. It asks the pipeline's own readiness check, the one
  * {@code GET /_/healthz} answers ({@link Failback#adminHandler()}; results reused for 1 s, each database
  * given at most 5 s), and adds the {@link Failback#status()} as details: state, resolved timestamps
- * received and applied, backlog, lag and the latest error. Thread-safe.
+ * received and applied, backlog, lag and what the latest failure was (its message's leading clause only: the rest can
+ * quote a key or a value, and health details may be shown to anyone). Thread-safe.
  */
 public final class FailbackHealthIndicator implements HealthIndicator {
     private final Failback failback;
@@ -49,8 +50,21 @@ public final class FailbackHealthIndicator implements HealthIndicator {
         }
         h.withDetail("stagedBacklog", status.stagedBacklog());
         if (status.lastError() != null) {
-            h.withDetail("lastError", status.lastError());
+            h.withDetail("lastError", leadingClause(status.lastError()));
         }
         return h.build();
+    }
+
+    /**
+     * The part of a failure's message before its first {@code ": "} (at most 120 characters): what failed, never
+     * what the database or the parser said after it, which can quote a key or a row value
+     * ({@code Key (id)=(7) already exists}). Health details may be shown to anyone; the whole message is in the log.
+     */
+    static String leadingClause(String message) {
+        int cut = message.indexOf(": ");
+        String clause = cut >= 0 ? message.substring(0, cut) : message;
+        StringBuilder b = new StringBuilder();
+        clause.codePoints().limit(120).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
+        return b.length() < clause.length() ? b + "…" : b.toString();
     }
 }

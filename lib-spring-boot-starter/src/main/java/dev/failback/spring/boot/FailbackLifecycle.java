@@ -95,7 +95,11 @@ public final class FailbackLifecycle implements SmartLifecycle, DisposableBean {
         set(problems, prefix + "sink.max-connections", () -> sinkBuilder.maxConnections(s.getMaxConnections()));
         set(problems, prefix + "sink.max-connections-per-address", () -> sinkBuilder.maxConnectionsPerAddress(s.getMaxConnectionsPerAddress()));
         set(problems, prefix + "sink.max-threads", () -> sinkBuilder.maxThreads(s.getMaxThreads()));
-        set(problems, prefix + "sink.stop-timeout", () -> sinkBuilder.stopTimeout(p.getGracePeriod()));
+        try {
+            sinkBuilder.stopTimeout(p.getGracePeriod());
+        } catch (RuntimeException e) {
+            // reported once, under failback.grace-period, by the pipeline's shutdownTimeout below
+        }
         sinkBuilder.varz(s.isVarz());
         TlsConfig tls = tls(s.getTls(), prefix + "sink.tls.", problems);
         if (tls != null) {
@@ -245,9 +249,18 @@ public final class FailbackLifecycle implements SmartLifecycle, DisposableBean {
         return sink;
     }
 
-    /** The pipeline was started while the context refreshed; this only marks it running for Spring. */
+    /**
+     * The pipeline was started while the context refreshed; this only marks it running for Spring. A pipeline
+     * closed by {@link #stop()} does not start again (a closed {@link Failback} is final): a context stopped and
+     * started again must be refreshed anew to get one.
+     */
     @Override
     public void start() {
+        if (closed.get()) {
+            LOG.warn("{} - the context was started again after a stop: the pipeline stays closed; refresh the"
+                    + " application context to get a new one", failback.name());
+            return;
+        }
         running.set(true);
     }
 

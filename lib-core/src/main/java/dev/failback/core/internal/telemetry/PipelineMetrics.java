@@ -303,6 +303,13 @@ public final class PipelineMetrics implements AutoCloseable {
         return new GroupMeters(g);
     }
 
+    private static final Duration[] HTTP_DURATION_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+    private static final double[] HTTP_BODY_BUCKETS = {1024, 4 * 1024, 16 * 1024, 64 * 1024, 256 * 1024, 1024 * 1024,
+        4 * 1024 * 1024, 16 * 1024 * 1024, 64 * 1024 * 1024};
+
     /**
      * Counts a changefeed request's answer and times it.
      *
@@ -311,7 +318,7 @@ public final class PipelineMetrics implements AutoCloseable {
      * @param bodyBytes the body's size as read (decompressed), or -1 when it was refused before its body was read
      */
     public void http(int status, long nanos, long bodyBytes) {
-        if (registry == null) {
+        if (registry == null || closed) { // a server outliving the pipeline must not register meters nobody removes
             return;
         }
         http.computeIfAbsent(status, s -> add(Counter.builder(HTTP_REQUESTS)
@@ -319,8 +326,10 @@ public final class PipelineMetrics implements AutoCloseable {
                         Integer.toString(s)).register(registry))).increment();
         httpDuration.computeIfAbsent(status, s -> add(Timer.builder(HTTP_REQUEST_DURATION)
                 .description("Changefeed requests from arrival to answer (body read, staged or applied), by status")
-                .tags(TAG_NAME, name, TAG_STATUS, Integer.toString(s)).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .tags(TAG_NAME, name, TAG_STATUS, Integer.toString(s))
+                // a dozen fixed buckets per status, not a percentile histogram's ~70: each status a client can
+                // provoke (401, 404, 405…) adds its series, and their number must stay small
+                .serviceLevelObjectives(HTTP_DURATION_BUCKETS)
                 .register(registry))).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (bodyBytes >= 0) {
             DistributionSummary body = httpBody;
@@ -329,8 +338,7 @@ public final class PipelineMetrics implements AutoCloseable {
                     if (httpBody == null) {
                         httpBody = add(DistributionSummary.builder(HTTP_REQUEST_BODY).baseUnit(BaseUnits.BYTES)
                                 .description("Changefeed request bodies read, decompressed").tags(TAG_NAME, name)
-                                .publishPercentileHistogram().minimumExpectedValue(64.0)
-                                .maximumExpectedValue(64.0 * 1024 * 1024).register(registry));
+                                .serviceLevelObjectives(HTTP_BODY_BUCKETS).register(registry));
                     }
                     body = httpBody;
                 }
