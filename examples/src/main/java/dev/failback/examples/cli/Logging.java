@@ -13,6 +13,7 @@ final class Logging {
         setIfAbsent("showShortLogName", "true");
         setIfAbsent("log.com.zaxxer.hikari", "warn");
         setIfAbsent("log.org.eclipse.jetty", "warn");
+        setIfAbsent("log.io.zonky", "warn"); // the quickstart's embedded PostgreSQL: initdb's and the server's output
     }
 
     /** -v: debug, -vv: trace. Effective only when no logger exists yet (always in the jar). */
