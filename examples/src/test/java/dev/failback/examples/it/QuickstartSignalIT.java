@@ -69,6 +69,38 @@ class QuickstartSignalIT {
         assertThat(QuickstartEmbeddedIT.postmasters(dataDirectory)).as("server still running").isEmpty();
     }
 
+    @Test
+    void ctrlCWhileTheEmbeddedPostgresStartsLeavesNothingBehind() throws Exception {
+        Process child = ChildCli.command(List.of("quickstart", "--embedded", "--transactions", ENDLESS,
+                "--timeout", "10m")).start();
+        ChildOutput output = ChildOutput.of(child);
+        Path dataDirectory;
+        try {
+            assertThat(output.await(line -> line.contains("starting an embedded PostgreSQL"), 60))
+                    .as("no start line:\n" + output).isTrue();
+            Matcher data = Pattern.compile("starting an embedded PostgreSQL \\(data in (\\S+)\\)").matcher(output.toString());
+            assertThat(data.find()).as(output.toString()).isTrue();
+            dataDirectory = Path.of(data.group(1));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!(Files.exists(dataDirectory.resolve("PG_VERSION"))
+                    && !QuickstartEmbeddedIT.postmasters(dataDirectory).isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(20); // until initdb runs on the data directory, past its first files
+            }
+            assertThat(QuickstartEmbeddedIT.postmasters(dataDirectory)).as("initdb never ran:\n" + output).isNotEmpty();
+            signal("INT", child);
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("still running after SIGINT:\n" + output).isTrue();
+        } finally {
+            child.destroyForcibly();
+            output.join(10_000);
+        }
+        String out = output.toString();
+        assertThat(child.exitValue()).as(out).isEqualTo(130);
+        assertThat(out).contains("quickstart stopped by SIGINT; nothing was checked").doesNotContain("sent ");
+        Thread.sleep(1000); // an initdb left running would still be writing the directory
+        assertThat(Files.exists(dataDirectory)).as("data directory left behind").isFalse();
+        assertThat(QuickstartEmbeddedIT.postmasters(dataDirectory)).as("initdb or server still running").isEmpty();
+    }
+
     /** Sends SIGINT or SIGTERM ({@code Process#destroy} only sends SIGTERM). */
     static void signal(String name, Process child) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid())).inheritIO().start();
