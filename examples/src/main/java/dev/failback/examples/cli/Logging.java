@@ -49,6 +49,7 @@ public final class Logging {
         root.setLevel(Level.INFO);
         context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        context.getLogger("io.zonky").setLevel(Level.WARN); // the quickstart's embedded PostgreSQL: initdb's and the server's output
     }
 
     /**

@@ -666,8 +666,16 @@ class StartCommand implements Callable<Integer> {
     }
 
     /** Runs {@code stop} on its own thread at SIGTERM or SIGINT; where signals cannot be handled, the shutdown hook does. */
-    @SuppressWarnings("restriction")
     static Object onSignals(Runnable stop) {
+        return onSignals(signal -> stop.run());
+    }
+
+    /**
+     * Gives {@code stop} the signal's name ({@code TERM}, {@code INT}) on its own thread at SIGTERM or SIGINT; a second
+     * signal ends the process at once.
+     */
+    @SuppressWarnings("restriction")
+    static Object onSignals(java.util.function.Consumer<String> stop) {
         java.util.Map<String, Object> previous = new java.util.HashMap<>();
         for (String name : SIGNALS) {
             try {
@@ -680,7 +688,7 @@ class StartCommand implements Callable<Integer> {
                             // not handled here
                         }
                     }
-                    stop.run();
+                    stop.accept(s.getName());
                 }));
             } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
                 // the JVM keeps the signal: its shutdown hook stops the pipeline (exit status 128 + signal)

@@ -3,6 +3,7 @@ package dev.failback.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failback.testing.FailbackExtension;
+import dev.failback.testing.MariaDbDatabase;
 import dev.failback.testing.PostgresSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code failback quickstart} against the test PostgreSQL, in a schema the extension names (and drops
- * should the command not); the command drops an existing schema of that name first.
+ * should the command not), and against the test MariaDB/MySQL, in a database; the command drops an existing
+ * schema or database of that name first.
  */
 @ExtendWith(FailbackExtension.class)
 class QuickstartIT {
@@ -48,5 +50,19 @@ class QuickstartIT {
                 "--immediate", "--nodes", "2", "--schema", schema.name());
         assertThat(code).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
         assertThat(out.toString()).contains("target matches source");
+    }
+
+    @Test
+    void quickstartRunsOnMariaDbWithStagingInTheSameServer(MariaDbDatabase db) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = quickstart(out, err, "--targetConn", db.jdbcUrl(), "--transactions", "300", "--seed", "3",
+                "--schema", db.name());
+        assertThat(code).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
+        assertThat(out.toString()).containsPattern("quickstart: (MariaDB|MySQL) \\d+\\.\\d+\\.\\d+, database " + db.name()
+                + " \\(staging " + db.stagingSchema() + "\\)").contains("transactions: 300");
+        assertThat(out.toString().strip()).endsWith("target matches source");
+        assertThat(db.query("SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('" + db.name()
+                + "', '" + db.stagingSchema() + "')")).as("databases left behind").isEmpty();
     }
 }
