@@ -6,8 +6,6 @@ import dev.failback.core.auth.JdbcJwtKeyStore;
 import dev.failback.core.auth.JwtAuthenticator;
 import dev.failback.spi.Authenticator;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -110,22 +108,16 @@ final class AuthOptions {
     private List<String> tokens() {
         List<String> tokens = new ArrayList<>(authTokens);
         for (Path file : authTokenFiles) {
-            List<String> lines;
+            List<String> read;
             try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                read = BearerTokenAuthenticator.readTokenFile(file);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read --authTokenFile " + file + ": " + e.getMessage(), e);
             }
-            int before = tokens.size();
-            for (String line : lines) {
-                String t = line.strip();
-                if (!t.isEmpty() && !t.startsWith("#")) {
-                    tokens.add(t);
-                }
-            }
-            if (tokens.size() == before) {
+            if (read.isEmpty()) {
                 throw new IllegalArgumentException("--authTokenFile " + file + " holds no token");
             }
+            tokens.addAll(read);
         }
         if (!tokens.isEmpty()) {
             BearerTokenAuthenticator.of(tokens); // validates without echoing a token

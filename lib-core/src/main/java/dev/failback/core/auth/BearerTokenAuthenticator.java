@@ -36,6 +36,25 @@ public final class BearerTokenAuthenticator implements Authenticator {
     }
 
     /**
+     * Reads the tokens of a token file: one per line, blank lines and lines starting with {@code #} skipped
+     * (the format of the CLI's {@code --authTokenFile} and the Spring starter's {@code failback.auth.token-files}).
+     *
+     * @param file the file
+     * @return its tokens, in order; empty when it holds none
+     * @throws java.io.IOException when it cannot be read
+     */
+    public static List<String> readTokenFile(java.nio.file.Path file) throws java.io.IOException {
+        List<String> tokens = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                tokens.add(t);
+            }
+        }
+        return tokens;
+    }
+
+    /**
      * Accepts any of the tokens.
      *
      * @param tokens one or more tokens, with or without a leading {@code Bearer }

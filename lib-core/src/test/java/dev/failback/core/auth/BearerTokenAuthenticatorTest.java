@@ -92,4 +92,16 @@ class BearerTokenAuthenticatorTest {
         assertThat(no.reason()).isEqualTo(Authenticators.REFUSED);
         assertThat(a.toString()).doesNotContain("one-token");
     }
+
+    @Test
+    void aTokenFileHoldsOneTokenALineSkippingBlanksAndComments(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("tokens");
+        java.nio.file.Files.writeString(file, "# rotated 2026-12\n\n  first-token  \nBearer second\n#old-token\n");
+        assertThat(BearerTokenAuthenticator.readTokenFile(file)).containsExactly("first-token", "Bearer second");
+        java.nio.file.Files.writeString(file, "# none yet\n\n");
+        assertThat(BearerTokenAuthenticator.readTokenFile(file)).isEmpty();
+        assertThatThrownBy(() -> BearerTokenAuthenticator.readTokenFile(dir.resolve("missing")))
+                .isInstanceOf(java.io.IOException.class);
+    }
 }

@@ -7,8 +7,6 @@ import dev.failback.core.auth.JdbcJwtKeyStore;
 import dev.failback.core.auth.JwtAuthenticator;
 import dev.failback.spi.Authenticator;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -115,23 +113,17 @@ final class PropertiesAuthenticator implements Authenticator, AutoCloseable {
     private static List<String> tokens(FailbackProperties.Auth auth, List<String> problems) {
         List<String> tokens = new ArrayList<>(auth.getTokens());
         for (Path file : auth.getTokenFiles()) {
-            List<String> lines;
+            List<String> read;
             try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                read = BearerTokenAuthenticator.readTokenFile(file);
             } catch (IOException e) {
                 problems.add(FailbackProperties.PREFIX + ".auth.token-files: cannot read " + file + ": " + e);
                 continue;
             }
-            int before = tokens.size();
-            for (String line : lines) {
-                String t = line.strip();
-                if (!t.isEmpty() && !t.startsWith("#")) {
-                    tokens.add(t);
-                }
-            }
-            if (tokens.size() == before) {
+            if (read.isEmpty()) {
                 problems.add(FailbackProperties.PREFIX + ".auth.token-files: " + file + " holds no token");
             }
+            tokens.addAll(read);
         }
         return tokens;
     }
