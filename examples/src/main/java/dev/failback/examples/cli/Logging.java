@@ -96,6 +96,18 @@ public final class Logging {
      * @param path the file
      */
     static synchronized void destination(String path) {
+        java.nio.file.Path target = java.nio.file.Path.of(path).toAbsolutePath();
+        java.nio.file.Path directory = target.getParent();
+        if (directory != null && !java.nio.file.Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("--logDestination " + path + " cannot be opened for appending: "
+                    + directory + " is not a directory");
+        }
+        try {
+            java.nio.file.Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND).close();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--logDestination " + path + " cannot be opened for appending: " + e, e);
+        }
         file = path;
         if (!reconfigure(context())) {
             file = null;

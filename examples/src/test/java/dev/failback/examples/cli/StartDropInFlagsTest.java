@@ -89,8 +89,8 @@ class StartDropInFlagsTest {
         assertThat(run("--logFormat", "xml")).isEqualTo(2);
         assertThat(err.toString()).contains("--logFormat must be text, json or fluent (MOLT's name for json), but was xml").contains("Try 'failback start --help' for more information.").doesNotContain("Usage:");
         err.getBuffer().setLength(0);
-        assertThat(run("--logDestination", "/nonexistent/dir/failback.log")).isEqualTo(2);
-        assertThat(err.toString()).contains("--logDestination /nonexistent/dir/failback.log cannot be opened for appending");
+        assertThat(run("--logDestination", "/dev/null/failback.log")).isEqualTo(2);
+        assertThat(err.toString()).contains("--logDestination /dev/null/failback.log cannot be opened for appending: /dev/null is not a directory");
         err.getBuffer().setLength(0);
         assertThat(run("--parallelism", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--parallelism").contains("must be positive");
