@@ -97,8 +97,8 @@ class ReadmeCliIT {
         assertThat(output).as(script + "\n----\n" + output)
                 .contains("changefeed URL: webhook-https://127.0.0.1:30004/")
                 .containsPattern("(?m)^ +1 \\| hello$")
-                .contains("has no column \"mesage\"").contains("nothing was staged\n 400")
-                .contains("missing or invalid access token 401")
+                .contains("has no column \"mesage\"").containsPattern("nothing was staged\\s+400")
+                .containsPattern("missing or invalid access token\\s+401")
                 .containsPattern("apply_upserts_total\\{schema=\"postgres.public\",table=\"greetings\"} 1.0")
                 .contains("failback exited 0");
     }
