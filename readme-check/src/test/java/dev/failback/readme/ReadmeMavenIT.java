@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * Failback input is the installed artifacts ({@code invoker:install} into {@code target/local-repo}, third-party
  * jars from the build's own local repository) — then runs the {@code Main} against a new PostgreSQL database:
  * a bearer-authenticated changefeed batch lands, an unauthenticated one gets 401, and SIGTERM closes the
- * pipeline through the shutdown hook. The javadoc examples of the entry points compile in the same project.
+ * pipeline through the shutdown hook. The javadoc examples of the entry points compile in the same project, and the
+ * two that start a pipeline run against that database (the third needs certificate files: compiled only).
  */
 class ReadmeMavenIT {
     private static final Path APP = Path.of("target", "readme-app").toAbsolutePath();
@@ -76,6 +77,9 @@ class ReadmeMavenIT {
                 try (Connection target = java.sql.DriverManager.getConnection(url); Statement t = target.createStatement()) {
                     t.execute("CREATE TABLE employees (id INT PRIMARY KEY, name TEXT NOT NULL)");
                     runMain(url, target);
+                    t.execute("CREATE TABLE orders (id INT PRIMARY KEY)");
+                    t.execute("CREATE TABLE payments (id INT PRIMARY KEY)");
+                    runJavadocExamples(url);
                 }
             } finally {
                 s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
@@ -126,6 +130,29 @@ class ReadmeMavenIT {
         } finally {
             main.destroyForcibly();
         }
+    }
+
+    /** The javadoc examples of Failback and JettySink that start a pipeline, run: each serves on port 30004. */
+    private static void runJavadocExamples(String url) throws Exception {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(30004)) {
+            assertThat(socket.getLocalPort()).as("the javadoc examples' port 30004 is free").isEqualTo(30004);
+        }
+        Path log = APP.resolve("target/javadoc-examples.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, "JavadocExamples").redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("TARGET_JDBC_URL", url);
+        Process examples = pb.start();
+        boolean ended;
+        try {
+            ended = examples.waitFor(3, TimeUnit.MINUTES);
+        } finally {
+            examples.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertThat(ended).as("the javadoc examples did not end:\n" + output).isTrue();
+        assertThat(examples.exitValue()).as(output).isZero();
+        assertThat(output).contains("example0 serving", "example0 closed", "example1 serving")
+                .contains("failback - stopped");
     }
 
     private static String database(String url) {
@@ -231,6 +258,49 @@ class ReadmeMavenIT {
                 import javax.sql.DataSource;
 
                 final class JavadocExamples {
+                    /** Runs the examples that start a pipeline: Failback's (0) until interrupted, JettySink's first (1). */
+                    public static void main(String[] args) throws Exception {
+                        com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
+                        ds.setJdbcUrl(System.getenv("TARGET_JDBC_URL"));
+                        ds.setUsername("postgres");
+                        Thread first = new Thread(() -> {
+                            try {
+                                example0(ds, ds, "javadoc-token");
+                            } catch (InterruptedException e) {
+                                System.out.println("example0 closed");
+                            } catch (Exception e) {
+                                e.printStackTrace();
+                            }
+                        });
+                        first.start();
+                        awaitServing("example0");
+                        first.interrupt();
+                        first.join(60_000);
+                        example1(ds, ds, "javadoc-token");
+                        awaitServing("example1");
+                        System.exit(0);
+                    }
+
+                    private static void awaitServing(String which) throws Exception {
+                        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                        long deadline = System.nanoTime() + 60_000_000_000L;
+                        while (System.nanoTime() < deadline) {
+                            try {
+                                java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:30004/_/livez")).build(),
+                                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                                if (r.statusCode() == 200) {
+                                    System.out.println(which + " serving");
+                                    return;
+                                }
+                            } catch (java.io.IOException e) {
+                                // not listening yet
+                            }
+                            Thread.sleep(100);
+                        }
+                        throw new AssertionError(which + " never answered on port 30004");
+                    }
+
                 """ + String.join("\n", methods) + "}\n";
     }
 }
